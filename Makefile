@@ -1,0 +1,127 @@
+# spoor — build, test and install.  Plain make with pkg-config.
+#   make [all]            build libspoor and the commands into $(BUILD)
+#   make check            install missing packages, build, lint, run the tests
+#   make demo             install, build, build the reference scenario, run
+#   make fuzz             build and run the fuzz targets (clang, libFuzzer)
+#   make bench            run the benchmarks in bench/
+#   make install          install into $(DESTDIR)$(PREFIX)
+# Variables: PREFIX, DESTDIR, V=1 (show commands), DEVELOPER=1 (warnings are
+# errors), SANITIZE=address,undefined (sanitizer build), BUILD (build dir).
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+BINDIR    = $(PREFIX)/bin
+MANDIR    = $(PREFIX)/share/man
+BUILD    ?= build
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+
+PKGS      = tsk libewf yara sqlite3 ncursesw libcrypto
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+CFLAGS   ?= -O2 -g
+HARDEN    = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(HARDEN) $(CFLAGS) -Ilib/include -Ilib \
+	-DSPOOR_VERSION='"$(VERSION)"' $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+LIBS      = $(PKG_LIBS) -lpthread -lm
+
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
+ALL_CFLAGS += $(WARN)
+ifeq ($(DEVELOPER),1)
+ALL_CFLAGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+ALL_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all -U_FORTIFY_SOURCE
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC  = $(wildcard lib/*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIBSPOOR = $(BUILD)/libspoor.a
+
+TOOLS    = spoor spoor-info spoor-ls spoor-cat
+TOOL_BIN = $(TOOLS:%=$(BUILD)/bin/%)
+MANPAGES = $(wildcard man/*.[157])
+
+SCENARIO = $(BUILD)/scenario/web01.raw
+
+.PHONY: all check test demo deps fuzz bench install uninstall clean \
+	lint-man scenario update-expected
+
+all: $(TOOL_BIN)
+
+deps:
+	$(Q)scripts/install-deps
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBSPOOR): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJ)
+
+$(BUILD)/bin/%: $(BUILD)/tools/%.o $(LIBSPOOR)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBSPOOR) $(LIBS)
+
+scenario: $(SCENARIO)
+$(SCENARIO): tests/fixtures/mkscenario $(wildcard tests/fixtures/scenario/*)
+	$(Q)rm -rf $(BUILD)/scenario.tmp
+	$(Q)tests/fixtures/mkscenario $(BUILD)/scenario.tmp
+	$(Q)rm -rf $(BUILD)/scenario && mv $(BUILD)/scenario.tmp $(BUILD)/scenario
+
+lint-man:
+	$(Q)scripts/lint-man $(MANPAGES)
+
+test: all $(SCENARIO)
+	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) bats --print-output-on-failure \
+		$(if $(TESTS),$(TESTS),tests)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory lint-man
+	$(Q)$(MAKE) --no-print-directory test
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all scenario
+	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) scripts/demo
+
+fuzz: deps
+	$(Q)scripts/fuzz $(if $(FUZZ_SECONDS),$(FUZZ_SECONDS),30)
+
+bench: deps all
+	$(Q)for b in bench/*; do [ -x "$$b" ] && SPOOR_BUILD=$(abspath $(BUILD)) "$$b"; done
+
+update-expected: all $(SCENARIO)
+	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) scripts/update-expected
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(TOOL_BIN) $(DESTDIR)$(BINDIR)
+	for m in $(MANPAGES); do \
+		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
+
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
+	for m in $(MANPAGES); do \
+		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+
+clean:
+	rm -rf $(BUILD) build-*
+
+-include $(LIB_OBJ:.o=.d) $(TOOLS:%=$(BUILD)/tools/%.d)

@@ -1,0 +1,198 @@
+/*
+ * The evidence layer: one handle on any evidence (raw, split raw, E01, a
+ * directory taken as a mounted root), its volumes and file systems, a walk
+ * over every entry and reads of file content.  Images go through libtsk
+ * (with its libewf support); E01 metadata is read through libewf.
+ * Evidence is only ever opened read-only.
+ */
+#ifndef SPOOR_EVIDENCE_H
+#define SPOOR_EVIDENCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "case.h"
+#include "err.h"
+#include "time.h"
+
+enum sp_evidence_kind {
+	SP_EVIDENCE_RAW,
+	SP_EVIDENCE_SPLIT,
+	SP_EVIDENCE_E01,
+	SP_EVIDENCE_DIR
+};
+
+struct sp_evidence;
+
+/*
+ * Open the evidence at path.  Split raw segments (.000/.001…, .001/.002…,
+ * .aa/.ab…) and E01 segments (.E01/.E02…) are found from the first one.
+ * Problems met later (corrupt entries) are recorded in run, which may be
+ * NULL and is borrowed.  *ev is owned by the caller until sp_evidence_close.
+ */
+int sp_evidence_open(struct sp_evidence **ev, const char *path,
+    struct sp_run *run, struct sp_err *err);
+void sp_evidence_close(struct sp_evidence *ev);
+
+enum sp_evidence_kind sp_evidence_kind(const struct sp_evidence *ev);
+/* "raw", "split", "e01", "dir". */
+const char *sp_evidence_kind_name(enum sp_evidence_kind kind);
+/* The path given to sp_evidence_open; owned by ev. */
+const char *sp_evidence_path(const struct sp_evidence *ev);
+/* Media size in bytes (0 for a directory). */
+uint64_t sp_evidence_size(const struct sp_evidence *ev);
+/* Sector size of the image (512 unless the format says otherwise). */
+unsigned sp_evidence_sector_size(const struct sp_evidence *ev);
+/* Number of segment files and the i-th one's path (owned by ev). */
+size_t sp_evidence_segment_count(const struct sp_evidence *ev);
+const char *sp_evidence_segment(const struct sp_evidence *ev, size_t i);
+/* Problems recorded since open (corrupt entries skipped). */
+uint64_t sp_evidence_problem_count(const struct sp_evidence *ev);
+
+/* Metadata stored in an E01; every string owned by ev, NULL when absent. */
+struct sp_ewf_info {
+	const char *format;		/* "EnCase 6", "EWF", ... */
+	const char *case_number, *evidence_number, *examiner;
+	const char *description, *notes;
+	const char *acquiry_date, *system_date;
+	const char *acquiry_os, *acquiry_software;
+	const char *md5, *sha1;	/* stored hashes, lower-case hex */
+	const char *compression;
+	uint64_t media_size;
+	uint32_t bytes_per_sector;
+	uint64_t sectors_per_chunk;
+	uint64_t error_count;	/* acquiry errors recorded */
+};
+
+/* The E01 metadata, or NULL when ev is not an E01. */
+const struct sp_ewf_info *sp_evidence_ewf_info(const struct sp_evidence *ev);
+
+/* One entry of the volume system (as mmls lists it). */
+struct sp_volume {
+	unsigned index;		/* slot as mmls numbers it (0-based) */
+	uint64_t start;		/* first sector */
+	uint64_t length;	/* sectors */
+	const char *description;	/* "Linux (0x83)", "Unallocated" ... */
+	int allocated;		/* a partition (not unallocated or meta) */
+	int meta;		/* partition table or extended table */
+	const char *slot;	/* "000:000", "Meta", "-------" */
+};
+
+/* The volume system type ("dos", "gpt", "bsd", "sun", "mac") or NULL. */
+const char *sp_evidence_vs_type(const struct sp_evidence *ev);
+size_t sp_evidence_volume_count(const struct sp_evidence *ev);
+/* Owned by ev. */
+const struct sp_volume *sp_evidence_volume(const struct sp_evidence *ev,
+    size_t i);
+
+/* A file system found in the evidence. */
+struct sp_fs_info {
+	unsigned index;
+	int volume;		/* index of its volume, or -1 (whole image) */
+	uint64_t offset;	/* byte offset in the image */
+	const char *type;	/* "ext4", "ntfs", "fat16", "dir", ... */
+	const char *label;	/* "" when none */
+	const char *id;		/* volume serial / UUID as hex, "" when none */
+	uint32_t block_size;
+	uint64_t block_count;
+	uint64_t first_inode, last_inode, root_inode;
+	sp_time_ns last_written;	/* SP_TIME_NONE when unknown */
+};
+
+size_t sp_evidence_fs_count(const struct sp_evidence *ev);
+const struct sp_fs_info *sp_evidence_fs(const struct sp_evidence *ev,
+    size_t i);
+
+/* What a name or a metadata record says an entry is (fls's letters). */
+enum sp_entry_type {
+	SP_TYPE_UNKNOWN = '-',
+	SP_TYPE_REG = 'r',
+	SP_TYPE_DIR = 'd',
+	SP_TYPE_LNK = 'l',
+	SP_TYPE_CHR = 'c',
+	SP_TYPE_BLK = 'b',
+	SP_TYPE_FIFO = 'p',
+	SP_TYPE_SOCK = 'h',
+	SP_TYPE_SHAD = 's',
+	SP_TYPE_WHT = 'w',
+	SP_TYPE_VIRT = 'v',	/* virtual file ($MBR, $FAT1) */
+	SP_TYPE_VDIR = 'V'	/* virtual directory ($OrphanFiles) */
+};
+
+enum sp_entry_flags {
+	SP_ENTRY_DELETED = 1 << 0,	/* the name is unallocated */
+	SP_ENTRY_REALLOC = 1 << 1,	/* deleted name whose inode is reused */
+	SP_ENTRY_NO_META = 1 << 2,	/* no metadata record could be read */
+	SP_ENTRY_FILE_NAME = 1 << 3,	/* NTFS $FILE_NAME times */
+	SP_ENTRY_STREAM = 1 << 4,	/* a named data stream (ADS) */
+	SP_ENTRY_ATTR = 1 << 5		/* attr_type/attr_id are set (NTFS) */
+};
+
+/*
+ * One entry seen by a walk: a name with its metadata; for NTFS one entry per
+ * data stream and one for the $FILE_NAME times, as fls -m lists them.
+ * Pointers are valid only during the callback.
+ */
+struct sp_entry {
+	unsigned fs_index;
+	uint64_t inode;
+	uint32_t attr_type;	/* with SP_ENTRY_ATTR */
+	uint16_t attr_id;
+	const char *path;	/* full path from the root, starting with '/' */
+	const char *name;	/* last component */
+	const char *stream;	/* NTFS stream name, or NULL */
+	const char *link;	/* symlink target, or NULL */
+	char name_type;		/* enum sp_entry_type from the directory entry */
+	char meta_type;		/* enum sp_entry_type from the inode */
+	uint32_t mode;		/* permission bits incl. setuid/setgid/sticky */
+	uint32_t uid, gid;
+	uint64_t size;
+	uint32_t nlink;
+	sp_time_ns atime, mtime, ctime, crtime;	/* SP_TIME_NONE if absent */
+	sp_time_ns dtime;	/* ext deletion time, SP_TIME_NONE if absent */
+	unsigned flags;		/* enum sp_entry_flags */
+};
+
+/* Return 0 to go on, non-zero to stop the walk (it then returns that). */
+typedef int sp_entry_fn(const struct sp_entry *e, void *arg);
+
+enum sp_walk_flags {
+	SP_WALK_RECURSE = 1 << 0,
+	SP_WALK_ALLOCATED = 1 << 1,
+	SP_WALK_DELETED = 1 << 2,
+	SP_WALK_ALL = SP_WALK_ALLOCATED | SP_WALK_DELETED
+};
+
+/*
+ * Walk file system fs_index from path (NULL or "/" for the root): every
+ * entry, in directory order, depth first.  Corrupt entries are recorded as
+ * problems and skipped.  Returns SP_OK, the callback's non-zero value
+ * (as SP_E_INTERRUPTED when the walk stopped on a signal), or an error for
+ * a start path that cannot be opened.
+ */
+int sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index,
+    const char *path, unsigned flags, sp_entry_fn *fn, void *arg,
+    struct sp_err *err);
+
+/* Receives content in order; return non-zero to stop. */
+typedef int sp_data_fn(const void *buf, size_t len, void *arg);
+
+/*
+ * Read the content of the file at path (or, when path is all digits or
+ * "N-T-I", that inode / NTFS attribute) in fs_index and feed it to fn in
+ * chunks.  Deleted files are read from their metadata where recoverable.
+ */
+int sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
+    const char *path_or_inode, sp_data_fn *fn, void *arg,
+    struct sp_err *err);
+
+/*
+ * Hash every file the evidence was read from (each segment, SHA-256) and
+ * record it as an input of run (chain of custody).  Directories are recorded
+ * by path only.
+ */
+int sp_evidence_record_inputs(const struct sp_evidence *ev,
+    struct sp_run *run, struct sp_err *err);
+
+#endif

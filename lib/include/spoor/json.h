@@ -1,0 +1,55 @@
+/*
+ * A JSON Lines writer.  Every string goes through one escaper that keeps the
+ * output valid JSON and valid UTF-8 whatever the input bytes: control
+ * characters and NUL are \u-escaped, and each byte that is not part of a
+ * well-formed UTF-8 sequence becomes U+FFFD.
+ */
+#ifndef SPOOR_JSON_H
+#define SPOOR_JSON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stddef.h>
+
+/* Version of every JSON record schema; bumped when a field changes meaning. */
+#define SP_JSON_SCHEMA 1
+
+/* Caller-owned writer for one stream; nesting up to 16 levels. */
+struct sp_json {
+	FILE *out;
+	int depth;
+	int after_key;
+	int first[16];
+};
+
+/* Bind w to out (borrowed, not closed by the writer). */
+void sp_json_init(struct sp_json *w, FILE *out);
+
+void sp_json_object_begin(struct sp_json *w);
+void sp_json_object_end(struct sp_json *w);
+void sp_json_array_begin(struct sp_json *w);
+void sp_json_array_end(struct sp_json *w);
+/* End the current record with a newline (depth must be 0). */
+void sp_json_line_end(struct sp_json *w);
+
+void sp_json_key(struct sp_json *w, const char *key);
+void sp_json_str(struct sp_json *w, const char *s);
+void sp_json_strn(struct sp_json *w, const char *s, size_t len);
+void sp_json_int(struct sp_json *w, int64_t v);
+void sp_json_uint(struct sp_json *w, uint64_t v);
+void sp_json_bool(struct sp_json *w, int v);
+void sp_json_null(struct sp_json *w);
+
+/* Key plus value in one call; sp_json_kv_str writes null for a NULL s. */
+void sp_json_kv_str(struct sp_json *w, const char *key, const char *s);
+void sp_json_kv_int(struct sp_json *w, const char *key, int64_t v);
+void sp_json_kv_uint(struct sp_json *w, const char *key, uint64_t v);
+void sp_json_kv_bool(struct sp_json *w, const char *key, int v);
+
+/*
+ * Write s (len bytes) to out as the inside of a JSON string, escaped as
+ * described above.  Exposed for writers of other formats.
+ */
+void sp_json_escape(FILE *out, const char *s, size_t len);
+
+#endif

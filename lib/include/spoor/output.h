@@ -1,0 +1,46 @@
+/*
+ * Shared record formats: TSK bodyfile v3 lines, fls-style listing lines and
+ * the JSON form of an entry, so every tool writes them the same way.
+ */
+#ifndef SPOOR_OUTPUT_H
+#define SPOOR_OUTPUT_H
+
+#include <stdio.h>
+
+#include "evidence.h"
+#include "json.h"
+
+enum sp_bodyfile_flags {
+	SP_BODYFILE_NS = 1 << 0	/* times as seconds.nanoseconds */
+};
+
+/*
+ * The "r/rrwxr-xr-x" style mode of e (name type, '/', meta type and
+ * permissions, as fls -m writes it) into buf (at least 16 bytes).
+ */
+char *sp_entry_mode_string(const struct sp_entry *e, char *buf, size_t size);
+
+/* The inode as fls prints it ("15", "32-128-6") into buf (>= 48 bytes). */
+char *sp_entry_inode_string(const struct sp_entry *e, char *buf, size_t size);
+
+/*
+ * Write e as one bodyfile v3 line (MD5|name|inode|mode|UID|GID|size|atime|
+ * mtime|ctime|crtime).  md5 may be NULL ("0").  Control characters in names
+ * become '^' as in TSK, so a line never breaks.
+ */
+void sp_bodyfile_write(FILE *out, const struct sp_entry *e, const char *md5,
+    unsigned flags);
+
+/*
+ * Write e as fls -r -p writes it ("r/r * 15:\tdir/name"), with newline;
+ * $FILE_NAME time entries are not names and are not written, as in fls.
+ */
+void sp_fls_write(FILE *out, const struct sp_entry *e);
+
+/* Write e as one JSON record (schema SP_JSON_SCHEMA), with newline. */
+void sp_entry_json_write(struct sp_json *w, const struct sp_entry *e);
+
+/* Print s to out with control characters and ESC made visible (\x1b). */
+void sp_print_safe(FILE *out, const char *s);
+
+#endif

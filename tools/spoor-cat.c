@@ -1,0 +1,96 @@
+/*
+ * spoor-cat: write the content of one file inside evidence to stdout.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "spoor/evidence.h"
+#include "spoor/tool.h"
+
+static const char usage_text[] =
+    "usage: spoor-cat [-hV] [-c case] [-f fs] evidence path|inode\n";
+
+static const struct option longopts[] = {
+	{ "fs", required_argument, NULL, 'f' },
+	{ "case", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+help(void)
+{
+	printf("%s\n"
+	    "Write the content of a file in evidence to standard output.\n"
+	    "The file is named by its path, its inode number, or for NTFS\n"
+	    "streams inode-type-id as spoor-ls prints it.\n\n"
+	    "  -f, --fs N          file system N (default 0, see spoor-info)\n"
+	    "  -c, --case FILE     record the run in case FILE ($SPOOR_CASE)\n"
+	    "  -h, --help          show this help\n"
+	    "  -V, --version       show versions\n", usage_text);
+}
+
+static int
+on_data(const void *buf, size_t len, void *arg)
+{
+	(void)arg;
+	return fwrite(buf, 1, len, stdout) != len;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sp_tool t;
+	struct sp_evidence *ev = NULL;
+	struct sp_err err;
+	const char *case_path = NULL;
+	long fs = 0;
+	char *end;
+	int ch, status = 0;
+
+	sp_tool_init(&t, "spoor-cat", argc, argv);
+	sp_err_init(&err);
+	while ((ch = getopt_long(argc, argv, "f:c:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			fs = strtol(optarg, &end, 10);
+			if (*end != '\0' || fs < 0) {
+				fprintf(stderr, "spoor-cat: bad file system "
+				    "number '%s'\n%s", optarg, usage_text);
+				return 64;
+			}
+			break;
+		case 'c': case_path = optarg; break;
+		case 'h': help(); return 0;
+		case 'V': sp_tool_version(&t); return 0;
+		default: fputs(usage_text, stderr); return 64;
+		}
+	}
+	if (argc - optind != 2) {
+		fputs(usage_text, stderr);
+		return 64;
+	}
+	if (sp_tool_open_case(&t, case_path, &err) != SP_OK)
+		return sp_tool_finish(&t, sp_tool_error(&t, &err));
+	if (sp_evidence_open(&ev, argv[optind], t.run, &err) != SP_OK) {
+		sp_err_prefix(&err, "'%s'", argv[optind]);
+		return sp_tool_finish(&t, sp_tool_error(&t, &err));
+	}
+	if (t.c != NULL && sp_evidence_record_inputs(ev, t.run, &err) != SP_OK)
+		sp_tool_warn(&t, "%s", err.msg);
+	if ((size_t)fs >= sp_evidence_fs_count(ev)) {
+		sp_tool_warn(&t, "'%s': no file system %ld", argv[optind], fs);
+		status = sp_evidence_fs_count(ev) ? 64 : 65;
+	} else if (sp_evidence_read_file(ev, (unsigned)fs, argv[optind + 1],
+	    on_data, NULL, &err) != SP_OK) {
+		sp_err_prefix(&err, "'%s'", argv[optind]);
+		status = sp_tool_error(&t, &err);
+	} else if (ferror(stdout)) {
+		sp_tool_warn(&t, "write: output error");
+		status = 74;
+	}
+	sp_evidence_close(ev);
+	return sp_tool_finish(&t, status);
+}

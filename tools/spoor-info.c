@@ -1,0 +1,272 @@
+/*
+ * spoor-info: describe evidence — format, size, segments, E01 metadata and
+ * stored hashes, volumes and file systems.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "spoor/evidence.h"
+#include "spoor/json.h"
+#include "spoor/output.h"
+#include "spoor/tool.h"
+
+enum { OPT_JSON = 256 };
+
+static const char usage_text[] =
+    "usage: spoor-info [-hV] [-c case] [--json] evidence ...\n";
+
+static const struct option longopts[] = {
+	{ "case", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+help(void)
+{
+	printf("%s\n"
+	    "Describe evidence: its format, size and segments, the case\n"
+	    "metadata and hashes stored in an E01, its volumes and the file\n"
+	    "systems in them.\n\n"
+	    "  -c, --case FILE     record the run in case FILE ($SPOOR_CASE)\n"
+	    "      --json          one JSON record per evidence\n"
+	    "  -h, --help          show this help\n"
+	    "  -V, --version       show versions\n", usage_text);
+}
+
+static void
+text_field(const char *label, const char *value)
+{
+	if (value == NULL)
+		return;
+	printf("  %-18s ", label);
+	sp_print_safe(stdout, value);
+	putchar('\n');
+}
+
+static void
+print_text(const struct sp_evidence *ev)
+{
+	const struct sp_ewf_info *ewf = sp_evidence_ewf_info(ev);
+	char t[SP_TIME_ISO_MAX];
+	size_t i, n;
+
+	printf("evidence: ");
+	sp_print_safe(stdout, sp_evidence_path(ev));
+	printf("\nformat: %s", sp_evidence_kind_name(sp_evidence_kind(ev)));
+	if (ewf != NULL)
+		printf(" (%s)", ewf->format);
+	n = sp_evidence_segment_count(ev);
+	if (n > 1)
+		printf(", %zu segments", n);
+	putchar('\n');
+	if (sp_evidence_kind(ev) != SP_EVIDENCE_DIR)
+		printf("size: %" PRIu64 " bytes, sector size %u\n",
+		    sp_evidence_size(ev), sp_evidence_sector_size(ev));
+	if (ewf != NULL) {
+		printf("e01:\n");
+		text_field("case number", ewf->case_number);
+		text_field("evidence number", ewf->evidence_number);
+		text_field("examiner", ewf->examiner);
+		text_field("description", ewf->description);
+		text_field("notes", ewf->notes);
+		text_field("acquiry date", ewf->acquiry_date);
+		text_field("system date", ewf->system_date);
+		text_field("acquiry os", ewf->acquiry_os);
+		text_field("acquiry software", ewf->acquiry_software);
+		text_field("compression", ewf->compression);
+		printf("  %-18s %" PRIu64 "\n", "sectors per chunk",
+		    ewf->sectors_per_chunk);
+		printf("  %-18s %" PRIu64 "\n", "acquiry errors",
+		    ewf->error_count);
+		text_field("md5", ewf->md5);
+		text_field("sha1", ewf->sha1);
+	}
+	if (sp_evidence_vs_type(ev) != NULL) {
+		printf("volume system: %s\n", sp_evidence_vs_type(ev));
+		printf("  %-5s %-8s %-12s %-12s %-12s %s\n", "", "slot",
+		    "start", "end", "length", "description");
+		for (i = 0; i < sp_evidence_volume_count(ev); i++) {
+			const struct sp_volume *v = sp_evidence_volume(ev, i);
+			printf("  %03u:  %-8s %012" PRIu64 " %012" PRIu64
+			    " %012" PRIu64 " ", v->index, v->slot, v->start,
+			    v->start + v->length - 1, v->length);
+			sp_print_safe(stdout, v->description);
+			putchar('\n');
+		}
+	}
+	n = sp_evidence_fs_count(ev);
+	printf("file systems: %zu\n", n);
+	for (i = 0; i < n; i++) {
+		const struct sp_fs_info *fs = sp_evidence_fs(ev, i);
+		printf("  fs %u: %s", fs->index, fs->type);
+		if (fs->volume >= 0)
+			printf(" in volume %03u",
+			    sp_evidence_volume(ev, (size_t)fs->volume)->index);
+		if (sp_evidence_kind(ev) != SP_EVIDENCE_DIR)
+			printf(" at offset %" PRIu64 " (sector %" PRIu64 ")",
+			    fs->offset, fs->offset /
+			    sp_evidence_sector_size(ev));
+		putchar('\n');
+		if (sp_evidence_kind(ev) == SP_EVIDENCE_DIR)
+			continue;
+		if (fs->label[0]) {
+			printf("    label: ");
+			sp_print_safe(stdout, fs->label);
+			putchar('\n');
+		}
+		if (fs->id[0])
+			printf("    id: %s\n", fs->id);
+		printf("    block size: %u, blocks: %" PRIu64 "\n",
+		    fs->block_size, fs->block_count);
+		printf("    inodes: %" PRIu64 "-%" PRIu64 ", root %" PRIu64
+		    "\n", fs->first_inode, fs->last_inode, fs->root_inode);
+		if (fs->last_written != SP_TIME_NONE)
+			printf("    last written: %s\n", sp_time_format_iso(
+			    fs->last_written, 0, t, sizeof(t)));
+	}
+}
+
+static void
+print_json(const struct sp_evidence *ev)
+{
+	const struct sp_ewf_info *ewf = sp_evidence_ewf_info(ev);
+	struct sp_json w;
+	size_t i;
+
+	sp_json_init(&w, stdout);
+	sp_json_object_begin(&w);
+	sp_json_kv_int(&w, "schema", SP_JSON_SCHEMA);
+	sp_json_kv_str(&w, "path", sp_evidence_path(ev));
+	sp_json_kv_str(&w, "kind", sp_evidence_kind_name(sp_evidence_kind(ev)));
+	sp_json_kv_uint(&w, "size", sp_evidence_size(ev));
+	sp_json_kv_uint(&w, "sector_size", sp_evidence_sector_size(ev));
+	sp_json_key(&w, "segments");
+	sp_json_array_begin(&w);
+	for (i = 0; i < sp_evidence_segment_count(ev); i++)
+		sp_json_str(&w, sp_evidence_segment(ev, i));
+	sp_json_array_end(&w);
+	sp_json_key(&w, "e01");
+	if (ewf == NULL)
+		sp_json_null(&w);
+	else {
+		sp_json_object_begin(&w);
+		sp_json_kv_str(&w, "format", ewf->format);
+		sp_json_kv_str(&w, "case_number", ewf->case_number);
+		sp_json_kv_str(&w, "evidence_number", ewf->evidence_number);
+		sp_json_kv_str(&w, "examiner", ewf->examiner);
+		sp_json_kv_str(&w, "description", ewf->description);
+		sp_json_kv_str(&w, "notes", ewf->notes);
+		sp_json_kv_str(&w, "acquiry_date", ewf->acquiry_date);
+		sp_json_kv_str(&w, "system_date", ewf->system_date);
+		sp_json_kv_str(&w, "acquiry_os", ewf->acquiry_os);
+		sp_json_kv_str(&w, "acquiry_software", ewf->acquiry_software);
+		sp_json_kv_str(&w, "compression", ewf->compression);
+		sp_json_kv_uint(&w, "media_size", ewf->media_size);
+		sp_json_kv_uint(&w, "bytes_per_sector", ewf->bytes_per_sector);
+		sp_json_kv_uint(&w, "sectors_per_chunk",
+		    ewf->sectors_per_chunk);
+		sp_json_kv_uint(&w, "acquiry_errors", ewf->error_count);
+		sp_json_kv_str(&w, "md5", ewf->md5);
+		sp_json_kv_str(&w, "sha1", ewf->sha1);
+		sp_json_object_end(&w);
+	}
+	sp_json_kv_str(&w, "volume_system", sp_evidence_vs_type(ev));
+	sp_json_key(&w, "volumes");
+	sp_json_array_begin(&w);
+	for (i = 0; i < sp_evidence_volume_count(ev); i++) {
+		const struct sp_volume *v = sp_evidence_volume(ev, i);
+		sp_json_object_begin(&w);
+		sp_json_kv_uint(&w, "index", v->index);
+		sp_json_kv_str(&w, "slot", v->slot);
+		sp_json_kv_uint(&w, "start", v->start);
+		sp_json_kv_uint(&w, "end", v->start + v->length - 1);
+		sp_json_kv_uint(&w, "length", v->length);
+		sp_json_kv_uint(&w, "offset", v->start *
+		    sp_evidence_sector_size(ev));
+		sp_json_kv_str(&w, "description", v->description);
+		sp_json_kv_bool(&w, "allocated", v->allocated);
+		sp_json_kv_bool(&w, "meta", v->meta);
+		sp_json_object_end(&w);
+	}
+	sp_json_array_end(&w);
+	sp_json_key(&w, "file_systems");
+	sp_json_array_begin(&w);
+	for (i = 0; i < sp_evidence_fs_count(ev); i++) {
+		const struct sp_fs_info *fs = sp_evidence_fs(ev, i);
+		sp_json_object_begin(&w);
+		sp_json_kv_uint(&w, "index", fs->index);
+		sp_json_key(&w, "volume");
+		if (fs->volume < 0)
+			sp_json_null(&w);
+		else
+			sp_json_uint(&w, sp_evidence_volume(ev,
+			    (size_t)fs->volume)->index);
+		sp_json_kv_uint(&w, "offset", fs->offset);
+		sp_json_kv_str(&w, "type", fs->type);
+		sp_json_kv_str(&w, "label", fs->label);
+		sp_json_kv_str(&w, "id", fs->id);
+		sp_json_kv_uint(&w, "block_size", fs->block_size);
+		sp_json_kv_uint(&w, "block_count", fs->block_count);
+		sp_json_kv_uint(&w, "first_inode", fs->first_inode);
+		sp_json_kv_uint(&w, "last_inode", fs->last_inode);
+		sp_json_kv_uint(&w, "root_inode", fs->root_inode);
+		sp_json_object_end(&w);
+	}
+	sp_json_array_end(&w);
+	sp_json_object_end(&w);
+	sp_json_line_end(&w);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sp_tool t;
+	struct sp_evidence *ev;
+	struct sp_err err;
+	const char *case_path = NULL;
+	int ch, json = 0, status = 0, i, s;
+
+	sp_tool_init(&t, "spoor-info", argc, argv);
+	sp_err_init(&err);
+	while ((ch = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': case_path = optarg; break;
+		case OPT_JSON: json = 1; break;
+		case 'h': help(); return 0;
+		case 'V': sp_tool_version(&t); return 0;
+		default: fputs(usage_text, stderr); return 64;
+		}
+	}
+	if (optind == argc) {
+		fputs(usage_text, stderr);
+		return 64;
+	}
+	if (sp_tool_open_case(&t, case_path, &err) != SP_OK)
+		return sp_tool_finish(&t, sp_tool_error(&t, &err));
+	for (i = optind; i < argc; i++) {
+		if (sp_evidence_open(&ev, argv[i], t.run, &err) != SP_OK) {
+			sp_err_prefix(&err, "'%s'", argv[i]);
+			s = sp_tool_error(&t, &err);
+			if (status == 0)
+				status = s;
+			continue;
+		}
+		if (t.c != NULL &&
+		    sp_evidence_record_inputs(ev, t.run, &err) != SP_OK)
+			sp_tool_warn(&t, "%s", err.msg);
+		if (json)
+			print_json(ev);
+		else {
+			if (i > optind)
+				putchar('\n');
+			print_text(ev);
+		}
+		sp_evidence_close(ev);
+	}
+	return sp_tool_finish(&t, status);
+}

@@ -1,0 +1,158 @@
+/*
+ * spoor-ls: list the entries of the file systems in a piece of evidence,
+ * like fls, as text, JSON Lines or a TSK bodyfile.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spoor/evidence.h"
+#include "spoor/json.h"
+#include "spoor/output.h"
+#include "spoor/tool.h"
+
+enum { OPT_JSON = 256, OPT_BODYFILE, OPT_NS };
+
+static const char usage_text[] =
+    "usage: spoor-ls [-ruV] [-c case] [-f fs] [--json | --bodyfile [--ns]]\n"
+    "                evidence [path]\n";
+
+static const struct option longopts[] = {
+	{ "recursive", no_argument, NULL, 'r' },
+	{ "deleted", no_argument, NULL, 'd' },
+	{ "allocated", no_argument, NULL, 'u' },
+	{ "fs", required_argument, NULL, 'f' },
+	{ "case", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "bodyfile", no_argument, NULL, OPT_BODYFILE },
+	{ "ns", no_argument, NULL, OPT_NS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+help(void)
+{
+	printf("%s\n"
+	    "List file system entries (allocated and deleted) in evidence:\n"
+	    "a raw, split raw or E01 image, or a directory.\n\n"
+	    "  -r, --recursive     descend into directories\n"
+	    "  -d, --deleted       list deleted entries only\n"
+	    "  -u, --allocated     list allocated entries only\n"
+	    "  -f, --fs N          only file system N (see spoor-info)\n"
+	    "  -c, --case FILE     record the run in case FILE ($SPOOR_CASE)\n"
+	    "      --json          JSON Lines, one entry per line\n"
+	    "      --bodyfile      TSK bodyfile v3 (for mactime)\n"
+	    "      --ns            bodyfile times with nanoseconds\n"
+	    "  -h, --help          show this help\n"
+	    "  -V, --version       show versions\n", usage_text);
+}
+
+enum format { TEXT, JSON, BODYFILE };
+
+struct ls {
+	enum format format;
+	unsigned bodyflags;
+	struct sp_json w;
+};
+
+static int
+on_entry(const struct sp_entry *e, void *arg)
+{
+	struct ls *ls = arg;
+
+	switch (ls->format) {
+	case TEXT: sp_fls_write(stdout, e); break;
+	case JSON: sp_entry_json_write(&ls->w, e); break;
+	case BODYFILE: sp_bodyfile_write(stdout, e, NULL, ls->bodyflags); break;
+	}
+	return ferror(stdout) ? SP_E_IO : 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sp_tool t;
+	struct sp_evidence *ev = NULL;
+	struct sp_err err;
+	struct ls ls = { TEXT, 0, { 0 } };
+	const char *case_path = NULL, *path = NULL;
+	unsigned flags = SP_WALK_ALL;
+	long fs_only = -1;
+	char *end;
+	size_t i, nfs;
+	int ch, rc, status = 0;
+
+	sp_tool_init(&t, "spoor-ls", argc, argv);
+	sp_err_init(&err);
+	while ((ch = getopt_long(argc, argv, "rduf:c:hV", longopts, NULL))
+	    != -1) {
+		switch (ch) {
+		case 'r': flags |= SP_WALK_RECURSE; break;
+		case 'd': flags &= ~SP_WALK_ALLOCATED; break;
+		case 'u': flags &= ~SP_WALK_DELETED; break;
+		case 'f':
+			fs_only = strtol(optarg, &end, 10);
+			if (*end != '\0' || fs_only < 0) {
+				fprintf(stderr, "spoor-ls: bad file system "
+				    "number '%s'\n%s", optarg, usage_text);
+				return 64;
+			}
+			break;
+		case 'c': case_path = optarg; break;
+		case OPT_JSON: ls.format = JSON; break;
+		case OPT_BODYFILE: ls.format = BODYFILE; break;
+		case OPT_NS: ls.bodyflags |= SP_BODYFILE_NS; break;
+		case 'h': help(); return 0;
+		case 'V': sp_tool_version(&t); return 0;
+		default: fputs(usage_text, stderr); return 64;
+		}
+	}
+	if (argc - optind < 1 || argc - optind > 2 ||
+	    (flags & SP_WALK_ALL) == 0) {
+		fputs(usage_text, stderr);
+		return 64;
+	}
+	if (argc - optind == 2)
+		path = argv[optind + 1];
+	if (sp_tool_open_case(&t, case_path, &err) != SP_OK)
+		return sp_tool_finish(&t, sp_tool_error(&t, &err));
+	if ((rc = sp_evidence_open(&ev, argv[optind], t.run, &err)) != SP_OK) {
+		sp_err_prefix(&err, "'%s'", argv[optind]);
+		return sp_tool_finish(&t, sp_tool_error(&t, &err));
+	}
+	if (t.c != NULL && sp_evidence_record_inputs(ev, t.run, &err) != SP_OK)
+		sp_tool_warn(&t, "%s", err.msg);
+	sp_json_init(&ls.w, stdout);
+	nfs = sp_evidence_fs_count(ev);
+	if (nfs == 0) {
+		sp_tool_warn(&t, "'%s': no file system found", argv[optind]);
+		status = 65;
+	}
+	if (fs_only >= 0 && (size_t)fs_only >= nfs) {
+		sp_tool_warn(&t, "'%s': no file system %ld (it has %zu)",
+		    argv[optind], fs_only, nfs);
+		status = 64;
+	}
+	for (i = 0; i < nfs && status == 0; i++) {
+		const struct sp_fs_info *fs = sp_evidence_fs(ev, i);
+		if (fs_only >= 0 && (size_t)fs_only != i)
+			continue;
+		if (ls.format == TEXT && nfs > 1 && fs_only < 0)
+			printf("# fs %zu: %s at offset %llu\n", i, fs->type,
+			    (unsigned long long)fs->offset);
+		rc = sp_evidence_walk(ev, (unsigned)i, path, flags, on_entry,
+		    &ls, &err);
+		if (rc != SP_OK) {
+			if (rc == SP_E_IO)
+				sp_err_set(&err, SP_E_IO, 0, "write: output "
+				    "error");
+			sp_err_prefix(&err, "'%s'", argv[optind]);
+			status = sp_tool_error(&t, &err);
+		}
+	}
+	sp_evidence_close(ev);
+	return sp_tool_finish(&t, status);
+}
