@@ -150,7 +150,7 @@ print_json(const struct sp_evidence *ev)
 	for (i = 0; i < sp_evidence_segment_count(ev); i++)
 		sp_json_str(&w, sp_evidence_segment(ev, i));
 	sp_json_array_end(&w);
-	sp_json_key(&w, "e01");
+	sp_json_key(&w, "ewf");
 	if (ewf == NULL)
 		sp_json_null(&w);
 	else {

@@ -1,0 +1,57 @@
+# Shared setup for spoor's bats tests: the built commands first on PATH,
+# bats-support and bats-assert, the shared test data and the reference
+# scenario.  Missing test data fails a test; it never skips it.
+
+bats_require_minimum_version 1.5.0
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+BUILD=${SPOOR_BUILD:-$REPO/build}
+PATH="$BUILD/bin:$PATH"
+TESTDATA=${SPOOR_TESTDATA:-$REPO/../shared/testdata}
+IMAGES=$TESTDATA/images
+SCENARIO=$BUILD/scenario
+export PATH TZ=UTC LC_ALL=C
+unset SPOOR_CASE
+
+# Fail unless the file exists (shared data or a built fixture).
+need() {
+	local f
+	for f; do
+		[ -e "$f" ] || fail "missing test input '$f'"
+	done
+}
+
+# Unzip a DFTT archive once per run into $BUILD/testdata.
+dftt() {
+	local zip=$1 dir=$BUILD/testdata
+	need "$zip"
+	mkdir -p "$dir"
+	[ -d "$dir/$(basename "$zip" .zip)" ] || unzip -oq "$zip" -d "$dir"
+	echo "$dir/$(basename "$zip" .zip)"
+}
+
+# Every image of the shared test data, one path a line.
+all_images() {
+	local d
+	echo "$IMAGES/ext2/tsk_image.dd"
+	echo "$IMAGES/ext2/tsk_image.E01"
+	echo "$IMAGES/ext2/dfvfs_ext2.E01"
+	echo "$IMAGES/ext2/dfvfs_ext2.splitraw.000"
+	echo "$IMAGES/ext3/ext3-img-kw-1.dd"
+	echo "$IMAGES/ext4/hierarchy_64.ext4"
+	echo "$IMAGES/ext4/tiny.ext4"
+	echo "$IMAGES/fat/daylight.dd"
+	echo "$IMAGES/fat/fat_very_small.dd"
+	echo "$IMAGES/ntfs/test.ntfs.dd.E01"
+	d=$(dftt "$IMAGES/fat/6-undel-fat.zip") && echo "$d/6-fat-undel.dd"
+	d=$(dftt "$IMAGES/ntfs/7-undel-ntfs.zip") && echo "$d/7-ntfs-undel.dd"
+}
+
+# The byte offset of the scenario's file system.
+scenario_offset() {
+	need "$SCENARIO/scenario.env"
+	( . "$SCENARIO/scenario.env"; echo "${PART_OFFSET_SECTORS:?}" )
+}
