@@ -719,6 +719,18 @@ walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 		    f->name->meta_addr);
 		w->ev->problems++;
 	}
+	if (m != NULL && m->type == TSK_FS_META_TYPE_DIR &&
+	    (f->name->flags & TSK_FS_NAME_FLAG_ALLOC) &&
+	    tsk_fs_file_attr_get(f) == NULL) {
+		/*
+		 * libtsk skips a directory whose content it cannot map and
+		 * says nothing; its entries are lost, so say it here.
+		 */
+		sp_run_problem(w->ev->run, w->path, SP_E_CORRUPT,
+		    "inode %" PRIuINUM ": directory content unreadable: %s",
+		    f->name->meta_addr, tsk_msg());
+		w->ev->problems++;
+	}
 	if (TSK_FS_TYPE_ISNTFS(f->fs_info->ftype) && m != NULL) {
 		cnt = tsk_fs_file_attr_getsize(f);
 		for (i = 0; i < cnt && !w->stop; i++) {
