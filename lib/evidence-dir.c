@@ -100,8 +100,8 @@ emit(struct dwalk *w, int dfd, const char *name)
 			}
 		}
 	}
-	if (w->fn(&e, w->arg) != 0)
-		w->stop = 1;
+	if ((n = w->fn(&e, w->arg)) != 0)
+		w->stop = (int)n;
 }
 
 static void
@@ -247,9 +247,8 @@ sp_dir_walk(const char *root, const char *start, unsigned flags,
 	} else
 		walk_dir(w, fd, 0);
 	close(fd);
-	rc = w->stop == SP_E_INTERRUPTED ?
-	    sp_err_set(err, SP_E_INTERRUPTED, 0, "walk") :
-	    w->stop ? w->stop : SP_OK;
+	rc = w->stop ? sp_err_set(err, w->stop, 0, "walk: %s",
+	    sp_strerror(w->stop)) : SP_OK;
 	free(w);
 	return rc;
 }

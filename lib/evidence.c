@@ -631,6 +631,7 @@ emit(struct walk *w, TSK_FS_FILE *f, const TSK_FS_ATTR *attr)
 {
 	struct sp_entry e;
 	TSK_FS_META *m = f->meta;
+	int rc;
 
 	memset(&e, 0, sizeof(e));
 	e.fs_index = w->fs_index;
@@ -688,8 +689,8 @@ emit(struct walk *w, TSK_FS_FILE *f, const TSK_FS_ATTR *attr)
 				    m->time2.ext2.dtime_nano);
 		}
 	}
-	if (w->fn(&e, w->arg) != 0)
-		w->stop = 1;
+	if ((rc = w->fn(&e, w->arg)) != 0)
+		w->stop = rc;
 }
 
 static TSK_WALK_RET_ENUM
@@ -828,10 +829,8 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 		ev->problems++;
 	}
 	tsk_error_reset();
-	if (w.stop == SP_E_INTERRUPTED || w.stop == SP_E_NOMEM)
-		rc = sp_err_set(err, w.stop, 0, "walk");
-	else if (w.stop)
-		rc = w.stop;
+	if (w.stop)
+		rc = sp_err_set(err, w.stop, 0, "walk: %s", sp_strerror(w.stop));
 	free(w.path);
 	free(prefix);
 	return rc;

@@ -84,8 +84,10 @@ sp_tool_finish(struct sp_tool *t, int status)
 	uint64_t n = sp_run_problem_count(t->run);
 	const char *state;
 
-	if (sp_signal_exit_status() != 0)
+	if (sp_signal_exit_status() != 0) {
 		status = sp_signal_exit_status();
+		sp_tool_warn(t, "interrupted by signal %d", status - 128);
+	}
 	else if (status == 0 && n > 0)
 		status = SP_EXIT_PARTIAL;
 	if (status >= 128)

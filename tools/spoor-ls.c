@@ -10,6 +10,7 @@
 #include "spoor/evidence.h"
 #include "spoor/json.h"
 #include "spoor/output.h"
+#include "spoor/signal.h"
 #include "spoor/tool.h"
 
 enum { OPT_JSON = 256, OPT_BODYFILE, OPT_NS };
@@ -68,7 +69,9 @@ on_entry(const struct sp_entry *e, void *arg)
 	case JSON: sp_entry_json_write(&ls->w, e); break;
 	case BODYFILE: sp_bodyfile_write(stdout, e, NULL, ls->bodyflags); break;
 	}
-	return ferror(stdout) ? SP_E_IO : 0;
+	if (ferror(stdout))
+		return sp_signal_pending() ? SP_E_INTERRUPTED : SP_E_IO;
+	return 0;
 }
 
 int
@@ -145,10 +148,12 @@ main(int argc, char *argv[])
 			    (unsigned long long)fs->offset);
 		rc = sp_evidence_walk(ev, (unsigned)i, path, flags, on_entry,
 		    &ls, &err);
-		if (rc != SP_OK) {
-			if (rc == SP_E_IO)
-				sp_err_set(&err, SP_E_IO, 0, "write: output "
-				    "error");
+		if (rc == SP_E_INTERRUPTED)
+			break;	/* sp_tool_finish reports the signal */
+		if (rc == SP_E_IO) {
+			sp_tool_warn(&t, "standard output: write error");
+			status = 74;
+		} else if (rc != SP_OK) {
 			sp_err_prefix(&err, "'%s'", argv[optind]);
 			status = sp_tool_error(&t, &err);
 		}

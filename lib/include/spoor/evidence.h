@@ -154,7 +154,7 @@ struct sp_entry {
 	unsigned flags;		/* enum sp_entry_flags */
 };
 
-/* Return 0 to go on, non-zero to stop the walk (it then returns that). */
+/* Return 0 to go on, or an SP_E_* code to stop the walk with that error. */
 typedef int sp_entry_fn(const struct sp_entry *e, void *arg);
 
 enum sp_walk_flags {
@@ -167,9 +167,9 @@ enum sp_walk_flags {
 /*
  * Walk file system fs_index from path (NULL or "/" for the root): every
  * entry, in directory order, depth first.  Corrupt entries are recorded as
- * problems and skipped.  Returns SP_OK, the callback's non-zero value
- * (as SP_E_INTERRUPTED when the walk stopped on a signal), or an error for
- * a start path that cannot be opened.
+ * problems and skipped.  Returns SP_OK; the callback's code when it
+ * stopped the walk; SP_E_INTERRUPTED when a signal came; or an error for a
+ * start path that cannot be opened.
  */
 int sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index,
     const char *path, unsigned flags, sp_entry_fn *fn, void *arg,
