@@ -88,7 +88,7 @@ lint-man:
 	$(Q)scripts/lint-man $(MANPAGES)
 
 test: all $(SCENARIO)
-	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) bats --print-output-on-failure \
+	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) scripts/run-tests \
 		$(if $(TESTS),$(TESTS),tests)
 
 check: deps

@@ -63,3 +63,15 @@ setup() {
 	run -0 spoor-info --json "$root"
 	assert_equal "$(echo "$output" | jq -r '"\(.kind) \(.file_systems[0].type)"')" "dir dir"
 }
+
+@test "--progress=json reports on stderr as JSON lines ending with a final one" {
+	run -0 --separate-stderr spoor-ls -r --progress=json "$root"
+	echo "$stderr" | jq -e . >/dev/null
+	assert_equal "$(echo "$stderr" | tail -1 | jq -c '[.progress, .done, .final]')" \
+	    "[\"entries\",$(echo "$output" | wc -l),true]"
+}
+
+@test "no progress output when stderr is not a terminal" {
+	run -0 --separate-stderr spoor-ls -r "$root"
+	assert_equal "$stderr" ""
+}

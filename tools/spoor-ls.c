@@ -10,14 +10,15 @@
 #include "spoor/evidence.h"
 #include "spoor/json.h"
 #include "spoor/output.h"
+#include "spoor/progress.h"
 #include "spoor/signal.h"
 #include "spoor/tool.h"
 
-enum { OPT_JSON = 256, OPT_BODYFILE, OPT_NS };
+enum { OPT_JSON = 256, OPT_BODYFILE, OPT_NS, OPT_PROGRESS };
 
 static const char usage_text[] =
-    "usage: spoor-ls [-ruV] [-c case] [-f fs] [--json | --bodyfile [--ns]]\n"
-    "                evidence [path]\n";
+    "usage: spoor-ls [-druhV] [-c case] [-f fs] [--json | --bodyfile [--ns]]\n"
+    "                [--progress=mode] evidence [path]\n";
 
 static const struct option longopts[] = {
 	{ "recursive", no_argument, NULL, 'r' },
@@ -28,6 +29,7 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "bodyfile", no_argument, NULL, OPT_BODYFILE },
 	{ "ns", no_argument, NULL, OPT_NS },
+	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -47,6 +49,7 @@ help(void)
 	    "      --json          JSON Lines, one entry per line\n"
 	    "      --bodyfile      TSK bodyfile v3 (for mactime)\n"
 	    "      --ns            bodyfile times with nanoseconds\n"
+	    "      --progress=MODE auto, bar, json or none (on stderr)\n"
 	    "  -h, --help          show this help\n"
 	    "  -V, --version       show versions\n", usage_text);
 }
@@ -57,6 +60,8 @@ struct ls {
 	enum format format;
 	unsigned bodyflags;
 	struct sp_json w;
+	struct sp_progress *progress;
+	uint64_t count;
 };
 
 static int
@@ -64,6 +69,7 @@ on_entry(const struct sp_entry *e, void *arg)
 {
 	struct ls *ls = arg;
 
+	sp_progress_update(ls->progress, ++ls->count);
 	switch (ls->format) {
 	case TEXT: sp_fls_write(stdout, e); break;
 	case JSON: sp_entry_json_write(&ls->w, e); break;
@@ -80,7 +86,8 @@ main(int argc, char *argv[])
 	struct sp_tool t;
 	struct sp_evidence *ev = NULL;
 	struct sp_err err;
-	struct ls ls = { TEXT, 0, { 0 } };
+	struct ls ls = { TEXT, 0, { 0 }, NULL, 0 };
+	enum sp_progress_mode progress = SP_PROGRESS_AUTO;
 	const char *case_path = NULL, *path = NULL;
 	unsigned flags = SP_WALK_ALL;
 	long fs_only = -1;
@@ -108,6 +115,13 @@ main(int argc, char *argv[])
 		case OPT_JSON: ls.format = JSON; break;
 		case OPT_BODYFILE: ls.format = BODYFILE; break;
 		case OPT_NS: ls.bodyflags |= SP_BODYFILE_NS; break;
+		case OPT_PROGRESS:
+			if (sp_progress_parse_mode(optarg, &progress) != SP_OK) {
+				fprintf(stderr, "spoor-ls: bad progress mode "
+				    "'%s'\n%s", optarg, usage_text);
+				return 64;
+			}
+			break;
 		case 'h': help(); return 0;
 		case 'V': sp_tool_version(&t); return 0;
 		default: fputs(usage_text, stderr); return 64;
@@ -129,6 +143,7 @@ main(int argc, char *argv[])
 	if (t.c != NULL && sp_evidence_record_inputs(ev, t.run, &err) != SP_OK)
 		sp_tool_warn(&t, "%s", err.msg);
 	sp_json_init(&ls.w, stdout);
+	ls.progress = sp_progress_new(stderr, progress, "entries", 0);
 	nfs = sp_evidence_fs_count(ev);
 	if (nfs == 0) {
 		sp_tool_warn(&t, "'%s': no file system found", argv[optind]);
@@ -158,6 +173,7 @@ main(int argc, char *argv[])
 			status = sp_tool_error(&t, &err);
 		}
 	}
+	sp_progress_free(ls.progress);
 	sp_evidence_close(ev);
 	return sp_tool_finish(&t, status);
 }
