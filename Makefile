@@ -104,7 +104,9 @@ fuzz: deps
 	$(Q)scripts/fuzz $(if $(FUZZ_SECONDS),$(FUZZ_SECONDS),30)
 
 bench: deps all
-	$(Q)for b in bench/*; do [ -x "$$b" ] && SPOOR_BUILD=$(abspath $(BUILD)) "$$b"; done
+	$(Q)for b in bench/*; do \
+		if [ -f "$$b" ] && [ -x "$$b" ]; then \
+			SPOOR_BUILD=$(abspath $(BUILD)) "$$b" || exit 1; fi; done
 
 update-expected: all $(SCENARIO)
 	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) scripts/update-expected

@@ -142,6 +142,8 @@ main(int argc, char *argv[])
 	}
 	if (t.c != NULL && sp_evidence_record_inputs(ev, t.run, &err) != SP_OK)
 		sp_tool_warn(&t, "%s", err.msg);
+	/* records are small and many: write them in large blocks */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	sp_json_init(&ls.w, stdout);
 	ls.progress = sp_progress_new(stderr, progress, "entries", 0);
 	nfs = sp_evidence_fs_count(ev);
