@@ -80,8 +80,10 @@ sp_bodyfile_write(FILE *out, const struct sp_entry *e, const char *md5,
 	}
 	if (e->flags & SP_ENTRY_FILE_NAME)
 		fputs(" ($FILE_NAME)", out);
-	if (e->link != NULL)
-		fprintf(out, " -> %s", e->link);
+	if (e->link != NULL) {
+		fputs(" -> ", out);
+		put_name(out, e->link);
+	}
 	if (e->flags & SP_ENTRY_DELETED)
 		fputs(e->flags & SP_ENTRY_REALLOC ? " (deleted-realloc)" :
 		    " (deleted)", out);

@@ -71,6 +71,7 @@ draw(struct sp_progress *p, const struct timespec *now, int final)
 	if (p->mode == SP_PROGRESS_JSON) {
 		sp_json_init(&w, p->out);
 		sp_json_object_begin(&w);
+		sp_json_kv_int(&w, "schema", SP_JSON_SCHEMA);
 		sp_json_kv_str(&w, "progress", p->label);
 		sp_json_kv_uint(&w, "done", p->done);
 		sp_json_kv_uint(&w, "total", p->total);

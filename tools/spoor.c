@@ -31,6 +31,8 @@ help(void)
 	    "Each verb runs the command spoor-VERB.\n\nverbs:\n", usage_text);
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		printf("  %-10s %s\n", verbs[i].verb, verbs[i].summary);
+	printf("\noptions:\n  -h, --help     show this help\n"
+	    "  -V, --version  show versions\n");
 	printf("\nSee spoor(7) for conventions and exit statuses, and "
 	    "spoor-VERB(1) for each\ncommand.\n");
 }
