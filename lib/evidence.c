@@ -900,19 +900,21 @@ sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
 		return sp_err_set(err, SP_E_CORRUPT, 0, "'%s': no metadata",
 		    what);
 	}
+	if (!has_attr && f->meta->type == TSK_FS_META_TYPE_DIR) {
+		tsk_fs_file_close(f);
+		return sp_err_set(err, SP_E_USAGE, 0, "'%s': is a directory",
+		    what);
+	}
 	if (has_attr)
 		a = tsk_fs_file_attr_get_type(f, (TSK_FS_ATTR_TYPE_ENUM)type,
 		    id, 1);
 	else
 		a = tsk_fs_file_attr_get(f);
 	if (a == NULL) {
-		/* no data attribute: an empty file, a device, a directory */
+		/* no data attribute: an empty file or a device */
 		tsk_error_reset();
-		if (f->meta->type == TSK_FS_META_TYPE_DIR)
-			rc = sp_err_set(err, SP_E_USAGE, 0,
-			    "'%s': is a directory", what);
 		tsk_fs_file_close(f);
-		return rc;
+		return SP_OK;
 	}
 	size = a->size;
 	if ((buf = malloc(bufsize)) == NULL) {

@@ -24,20 +24,15 @@ void
 sp_tool_init(struct sp_tool *t, const char *name, int argc,
     char *const argv[])
 {
-	struct sp_err err;
-
 	memset(t, 0, sizeof(*t));
 	t->name = name;
+	t->argc = argc;
+	t->argv = argv;
 	/* times are UTC unless a command is told otherwise */
 	setenv("TZ", "UTC0", 1);
 	tzset();
 	sp_signal_install();
 	sp_log_set_sink(stderr_sink, t);
-	sp_err_init(&err);
-	if (sp_run_new(&t->run, name, argc, argv, &err) != SP_OK) {
-		sp_tool_error(t, &err);
-		exit(sp_err_exit_status(err.code));
-	}
 }
 
 void
@@ -61,10 +56,13 @@ sp_tool_error(const struct sp_tool *t, const struct sp_err *err)
 }
 
 int
-sp_tool_open_case(struct sp_tool *t, const char *path, struct sp_err *err)
+sp_tool_begin(struct sp_tool *t, const char *path, struct sp_err *err)
 {
 	int rc;
 
+	if (t->run == NULL &&
+	    (rc = sp_run_new(&t->run, t->name, t->argc, t->argv, err)) != SP_OK)
+		return rc;
 	if ((path = sp_case_path_from_env(path)) == NULL)
 		return SP_OK;
 	if ((rc = sp_case_open(&t->c, path, SP_CASE_CREATE, err)) != SP_OK)
@@ -103,7 +101,8 @@ sp_tool_finish(struct sp_tool *t, int status)
 		    (unsigned long long)n, n == 1 ? "" : "s",
 		    t->c ? "; see the case's problems table" : "");
 	sp_err_init(&err);
-	if (sp_run_end(t->run, status, state, &err) != SP_OK) {
+	if (t->run != NULL &&
+	    sp_run_end(t->run, status, state, &err) != SP_OK) {
 		sp_tool_error(t, &err);
 		if (status == 0)
 			status = sp_err_exit_status(err.code);

@@ -72,7 +72,7 @@ main(int argc, char *argv[])
 		fputs(usage_text, stderr);
 		return 64;
 	}
-	if (sp_tool_open_case(&t, case_path, &err) != SP_OK)
+	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
 	if (sp_evidence_open(&ev, argv[optind], t.run, &err) != SP_OK) {
 		sp_err_prefix(&err, "'%s'", argv[optind]);

@@ -246,7 +246,7 @@ main(int argc, char *argv[])
 		fputs(usage_text, stderr);
 		return 64;
 	}
-	if (sp_tool_open_case(&t, case_path, &err) != SP_OK)
+	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
 	for (i = optind; i < argc; i++) {
 		if (sp_evidence_open(&ev, argv[i], t.run, &err) != SP_OK) {

@@ -12,6 +12,8 @@
 /* Common state of one command; caller-owned, set up by sp_tool_init. */
 struct sp_tool {
 	const char *name;	/* "spoor-ls" */
+	int argc;
+	char *const *argv;
 	struct sp_run *run;
 	struct sp_case *c;
 };
@@ -19,23 +21,26 @@ struct sp_tool {
 /*
  * Set the program name (borrowed; a string literal), the time zone to UTC,
  * the signal handlers and a log sink that writes "name: message" to
- * stderr, and start the run record from argc/argv.
+ * stderr.  argv is borrowed for sp_tool_begin.  Nothing is allocated, so a
+ * command may return at once (--help, usage errors).
  */
 void sp_tool_init(struct sp_tool *t, const char *name, int argc,
     char *const argv[]);
+
+/*
+ * Start the run record once the arguments are accepted, and open the case
+ * named by case_path (or $SPOOR_CASE when NULL; none when neither),
+ * creating it and recording the run in it.  On failure the error is in
+ * err; sp_tool_finish must still be called.
+ */
+int sp_tool_begin(struct sp_tool *t, const char *case_path,
+    struct sp_err *err);
 
 /* Print "name: message" on stderr (the message of err if fmt is NULL). */
 void sp_tool_warn(const struct sp_tool *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Print err's message and return its exit status. */
 int sp_tool_error(const struct sp_tool *t, const struct sp_err *err);
-
-/*
- * Open the case named by path (or $SPOOR_CASE when path is NULL), creating
- * it, and record the run in it.  Without either, does nothing.
- */
-int sp_tool_open_case(struct sp_tool *t, const char *path,
-    struct sp_err *err);
 
 /*
  * End the run with status (130/143 when a signal came, 2 when problems were
