@@ -142,7 +142,16 @@ sp_time_parse_iso(const char *s, sp_time_ns *t)
 	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
 	    *p++ != '-' || digits(&p, 2, &d))
 		return SP_E_DATA;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31)
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap;
+
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+		return SP_E_DATA;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (mo == 2 && d == 29 && !leap)
+		return SP_E_DATA;
+	/* the range sp_time_ns holds: 1678 to 2261 */
+	if (y < 1678 || y > 2261)
 		return SP_E_DATA;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;
@@ -176,7 +185,7 @@ sp_time_parse_iso(const char *s, sp_time_ns *t)
 			return SP_E_DATA;
 		if (*p == ':')
 			p++;
-		if (digits(&p, 2, &om))
+		if (digits(&p, 2, &om) || oh > 23 || om > 59)
 			return SP_E_DATA;
 		sec -= sign * (oh * 3600 + om * 60);
 	}
