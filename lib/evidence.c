@@ -300,9 +300,12 @@ add_fs(struct sp_evidence *ev, TSK_FS_INFO *fs, int volume)
 		for (i = 0; i < used; i++)
 			snprintf(s->id + 2 * i, 3, "%02x", fs->fs_id[used - 1 - i]);
 	}
-	s->info.label = s->label;
-	s->info.id = s->id;
 	ev->nfs++;
+	/* the array may have moved: point every slot at its own strings */
+	for (i = 0; i < ev->nfs; i++) {
+		ev->fss[i].info.label = ev->fss[i].label;
+		ev->fss[i].info.id = ev->fss[i].id;
+	}
 	return 0;
 }
 
