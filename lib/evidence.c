@@ -338,8 +338,11 @@ open_volumes(struct sp_evidence *ev, struct sp_err *err)
 			else if (!v->allocated)
 				v->slot = "-------";
 			else {
-				ev->volume_strings[ev->nvolumes] = dupf(
-				    "%03d:%03d", p->table_num, p->slot_num);
+				/* as mmls: GPT slots have no table number */
+				ev->volume_strings[ev->nvolumes] =
+				    p->table_num < 0 ?
+				    dupf("%03d", p->slot_num) :
+				    dupf("%03d:%03d", p->table_num, p->slot_num);
 				v->slot = ev->volume_strings[ev->nvolumes] ?
 				    ev->volume_strings[ev->nvolumes] : "";
 			}

@@ -25,8 +25,8 @@ mkdisk() {
 	disk=$(mkdisk gpt 0FC63DAF-8483-4772-8E79-3D69D8477DE4 EBD0A0A2-B9E5-4433-87C0-68B6B72699C7)
 	run -0 spoor-info --json "$disk"
 	assert_equal "$(echo "$output" | jq -r .volume_system)" gpt
-	expected=$(mmls "$disk" | awk '/^[0-9]+:/ {printf "%d %d %d %d\n", $1, $3, $4, $5}')
-	assert_equal "$(echo "$output" | jq -r '.volumes[] | "\(.index) \(.start) \(.end) \(.length)"')" "$expected"
+	expected=$(mmls "$disk" | awk '/^[0-9]+:/ {printf "%d %s %d %d %d\n", $1, $2, $3, $4, $5}')
+	assert_equal "$(echo "$output" | jq -r '.volumes[] | "\(.index) \(.slot) \(.start) \(.end) \(.length)"')" "$expected"
 	assert_equal "$(echo "$output" | jq -r '.file_systems[] | "\(.type) \(.offset) \(.label)"')" \
 	    "ext4 1048576 
 fat16 7340032 SPOORFAT"
