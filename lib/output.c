@@ -2,6 +2,7 @@
  * Record formats shared by the tools (see include/spoor/output.h).
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "spoor/output.h"
@@ -27,43 +28,153 @@ sp_entry_mode_string(const struct sp_entry *e, char *buf, size_t size)
 	p[7] = m & 02 ? 'w' : '-';
 	p[8] = m & 01000 ? (m & 01 ? 't' : 'T') : (m & 01 ? 'x' : '-');
 	p[9] = '\0';
-	snprintf(buf, size, "%c/%c%s", e->name_type, e->meta_type, p);
+	if (size < 13)
+		return buf;
+	buf[0] = e->name_type;
+	buf[1] = '/';
+	buf[2] = e->meta_type;
+	memcpy(buf + 3, p, 10);
 	return buf;
 }
 
 char *
 sp_entry_inode_string(const struct sp_entry *e, char *buf, size_t size)
 {
-	if (e->flags & SP_ENTRY_ATTR)
+	char tmp[24], *p;
+	uint64_t v = e->inode;
+
+	if (e->flags & SP_ENTRY_ATTR) {
 		snprintf(buf, size, "%" PRIu64 "-%" PRIu32 "-%u", e->inode,
 		    e->attr_type, (unsigned)e->attr_id);
-	else
-		snprintf(buf, size, "%" PRIu64, e->inode);
+		return buf;
+	}
+	p = tmp + sizeof(tmp);
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	snprintf(buf, size, "%s", p);
 	return buf;
+}
+
+/*
+ * A line is built in a growing buffer and written with one fwrite: the
+ * bodyfile of a large image is millions of lines, and stdio's per-call
+ * cost dominates otherwise.
+ */
+struct line {
+	char *p;
+	size_t len, cap;
+	char stack[1024];
+};
+
+static void
+line_init(struct line *l)
+{
+	l->p = l->stack;
+	l->len = 0;
+	l->cap = sizeof(l->stack);
+}
+
+static int
+line_grow(struct line *l, size_t n)
+{
+	size_t cap = l->cap;
+	char *q;
+
+	while (cap - l->len < n)
+		cap *= 2;
+	if (l->p == l->stack) {
+		if ((q = malloc(cap)) == NULL)
+			return -1;
+		memcpy(q, l->stack, l->len);
+	} else if ((q = realloc(l->p, cap)) == NULL)
+		return -1;
+	l->p = q;
+	l->cap = cap;
+	return 0;
+}
+
+static void
+line_put(struct line *l, const char *s, size_t n)
+{
+	if (l->cap - l->len < n && line_grow(l, n) != 0)
+		return;
+	memcpy(l->p + l->len, s, n);
+	l->len += n;
+}
+
+static void
+line_str(struct line *l, const char *s)
+{
+	line_put(l, s, strlen(s));
 }
 
 /* Names as TSK writes them: control characters become '^'. */
 static void
-put_name(FILE *out, const char *s)
+line_name(struct line *l, const char *s)
 {
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '^' : *s, out);
+	size_t n = strlen(s), i;
+	char *d;
+
+	if (l->cap - l->len < n && line_grow(l, n) != 0)
+		return;
+	d = l->p + l->len;
+	for (i = 0; i < n; i++)
+		d[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '^' : s[i];
+	l->len += n;
 }
 
 static void
-put_time(FILE *out, sp_time_ns t, unsigned flags)
+line_u64(struct line *l, uint64_t v)
 {
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	line_put(l, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+static void
+line_time(struct line *l, sp_time_ns t, unsigned flags)
+{
+	char frac[16];
+	int64_t sec;
+
 	if (t == SP_TIME_NONE) {
-		fputc('0', out);
+		line_put(l, "0", 1);
 		return;
 	}
+	sec = sp_time_sec(t);
 	if (flags & SP_BODYFILE_NS) {
-		fprintf(out, "%" PRId64, sp_time_sec(t));
-		if (sp_time_nsec(t) != 0)
-			fprintf(out, ".%09" PRId32, sp_time_nsec(t));
+		if (sec < 0) {
+			line_put(l, "-", 1);
+			line_u64(l, (uint64_t)-sec);
+		} else
+			line_u64(l, (uint64_t)sec);
+		if (sp_time_nsec(t) != 0) {
+			snprintf(frac, sizeof(frac), ".%09" PRId32,
+			    sp_time_nsec(t));
+			line_str(l, frac);
+		}
 	} else
 		/* TSK writes seconds as an unsigned 32-bit number */
-		fprintf(out, "%" PRIu32, (uint32_t)sp_time_sec(t));
+		line_u64(l, (uint32_t)sec);
+}
+
+static void
+put_name(FILE *out, const char *s)
+{
+	struct line l;
+
+	line_init(&l);
+	line_name(&l, s);
+	fwrite(l.p, 1, l.len, out);
+	if (l.p != l.stack)
+		free(l.p);
 }
 
 void
@@ -71,37 +182,51 @@ sp_bodyfile_write(FILE *out, const struct sp_entry *e, const char *md5,
     unsigned flags)
 {
 	char mode[32], ino[48];
+	struct line l;
 
-	fprintf(out, "%s|", md5 ? md5 : "0");
-	put_name(out, e->path);
+	line_init(&l);
+	line_str(&l, md5 ? md5 : "0");
+	line_put(&l, "|", 1);
+	line_name(&l, e->path);
 	if (e->stream != NULL) {
-		fputc(':', out);
-		put_name(out, e->stream);
+		line_put(&l, ":", 1);
+		line_name(&l, e->stream);
 	}
 	if (e->flags & SP_ENTRY_FILE_NAME)
-		fputs(" ($FILE_NAME)", out);
+		line_str(&l, " ($FILE_NAME)");
 	if (e->link != NULL) {
-		fputs(" -> ", out);
-		put_name(out, e->link);
+		line_str(&l, " -> ");
+		line_name(&l, e->link);
 	}
 	if (e->flags & SP_ENTRY_DELETED)
-		fputs(e->flags & SP_ENTRY_REALLOC ? " (deleted-realloc)" :
-		    " (deleted)", out);
-	fprintf(out, "|%s|%s|", sp_entry_inode_string(e, ino, sizeof(ino)),
-	    sp_entry_mode_string(e, mode, sizeof(mode)));
+		line_str(&l, e->flags & SP_ENTRY_REALLOC ?
+		    " (deleted-realloc)" : " (deleted)");
+	line_put(&l, "|", 1);
+	line_str(&l, sp_entry_inode_string(e, ino, sizeof(ino)));
+	line_put(&l, "|", 1);
+	line_str(&l, sp_entry_mode_string(e, mode, sizeof(mode)));
+	line_put(&l, "|", 1);
 	if (e->flags & SP_ENTRY_NO_META)
-		fputs("0|0|0|", out);
-	else
-		fprintf(out, "%" PRIu32 "|%" PRIu32 "|%" PRIu64 "|", e->uid,
-		    e->gid, e->size);
-	put_time(out, e->atime, flags);
-	fputc('|', out);
-	put_time(out, e->mtime, flags);
-	fputc('|', out);
-	put_time(out, e->ctime, flags);
-	fputc('|', out);
-	put_time(out, e->crtime, flags);
-	fputc('\n', out);
+		line_str(&l, "0|0|0|");
+	else {
+		line_u64(&l, e->uid);
+		line_put(&l, "|", 1);
+		line_u64(&l, e->gid);
+		line_put(&l, "|", 1);
+		line_u64(&l, e->size);
+		line_put(&l, "|", 1);
+	}
+	line_time(&l, e->atime, flags);
+	line_put(&l, "|", 1);
+	line_time(&l, e->mtime, flags);
+	line_put(&l, "|", 1);
+	line_time(&l, e->ctime, flags);
+	line_put(&l, "|", 1);
+	line_time(&l, e->crtime, flags);
+	line_put(&l, "\n", 1);
+	fwrite(l.p, 1, l.len, out);
+	if (l.p != l.stack)
+		free(l.p);
 }
 
 void
