@@ -79,7 +79,7 @@ $(BUILD)/bin/%: $(BUILD)/tools/%.o $(LIBSPOOR)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBSPOOR) $(LIBS)
 
 scenario: $(SCENARIO)
-$(SCENARIO): tests/fixtures/mkscenario $(wildcard tests/fixtures/scenario/*)
+$(SCENARIO): tests/fixtures/mkscenario $(shell find tests/fixtures/scenario -type f)
 	$(Q)rm -rf $(BUILD)/scenario.tmp
 	$(Q)tests/fixtures/mkscenario $(BUILD)/scenario.tmp
 	$(Q)rm -rf $(BUILD)/scenario && mv $(BUILD)/scenario.tmp $(BUILD)/scenario
