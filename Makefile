@@ -61,6 +61,9 @@ SCENARIO = $(BUILD)/scenario/web01.raw
 
 all: $(TOOL_BIN)
 
+# objects are kept between builds, not treated as intermediates
+.SECONDARY: $(LIB_OBJ) $(TOOLS:%=$(BUILD)/tools/%.o)
+
 deps:
 	$(Q)scripts/install-deps
 
