@@ -18,6 +18,7 @@
 #include <tsk/libtsk.h>
 
 #include "spoor/hash.h"
+#include "spoor/output.h"
 #include "spoor/signal.h"
 #include "internal.h"
 
@@ -948,6 +949,46 @@ sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
 	free(buf);
 	tsk_fs_file_close(f);
 	return rc;
+}
+
+static int
+hash_data(const void *buf, size_t len, void *arg)
+{
+	sp_hash_update(arg, buf, len);
+	return 0;
+}
+
+int
+sp_evidence_hash_entry(struct sp_evidence *ev, const struct sp_entry *e,
+    unsigned mask, struct sp_hash **hp, struct sp_err *err)
+{
+	struct sp_hash *h;
+	char ref[48];
+	int rc;
+
+	*hp = NULL;
+	if (e->meta_type != SP_TYPE_REG || (e->flags & (SP_ENTRY_NO_META |
+	    SP_ENTRY_REALLOC | SP_ENTRY_FILE_NAME)))
+		return SP_OK;
+	if ((e->flags & SP_ENTRY_ATTR) && e->attr_type != 128)
+		return SP_OK;	/* an NTFS index, not data */
+	if ((rc = sp_hash_new(&h, mask, err)) != SP_OK)
+		return rc;
+	if (ev->kind == SP_EVIDENCE_DIR)
+		rc = sp_dir_read_file(ev->path, e->path, hash_data, h, err);
+	else {
+		/* by inode: a deleted name has no path to look up */
+		rc = sp_evidence_read_file(ev, e->fs_index,
+		    sp_entry_inode_string(e, ref, sizeof(ref)), hash_data, h, err);
+	}
+	if (rc == SP_OK)
+		rc = sp_hash_final(h, err);
+	if (rc != SP_OK) {
+		sp_hash_free(h);
+		return rc;
+	}
+	*hp = h;
+	return SP_OK;
 }
 
 int

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spoor/hash.h"
 #include "spoor/output.h"
 #include "spoor/time.h"
 
@@ -271,7 +272,8 @@ kv_time(struct sp_json *w, const char *key, sp_time_ns t)
 }
 
 void
-sp_entry_json_write(struct sp_json *w, const struct sp_entry *e)
+sp_entry_json_write(struct sp_json *w, const struct sp_entry *e,
+    const struct sp_hash *h)
 {
 	char buf[48], t[2] = { 0, 0 };
 
@@ -308,6 +310,15 @@ sp_entry_json_write(struct sp_json *w, const struct sp_entry *e)
 	    (e->flags & SP_ENTRY_FILE_NAME) != 0);
 	sp_json_kv_bool(w, "has_metadata", !(e->flags & SP_ENTRY_NO_META));
 	sp_json_kv_str(w, "link", e->link);
+	if (h != NULL) {
+		if (sp_hash_hex(h, SP_HASH_MD5) != NULL)
+			sp_json_kv_str(w, "md5", sp_hash_hex(h, SP_HASH_MD5));
+		if (sp_hash_hex(h, SP_HASH_SHA1) != NULL)
+			sp_json_kv_str(w, "sha1", sp_hash_hex(h, SP_HASH_SHA1));
+		if (sp_hash_hex(h, SP_HASH_SHA256) != NULL)
+			sp_json_kv_str(w, "sha256",
+			    sp_hash_hex(h, SP_HASH_SHA256));
+	}
 	sp_json_object_end(w);
 	sp_json_line_end(w);
 }

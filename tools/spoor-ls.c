@@ -8,17 +8,18 @@
 #include <string.h>
 
 #include "spoor/evidence.h"
+#include "spoor/hash.h"
 #include "spoor/json.h"
 #include "spoor/output.h"
 #include "spoor/progress.h"
 #include "spoor/signal.h"
 #include "spoor/tool.h"
 
-enum { OPT_JSON = 256, OPT_BODYFILE, OPT_NS, OPT_PROGRESS };
+enum { OPT_JSON = 256, OPT_BODYFILE, OPT_NS, OPT_PROGRESS, OPT_HASH };
 
 static const char usage_text[] =
     "usage: spoor-ls [-druhV] [-c case] [-f fs] [--json | --bodyfile [--ns]]\n"
-    "                [--progress=mode] evidence [path]\n";
+    "                [--hash list] [--progress=mode] evidence [path]\n";
 
 static const struct option longopts[] = {
 	{ "recursive", no_argument, NULL, 'r' },
@@ -30,6 +31,7 @@ static const struct option longopts[] = {
 	{ "bodyfile", no_argument, NULL, OPT_BODYFILE },
 	{ "ns", no_argument, NULL, OPT_NS },
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
+	{ "hash", required_argument, NULL, OPT_HASH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -49,6 +51,8 @@ help(void)
 	    "      --json          JSON Lines, one entry per line\n"
 	    "      --bodyfile      TSK bodyfile v3 (for mactime)\n"
 	    "      --ns            bodyfile times with nanoseconds\n"
+	    "      --hash LIST     hash file content: md5,sha1,sha256 (bodyfile:\n"
+	    "                      the MD5 column; JSON: md5, sha1, sha256)\n"
 	    "      --progress=MODE auto, bar, json or none (on stderr)\n"
 	    "  -h, --help          show this help\n"
 	    "  -V, --version       show versions\n", usage_text);
@@ -62,19 +66,32 @@ struct ls {
 	struct sp_json w;
 	struct sp_progress *progress;
 	uint64_t count;
+	struct sp_evidence *ev;
+	struct sp_run *run;
+	unsigned hash_mask;
 };
 
 static int
 on_entry(const struct sp_entry *e, void *arg)
 {
 	struct ls *ls = arg;
+	struct sp_hash *h = NULL;
+	struct sp_err err;
 
 	sp_progress_update(ls->progress, ++ls->count);
+	if (ls->hash_mask != 0 && sp_evidence_hash_entry(ls->ev, e,
+	    ls->hash_mask, &h, &err) != SP_OK && !(e->flags & SP_ENTRY_DELETED))
+		/* deleted content is often gone; that is not a problem */
+		sp_run_problem(ls->run, e->path, err.code, "hash: %s", err.msg);
 	switch (ls->format) {
 	case TEXT: sp_fls_write(stdout, e); break;
-	case JSON: sp_entry_json_write(&ls->w, e); break;
-	case BODYFILE: sp_bodyfile_write(stdout, e, NULL, ls->bodyflags); break;
+	case JSON: sp_entry_json_write(&ls->w, e, h); break;
+	case BODYFILE:
+		sp_bodyfile_write(stdout, e, sp_hash_hex(h, SP_HASH_MD5),
+		    ls->bodyflags);
+		break;
 	}
+	sp_hash_free(h);
 	if (ferror(stdout))
 		return sp_signal_pending() ? SP_E_INTERRUPTED : SP_E_IO;
 	return 0;
@@ -86,7 +103,7 @@ main(int argc, char *argv[])
 	struct sp_tool t;
 	struct sp_evidence *ev = NULL;
 	struct sp_err err;
-	struct ls ls = { TEXT, 0, { 0 }, NULL, 0 };
+	struct ls ls = { TEXT, 0, { 0 }, NULL, 0, NULL, NULL, 0 };
 	enum sp_progress_mode progress = SP_PROGRESS_AUTO;
 	const char *case_path = NULL, *path = NULL;
 	unsigned flags = SP_WALK_ALL;
@@ -115,6 +132,14 @@ main(int argc, char *argv[])
 		case OPT_JSON: ls.format = JSON; break;
 		case OPT_BODYFILE: ls.format = BODYFILE; break;
 		case OPT_NS: ls.bodyflags |= SP_BODYFILE_NS; break;
+		case OPT_HASH:
+			if (sp_hash_parse_list(optarg, &ls.hash_mask, &err)
+			    != SP_OK) {
+				fprintf(stderr, "spoor-ls: %s\n%s", err.msg,
+				    usage_text);
+				return 64;
+			}
+			break;
 		case OPT_PROGRESS:
 			if (sp_progress_parse_mode(optarg, &progress) != SP_OK) {
 				fprintf(stderr, "spoor-ls: bad progress mode "
@@ -146,6 +171,8 @@ main(int argc, char *argv[])
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	sp_json_init(&ls.w, stdout);
 	ls.progress = sp_progress_new(stderr, progress, "entries", 0);
+	ls.ev = ev;
+	ls.run = t.run;
 	nfs = sp_evidence_fs_count(ev);
 	if (nfs == 0) {
 		sp_tool_warn(&t, "'%s': no file system found", argv[optind]);

@@ -85,7 +85,7 @@ on_entry(const struct sp_entry *e, void *arg)
 	sp_bodyfile_write(s->null, e, "d41d8cd98f00b204e9800998ecf8427e",
 	    SP_BODYFILE_NS);
 	sp_fls_write(s->null, e);
-	sp_entry_json_write(&s->json, e);
+	sp_entry_json_write(&s->json, e, NULL);
 	if (s->ninodes < READ_FILES && e->meta_type == SP_TYPE_REG &&
 	    !(e->flags & (SP_ENTRY_NO_META | SP_ENTRY_FILE_NAME)))
 		sp_entry_inode_string(e, s->inodes[s->ninodes++],

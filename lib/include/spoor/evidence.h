@@ -187,6 +187,18 @@ int sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
     const char *path_or_inode, sp_data_fn *fn, void *arg,
     struct sp_err *err);
 
+struct sp_hash;
+
+/*
+ * Hash the content of the entry e (seen in a walk of ev) with the
+ * algorithms in mask (SP_HASH_* bits) into a new *h, owned by the caller
+ * (sp_hash_free).  Only regular files and NTFS data streams have content;
+ * for others, and for deleted names whose inode now belongs to another
+ * file, *h is NULL and SP_OK is returned.
+ */
+int sp_evidence_hash_entry(struct sp_evidence *ev, const struct sp_entry *e,
+    unsigned mask, struct sp_hash **h, struct sp_err *err);
+
 /*
  * Hash every file the evidence was read from (each segment, SHA-256) and
  * record it as an input of run (chain of custody).  Directories are recorded

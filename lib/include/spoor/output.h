@@ -37,8 +37,14 @@ void sp_bodyfile_write(FILE *out, const struct sp_entry *e, const char *md5,
  */
 void sp_fls_write(FILE *out, const struct sp_entry *e);
 
-/* Write e as one JSON record (schema SP_JSON_SCHEMA), with newline. */
-void sp_entry_json_write(struct sp_json *w, const struct sp_entry *e);
+struct sp_hash;
+
+/*
+ * Write e as one JSON record (schema SP_JSON_SCHEMA), with newline; with a
+ * finished hash h (may be NULL), its digests as "md5", "sha1", "sha256".
+ */
+void sp_entry_json_write(struct sp_json *w, const struct sp_entry *e,
+    const struct sp_hash *h);
 
 /* Print s to out with control characters and ESC made visible (\x1b). */
 void sp_print_safe(FILE *out, const char *s);
