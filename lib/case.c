@@ -65,6 +65,57 @@ static const char *const migrations[] = {
 	"  added_ns INTEGER NOT NULL"
 	");"
 	"CREATE INDEX sources_sha256 ON sources(sha256);",
+	/* 2: the file system timeline: files, events, full-text search */
+	"CREATE TABLE files ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+	"  fs INTEGER NOT NULL,"		/* file system index in the source */
+	"  inode INTEGER NOT NULL,"
+	"  attr_type INTEGER,"			/* NTFS attribute, or NULL */
+	"  attr_id INTEGER,"
+	"  path TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  stream TEXT,"			/* NTFS stream name */
+	"  name_type TEXT NOT NULL,"		/* fls letters: r d l V ... */
+	"  meta_type TEXT NOT NULL,"
+	"  mode INTEGER NOT NULL,"		/* permission bits */
+	"  uid INTEGER NOT NULL, gid INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  nlink INTEGER,"
+	"  atime_ns INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,"
+	"  crtime_ns INTEGER, dtime_ns INTEGER,"
+	"  flags INTEGER NOT NULL,"		/* SP_ENTRY_* bits */
+	"  allocated INTEGER NOT NULL,"		/* 0 for a deleted name */
+	"  link TEXT,"
+	"  md5 TEXT, sha1 TEXT, sha256 TEXT"
+	");"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  time_ns INTEGER NOT NULL,"		/* UTC nanoseconds */
+	"  time_desc TEXT NOT NULL,"		/* m.c. / login / exec ... */
+	"  artifact TEXT NOT NULL,"		/* fs, fs_file_name, ... */
+	"  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+	"  file_id INTEGER REFERENCES files(id) ON DELETE CASCADE,"
+	"  host TEXT, user TEXT, pid INTEGER, ppid INTEGER, exe TEXT,"
+	"  path TEXT,"
+	"  message TEXT NOT NULL,"
+	"  extra TEXT,"				/* JSON object of typed fields */
+	"  origin TEXT,"			/* file the event was read from */
+	"  origin_line INTEGER, origin_offset INTEGER,"
+	"  run_id INTEGER REFERENCES runs(id)"
+	");"
+	"CREATE INDEX files_source ON files(source_id, fs, inode);"
+	"CREATE INDEX files_path ON files(path);"
+	"CREATE INDEX events_time ON events(time_ns, id);"
+	"CREATE INDEX events_source_time ON events(source_id, time_ns);"
+	"CREATE INDEX events_artifact_time ON events(artifact, time_ns);"
+	"CREATE INDEX events_file ON events(file_id);"
+	"CREATE VIRTUAL TABLE events_fts USING fts5(message, "
+	"  content='events', content_rowid='id');"
+	"ALTER TABLE sources ADD COLUMN state TEXT NOT NULL DEFAULT 'complete'"
+	"  CHECK (state IN ('loading','complete','partial','interrupted'));"
+	"ALTER TABLE sources ADD COLUMN file_count INTEGER;"
+	"ALTER TABLE sources ADD COLUMN event_count INTEGER;",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])) - 1)
 

@@ -221,3 +221,10 @@ sp_json_kv_bool(struct sp_json *w, const char *key, int v)
 	sp_json_key(w, key);
 	sp_json_bool(w, v);
 }
+
+void
+sp_json_raw(struct sp_json *w, const char *json)
+{
+	sep(w);
+	fputs(json, w->out);
+}

@@ -178,6 +178,26 @@ put_name(FILE *out, const char *s)
 		free(l.p);
 }
 
+/* The bodyfile's name field of e into l (control characters as '^'). */
+static void
+line_display_name(struct line *l, const struct sp_entry *e)
+{
+	line_name(l, e->path);
+	if (e->stream != NULL) {
+		line_put(l, ":", 1);
+		line_name(l, e->stream);
+	}
+	if (e->flags & SP_ENTRY_FILE_NAME)
+		line_str(l, " ($FILE_NAME)");
+	if (e->link != NULL) {
+		line_str(l, " -> ");
+		line_name(l, e->link);
+	}
+	if (e->flags & SP_ENTRY_DELETED)
+		line_str(l, e->flags & SP_ENTRY_REALLOC ?
+		    " (deleted-realloc)" : " (deleted)");
+}
+
 void
 sp_bodyfile_write(FILE *out, const struct sp_entry *e, const char *md5,
     unsigned flags)
@@ -188,20 +208,7 @@ sp_bodyfile_write(FILE *out, const struct sp_entry *e, const char *md5,
 	line_init(&l);
 	line_str(&l, md5 ? md5 : "0");
 	line_put(&l, "|", 1);
-	line_name(&l, e->path);
-	if (e->stream != NULL) {
-		line_put(&l, ":", 1);
-		line_name(&l, e->stream);
-	}
-	if (e->flags & SP_ENTRY_FILE_NAME)
-		line_str(&l, " ($FILE_NAME)");
-	if (e->link != NULL) {
-		line_str(&l, " -> ");
-		line_name(&l, e->link);
-	}
-	if (e->flags & SP_ENTRY_DELETED)
-		line_str(&l, e->flags & SP_ENTRY_REALLOC ?
-		    " (deleted-realloc)" : " (deleted)");
+	line_display_name(&l, e);
 	line_put(&l, "|", 1);
 	line_str(&l, sp_entry_inode_string(e, ino, sizeof(ino)));
 	line_put(&l, "|", 1);
@@ -228,6 +235,63 @@ sp_bodyfile_write(FILE *out, const struct sp_entry *e, const char *md5,
 	fwrite(l.p, 1, l.len, out);
 	if (l.p != l.stack)
 		free(l.p);
+}
+
+void
+sp_mactime_write(FILE *out, const struct sp_entry *e, unsigned macb,
+    const char *date, size_t date_width, int csv)
+{
+	char mode[32], ino[48], buf[64], letters[5];
+	struct line l, name;
+	size_t i;
+
+	letters[0] = macb & 1 ? 'm' : '.';
+	letters[1] = macb & 2 ? 'a' : '.';
+	letters[2] = macb & 4 ? 'c' : '.';
+	letters[3] = macb & 8 ? 'b' : '.';
+	letters[4] = '\0';
+	sp_entry_mode_string(e, mode, sizeof(mode));
+	sp_entry_inode_string(e, ino, sizeof(ino));
+	line_init(&name);
+	line_display_name(&name, e);
+	line_init(&l);
+	if (csv) {
+		line_str(&l, date);
+		snprintf(buf, sizeof(buf), ",%" PRIu64 ",%s,", e->size, letters);
+		line_str(&l, buf);
+		line_str(&l, mode);
+		snprintf(buf, sizeof(buf), ",%" PRIu32 ",%" PRIu32 ",",
+		    e->uid, e->gid);
+		line_str(&l, buf);
+		line_str(&l, ino);
+		line_str(&l, ",\"");
+		for (i = 0; i < name.len; i++) {
+			if (name.p[i] == '"')
+				line_put(&l, "\"", 1);
+			line_put(&l, name.p + i, 1);
+		}
+		line_str(&l, "\"\n");
+	} else {
+		if (date != NULL)
+			line_str(&l, date);
+		else
+			for (i = 0; i < date_width; i++)
+				line_put(&l, " ", 1);
+		snprintf(buf, sizeof(buf), " %8" PRIu64 " %3s ", e->size,
+		    letters);
+		line_str(&l, buf);
+		line_str(&l, mode);
+		snprintf(buf, sizeof(buf), " %-8" PRIu32 " %-8" PRIu32 " %-8s ",
+		    e->uid, e->gid, ino);
+		line_str(&l, buf);
+		line_put(&l, name.p, name.len);
+		line_put(&l, "\n", 1);
+	}
+	fwrite(l.p, 1, l.len, out);
+	if (l.p != l.stack)
+		free(l.p);
+	if (name.p != name.stack)
+		free(name.p);
 }
 
 void

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "spoor/err.h"
 #include "spoor/time.h"
@@ -192,5 +193,26 @@ sp_time_parse_iso(const char *s, sp_time_ns *t)
 	if (*p != '\0')
 		return SP_E_DATA;
 	*t = sp_time_from_parts(sec, ns);
+	return SP_OK;
+}
+
+int
+sp_time_set_zone(const char *zone)
+{
+	char path[512];
+	const char *dir = getenv("TZDIR");
+
+	if (zone == NULL || zone[0] == '\0' || strstr(zone, "..") != NULL)
+		return SP_E_USAGE;
+	/* a name must exist in the tz database; a POSIX rule has digits */
+	if (strpbrk(zone, "0123456789") == NULL && strcmp(zone, "UTC") != 0) {
+		snprintf(path, sizeof(path), "%s/%s",
+		    dir ? dir : "/usr/share/zoneinfo", zone);
+		if (access(path, R_OK) != 0)
+			return SP_E_USAGE;
+	}
+	if (setenv("TZ", zone, 1) != 0)
+		return SP_E_USAGE;
+	tzset();
 	return SP_OK;
 }

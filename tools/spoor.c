@@ -18,6 +18,8 @@ static const struct {
 	{ "info", "describe evidence: format, volumes, file systems" },
 	{ "ls", "list file system entries like fls, or as a bodyfile" },
 	{ "cat", "write a file's content from evidence to stdout" },
+	{ "timeline", "add evidence or bodyfiles to a case's timeline" },
+	{ "export", "write a case's timeline: bodyfile, mactime, JSONL" },
 };
 
 static const char usage_text[] = "usage: spoor [-hV] verb [args ...]\n";

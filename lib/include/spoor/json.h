@@ -39,6 +39,8 @@ void sp_json_int(struct sp_json *w, int64_t v);
 void sp_json_uint(struct sp_json *w, uint64_t v);
 void sp_json_bool(struct sp_json *w, int v);
 void sp_json_null(struct sp_json *w);
+/* A value that is already JSON text (written by this library), as is. */
+void sp_json_raw(struct sp_json *w, const char *json);
 
 /* Key plus value in one call; sp_json_kv_str writes null for a NULL s. */
 void sp_json_kv_str(struct sp_json *w, const char *key, const char *s);

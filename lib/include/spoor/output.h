@@ -46,6 +46,16 @@ struct sp_hash;
 void sp_entry_json_write(struct sp_json *w, const struct sp_entry *e,
     const struct sp_hash *h);
 
+/*
+ * Write one row of mactime's output for e at time sec (seconds; 0 when
+ * the entry has none of those times) with the MACB letters in macb
+ * (bit 0 m, 1 a, 2 c, 3 b).  date is the formatted date, or NULL to write
+ * spaces of the same width as the previous date (mactime's repeat).  With
+ * csv, write mactime -d's row instead.
+ */
+void sp_mactime_write(FILE *out, const struct sp_entry *e, unsigned macb,
+    const char *date, size_t date_width, int csv);
+
 /* Print s to out with control characters and ESC made visible (\x1b). */
 void sp_print_safe(FILE *out, const char *s);
 

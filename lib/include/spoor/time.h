@@ -39,6 +39,14 @@ char *sp_time_format_iso(sp_time_ns t, int frac_digits, char *buf, size_t size);
  */
 int sp_time_parse_iso(const char *s, sp_time_ns *t);
 
+/*
+ * Make zone (a tz database name such as "Europe/Berlin", or a POSIX TZ
+ * string such as "EST5EDT") the process's local time zone, which libtsk
+ * uses to read FAT's local times.  Returns SP_OK or SP_E_USAGE for a name
+ * the tz database does not have.
+ */
+int sp_time_set_zone(const char *zone);
+
 /* Days since 1970-01-01 for a proleptic Gregorian date (no time zone). */
 int64_t sp_time_days_from_civil(int64_t y, unsigned m, unsigned d);
 

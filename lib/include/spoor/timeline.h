@@ -1,0 +1,55 @@
+/*
+ * The timeline: evidence walked into the case database's files and events
+ * tables (one event per distinct time of an entry, nanoseconds kept), and
+ * bodyfiles imported the same way.  See spoor-case(5).
+ */
+#ifndef SPOOR_TIMELINE_H
+#define SPOOR_TIMELINE_H
+
+#include <stdint.h>
+
+#include "case.h"
+#include "evidence.h"
+#include "progress.h"
+
+struct sp_timeline_opts {
+	const char *host;	/* label for the source, or NULL */
+	unsigned hash_mask;	/* SP_HASH_* bits: hash file content */
+	int replace;		/* replace a source with the same hashes */
+	enum sp_progress_mode progress;
+};
+
+struct sp_timeline_stats {
+	int64_t source_id;
+	uint64_t files, events;
+};
+
+/*
+ * Add every entry of every file system of ev to the case the run is
+ * attached to, as a new source.  A source whose files have the same
+ * SHA-256 is refused (SP_E_EXISTS) unless opts->replace, which deletes it
+ * first.  Work is committed in batches, so an interruption leaves a
+ * consistent case with the source marked "interrupted".
+ */
+int sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
+    const struct sp_timeline_opts *opts, struct sp_timeline_stats *stats,
+    struct sp_err *err);
+
+/*
+ * Import a TSK bodyfile (v3; fractional seconds accepted; names holding
+ * '|' kept whole) from path ("-" for stdin) as a new source of kind
+ * "bodyfile".  Malformed lines are recorded as problems and skipped.
+ */
+int sp_timeline_add_bodyfile(struct sp_run *run, const char *path,
+    const struct sp_timeline_opts *opts, struct sp_timeline_stats *stats,
+    struct sp_err *err);
+
+/*
+ * Parse one bodyfile line (without its newline; modified in place) into e,
+ * whose strings point into line.  The MD5 field, when not "0", is stored
+ * in *md5 (or NULL).  Returns SP_OK or SP_E_DATA with a reason in err.
+ */
+int sp_bodyfile_parse(char *line, struct sp_entry *e, const char **md5,
+    struct sp_err *err);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * spoor-export: write a case's timeline as a TSK bodyfile, mactime text or
+ * CSV, Timesketch JSONL or spoor's JSONL.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "spoor/export.h"
+#include "spoor/output.h"
+#include "spoor/tool.h"
+
+enum { OPT_BODYFILE = 256, OPT_MACTIME, OPT_CSV, OPT_TIMESKETCH, OPT_JSONL,
+	OPT_NS, OPT_FROM, OPT_TO, OPT_SOURCE, OPT_ARTIFACT };
+
+static const char usage_text[] =
+    "usage: spoor-export [-hVy] [-c case] [-z zone]\n"
+    "                    [--bodyfile [--ns] | --mactime [--csv] |\n"
+    "                     --timesketch | --jsonl] [--from time] [--to time]\n"
+    "                    [--source id|path] [--artifact kind]\n";
+
+static const struct option longopts[] = {
+	{ "case", required_argument, NULL, 'c' },
+	{ "bodyfile", no_argument, NULL, OPT_BODYFILE },
+	{ "mactime", no_argument, NULL, OPT_MACTIME },
+	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "timesketch", no_argument, NULL, OPT_TIMESKETCH },
+	{ "jsonl", no_argument, NULL, OPT_JSONL },
+	{ "ns", no_argument, NULL, OPT_NS },
+	{ "iso", no_argument, NULL, 'y' },
+	{ "zone", required_argument, NULL, 'z' },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "artifact", required_argument, NULL, OPT_ARTIFACT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+help(void)
+{
+	printf("%s\n"
+	    "Write the timeline of a case database, sorted by time.\n\n"
+	    "  -c, --case FILE     the case database ($SPOOR_CASE)\n"
+	    "      --bodyfile      TSK bodyfile v3 (file system entries)\n"
+	    "      --ns            bodyfile times with nanoseconds\n"
+	    "      --mactime       mactime's text output (the default)\n"
+	    "      --csv           with --mactime: mactime -d's CSV\n"
+	    "  -y, --iso           mactime dates as ISO-8601 UTC\n"
+	    "  -z, --zone ZONE     mactime dates in this time zone\n"
+	    "      --timesketch    Timesketch JSONL\n"
+	    "      --jsonl         every event as JSON Lines\n"
+	    "      --from TIME     from this ISO-8601 time on (inclusive)\n"
+	    "      --to TIME       up to this ISO-8601 time (inclusive)\n"
+	    "      --source S      only the source with this id or path\n"
+	    "      --artifact KIND only events of this artifact (fs, ...)\n"
+	    "  -h, --help          show this help\n"
+	    "  -V, --version       show versions\n", usage_text);
+}
+
+static int
+parse_time(const char *s, sp_time_ns *t, int end)
+{
+	/* a bare date as --to means the end of that day */
+	if (sp_time_parse_iso(s, t) != SP_OK)
+		return -1;
+	if (end && strlen(s) == 10)
+		*t += 86400 * SP_NS_PER_SEC - 1;
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sp_tool t;
+	struct sp_export_opts o;
+	struct sp_err err;
+	const char *case_path = NULL, *zone = NULL, *source = NULL;
+	uint64_t rows;
+	int ch, csv = 0, status = 0, rc;
+
+	sp_tool_init(&t, "spoor-export", argc, argv);
+	sp_err_init(&err);
+	memset(&o, 0, sizeof(o));
+	o.format = SP_EXPORT_MACTIME;
+	o.from = o.to = SP_TIME_NONE;
+	while ((ch = getopt_long(argc, argv, "c:yz:hV", longopts, NULL))
+	    != -1) {
+		switch (ch) {
+		case 'c': case_path = optarg; break;
+		case OPT_BODYFILE: o.format = SP_EXPORT_BODYFILE; break;
+		case OPT_MACTIME: o.format = SP_EXPORT_MACTIME; break;
+		case OPT_CSV: csv = 1; break;
+		case OPT_TIMESKETCH: o.format = SP_EXPORT_TIMESKETCH; break;
+		case OPT_JSONL: o.format = SP_EXPORT_JSONL; break;
+		case OPT_NS: o.bodyfile_flags |= SP_BODYFILE_NS; break;
+		case 'y': o.iso = 1; break;
+		case 'z': zone = optarg; break;
+		case OPT_FROM:
+		case OPT_TO:
+			if (parse_time(optarg, ch == OPT_FROM ? &o.from : &o.to,
+			    ch == OPT_TO) != 0) {
+				fprintf(stderr, "spoor-export: bad time '%s' "
+				    "(ISO-8601 expected)\n%s", optarg,
+				    usage_text);
+				return 64;
+			}
+			break;
+		case OPT_SOURCE: source = optarg; break;
+		case OPT_ARTIFACT: o.artifact = optarg; break;
+		case 'h': help(); return 0;
+		case 'V': sp_tool_version(&t); return 0;
+		default: fputs(usage_text, stderr); return 64;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage_text, stderr);
+		return 64;
+	}
+	if (csv) {
+		if (o.format != SP_EXPORT_MACTIME) {
+			fprintf(stderr, "spoor-export: --csv goes with "
+			    "--mactime\n%s", usage_text);
+			return 64;
+		}
+		o.format = SP_EXPORT_MACTIME_CSV;
+	}
+	if (zone != NULL && sp_time_set_zone(zone) != SP_OK) {
+		fprintf(stderr, "spoor-export: unknown time zone '%s'\n%s",
+		    zone, usage_text);
+		return 64;
+	}
+	if (sp_case_path_from_env(case_path) == NULL) {
+		fprintf(stderr, "spoor-export: no case database: give -c or "
+		    "set SPOOR_CASE\n%s", usage_text);
+		return 64;
+	}
+	/* an export reads the case; it does not create one */
+	if (sp_case_open(&t.c, sp_case_path_from_env(case_path), 0, &err)
+	    != SP_OK)
+		return sp_tool_error(&t, &err);
+	sp_case_close(t.c);
+	t.c = NULL;
+	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
+		return sp_tool_finish(&t, sp_tool_error(&t, &err));
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	if (source != NULL &&
+	    sp_export_find_source(t.c, source, &o.source_id, &err) != SP_OK)
+		return sp_tool_finish(&t, sp_tool_error(&t, &err));
+	rc = sp_export(t.c, &o, stdout, &rows, &err);
+	if (rc != SP_OK && rc != SP_E_INTERRUPTED)
+		status = sp_tool_error(&t, &err);
+	return sp_tool_finish(&t, status);
+}

@@ -1,0 +1,173 @@
+/*
+ * spoor-timeline: add evidence (every file system, allocated and deleted
+ * entries) or bodyfiles to a case database as a timeline.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "spoor/evidence.h"
+#include "spoor/hash.h"
+#include "spoor/json.h"
+#include "spoor/signal.h"
+#include "spoor/timeline.h"
+#include "spoor/tool.h"
+
+enum { OPT_JSON = 256, OPT_BODYFILE, OPT_HOST, OPT_HASH, OPT_REPLACE,
+	OPT_TZ, OPT_PROGRESS };
+
+static const char usage_text[] =
+    "usage: spoor-timeline [-hV] [-c case] [--host name] [--hash list]\n"
+    "                      [--replace] [--tz zone] [--progress=mode]\n"
+    "                      [--json] evidence ...\n"
+    "       spoor-timeline [-c case] [options] --bodyfile file ...\n";
+
+static const struct option longopts[] = {
+	{ "case", required_argument, NULL, 'c' },
+	{ "bodyfile", no_argument, NULL, OPT_BODYFILE },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "hash", required_argument, NULL, OPT_HASH },
+	{ "replace", no_argument, NULL, OPT_REPLACE },
+	{ "tz", required_argument, NULL, OPT_TZ },
+	{ "progress", required_argument, NULL, OPT_PROGRESS },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+help(void)
+{
+	printf("%s\n"
+	    "Add the file system timeline of evidence (raw, split raw, E01,\n"
+	    "a directory) or of TSK bodyfiles to a case database.\n\n"
+	    "  -c, --case FILE     the case database ($SPOOR_CASE); created\n"
+	    "                      when missing\n"
+	    "      --bodyfile      the operands are bodyfiles (- for stdin)\n"
+	    "      --host NAME     label the source with a host name\n"
+	    "      --hash LIST     hash file content: md5,sha1,sha256\n"
+	    "      --replace       replace a source already in the case\n"
+	    "      --tz ZONE       zone FAT times were written in (default UTC)\n"
+	    "      --progress=MODE auto, bar, json or none (on stderr)\n"
+	    "      --json          one JSON summary record per source\n"
+	    "  -h, --help          show this help\n"
+	    "  -V, --version       show versions\n", usage_text);
+}
+
+static void
+report(int json, const char *path, const struct sp_timeline_stats *s)
+{
+	struct sp_json w;
+
+	if (!json) {
+		printf("%s: source %" PRId64 ", %" PRIu64 " files, %" PRIu64
+		    " events\n", path, s->source_id, s->files, s->events);
+		return;
+	}
+	sp_json_init(&w, stdout);
+	sp_json_object_begin(&w);
+	sp_json_kv_int(&w, "schema", SP_JSON_SCHEMA);
+	sp_json_kv_str(&w, "path", path);
+	sp_json_kv_int(&w, "source_id", s->source_id);
+	sp_json_kv_uint(&w, "files", s->files);
+	sp_json_kv_uint(&w, "events", s->events);
+	sp_json_object_end(&w);
+	sp_json_line_end(&w);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sp_tool t;
+	struct sp_timeline_opts opts;
+	struct sp_timeline_stats stats;
+	struct sp_evidence *ev;
+	struct sp_err err;
+	const char *case_path = NULL, *tz = NULL;
+	int ch, json = 0, bodyfile = 0, status = 0, s, i, rc;
+
+	sp_tool_init(&t, "spoor-timeline", argc, argv);
+	sp_err_init(&err);
+	memset(&opts, 0, sizeof(opts));
+	while ((ch = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': case_path = optarg; break;
+		case OPT_BODYFILE: bodyfile = 1; break;
+		case OPT_HOST: opts.host = optarg; break;
+		case OPT_HASH:
+			if (sp_hash_parse_list(optarg, &opts.hash_mask, &err)
+			    != SP_OK) {
+				fprintf(stderr, "spoor-timeline: %s\n%s",
+				    err.msg, usage_text);
+				return 64;
+			}
+			break;
+		case OPT_REPLACE: opts.replace = 1; break;
+		case OPT_TZ: tz = optarg; break;
+		case OPT_PROGRESS:
+			if (sp_progress_parse_mode(optarg, &opts.progress)
+			    != SP_OK) {
+				fprintf(stderr, "spoor-timeline: bad progress "
+				    "mode '%s'\n%s", optarg, usage_text);
+				return 64;
+			}
+			break;
+		case OPT_JSON: json = 1; break;
+		case 'h': help(); return 0;
+		case 'V': sp_tool_version(&t); return 0;
+		default: fputs(usage_text, stderr); return 64;
+		}
+	}
+	if (optind == argc) {
+		fputs(usage_text, stderr);
+		return 64;
+	}
+	if (sp_case_path_from_env(case_path) == NULL) {
+		fprintf(stderr, "spoor-timeline: no case database: give -c "
+		    "or set SPOOR_CASE\n%s", usage_text);
+		return 64;
+	}
+	if (tz != NULL && sp_time_set_zone(tz) != SP_OK) {
+		fprintf(stderr, "spoor-timeline: unknown time zone '%s'\n%s",
+		    tz, usage_text);
+		return 64;
+	}
+	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
+		return sp_tool_finish(&t, sp_tool_error(&t, &err));
+	for (i = optind; i < argc && !sp_signal_pending(); i++) {
+		if (bodyfile) {
+			rc = sp_timeline_add_bodyfile(t.run, argv[i], &opts,
+			    &stats, &err);
+		} else {
+			if (sp_evidence_open(&ev, argv[i], t.run, &err)
+			    != SP_OK) {
+				sp_err_prefix(&err, "'%s'", argv[i]);
+				s = sp_tool_error(&t, &err);
+				if (status == 0)
+					status = s;
+				continue;
+			}
+			if (sp_evidence_record_inputs(ev, t.run, &err)
+			    != SP_OK)
+				sp_tool_warn(&t, "%s", err.msg);
+			rc = sp_timeline_add_evidence(t.run, ev, &opts, &stats,
+			    &err);
+			sp_evidence_close(ev);
+		}
+		if (rc == SP_E_INTERRUPTED) {
+			report(json, argv[i], &stats);
+			break;
+		}
+		if (rc != SP_OK) {
+			sp_err_prefix(&err, "'%s'", argv[i]);
+			s = sp_tool_error(&t, &err);
+			if (status == 0)
+				status = s;
+			continue;
+		}
+		report(json, argv[i], &stats);
+	}
+	return sp_tool_finish(&t, status);
+}
