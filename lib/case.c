@@ -30,7 +30,7 @@ static const char *const migrations[] = {
 	NULL,
 	/* 1: runs, their problems, and sources */
 	"CREATE TABLE runs ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  tool TEXT NOT NULL,"
 	"  argv TEXT NOT NULL,"		/* JSON array */
 	"  cwd TEXT,"
@@ -54,7 +54,7 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX problems_run ON problems(run_id);"
 	"CREATE TABLE sources ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"	/* ids are never reused */
 	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
 	"  kind TEXT NOT NULL,"
 	"  path TEXT NOT NULL,"

@@ -11,12 +11,12 @@ interrupt() {
 	mkfifo "$fifo"
 	spoor-ls -r --json -c "$db" /usr > "$fifo" 2> "$BATS_TEST_TMPDIR/stderr" &
 	pid=$!
-	exec 3< "$fifo"
+	exec 5< "$fifo"
 	sleep 1
 	kill -"$sig" "$pid"
-	cat <&3 > /dev/null &
+	cat <&5 > /dev/null &
 	wait "$pid" && st=0 || st=$?
-	exec 3<&-
+	exec 5<&-
 	echo "$st"
 }
 
