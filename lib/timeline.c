@@ -683,12 +683,10 @@ sp_timeline_add_bodyfile(struct sp_run *run, const char *path,
 	if (strcmp(path, "-") == 0)
 		f = stdin;
 	else if ((f = fopen(path, "re")) == NULL)
-		return sp_err_set(err, sp_errno_code(errno), errno, "'%s'",
-		    path);
+		return sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
 	else if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fclose(f);
-		return sp_err_set(err, SP_E_USAGE, 0, "'%s': is a directory",
-		    path);
+		return sp_err_set(err, SP_E_USAGE, 0, "is a directory");
 	}
 	if ((rc = sp_hash_new(&h, SP_HASH_SHA256, err)) != SP_OK)
 		goto close;
@@ -731,7 +729,7 @@ sp_timeline_add_bodyfile(struct sp_run *run, const char *path,
 			break;
 	}
 	if (rc == SP_OK && ferror(f))
-		rc = sp_err_set(err, SP_E_IO, errno, "'%s'", name);
+		rc = sp_err_set(err, SP_E_IO, errno, "read");
 	if (rc == SP_OK && (rc = sp_hash_final(h, err)) == SP_OK) {
 		const char *hex = sp_hash_hex(h, SP_HASH_SHA256);
 		sqlite3_stmt *up;
