@@ -5,11 +5,11 @@
 
 load helpers/common
 
-@test "-c creates a case in WAL mode with schema version 1" {
+@test "-c creates a case in WAL mode with the current schema version" {
 	db=$BATS_TEST_TMPDIR/case.db
 	run -0 spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4"
 	assert_equal "$(sqlite3 "$db" 'PRAGMA journal_mode')" wal
-	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 1
+	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 2
 	assert_equal "$(sqlite3 "$db" 'PRAGMA application_id')" 1397772114
 }
 
@@ -57,7 +57,7 @@ load helpers/common
 	spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4" >/dev/null
 	sqlite3 "$db" 'PRAGMA user_version = 99'
 	run -65 --separate-stderr spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4"
-	assert_equal "$stderr" "spoor-info: case '$db': schema version 99 is newer than this program's 1; upgrade spoor"
+	assert_equal "$stderr" "spoor-info: case '$db': schema version 99 is newer than this program's 2; upgrade spoor"
 	assert_equal "$(sqlite3 "$db" 'SELECT count(*) FROM runs')" 1
 }
 
@@ -86,4 +86,17 @@ load helpers/common
 	spoor-info -c "$BATS_TEST_TMPDIR/case.db" "$img" >/dev/null
 	spoor-cat "$img" 46-128-5 >/dev/null
 	assert_equal "$(sha256sum < "$img"; stat -c '%s %Y' "$img")" "$before"
+}
+
+@test "a case of schema version 1 is migrated to version 2, its runs kept" {
+	db=$BATS_TEST_TMPDIR/case.db
+	spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4" >/dev/null
+	# take it back to version 1: what migration 2 adds is not there yet
+	sqlite3 "$db" "DROP TABLE events_fts; DROP TABLE events; DROP TABLE files;
+	    ALTER TABLE sources DROP COLUMN state; ALTER TABLE sources DROP COLUMN file_count;
+	    ALTER TABLE sources DROP COLUMN event_count; PRAGMA user_version = 1"
+	run -0 spoor-timeline -c "$db" "$IMAGES/ext4/tiny.ext4"
+	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 2
+	assert_equal "$(sqlite3 "$db" 'SELECT group_concat(tool) FROM runs')" "spoor-info,spoor-timeline"
+	assert_equal "$(sqlite3 "$db" 'SELECT count(*) FROM files')" 3
 }
