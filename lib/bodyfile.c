@@ -158,7 +158,9 @@ sp_bodyfile_parse(char *line, struct sp_entry *e, const char **md5,
 	if (parse_time(f[5], &e->atime) || parse_time(f[6], &e->mtime) ||
 	    parse_time(f[7], &e->ctime) || parse_time(f[8], &e->crtime))
 		return sp_err_set(err, SP_E_DATA, 0, "bad time");
-	if (e->meta_type == '-')
+	/* TSK writes "----------|0|0|0" only for a name without metadata */
+	if (e->meta_type == '-' && e->mode == 0 && e->uid == 0 &&
+	    e->gid == 0 && e->size == 0)
 		e->flags |= SP_ENTRY_NO_META;
 	/* the name's suffixes, in the reverse of the order fls writes them */
 	if (strip_suffix(name, " (deleted-realloc)"))

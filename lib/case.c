@@ -104,20 +104,43 @@ static const char *const migrations[] = {
 	"  origin_line INTEGER, origin_offset INTEGER,"
 	"  run_id INTEGER REFERENCES runs(id)"
 	");"
-	"CREATE INDEX files_source ON files(source_id, fs, inode);"
-	"CREATE INDEX files_path ON files(path);"
-	"CREATE INDEX events_time ON events(time_ns, id);"
-	"CREATE INDEX events_source_time ON events(source_id, time_ns);"
-	"CREATE INDEX events_artifact_time ON events(artifact, time_ns);"
-	"CREATE INDEX events_file ON events(file_id);"
+	/* the indexes of files and events: see timeline_indexes below */
 	"CREATE VIRTUAL TABLE events_fts USING fts5(message, "
-	"  content='events', content_rowid='id');"
+	"  content='events', content_rowid='id', columnsize=0);"
 	"ALTER TABLE sources ADD COLUMN state TEXT NOT NULL DEFAULT 'complete'"
 	"  CHECK (state IN ('loading','complete','partial','interrupted'));"
 	"ALTER TABLE sources ADD COLUMN file_count INTEGER;"
 	"ALTER TABLE sources ADD COLUMN event_count INTEGER;",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])) - 1)
+
+static int exec(sqlite3 *db, const char *sql, struct sp_err *err);
+
+/*
+ * The secondary indexes of the timeline tables.  A first load into an
+ * empty case drops them and builds them once at the end, which is several
+ * times faster than keeping them up to date row by row; every open makes
+ * sure they exist, so a load that died half-way costs nothing but time.
+ */
+static const char timeline_indexes[] =
+	"CREATE INDEX IF NOT EXISTS files_source ON files(source_id, fs, inode);"
+	"CREATE INDEX IF NOT EXISTS files_path ON files(path);"
+	"CREATE INDEX IF NOT EXISTS events_time ON events(time_ns, id);"
+	"CREATE INDEX IF NOT EXISTS events_artifact_time ON events(artifact, "
+	"time_ns);"
+	"CREATE INDEX IF NOT EXISTS events_file ON events(file_id);";
+static const char timeline_drop_indexes[] =
+	"DROP INDEX IF EXISTS files_source; DROP INDEX IF EXISTS files_path;"
+	"DROP INDEX IF EXISTS events_time;"
+	"DROP INDEX IF EXISTS events_artifact_time;"
+	"DROP INDEX IF EXISTS events_file;";
+
+int
+sp_case_timeline_indexes(struct sp_case *c, int create, struct sp_err *err)
+{
+	return exec(c->db, create ? timeline_indexes : timeline_drop_indexes,
+	    err);
+}
 
 static int
 db_err(struct sp_err *err, sqlite3 *db, const char *what)
@@ -218,6 +241,8 @@ sp_case_open(struct sp_case **cp, const char *path, unsigned flags,
 		goto fail;
 	}
 	sqlite3_busy_timeout(c->db, 10000);
+	/* a 32 MiB page cache keeps a bulk load's b-trees in memory */
+	sqlite3_exec(c->db, "PRAGMA cache_size = -32768", NULL, NULL, NULL);
 	if ((rc = pragma_int(c->db, "PRAGMA application_id", &appid, err))
 	    != SP_OK || (rc = pragma_int(c->db, "PRAGMA user_version",
 	    &c->version, err)) != SP_OK)
@@ -249,7 +274,8 @@ sp_case_open(struct sp_case **cp, const char *path, unsigned flags,
 	if (!(flags & SP_CASE_READONLY)) {
 		if ((rc = exec(c->db, "PRAGMA journal_mode = WAL;"
 		    "PRAGMA synchronous = NORMAL;", err)) != SP_OK ||
-		    (rc = migrate(c, err)) != SP_OK)
+		    (rc = migrate(c, err)) != SP_OK ||
+		    (rc = exec(c->db, timeline_indexes, err)) != SP_OK)
 			goto fail;
 	} else if (c->version < SP_CASE_SCHEMA_VERSION) {
 		rc = sp_err_set(err, SP_E_SCHEMA, 0, "schema version %d needs "

@@ -93,12 +93,12 @@ export_bodyfile(sqlite3 *db, const struct sp_export_opts *o, FILE *out,
 
 	if (sqlite3_prepare_v2(db, "SELECT " FILE_COLUMNS " FROM files f "
 	    "WHERE (?1 = 0 OR f.source_id = ?1) AND (?2 IS NULL OR ?2 = 'fs') "
-	    "AND (?3 IS NULL OR max(coalesce(f.atime_ns, -1), "
-	    "coalesce(f.mtime_ns, -1), coalesce(f.ctime_ns, -1), "
-	    "coalesce(f.crtime_ns, -1)) >= ?3) "
-	    "AND (?4 IS NULL OR min(coalesce(f.atime_ns, ?4), "
-	    "coalesce(f.mtime_ns, ?4), coalesce(f.ctime_ns, ?4), "
-	    "coalesce(f.crtime_ns, ?4)) <= ?4) "
+	    /* a file is in the window when one of its times is */
+	    "AND (?3 IS NULL AND ?4 IS NULL OR "
+	    "f.atime_ns BETWEEN coalesce(?3, -9e18) AND coalesce(?4, 9e18) OR "
+	    "f.mtime_ns BETWEEN coalesce(?3, -9e18) AND coalesce(?4, 9e18) OR "
+	    "f.ctime_ns BETWEEN coalesce(?3, -9e18) AND coalesce(?4, 9e18) OR "
+	    "f.crtime_ns BETWEEN coalesce(?3, -9e18) AND coalesce(?4, 9e18)) "
 	    "ORDER BY f.id", -1, &st, NULL) != SQLITE_OK)
 		return db_fail(err, db, "export");
 	sqlite3_bind_int64(st, 1, o->source_id);

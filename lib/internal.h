@@ -12,6 +12,10 @@
 /* The open SQLite handle of a case; owned by c. */
 sqlite3 *sp_case_db(struct sp_case *c);
 
+/* Drop (create 0) or create the secondary indexes of files and events. */
+int sp_case_timeline_indexes(struct sp_case *c, int create,
+    struct sp_err *err);
+
 /* Evidence internals: E01 metadata through libewf (evidence-ewf.c). */
 struct sp_ewf_meta;
 int sp_ewf_glob(const char *path, char ***names, int *count,

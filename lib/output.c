@@ -151,14 +151,14 @@ line_time(struct line *l, sp_time_ns t, unsigned flags)
 	}
 	sec = sp_time_sec(t);
 	if (flags & SP_BODYFILE_NS) {
-		if (sec < 0) {
+		/* sign and magnitude, as the reader takes "-S.F" */
+		uint64_t mag = t < 0 ? -(uint64_t)t : (uint64_t)t;
+		if (t < 0)
 			line_put(l, "-", 1);
-			line_u64(l, (uint64_t)-sec);
-		} else
-			line_u64(l, (uint64_t)sec);
-		if (sp_time_nsec(t) != 0) {
-			snprintf(frac, sizeof(frac), ".%09" PRId32,
-			    sp_time_nsec(t));
+		line_u64(l, mag / SP_NS_PER_SEC);
+		if (mag % SP_NS_PER_SEC != 0) {
+			snprintf(frac, sizeof(frac), ".%09" PRIu64,
+			    mag % SP_NS_PER_SEC);
 			line_str(l, frac);
 		}
 	} else

@@ -35,9 +35,11 @@ struct loader {
 	uint64_t files, events, in_batch;
 	struct sp_progress *progress;
 	const char *origin;		/* bodyfile path */
+	uint64_t problems_before;	/* the run's problems at the start */
 	int64_t origin_line;
 	char *msg;
 	size_t msgcap;
+	int bulk;		/* indexes dropped for a first load */
 	int rc;
 	struct sp_err *err;
 };
@@ -70,7 +72,9 @@ struct hasher {
 	char **paths;
 	size_t npaths;
 	uint64_t bytes;
-	char sha256[SP_HASH_HEX_MAX];
+	uint64_t *seg_bytes;
+	char (*seg_sha256)[SP_HASH_HEX_MAX];	/* each segment's own */
+	char sha256[SP_HASH_HEX_MAX];		/* all segments in order */
 	struct sp_err err;
 	int rc;
 };
@@ -79,7 +83,7 @@ static void *
 hash_main(void *arg)
 {
 	struct hasher *h = arg;
-	struct sp_hash *s = NULL;
+	struct sp_hash *s = NULL, *seg = NULL;
 	unsigned char *buf;
 	ssize_t n;
 	size_t i;
@@ -100,20 +104,39 @@ hash_main(void *arg)
 			    "'%s'", h->paths[i]);
 			break;
 		}
+		/* one segment's hash is the whole hash: compute it once */
+		if (h->npaths > 1 && (h->rc = sp_hash_new(&seg, SP_HASH_SHA256,
+		    &h->err)) != SP_OK) {
+			close(fd);
+			break;
+		}
 		while ((n = read(fd, buf, 1 << 20)) > 0) {
 			sp_hash_update(s, buf, (size_t)n);
+			sp_hash_update(seg, buf, (size_t)n);
 			h->bytes += (uint64_t)n;
+			h->seg_bytes[i] += (uint64_t)n;
 			if (sp_signal_pending())
 				break;
 		}
 		if (n < 0)
 			h->rc = sp_err_set(&h->err, sp_errno_code(errno), errno,
 			    "'%s'", h->paths[i]);
+		else if (seg != NULL && sp_hash_final(seg, &h->err) == SP_OK)
+			snprintf(h->seg_sha256[i], SP_HASH_HEX_MAX, "%s",
+			    sp_hash_hex(seg, SP_HASH_SHA256));
+		sp_hash_free(seg);
+		seg = NULL;
 		close(fd);
 	}
-	if (h->rc == SP_OK && (h->rc = sp_hash_final(s, &h->err)) == SP_OK)
+	/* a hash of part of the evidence must never be stored as its own */
+	if (h->rc == SP_OK && sp_signal_pending())
+		h->rc = sp_err_set(&h->err, SP_E_INTERRUPTED, 0, "hash");
+	if (h->rc == SP_OK && (h->rc = sp_hash_final(s, &h->err)) == SP_OK) {
 		snprintf(h->sha256, sizeof(h->sha256), "%s",
 		    sp_hash_hex(s, SP_HASH_SHA256));
+		if (h->npaths == 1)
+			memcpy(h->seg_sha256[0], h->sha256, SP_HASH_HEX_MAX);
+	}
 	sp_hash_free(s);
 	free(buf);
 	return NULL;
@@ -354,8 +377,10 @@ delete_source(sqlite3 *db, int64_t id, struct sp_err *err)
 {
 	sqlite3_stmt *st;
 	static const char *const sql[] = {
+		/* a source still 'loading' never reached the FTS index */
 		"INSERT INTO events_fts(events_fts, rowid, message) "
-		"SELECT 'delete', id, message FROM events WHERE source_id = ?1",
+		"SELECT 'delete', id, message FROM events WHERE source_id = ?1 "
+		"AND (SELECT state FROM sources WHERE id = ?1) != 'loading'",
 		"DELETE FROM events WHERE source_id = ?1",
 		"DELETE FROM files WHERE source_id = ?1",
 		"DELETE FROM sources WHERE id = ?1",
@@ -508,6 +533,29 @@ finish_source(struct loader *l, const char *sha256, const char *state)
 	return rc;
 }
 
+/*
+ * In an empty case, drop the secondary indexes for the load; loader_end
+ * builds them again.
+ */
+static int
+maybe_bulk(struct loader *l)
+{
+	sqlite3_stmt *st;
+	int empty = 0;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT NOT EXISTS (SELECT 1 FROM "
+	    "events) AND NOT EXISTS (SELECT 1 FROM files)", -1, &st, NULL)
+	    != SQLITE_OK)
+		return db_fail(l->err, l->db, "prepare");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		empty = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!empty)
+		return SP_OK;
+	l->bulk = 1;
+	return sp_case_timeline_indexes(sp_run_case(l->run), 0, l->err);
+}
+
 static void
 loader_release(struct loader *l)
 {
@@ -528,6 +576,7 @@ loader_init(struct loader *l, struct sp_run *run,
 	if (sp_run_case(run) == NULL)
 		return sp_err_set(err, SP_E_USAGE, 0, "no case database");
 	l->db = sp_case_db(sp_run_case(run));
+	l->problems_before = sp_run_problem_count(run);
 	return SP_OK;
 }
 
@@ -538,11 +587,20 @@ loader_end(struct loader *l, int rc, const char *sha256,
 {
 	const char *state = rc == SP_E_INTERRUPTED ? "interrupted" :
 	    rc != SP_OK ? "partial" :
-	    sp_run_problem_count(l->run) > 0 ? "partial" : "complete";
+	    sp_run_problem_count(l->run) > l->problems_before ? "partial" :
+	    "complete";
 	struct sp_err ferr;
 	int frc;
 
 	sp_err_init(&ferr);
+	if (l->bulk) {
+		frc = sp_case_timeline_indexes(sp_run_case(l->run), 1, &ferr);
+		if (frc != SP_OK && rc == SP_OK) {
+			rc = frc;
+			if (l->err)
+				*l->err = ferr;
+		}
+	}
 	if (l->source_id != 0) {
 		frc = finish_source(l, sha256, state);
 		if (frc == SP_OK)
@@ -585,8 +643,13 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 	l.ev = ev;
 	memset(&h, 0, sizeof(h));
 	h.npaths = is_dir ? 0 : sp_evidence_segment_count(ev);
-	if ((h.paths = calloc(h.npaths + 1, sizeof(char *))) == NULL)
+	if ((h.paths = calloc(h.npaths + 1, sizeof(char *))) == NULL ||
+	    (h.seg_bytes = calloc(h.npaths + 1, sizeof(uint64_t))) == NULL ||
+	    (h.seg_sha256 = calloc(h.npaths + 1, SP_HASH_HEX_MAX)) == NULL) {
+		free(h.paths);
+		free(h.seg_bytes);
 		return sp_err_set(err, SP_E_NOMEM, 0, "timeline");
+	}
 	for (i = 0; i < h.npaths; i++) {
 		h.paths[i] = (char *)sp_evidence_segment(ev, i);
 		if (stat(h.paths[i], &st) == 0)
@@ -617,7 +680,7 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 	}
 	if ((rc = add_source(&l, kind, sp_evidence_path(ev), size,
 	    h.sha256[0] ? h.sha256 : NULL, details)) != SP_OK ||
-	    (rc = prepare(&l)) != SP_OK)
+	    (rc = maybe_bulk(&l)) != SP_OK || (rc = prepare(&l)) != SP_OK)
 		goto fail;
 	/* the source row is visible (state 'loading') from here on */
 	if ((rc = commit_batch(&l)) != SP_OK)
@@ -638,6 +701,12 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 		*err = h.err;
 		rc = h.rc;
 	}
+	/* the run's inputs: the files read, hashed once on the way */
+	if (is_dir)
+		sp_run_add_input(run, sp_evidence_path(ev), 0, NULL, NULL);
+	for (i = 0; i < h.npaths && h.rc == SP_OK; i++)
+		sp_run_add_input(run, h.paths[i], h.seg_bytes[i],
+		    h.seg_sha256[i], NULL);
 	rc = loader_end(&l, rc, h.sha256[0] ? h.sha256 : NULL, stats);
 	goto out;
 fail:
@@ -653,6 +722,8 @@ fail:
 out:
 	free(details);
 	free(h.paths);
+	free(h.seg_bytes);
+	free(h.seg_sha256);
 	return rc;
 }
 
@@ -693,9 +764,9 @@ sp_timeline_add_bodyfile(struct sp_run *run, const char *path,
 	if ((rc = exec(l.db, "BEGIN IMMEDIATE", err)) != SP_OK)
 		goto close;
 	if ((rc = add_source(&l, "bodyfile", name, 0, NULL, NULL)) != SP_OK ||
-	    (rc = prepare(&l)) != SP_OK)
+	    (rc = maybe_bulk(&l)) != SP_OK || (rc = prepare(&l)) != SP_OK)
 		goto fail;
-	l.progress = sp_progress_new(stderr, opts->progress, "lines", 0);
+	l.progress = sp_progress_new(stderr, opts->progress, "entries", 0);
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		l.origin_line++;
 		bytes += (uint64_t)n;

@@ -189,6 +189,10 @@ fls_m() {
 	echo "$output" | tail -n +2 | cut -c1-10 | sort -u | grep -vqx 2026-03-14 && fail "row outside the day"
 	run -0 spoor-export -c "$db" --jsonl --source "$IMAGES/ext4/tiny.ext4"
 	assert_equal "$(echo "$output" | jq -r .source_id | sort -u)" 2
+	# a bodyfile row is in the window when one of its times is
+	run -0 spoor-export -c "$db" --bodyfile --source 1 --from 2026-03-14T10:42:00Z --to 2026-03-14T10:46:00Z
+	assert_line --partial "|/tmp/.X11-unix/.x/kswapd0|87|"
+	refute_line --partial "|/etc/hostname|"
 	run -0 spoor-export -c "$db" --jsonl --artifact nothing
 	assert_output ""
 	run -66 --separate-stderr spoor-export -c "$db" --jsonl --source 99

@@ -137,7 +137,7 @@ main(int argc, char *argv[])
 		    "set SPOOR_CASE\n%s", usage_text);
 		return 64;
 	}
-	/* an export reads the case; it does not create one */
+	/* an export needs a case that exists; its run is recorded there */
 	if (sp_case_open(&t.c, sp_case_path_from_env(case_path), 0, &err)
 	    != SP_OK)
 		return sp_tool_error(&t, &err);

@@ -149,9 +149,7 @@ main(int argc, char *argv[])
 					status = s;
 				continue;
 			}
-			if (sp_evidence_record_inputs(ev, t.run, &err)
-			    != SP_OK)
-				sp_tool_warn(&t, "%s", err.msg);
+			/* inputs are hashed and recorded by the load itself */
 			rc = sp_timeline_add_evidence(t.run, ev, &opts, &stats,
 			    &err);
 			sp_evidence_close(ev);

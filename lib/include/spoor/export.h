@@ -1,7 +1,9 @@
 /*
  * Exports of a case's timeline: TSK bodyfile, mactime text and CSV,
- * Timesketch JSONL and spoor's own JSONL.  Every export is sorted by time
- * and then by row id, so two exports of the same case are byte-identical.
+ * Timesketch JSONL and spoor's own JSONL.  The timelines are sorted by time
+ * and then a fixed tie order (mactime's inode and name; event ids); the
+ * bodyfile keeps the order the entries were walked in, as fls writes it.
+ * Either way two exports of the same case are byte-identical.
  */
 #ifndef SPOOR_EXPORT_H
 #define SPOOR_EXPORT_H
