@@ -16,7 +16,7 @@ BUILD    ?= build
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS      = tsk libewf yara sqlite3 ncursesw libcrypto
+PKGS      = tsk libewf yara sqlite3 ncursesw libcrypto zlib
 
 ifeq ($(V),1)
 Q =
@@ -46,7 +46,7 @@ ALL_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRC  = $(wildcard lib/*.c)
+LIB_SRC  = $(wildcard lib/*.c lib/artifact/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIBSPOOR = $(BUILD)/libspoor.a
 

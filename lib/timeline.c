@@ -17,13 +17,27 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <zlib.h>
+
+#include "spoor/artifact.h"
 #include "spoor/hash.h"
 #include "spoor/json.h"
+#include "spoor/output.h"
 #include "spoor/signal.h"
 #include "spoor/timeline.h"
 #include "internal.h"
 
 #define BATCH 20000
+
+/* An artifact found during the walk, parsed once the walk is done. */
+struct found {
+	unsigned fs_index;
+	char ref[48];		/* inode (or N-T-I) to read it by */
+	char *path;
+	sp_time_ns mtime;
+	int64_t file_id;
+	const struct sp_artifact_kind *kind;
+};
 
 struct loader {
 	sqlite3 *db;
@@ -31,7 +45,11 @@ struct loader {
 	struct sp_evidence *ev;
 	const struct sp_timeline_opts *opts;
 	int64_t source_id;
-	sqlite3_stmt *ins_file, *ins_event;
+	sqlite3_stmt *ins_file, *ins_event, *ins_artifact;
+	int64_t last_file_id;
+	struct found *found;
+	size_t nfound;
+	int64_t artifact_file_id;	/* files row of the artifact parsed now */
 	uint64_t files, events, in_batch;
 	struct sp_progress *progress;
 	const char *origin;		/* bodyfile path */
@@ -252,6 +270,7 @@ insert_entry(struct loader *l, const struct sp_entry *e,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return db_fail(l->err, l->db, "insert file");
 	file_id = sqlite3_last_insert_rowid(l->db);
+	l->last_file_id = file_id;
 	l->files++;
 
 	/* one event per distinct time, its MACB letters together */
@@ -298,6 +317,40 @@ insert_entry(struct loader *l, const struct sp_entry *e,
 }
 
 static int
+note_artifact(struct loader *l, const struct sp_entry *e)
+{
+	const struct sp_artifact_kind *k;
+	struct found *n, *f;
+	size_t i;
+
+	if (e->meta_type != SP_TYPE_REG || (e->flags & (SP_ENTRY_DELETED |
+	    SP_ENTRY_NO_META | SP_ENTRY_FILE_NAME | SP_ENTRY_STREAM)) ||
+	    (k = sp_artifact_match(e->path)) == NULL)
+		return SP_OK;
+	for (i = 0; sp_artifact_kind_at(i) != k; i++)
+		;
+	if (!(l->opts->artifacts & (UINT64_C(1) << i)))
+		return SP_OK;
+	if ((l->nfound & (l->nfound - 1)) == 0) {
+		n = realloc(l->found, (l->nfound ? l->nfound * 2 : 1) *
+		    sizeof(*n));
+		if (n == NULL)
+			return sp_err_set(l->err, SP_E_NOMEM, 0, "artifacts");
+		l->found = n;
+	}
+	f = &l->found[l->nfound];
+	if ((f->path = strdup(e->path)) == NULL)
+		return sp_err_set(l->err, SP_E_NOMEM, 0, "artifacts");
+	f->fs_index = e->fs_index;
+	sp_entry_inode_string(e, f->ref, sizeof(f->ref));
+	f->mtime = e->mtime;
+	f->file_id = l->last_file_id;
+	f->kind = k;
+	l->nfound++;
+	return SP_OK;
+}
+
+static int
 on_entry(const struct sp_entry *e, void *arg)
 {
 	struct loader *l = arg;
@@ -314,10 +367,189 @@ on_entry(const struct sp_entry *e, void *arg)
 	sp_hash_free(h);
 	if (rc != SP_OK)
 		return rc;
+	if (l->opts->artifacts != 0 && (rc = note_artifact(l, e)) != SP_OK)
+		return rc;
 	sp_progress_update(l->progress, l->files);
 	if (++l->in_batch >= BATCH)
 		return commit_batch(l);
 	return 0;
+}
+
+/* ---- artifacts ---- */
+
+static int
+emit_event(const struct sp_event *e, void *arg)
+{
+	struct loader *l = arg;
+	sqlite3_stmt *st = l->ins_artifact;
+	const char *origin = l->origin;
+
+	if (e->time == SP_TIME_NONE)
+		return 0;	/* a parser gives every event its time */
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, e->time);
+	sqlite3_bind_text(st, 2, e->time_desc ? e->time_desc : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->artifact ? e->artifact : "unknown", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, l->source_id);
+	if (l->artifact_file_id > 0)
+		sqlite3_bind_int64(st, 5, l->artifact_file_id);
+	else
+		sqlite3_bind_null(st, 5);
+	bind_str(st, 6, e->host ? e->host : l->opts->host);
+	bind_str(st, 7, e->user);
+	if (e->pid >= 0)
+		sqlite3_bind_int64(st, 8, e->pid);
+	else
+		sqlite3_bind_null(st, 8);
+	if (e->ppid >= 0)
+		sqlite3_bind_int64(st, 9, e->ppid);
+	else
+		sqlite3_bind_null(st, 9);
+	bind_str(st, 10, e->exe);
+	bind_str(st, 11, e->path);
+	sqlite3_bind_text(st, 12, e->message ? e->message : "", -1,
+	    SQLITE_STATIC);
+	bind_str(st, 13, e->extra);
+	bind_str(st, 14, origin);
+	if (e->line > 0)
+		sqlite3_bind_int64(st, 15, e->line);
+	else
+		sqlite3_bind_null(st, 15);
+	if (e->offset >= 0)
+		sqlite3_bind_int64(st, 16, e->offset);
+	else
+		sqlite3_bind_null(st, 16);
+	sqlite3_bind_int64(st, 17, sp_run_id(l->run));
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(l->err, l->db, "insert event");
+	l->events++;
+	if (++l->in_batch >= BATCH)
+		return commit_batch(l);
+	if (sp_signal_pending())
+		return sp_err_set(l->err, SP_E_INTERRUPTED, 0, "artifacts");
+	return 0;
+}
+
+/* A gzip stream read through stdio, so parsers see one kind of input. */
+static ssize_t
+gz_read(void *cookie, char *buf, size_t size)
+{
+	int n = gzread((gzFile)cookie, buf, size > INT32_MAX ? INT32_MAX :
+	    (unsigned)size);
+
+	return n < 0 ? -1 : n;
+}
+
+static int
+gz_close(void *cookie)
+{
+	return gzclose((gzFile)cookie) == Z_OK ? 0 : -1;
+}
+
+static FILE *
+open_gz(FILE *raw)
+{
+	cookie_io_functions_t io = { gz_read, NULL, NULL, gz_close };
+	gzFile gz;
+	int fd;
+
+	if ((fd = dup(fileno(raw))) < 0)
+		return NULL;
+	lseek(fd, 0, SEEK_SET);
+	if ((gz = gzdopen(fd, "rb")) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	return fopencookie(gz, "r", io);
+}
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/*
+ * Parse one artifact stream.  A parser's failure is a problem of the run,
+ * not the end of the load.
+ */
+static int
+parse_artifact(struct loader *l, const struct sp_artifact_kind *k,
+    FILE *raw, const char *origin, sp_time_ns mtime)
+{
+	struct sp_artifact_ctx ctx;
+	struct sp_err perr;
+	FILE *in = raw;
+	int rc;
+
+	if (has_suffix(origin, ".gz") && (in = open_gz(raw)) == NULL) {
+		sp_run_problem(l->run, origin, SP_E_DATA, "cannot read gzip");
+		return SP_OK;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.origin = origin;
+	ctx.origin_mtime = mtime;
+	ctx.host = l->opts->host;
+	ctx.run = l->run;
+	ctx.emit = emit_event;
+	ctx.arg = l;
+	l->origin = origin;
+	sp_err_init(&perr);
+	rc = k->parse(&ctx, in, &perr);
+	l->origin = NULL;
+	if (in != raw)
+		fclose(in);
+	if (rc == SP_E_INTERRUPTED || rc == SP_E_CASE || rc == SP_E_NOMEM) {
+		if (l->err && l->err->code == SP_OK)
+			*l->err = perr;
+		return rc;
+	}
+	if (rc == SP_E_UNSUPPORTED)
+		return SP_OK;	/* a kind this build cannot read yet */
+	if (rc != SP_OK)
+		sp_run_problem(l->run, origin, rc, "%s: %s", k->name,
+		    perr.msg);
+	return SP_OK;
+}
+
+static int
+spool(const void *buf, size_t len, void *arg)
+{
+	return fwrite(buf, 1, len, arg) != len ? SP_E_IO : 0;
+}
+
+/* Parse every artifact the walk found, reading it out of the evidence. */
+static int
+parse_found(struct loader *l, struct sp_evidence *ev)
+{
+	struct sp_err rerr;
+	size_t i;
+	FILE *tmp;
+	int rc = SP_OK;
+
+	for (i = 0; i < l->nfound && rc == SP_OK; i++) {
+		struct found *f = &l->found[i];
+		if ((tmp = tmpfile()) == NULL)
+			return sp_err_set(l->err, SP_E_OS, errno, "temporary file");
+		sp_err_init(&rerr);
+		if (sp_evidence_read_file(ev, f->fs_index, f->ref, spool, tmp,
+		    &rerr) != SP_OK || fflush(tmp) != 0) {
+			sp_run_problem(l->run, f->path, rerr.code ? rerr.code :
+			    SP_E_IO, "read: %s", rerr.msg);
+			fclose(tmp);
+			continue;
+		}
+		rewind(tmp);
+		l->artifact_file_id = f->file_id;
+		rc = parse_artifact(l, f->kind, tmp, f->path, f->mtime);
+		l->artifact_file_id = 0;
+		fclose(tmp);
+	}
+	return rc;
 }
 
 /* ---- sources ---- */
@@ -469,7 +701,12 @@ prepare(struct loader *l)
 	    sqlite3_prepare_v2(l->db, "INSERT INTO events (time_ns, "
 	    "time_desc, artifact, source_id, file_id, host, path, message, "
 	    "origin, origin_line, run_id) VALUES (?1,?2,'fs',?3,?4,?5,?6,?7,"
-	    "?8,?9,?10)", -1, &l->ins_event, NULL) != SQLITE_OK)
+	    "?8,?9,?10)", -1, &l->ins_event, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(l->db, "INSERT INTO events (time_ns, "
+	    "time_desc, artifact, source_id, file_id, host, user, pid, ppid, "
+	    "exe, path, message, extra, origin, origin_line, origin_offset, "
+	    "run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+	    &l->ins_artifact, NULL) != SQLITE_OK)
 		return db_fail(l->err, l->db, "prepare");
 	return SP_OK;
 }
@@ -559,8 +796,14 @@ maybe_bulk(struct loader *l)
 static void
 loader_release(struct loader *l)
 {
+	size_t i;
+
 	sqlite3_finalize(l->ins_file);
 	sqlite3_finalize(l->ins_event);
+	sqlite3_finalize(l->ins_artifact);
+	for (i = 0; i < l->nfound; i++)
+		free(l->found[i].path);
+	free(l->found);
 	sp_progress_free(l->progress);
 	free(l->msg);
 }
@@ -695,6 +938,8 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 	for (i = 0; i < sp_evidence_fs_count(ev) && rc == SP_OK; i++)
 		rc = sp_evidence_walk(ev, (unsigned)i, NULL, SP_WALK_RECURSE |
 		    SP_WALK_ALL, on_entry, &l, err);
+	if (rc == SP_OK)
+		rc = parse_found(&l, ev);
 	if (h.started)
 		pthread_join(h.thread, NULL);
 	if (rc == SP_OK && !is_dir && h.rc != SP_OK) {
@@ -850,5 +1095,89 @@ close:
 	free(line);
 	if (f != stdin)
 		fclose(f);
+	return rc;
+}
+
+int
+sp_timeline_add_artifact_file(struct sp_run *run, const char *kind,
+    const char *path, const struct sp_timeline_opts *opts,
+    struct sp_timeline_stats *stats, struct sp_err *err)
+{
+	const struct sp_artifact_kind *k = sp_artifact_find(kind);
+	const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	struct loader l;
+	struct sp_hash *h = NULL;
+	struct stat st;
+	char buf[1 << 16];
+	FILE *in = NULL, *tmp = NULL;
+	int64_t same = 0;
+	uint64_t bytes = 0;
+	size_t n;
+	int rc;
+
+	if (k == NULL)
+		return sp_err_set(err, SP_E_USAGE, 0, "unknown artifact '%s'",
+		    kind);
+	if ((rc = loader_init(&l, run, opts, err)) != SP_OK)
+		return rc;
+	if (strcmp(path, "-") == 0)
+		in = stdin;
+	else if ((in = fopen(path, "re")) == NULL)
+		return sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
+	if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+		rc = sp_err_set(err, SP_E_USAGE, 0, "is a directory");
+		goto close;
+	}
+	/* a copy to parse and a hash to know it by, in one read */
+	if ((tmp = tmpfile()) == NULL) {
+		rc = sp_err_set(err, SP_E_OS, errno, "temporary file");
+		goto close;
+	}
+	if ((rc = sp_hash_new(&h, SP_HASH_SHA256, err)) != SP_OK)
+		goto close;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+		sp_hash_update(h, buf, n);
+		bytes += n;
+		if (fwrite(buf, 1, n, tmp) != n) {
+			rc = sp_err_set(err, SP_E_IO, errno, "temporary file");
+			goto close;
+		}
+	}
+	if (ferror(in)) {
+		rc = sp_err_set(err, SP_E_IO, errno, "read");
+		goto close;
+	}
+	if ((rc = sp_hash_final(h, err)) != SP_OK)
+		goto close;
+	sp_run_add_input(run, name, bytes, sp_hash_hex(h, SP_HASH_SHA256),
+	    NULL);
+	if (fflush(tmp) != 0) {
+		rc = sp_err_set(err, SP_E_IO, errno, "temporary file");
+		goto close;
+	}
+	rewind(tmp);
+	if ((rc = exec(l.db, "BEGIN IMMEDIATE", err)) != SP_OK)
+		goto close;
+	if ((rc = find_same(l.db, "file", name, bytes,
+	    sp_hash_hex(h, SP_HASH_SHA256), &same, err)) != SP_OK ||
+	    (rc = refuse_or_replace(&l, same, "a file with the same SHA-256"))
+	    != SP_OK ||
+	    (rc = add_source(&l, "file", name, bytes,
+	    sp_hash_hex(h, SP_HASH_SHA256), NULL)) != SP_OK ||
+	    (rc = maybe_bulk(&l)) != SP_OK || (rc = prepare(&l)) != SP_OK) {
+		loader_end(&l, rc, NULL, stats);
+		if (stats != NULL)
+			stats->source_id = 0;
+		goto close;
+	}
+	rc = parse_artifact(&l, k, tmp, name,
+	    sp_time_from_parts(st.st_mtim.tv_sec, st.st_mtim.tv_nsec));
+	rc = loader_end(&l, rc, NULL, stats);
+close:
+	sp_hash_free(h);
+	if (tmp != NULL)
+		fclose(tmp);
+	if (in != NULL && in != stdin)
+		fclose(in);
 	return rc;
 }

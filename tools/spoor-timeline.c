@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "spoor/artifact.h"
 #include "spoor/evidence.h"
 #include "spoor/hash.h"
 #include "spoor/json.h"
@@ -15,17 +16,20 @@
 #include "spoor/tool.h"
 
 enum { OPT_JSON = 256, OPT_BODYFILE, OPT_HOST, OPT_HASH, OPT_REPLACE,
-	OPT_TZ, OPT_PROGRESS };
+	OPT_TZ, OPT_PROGRESS, OPT_ARTIFACT, OPT_ARTIFACTS };
 
 static const char usage_text[] =
     "usage: spoor-timeline [-hV] [-c case] [--host name] [--hash list]\n"
     "                      [--replace] [--tz zone] [--progress=mode]\n"
     "                      [--json] evidence ...\n"
-    "       spoor-timeline [-c case] [options] --bodyfile file ...\n";
+    "       spoor-timeline [-c case] [options] --bodyfile file ...\n"
+    "       spoor-timeline [-c case] [options] --artifact kind file ...\n";
 
 static const struct option longopts[] = {
 	{ "case", required_argument, NULL, 'c' },
 	{ "bodyfile", no_argument, NULL, OPT_BODYFILE },
+	{ "artifact", required_argument, NULL, OPT_ARTIFACT },
+	{ "artifacts", required_argument, NULL, OPT_ARTIFACTS },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "hash", required_argument, NULL, OPT_HASH },
 	{ "replace", no_argument, NULL, OPT_REPLACE },
@@ -46,6 +50,10 @@ help(void)
 	    "  -c, --case FILE     the case database ($SPOOR_CASE); created\n"
 	    "                      when missing\n"
 	    "      --bodyfile      the operands are bodyfiles (- for stdin)\n"
+	    "      --artifact KIND the operands are files of this artifact\n"
+	    "                      kind (syslog, audit, utmp, ...; - for stdin)\n"
+	    "      --artifacts LIST artifact kinds to parse where found in\n"
+	    "                      evidence (default all; none for none)\n"
 	    "      --host NAME     label the source with a host name\n"
 	    "      --hash LIST     hash file content: md5,sha1,sha256\n"
 	    "      --replace       replace a source already in the case\n"
@@ -85,17 +93,34 @@ main(int argc, char *argv[])
 	struct sp_timeline_stats stats;
 	struct sp_evidence *ev;
 	struct sp_err err;
-	const char *case_path = NULL, *tz = NULL;
+	const char *case_path = NULL, *tz = NULL, *artifact = NULL;
 	int ch, json = 0, bodyfile = 0, status = 0, s, i, rc;
 
 	sp_tool_init(&t, "spoor-timeline", argc, argv);
 	sp_err_init(&err);
 	memset(&opts, 0, sizeof(opts));
+	opts.artifacts = ~UINT64_C(0);
 	while ((ch = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': case_path = optarg; break;
 		case OPT_BODYFILE: bodyfile = 1; break;
 		case OPT_HOST: opts.host = optarg; break;
+		case OPT_ARTIFACT:
+			if (sp_artifact_find(optarg) == NULL) {
+				fprintf(stderr, "spoor-timeline: unknown "
+				    "artifact '%s'\n%s", optarg, usage_text);
+				return 64;
+			}
+			artifact = optarg;
+			break;
+		case OPT_ARTIFACTS:
+			if (sp_artifact_parse_list(optarg, &opts.artifacts,
+			    &err) != SP_OK) {
+				fprintf(stderr, "spoor-timeline: %s\n%s",
+				    err.msg, usage_text);
+				return 64;
+			}
+			break;
 		case OPT_HASH:
 			if (sp_hash_parse_list(optarg, &opts.hash_mask, &err)
 			    != SP_OK) {
@@ -120,7 +145,7 @@ main(int argc, char *argv[])
 		default: fputs(usage_text, stderr); return 64;
 		}
 	}
-	if (optind == argc) {
+	if (optind == argc || (bodyfile && artifact != NULL)) {
 		fputs(usage_text, stderr);
 		return 64;
 	}
@@ -140,6 +165,9 @@ main(int argc, char *argv[])
 		if (bodyfile) {
 			rc = sp_timeline_add_bodyfile(t.run, argv[i], &opts,
 			    &stats, &err);
+		} else if (artifact != NULL) {
+			rc = sp_timeline_add_artifact_file(t.run, artifact,
+			    argv[i], &opts, &stats, &err);
 		} else {
 			if (sp_evidence_open(&ev, argv[i], t.run, &err)
 			    != SP_OK) {

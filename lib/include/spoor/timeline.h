@@ -17,6 +17,11 @@ struct sp_timeline_opts {
 	unsigned hash_mask;	/* SP_HASH_* bits: hash file content */
 	int replace;		/* replace a source with the same hashes */
 	enum sp_progress_mode progress;
+	/*
+	 * Artifact kinds to parse where they are found (bits over
+	 * sp_artifact_kind_at's indexes); 0 parses none.
+	 */
+	uint64_t artifacts;
 };
 
 struct sp_timeline_stats {
@@ -43,6 +48,15 @@ int sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 int sp_timeline_add_bodyfile(struct sp_run *run, const char *path,
     const struct sp_timeline_opts *opts, struct sp_timeline_stats *stats,
     struct sp_err *err);
+
+/*
+ * Parse the file at path (on this machine, "-" for stdin) as an artifact
+ * of kind (sp_artifact_find) and add its events as a new source of kind
+ * "file".  The same bytes already in the case are refused as for evidence.
+ */
+int sp_timeline_add_artifact_file(struct sp_run *run, const char *kind,
+    const char *path, const struct sp_timeline_opts *opts,
+    struct sp_timeline_stats *stats, struct sp_err *err);
 
 /*
  * Parse one bodyfile line (without its newline; modified in place) into e,

@@ -1,0 +1,269 @@
+/*
+ * The artifact registry and what every parser shares (see
+ * include/spoor/artifact.h): emitting, problems, typed fields.
+ */
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spoor/artifact.h"
+#include "artifact/parsers.h"
+
+static const char *const syslog_paths[] = {
+	"/var/log/syslog*", "/var/log/messages*", "/var/log/auth.log*",
+	"/var/log/secure*", "/var/log/kern.log*", "/var/log/daemon.log*",
+	"/var/log/cron*", "/var/log/user.log*", NULL
+};
+static const char *const audit_paths[] = {
+	"/var/log/audit/audit.log*", NULL
+};
+static const char *const utmp_paths[] = {
+	"/var/log/wtmp*", "/var/log/btmp*", "/var/run/utmp", "/run/utmp", NULL
+};
+static const char *const lastlog_paths[] = { "/var/log/lastlog", NULL };
+static const char *const bash_paths[] = {
+	"/root/.bash_history", "/home/*/.bash_history", NULL
+};
+static const char *const zsh_paths[] = {
+	"/root/.zsh_history", "/home/*/.zsh_history", "/root/.zhistory",
+	"/home/*/.zhistory", NULL
+};
+static const char *const dpkg_paths[] = { "/var/log/dpkg.log*", NULL };
+static const char *const apt_paths[] = {
+	"/var/log/apt/history.log*", NULL
+};
+static const char *const cron_paths[] = {
+	"/etc/crontab", "/etc/cron.d/*", "/var/spool/cron/crontabs/*",
+	"/var/spool/cron/*", NULL
+};
+static const char *const systemd_paths[] = {
+	"/etc/systemd/system/*", "/etc/systemd/system/*/*",
+	"/lib/systemd/system/*.service", "/usr/lib/systemd/system/*.service",
+	"/root/.config/systemd/user/*", "/home/*/.config/systemd/user/*",
+	"/home/*/.config/systemd/user/*/*", NULL
+};
+static const char *const preload_paths[] = { "/etc/ld.so.preload", NULL };
+static const char *const keys_paths[] = {
+	"/root/.ssh/authorized_keys*", "/home/*/.ssh/authorized_keys*", NULL
+};
+static const char *const journal_paths[] = {
+	"/var/log/journal/*/*.journal", "/var/log/journal/*/*.journal~",
+	"/run/log/journal/*/*.journal", NULL
+};
+static const char *const web_paths[] = {
+	"/var/log/apache2/access.log*", "/var/log/apache2/*access.log*",
+	"/var/log/httpd/access_log*", "/var/log/nginx/access.log*",
+	"/var/log/nginx/*access.log*", NULL
+};
+
+static const struct sp_artifact_kind kinds[] = {
+	{ "syslog", "syslog (RFC 3164, RFC 5424, rsyslog) with auth events",
+	    sp_parse_syslog, syslog_paths },
+	{ "audit", "Linux audit log (auditd), records grouped into events",
+	    sp_parse_audit, audit_paths },
+	{ "utmp", "utmp, wtmp and btmp login records", sp_parse_utmp,
+	    utmp_paths },
+	{ "lastlog", "lastlog, each user's last login", sp_parse_lastlog,
+	    lastlog_paths },
+	{ "bash_history", "bash history", sp_parse_bash_history, bash_paths },
+	{ "zsh_history", "zsh history", sp_parse_zsh_history, zsh_paths },
+	{ "dpkg", "dpkg.log package changes", sp_parse_dpkg, dpkg_paths },
+	{ "apt_history", "apt history.log transactions", sp_parse_apt_history,
+	    apt_paths },
+	{ "cron", "crontabs as persistence entries", sp_parse_crontab,
+	    cron_paths },
+	{ "systemd", "systemd units and their enablement links",
+	    sp_parse_systemd_unit, systemd_paths },
+	{ "ld_preload", "/etc/ld.so.preload entries", sp_parse_ld_preload,
+	    preload_paths },
+	{ "authorized_keys", "SSH authorized_keys entries",
+	    sp_parse_authorized_keys, keys_paths },
+	{ "journal", "systemd journal files", sp_parse_journal,
+	    journal_paths },
+	{ "web", "apache and nginx access logs", sp_parse_web_access,
+	    web_paths },
+};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+const struct sp_artifact_kind *
+sp_artifact_kind_at(size_t i)
+{
+	return i < NKINDS ? &kinds[i] : NULL;
+}
+
+const struct sp_artifact_kind *
+sp_artifact_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+const struct sp_artifact_kind *
+sp_artifact_match(const char *path)
+{
+	const char *const *p;
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		for (p = kinds[i].paths; *p != NULL; p++)
+			if (fnmatch(*p, path, FNM_PATHNAME) == 0)
+				return &kinds[i];
+	return NULL;
+}
+
+int
+sp_artifact_parse_list(const char *list, uint64_t *mask, struct sp_err *err)
+{
+	const char *p = list, *e;
+	char name[64];
+	size_t n, i;
+	int found;
+
+	*mask = 0;
+	while (*p != '\0') {
+		e = strchr(p, ',');
+		n = e ? (size_t)(e - p) : strlen(p);
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		found = 0;
+		for (i = 0; i < NKINDS; i++)
+			if (strcmp(name, "all") == 0 ||
+			    strcmp(name, kinds[i].name) == 0) {
+				*mask |= UINT64_C(1) << i;
+				found = 1;
+			}
+		if (strcmp(name, "none") == 0)
+			found = 1;
+		if (!found)
+			return sp_err_set(err, SP_E_USAGE, 0,
+			    "unknown artifact '%s'", name);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return SP_OK;
+}
+
+void
+sp_event_init(struct sp_event *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->time = SP_TIME_NONE;
+	e->pid = e->ppid = -1;
+	e->offset = -1;
+}
+
+int
+sp_artifact_emit(struct sp_artifact_ctx *ctx, const struct sp_event *e)
+{
+	ctx->events++;
+	return ctx->emit ? ctx->emit(e, ctx->arg) : 0;
+}
+
+void
+sp_artifact_problem(struct sp_artifact_ctx *ctx, int64_t line,
+    const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	ctx->problems++;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		sp_run_problem(ctx->run, ctx->origin ? ctx->origin : "-",
+		    SP_E_DATA, "line %lld: %s", (long long)line, msg);
+	else
+		sp_run_problem(ctx->run, ctx->origin ? ctx->origin : "-",
+		    SP_E_DATA, "%s", msg);
+}
+
+void
+sp_extra_begin(struct sp_extra *x)
+{
+	if (x->f != NULL)
+		fclose(x->f);
+	free(x->buf);
+	x->buf = NULL;
+	x->len = 0;
+	x->f = open_memstream(&x->buf, &x->len);
+	x->open = 0;
+	if (x->f != NULL) {
+		sp_json_init(&x->w, x->f);
+		sp_json_object_begin(&x->w);
+		x->open = 1;
+	}
+}
+
+void
+sp_extra_str(struct sp_extra *x, const char *key, const char *value)
+{
+	if (x->open && value != NULL)
+		sp_json_kv_str(&x->w, key, value);
+}
+
+void
+sp_extra_strn(struct sp_extra *x, const char *key, const char *value,
+    size_t len)
+{
+	if (!x->open || value == NULL)
+		return;
+	sp_json_key(&x->w, key);
+	sp_json_strn(&x->w, value, len);
+}
+
+void
+sp_extra_int(struct sp_extra *x, const char *key, int64_t value)
+{
+	if (x->open)
+		sp_json_kv_int(&x->w, key, value);
+}
+
+void
+sp_extra_array_begin(struct sp_extra *x, const char *key)
+{
+	if (!x->open)
+		return;
+	sp_json_key(&x->w, key);
+	sp_json_array_begin(&x->w);
+}
+
+void
+sp_extra_array_str(struct sp_extra *x, const char *value)
+{
+	if (x->open)
+		sp_json_str(&x->w, value);
+}
+
+void
+sp_extra_array_end(struct sp_extra *x)
+{
+	if (x->open)
+		sp_json_array_end(&x->w);
+}
+
+const char *
+sp_extra_text(struct sp_extra *x)
+{
+	if (!x->open)
+		return NULL;
+	sp_json_object_end(&x->w);
+	fclose(x->f);
+	x->f = NULL;
+	x->open = 0;
+	return x->buf;
+}
+
+void
+sp_extra_release(struct sp_extra *x)
+{
+	if (x->f != NULL)
+		fclose(x->f);
+	free(x->buf);
+	memset(x, 0, sizeof(*x));
+}

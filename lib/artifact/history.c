@@ -1,0 +1,18 @@
+/* Placeholder until the history parser lands. */
+#include "parsers.h"
+
+int
+sp_parse_bash_history(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
+{
+	(void)ctx;
+	(void)in;
+	return sp_err_set(err, SP_E_UNSUPPORTED, 0, "not yet supported");
+}
+
+int
+sp_parse_zsh_history(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
+{
+	(void)ctx;
+	(void)in;
+	return sp_err_set(err, SP_E_UNSUPPORTED, 0, "not yet supported");
+}

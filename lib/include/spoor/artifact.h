@@ -1,0 +1,115 @@
+/*
+ * Artifact parsers: logs and records that say who did what (syslog, auth,
+ * auditd, logins, shell history, packages, persistence, the journal, web
+ * logs), each turned into typed events with their provenance.  A parser
+ * reads one stream and hands each event to the context's emit function;
+ * a malformed record is a problem (sp_artifact_problem), never a stop.
+ */
+#ifndef SPOOR_ARTIFACT_H
+#define SPOOR_ARTIFACT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "case.h"
+#include "err.h"
+#include "json.h"
+#include "time.h"
+
+/* One event; every pointer is borrowed for the duration of emit. */
+struct sp_event {
+	sp_time_ns time;
+	const char *time_desc;	/* "login", "exec", "connect", "install" ... */
+	const char *artifact;	/* "syslog", "auth", "audit", "wtmp" ... */
+	const char *host;	/* NULL: the context's host */
+	const char *user;
+	int64_t pid, ppid;	/* -1 when unknown */
+	const char *exe;
+	const char *path;	/* the file the event is about, if any */
+	const char *message;	/* a human summary, never NULL */
+	const char *extra;	/* JSON object text of typed fields, or NULL */
+	int64_t line;		/* 1-based line in the origin, or 0 */
+	int64_t offset;		/* byte offset of the record, or -1 */
+};
+
+/* Initialise e: no time, pid/ppid -1, offset -1, everything else 0. */
+void sp_event_init(struct sp_event *e);
+
+struct sp_artifact_ctx {
+	const char *origin;	/* path of the artifact (in the evidence) */
+	sp_time_ns origin_mtime;	/* its modification time, or NONE */
+	const char *host;	/* host label of the source, or NULL */
+	struct sp_run *run;	/* where problems go; may be NULL */
+	/* receives each event; a non-zero return stops the parser */
+	int (*emit)(const struct sp_event *e, void *arg);
+	void *arg;
+	uint64_t events;	/* events emitted (kept by sp_artifact_emit) */
+	uint64_t problems;	/* records skipped */
+};
+
+/* Hand e to ctx->emit and count it; returns emit's value. */
+int sp_artifact_emit(struct sp_artifact_ctx *ctx, const struct sp_event *e);
+
+/* Record a skipped record of the origin at line (0: none) and count it. */
+void sp_artifact_problem(struct sp_artifact_ctx *ctx, int64_t line,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Parse the whole of in.  Returns SP_OK (malformed records are problems),
+ * SP_E_IO on a read error, or the non-zero value emit returned.
+ */
+typedef int sp_artifact_parse_fn(struct sp_artifact_ctx *ctx, FILE *in,
+    struct sp_err *err);
+
+struct sp_artifact_kind {
+	const char *name;		/* "syslog", "audit", ... */
+	const char *description;
+	sp_artifact_parse_fn *parse;
+	/*
+	 * Where the artifact lives, as fnmatch(3) patterns on the path from
+	 * the root ('*' does not cross '/'); NULL-terminated.  Rotated names
+	 * (".1", ".2.gz") are matched by the patterns themselves.
+	 */
+	const char *const *paths;
+};
+
+/* The known kinds, in a fixed order; NULL past the end. */
+const struct sp_artifact_kind *sp_artifact_kind_at(size_t i);
+/* The kind called name, or NULL. */
+const struct sp_artifact_kind *sp_artifact_find(const char *name);
+/* The first kind whose paths match path, or NULL. */
+const struct sp_artifact_kind *sp_artifact_match(const char *path);
+
+/*
+ * Parse list ("syslog,audit", "all") into a bit mask over the kinds'
+ * indexes.  Returns SP_OK or SP_E_USAGE naming the unknown kind.
+ */
+int sp_artifact_parse_list(const char *list, uint64_t *mask,
+    struct sp_err *err);
+
+/*
+ * Typed fields of an event, built as one JSON object text: begin, add
+ * fields (NULL strings are left out), then sp_extra_text.  The text lives
+ * until sp_extra_release or the next begin.
+ */
+struct sp_extra {
+	char *buf;
+	size_t len;
+	FILE *f;
+	struct sp_json w;
+	int open;
+};
+
+void sp_extra_begin(struct sp_extra *x);
+void sp_extra_str(struct sp_extra *x, const char *key, const char *value);
+void sp_extra_strn(struct sp_extra *x, const char *key, const char *value,
+    size_t len);
+void sp_extra_int(struct sp_extra *x, const char *key, int64_t value);
+/* Start a nested array of strings under key; end it with _array_end. */
+void sp_extra_array_begin(struct sp_extra *x, const char *key);
+void sp_extra_array_str(struct sp_extra *x, const char *value);
+void sp_extra_array_end(struct sp_extra *x);
+const char *sp_extra_text(struct sp_extra *x);
+void sp_extra_release(struct sp_extra *x);
+
+#endif
