@@ -16,7 +16,7 @@ BUILD    ?= build
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS      = tsk libewf yara sqlite3 ncursesw libcrypto zlib
+PKGS      = tsk libewf yara sqlite3 ncursesw libcrypto zlib libsystemd
 
 ifeq ($(V),1)
 Q =
