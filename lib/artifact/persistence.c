@@ -1,34 +1,836 @@
-/* Placeholder until the persistence parser lands. */
+/*
+ * Persistence entries: crontabs, systemd units, /etc/ld.so.preload and SSH
+ * authorized_keys.  None of them holds a time of its own, so each entry is
+ * an event at the file's modification time (extra time_source "mtime"):
+ * the last time the entry can have been put there.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
 #include "parsers.h"
+
+/* No crontab, unit or key line is anywhere near this long. */
+#define LINE_MAX_BYTES	(1 << 20)
+/* Values kept from a unit file (ExecStart= can be long, never this long). */
+#define UNIT_VALUE_MAX	(64 << 10)
+
+struct line {
+	char *buf;
+	size_t len, cap;
+	int64_t no;	/* 1-based number of the line in buf */
+	int toolong;	/* longer than LINE_MAX_BYTES: buf is empty */
+};
+
+/*
+ * Read the next line of in into l, without its newline and NUL-terminated.
+ * Returns 1 with a line, 0 at the end, -1 on a read error, -2 out of memory.
+ */
+static int
+next_line(FILE *in, struct line *l)
+{
+	char *nb;
+	size_t ncap;
+	int c, any = 0;
+
+	l->len = 0;
+	l->toolong = 0;
+	while ((c = getc_unlocked(in)) != EOF) {
+		any = 1;
+		if (c == '\n')
+			break;
+		if (l->toolong)
+			continue;
+		if (l->len >= LINE_MAX_BYTES) {
+			l->toolong = 1;
+			l->len = 0;
+			continue;
+		}
+		if (l->len + 1 >= l->cap) {
+			ncap = l->cap ? l->cap * 2 : 256;
+			if (ncap > LINE_MAX_BYTES + 1)
+				ncap = LINE_MAX_BYTES + 1;
+			if ((nb = realloc(l->buf, ncap)) == NULL)
+				return -2;
+			l->buf = nb;
+			l->cap = ncap;
+		}
+		l->buf[l->len++] = (char)c;
+	}
+	if (c == EOF && ferror(in))
+		return -1;
+	if (!any)
+		return 0;
+	if (l->buf == NULL && (l->buf = malloc(l->cap = 256)) == NULL)
+		return -2;
+	if (l->len > 0 && l->buf[l->len - 1] == '\r')
+		l->len--;
+	l->buf[l->len] = '\0';
+	l->no++;
+	return 1;
+}
+
+/* Whether l can be read; too long lines and NUL bytes are problems. */
+static int
+usable_line(struct sp_artifact_ctx *ctx, const struct line *l)
+{
+	if (l->toolong) {
+		sp_artifact_problem(ctx, l->no, "line longer than %d bytes",
+		    LINE_MAX_BYTES);
+		return 0;
+	}
+	if (memchr(l->buf, '\0', l->len) != NULL) {
+		sp_artifact_problem(ctx, l->no, "NUL byte in line");
+		return 0;
+	}
+	return 1;
+}
+
+static int
+read_error(int r, struct sp_err *err)
+{
+	if (r == -2)
+		return sp_err_set(err, SP_E_NOMEM, 0, "line buffer");
+	return sp_err_set(err, SP_E_IO, 0, "read");
+}
+
+/* s without its leading and trailing blanks (trailing ones cut in place). */
+static char *
+trim(char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	return s;
+}
+
+/*
+ * Every entry needs the file's modification time; without one (a pipe,
+ * stdin) there is nothing to place the entries at.
+ */
+static int
+have_mtime(struct sp_artifact_ctx *ctx)
+{
+	if (ctx->origin_mtime != SP_TIME_NONE)
+		return 1;
+	sp_artifact_problem(ctx, 0, "no modification time to date the "
+	    "entries by");
+	return 0;
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *s;
+
+	if (path == NULL)
+		return NULL;
+	s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* The account whose home holds path ("/home/x/..." or "/root/..."). */
+static char *
+home_user(const char *path)
+{
+	const char *p, *e;
+
+	if (path == NULL)
+		return NULL;
+	if ((p = strstr(path, "/home/")) != NULL) {
+		p += 6;
+		if ((e = strchr(p, '/')) != NULL && e > p)
+			return strndup(p, (size_t)(e - p));
+		return NULL;
+	}
+	if (strncmp(path, "/root/", 6) == 0 || strstr(path, "/root/.") != NULL)
+		return strdup("root");
+	return NULL;
+}
+
+/* ---- crontabs ---- */
+
+static const char *const cron_specials[] = {
+	"@reboot", "@yearly", "@annually", "@monthly", "@weekly", "@daily",
+	"@midnight", "@hourly", NULL
+};
+
+/* Whether path is a system crontab (with a user field). */
+static int
+cron_system(const char *path)
+{
+	size_t n;
+
+	if (path == NULL)
+		return 0;
+	n = strlen(path);
+	return (n >= 12 && strcmp(path + n - 12, "/etc/crontab") == 0) ||
+	    strcmp(path, "crontab") == 0 || strstr(path, "/cron.d/") != NULL;
+}
+
+/* The user of a spool crontab: its name. */
+static char *
+cron_spool_user(const char *path)
+{
+	if (path == NULL || strstr(path, "/spool/cron/") == NULL)
+		return NULL;
+	return strdup(base_name(path));
+}
+
+static int
+cron_field_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && strchr("*,-/", s[i]) ==
+		    NULL)
+			return 0;
+	return n > 0;
+}
+
+/* Turn each run of blanks in s into one space, in place. */
+static void
+squeeze_blanks(char *s)
+{
+	char *d = s;
+	int blank = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == ' ' || *s == '\t') {
+			blank = 1;
+			continue;
+		}
+		if (blank)
+			*d++ = ' ';
+		blank = 0;
+		*d++ = *s;
+	}
+	*d = '\0';
+}
+
+/* Next blank-separated word of *s: its start and length; advances *s. */
+static size_t
+next_word(char **s, char **start)
+{
+	char *p = *s;
+	size_t n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*start = p;
+	while (*p != '\0' && *p != ' ' && *p != '\t')
+		p++;
+	n = (size_t)(p - *start);
+	*s = p;
+	return n;
+}
+
+static int
+cron_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
+    int system, const char *owner)
+{
+	struct sp_event e;
+	char *raw, *s, *start, *w, *sched_end, *user, *cmd, *exe = NULL;
+	char *schedule = NULL, *runas = NULL, *msg;
+	size_t n, i;
+	int rc;
+
+	s = trim(l->buf);
+	if (*s == '\0' || *s == '#')
+		return 0;
+	if ((raw = strdup(s)) == NULL)
+		return SP_E_NOMEM;
+	start = s;
+	if (*s == '@') {
+		n = next_word(&s, &w);
+		for (i = 0; cron_specials[i] != NULL; i++)
+			if (strlen(cron_specials[i]) == n &&
+			    strncmp(w, cron_specials[i], n) == 0)
+				break;
+		if (cron_specials[i] == NULL) {
+			sp_artifact_problem(ctx, l->no, "unknown schedule "
+			    "'%.*s'", (int)(n > 32 ? 32 : n), w);
+			goto done;
+		}
+		sched_end = s;
+	} else if (isdigit((unsigned char)*s) || *s == '*') {
+		for (i = 0; i < 5; i++) {
+			n = next_word(&s, &w);
+			if (!cron_field_ok(w, n))
+				break;
+		}
+		if (i < 5) {
+			sp_artifact_problem(ctx, l->no, "not a crontab line");
+			goto done;
+		}
+		sched_end = s;
+	} else {
+		/* NAME=value sets the environment of the jobs */
+		if ((cmd = strchr(s, '=')) != NULL && cmd > s)
+			goto done;
+		sp_artifact_problem(ctx, l->no, "not a crontab line");
+		goto done;
+	}
+	if ((schedule = strndup(start, (size_t)(sched_end - start))) == NULL) {
+		free(raw);
+		return SP_E_NOMEM;
+	}
+	squeeze_blanks(schedule);
+	if (system) {
+		n = next_word(&s, &w);
+		if (n == 0) {
+			sp_artifact_problem(ctx, l->no, "crontab line without "
+			    "user");
+			goto done;
+		}
+		if (*s != '\0')
+			*s++ = '\0';
+		runas = w;
+	}
+	cmd = trim(s);
+	if (*cmd == '\0') {
+		sp_artifact_problem(ctx, l->no, "crontab line without command");
+		goto done;
+	}
+	user = (char *)(runas ? runas : owner);
+	if (*cmd == '/') {
+		n = strcspn(cmd, " \t;|&<>");
+		exe = strndup(cmd, n);
+	}
+	sp_event_init(&e);
+	e.time = ctx->origin_mtime;
+	e.time_desc = "persistence";
+	e.artifact = "persistence";
+	e.user = user;
+	e.exe = exe;
+	e.path = ctx->origin;
+	e.line = l->no;
+	sp_extra_begin(x);
+	sp_extra_str(x, "kind", "cron");
+	sp_extra_str(x, "schedule", schedule);
+	sp_extra_str(x, "command", cmd);
+	sp_extra_str(x, "line", raw);
+	sp_extra_str(x, "time_source", "mtime");
+	e.extra = sp_extra_text(x);
+	if (asprintf(&msg, "cron job%s%s: %s %s", user ? " of " : "",
+	    user ? user : "", schedule, cmd) < 0) {
+		rc = SP_E_NOMEM;
+	} else {
+		e.message = msg;
+		rc = sp_artifact_emit(ctx, &e);
+		free(msg);
+	}
+	free(exe);
+	free(schedule);
+	free(raw);
+	return rc;
+done:
+	free(schedule);
+	free(raw);
+	return 0;
+}
 
 int
 sp_parse_crontab(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	(void)ctx;
-	(void)in;
-	return sp_err_set(err, SP_E_UNSUPPORTED, 0, "not yet supported");
+	struct sp_extra x;
+	struct line l;
+	char *owner = NULL;
+	int r, rc = SP_OK, system = cron_system(ctx->origin);
+
+	if (!have_mtime(ctx))
+		return SP_OK;
+	memset(&x, 0, sizeof(x));
+	memset(&l, 0, sizeof(l));
+	if (!system)
+		owner = cron_spool_user(ctx->origin);
+	while ((r = next_line(in, &l)) == 1) {
+		if (!usable_line(ctx, &l))
+			continue;
+		if ((rc = cron_line(ctx, &x, &l, system, owner)) != 0)
+			break;
+	}
+	if (r < 0 && rc == SP_OK)
+		rc = read_error(r, err);
+	if (rc == SP_E_NOMEM)
+		sp_err_set(err, rc, 0, "crontab line");
+	sp_extra_release(&x);
+	free(owner);
+	free(l.buf);
+	return rc;
+}
+
+/* ---- systemd units ---- */
+
+struct unit {
+	char *description, *exec_start, *user, *wanted_by, *type;
+	int sections;
+};
+
+/* Keep the first value for key (WantedBy= values add up, blank-separated). */
+static int
+unit_set(char **slot, const char *v, int append)
+{
+	char *n;
+
+	if (strlen(v) > UNIT_VALUE_MAX)
+		return 0;
+	if (*slot != NULL && !append)
+		return 0;
+	if (*slot != NULL) {
+		if (*v == '\0' || strlen(*slot) > UNIT_VALUE_MAX)
+			return 0;
+		if (asprintf(&n, "%s %s", *slot, v) < 0)
+			return SP_E_NOMEM;
+		free(*slot);
+		*slot = n;
+		return 0;
+	}
+	if (*v == '\0')
+		return 0;
+	return (*slot = strdup(v)) == NULL ? SP_E_NOMEM : 0;
+}
+
+/* The program of an ExecStart= value, past its "-@:+!" prefixes. */
+static char *
+unit_exe(const char *v)
+{
+	while (*v != '\0' && strchr("-@:+!", *v) != NULL)
+		v++;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	if (*v == '\0')
+		return NULL;
+	return strndup(v, strcspn(v, " \t"));
 }
 
 int
 sp_parse_systemd_unit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	(void)ctx;
-	(void)in;
-	return sp_err_set(err, SP_E_UNSUPPORTED, 0, "not yet supported");
+	struct sp_event e;
+	struct sp_extra x;
+	struct unit u;
+	struct line l;
+	char section[32] = "", *s, *eq, *key, *val, *exe = NULL, *msg = NULL;
+	char *home = NULL, *cont = NULL;
+	const char *name = base_name(ctx->origin);
+	int r, rc = SP_OK;
+
+	if (!have_mtime(ctx))
+		return SP_OK;
+	memset(&x, 0, sizeof(x));
+	memset(&l, 0, sizeof(l));
+	memset(&u, 0, sizeof(u));
+	while ((r = next_line(in, &l)) == 1) {
+		if (!usable_line(ctx, &l))
+			continue;
+		s = trim(l.buf);
+		/* a trailing backslash continues the value on the next line */
+		if (cont != NULL) {
+			char *j;
+			int more = *s != '\0' && s[strlen(s) - 1] == '\\';
+			if (more)
+				s[strlen(s) - 1] = '\0';
+			s = trim(s);
+			if (strlen(cont) + strlen(s) > UNIT_VALUE_MAX) {
+				sp_artifact_problem(ctx, l.no,
+				    "continued value too long");
+				free(cont);
+				cont = NULL;
+				continue;
+			}
+			if (asprintf(&j, "%s %s", cont, s) < 0) {
+				rc = SP_E_NOMEM;
+				break;
+			}
+			free(cont);
+			cont = j;
+			if (more)
+				continue;
+			s = cont;
+		} else if (*s == '\0' || *s == '#' || *s == ';') {
+			continue;
+		} else if (*s == '[') {
+			char *end = strchr(s, ']');
+			if (end == NULL || end[1] != '\0' || end - s - 1 >=
+			    (long)sizeof(section)) {
+				sp_artifact_problem(ctx, l.no, "bad section");
+				section[0] = '\0';
+				continue;
+			}
+			snprintf(section, sizeof(section), "%.*s",
+			    (int)(end - s - 1), s + 1);
+			u.sections++;
+			continue;
+		} else if (s[strlen(s) - 1] == '\\') {
+			s[strlen(s) - 1] = '\0';
+			if ((cont = strdup(trim(s))) == NULL) {
+				rc = SP_E_NOMEM;
+				break;
+			}
+			continue;
+		}
+		if ((eq = strchr(s, '=')) == NULL || eq == s) {
+			sp_artifact_problem(ctx, l.no, "not a unit file line");
+			free(cont);
+			cont = NULL;
+			continue;
+		}
+		*eq = '\0';
+		key = trim(s);
+		val = trim(eq + 1);
+		rc = 0;
+		if (strcmp(section, "Unit") == 0 &&
+		    strcmp(key, "Description") == 0)
+			rc = unit_set(&u.description, val, 0);
+		else if (strcmp(section, "Service") == 0 &&
+		    strcmp(key, "ExecStart") == 0)
+			rc = unit_set(&u.exec_start, val, 0);
+		else if (strcmp(section, "Service") == 0 &&
+		    strcmp(key, "User") == 0)
+			rc = unit_set(&u.user, val, 0);
+		else if (strcmp(section, "Service") == 0 &&
+		    strcmp(key, "Type") == 0)
+			rc = unit_set(&u.type, val, 0);
+		else if (strcmp(section, "Install") == 0 &&
+		    strcmp(key, "WantedBy") == 0)
+			rc = unit_set(&u.wanted_by, val, 1);
+		free(cont);
+		cont = NULL;
+		if (rc != 0)
+			break;
+	}
+	if (r < 0 && rc == SP_OK)
+		rc = read_error(r, err);
+	if (rc == SP_OK && u.sections > 0) {
+		home = u.user == NULL ? home_user(ctx->origin) : NULL;
+		exe = u.exec_start ? unit_exe(u.exec_start) : NULL;
+		sp_event_init(&e);
+		e.time = ctx->origin_mtime;
+		e.time_desc = "persistence";
+		e.artifact = "persistence";
+		e.user = u.user ? u.user : home;
+		e.exe = exe;
+		e.path = ctx->origin;
+		sp_extra_begin(&x);
+		sp_extra_str(&x, "kind", "systemd");
+		sp_extra_str(&x, "unit", name);
+		sp_extra_str(&x, "exec_start", u.exec_start);
+		sp_extra_str(&x, "user", u.user);
+		sp_extra_str(&x, "wanted_by", u.wanted_by);
+		sp_extra_str(&x, "description", u.description);
+		sp_extra_str(&x, "type", u.type);
+		sp_extra_str(&x, "time_source", "mtime");
+		e.extra = sp_extra_text(&x);
+		if (asprintf(&msg, "systemd unit %s%s%s", name ? name : "-",
+		    u.exec_start ? ": " : "", u.exec_start ? u.exec_start :
+		    "") < 0) {
+			rc = SP_E_NOMEM;
+		} else {
+			e.message = msg;
+			rc = sp_artifact_emit(ctx, &e);
+		}
+	}
+	if (rc == SP_E_NOMEM)
+		sp_err_set(err, rc, 0, "unit file");
+	free(msg);
+	free(exe);
+	free(home);
+	free(cont);
+	free(u.description);
+	free(u.exec_start);
+	free(u.user);
+	free(u.wanted_by);
+	free(u.type);
+	sp_extra_release(&x);
+	free(l.buf);
+	return rc;
 }
+
+/* ---- /etc/ld.so.preload ---- */
 
 int
 sp_parse_ld_preload(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	(void)ctx;
-	(void)in;
-	return sp_err_set(err, SP_E_UNSUPPORTED, 0, "not yet supported");
+	struct sp_event e;
+	struct sp_extra x;
+	struct line l;
+	char *s, *msg;
+	int r, rc = SP_OK;
+
+	if (!have_mtime(ctx))
+		return SP_OK;
+	memset(&x, 0, sizeof(x));
+	memset(&l, 0, sizeof(l));
+	while ((r = next_line(in, &l)) == 1) {
+		if (!usable_line(ctx, &l))
+			continue;
+		s = trim(l.buf);
+		if (*s == '\0')
+			continue;
+		sp_event_init(&e);
+		e.time = ctx->origin_mtime;
+		e.time_desc = "persistence";
+		e.artifact = "persistence";
+		e.path = s;
+		e.line = l.no;
+		sp_extra_begin(&x);
+		sp_extra_str(&x, "kind", "ld_preload");
+		sp_extra_str(&x, "library", s);
+		sp_extra_str(&x, "time_source", "mtime");
+		e.extra = sp_extra_text(&x);
+		if (asprintf(&msg, "preloaded library %s", s) < 0) {
+			rc = sp_err_set(err, SP_E_NOMEM, 0, "ld.so.preload");
+			break;
+		}
+		e.message = msg;
+		rc = sp_artifact_emit(ctx, &e);
+		free(msg);
+		if (rc != 0)
+			break;
+	}
+	if (r < 0 && rc == SP_OK)
+		rc = read_error(r, err);
+	sp_extra_release(&x);
+	free(l.buf);
+	return rc;
+}
+
+/* ---- authorized_keys ---- */
+
+static int
+b64_value(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * Decode n base64 characters at s into out (at least n * 3 / 4 bytes);
+ * '=' padding only at the end.  Returns the decoded length, or -1.
+ */
+static long
+b64_decode(const char *s, size_t n, unsigned char *out)
+{
+	unsigned long acc = 0;
+	size_t i, bits = 0, len = 0, pad = 0;
+	int v;
+
+	while (n > 0 && s[n - 1] == '=' && pad < 2) {
+		n--;
+		pad++;
+	}
+	if ((n + pad) % 4 != 0 && pad > 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((v = b64_value((unsigned char)s[i])) < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned long)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[len++] = (unsigned char)(acc >> bits);
+			acc &= (1UL << bits) - 1;
+		}
+	}
+	if (n % 4 == 1)
+		return -1;
+	return (long)len;
+}
+
+/* Whether word names an OpenSSH public key type. */
+static int
+key_type_word(const char *w, size_t n)
+{
+	static const char *const prefixes[] = {
+		"ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-", NULL
+	};
+	size_t i, pl;
+
+	for (i = 0; prefixes[i] != NULL; i++) {
+		pl = strlen(prefixes[i]);
+		if (n > pl && strncmp(w, prefixes[i], pl) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Length of the options field at s: up to a blank outside quotes. */
+static size_t
+options_len(const char *s)
+{
+	size_t i;
+	int quoted = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '\\' && quoted && s[i + 1] != '\0')
+			i++;
+		else if (s[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && (s[i] == ' ' || s[i] == '\t'))
+			break;
+	}
+	return quoted ? 0 : i;
+}
+
+/* "SHA256:" and the unpadded base64 of the SHA-256 of blob, into fpr. */
+static int
+key_fingerprint(const unsigned char *blob, size_t len, char *fpr,
+    size_t size)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+	int n;
+
+	if (EVP_Digest(blob, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+		return -1;
+	n = EVP_EncodeBlock((unsigned char *)b64, md, (int)mdlen);
+	while (n > 0 && b64[n - 1] == '=')
+		n--;
+	b64[n] = '\0';
+	snprintf(fpr, size, "SHA256:%s", b64);
+	return 0;
+}
+
+static int
+key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
+    const char *user)
+{
+	struct sp_event e;
+	char *s, *opts = NULL, *type, *blob, *comment, *msg;
+	char fpr[128];
+	unsigned char *raw;
+	size_t n, tn, bn;
+	uint32_t inner;
+	long rawlen;
+	int rc;
+
+	s = trim(l->buf);
+	if (*s == '\0' || *s == '#')
+		return 0;
+	n = strcspn(s, " \t");
+	if (!key_type_word(s, n)) {
+		if ((n = options_len(s)) == 0) {
+			sp_artifact_problem(ctx, l->no, "not an authorized "
+			    "key: unbalanced quotes in options");
+			return 0;
+		}
+		opts = s;
+		s += n;
+		if (*s != '\0')
+			*s++ = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+	}
+	type = s;
+	tn = strcspn(s, " \t");
+	if (!key_type_word(type, tn)) {
+		sp_artifact_problem(ctx, l->no, "not an authorized key");
+		return 0;
+	}
+	s += tn;
+	if (*s != '\0')
+		*s++ = '\0';
+	while (*s == ' ' || *s == '\t')
+		s++;
+	blob = s;
+	bn = strcspn(s, " \t");
+	s += bn;
+	if (*s != '\0')
+		*s++ = '\0';
+	comment = trim(s);
+	if (bn == 0) {
+		sp_artifact_problem(ctx, l->no, "authorized key without key");
+		return 0;
+	}
+	if ((raw = malloc(bn * 3 / 4 + 3)) == NULL)
+		return SP_E_NOMEM;
+	/* the blob starts with its own type as an SSH string */
+	rawlen = b64_decode(blob, bn, raw);
+	inner = rawlen >= 4 ? (uint32_t)raw[0] << 24 | (uint32_t)raw[1] << 16 |
+	    (uint32_t)raw[2] << 8 | raw[3] : 0;
+	if (rawlen < 4 || inner != tn || (size_t)rawlen - 4 < tn ||
+	    memcmp(raw + 4, type, tn) != 0) {
+		sp_artifact_problem(ctx, l->no, rawlen < 0 ?
+		    "authorized key: bad base64" :
+		    "authorized key: key data is not a %s key", type);
+		free(raw);
+		return 0;
+	}
+	if (key_fingerprint(raw, (size_t)rawlen, fpr, sizeof(fpr)) != 0) {
+		free(raw);
+		sp_artifact_problem(ctx, l->no, "cannot hash the key");
+		return 0;
+	}
+	free(raw);
+	sp_event_init(&e);
+	e.time = ctx->origin_mtime;
+	e.time_desc = "key";
+	e.artifact = "persistence";
+	e.user = user;
+	e.path = ctx->origin;
+	e.line = l->no;
+	sp_extra_begin(x);
+	sp_extra_str(x, "kind", "authorized_keys");
+	sp_extra_str(x, "key_type", type);
+	sp_extra_str(x, "fingerprint_sha256", fpr);
+	sp_extra_str(x, "comment", *comment ? comment : NULL);
+	sp_extra_str(x, "options", opts);
+	sp_extra_str(x, "time_source", "mtime");
+	e.extra = sp_extra_text(x);
+	if (asprintf(&msg, "authorized key %s %s%s%s%s%s", type, fpr,
+	    *comment ? " " : "", comment, user ? " for " : "",
+	    user ? user : "") < 0)
+		return SP_E_NOMEM;
+	e.message = msg;
+	rc = sp_artifact_emit(ctx, &e);
+	free(msg);
+	return rc;
 }
 
 int
-sp_parse_authorized_keys(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
+sp_parse_authorized_keys(struct sp_artifact_ctx *ctx, FILE *in,
+    struct sp_err *err)
 {
-	(void)ctx;
-	(void)in;
-	return sp_err_set(err, SP_E_UNSUPPORTED, 0, "not yet supported");
+	struct sp_extra x;
+	struct line l;
+	char *user;
+	int r, rc = SP_OK;
+
+	if (!have_mtime(ctx))
+		return SP_OK;
+	memset(&x, 0, sizeof(x));
+	memset(&l, 0, sizeof(l));
+	user = home_user(ctx->origin);
+	while ((r = next_line(in, &l)) == 1) {
+		if (!usable_line(ctx, &l))
+			continue;
+		if ((rc = key_line(ctx, &x, &l, user)) != 0)
+			break;
+	}
+	if (r < 0 && rc == SP_OK)
+		rc = read_error(r, err);
+	if (rc == SP_E_NOMEM)
+		sp_err_set(err, rc, 0, "authorized_keys line");
+	sp_extra_release(&x);
+	free(user);
+	free(l.buf);
+	return rc;
 }

@@ -1,10 +1,340 @@
-/* Placeholder until the web parser lands. */
+/*
+ * Web server access logs: apache and nginx in the common, combined and
+ * vhost_combined formats,
+ *   [vhost:port] client ident user [14/Mar/2026:10:42:17 +0000]
+ *   "POST /upload.php HTTP/1.1" 200 512 ["referer" "user agent"]
+ * one request event per line, at the time in the brackets with its zone.
+ * Requests logged with raw quotes inside (attack strings) are kept whole:
+ * the request ends at the quote that a status and a size follow.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "parsers.h"
+
+/* Real request lines stay far below this (servers cap them near 8 KiB). */
+#define LINE_MAX_BYTES	(1 << 20)
+
+struct line {
+	char *buf;
+	size_t len, cap;
+	int64_t no;	/* 1-based number of the line in buf */
+	int toolong;	/* longer than LINE_MAX_BYTES: buf is empty */
+};
+
+/*
+ * Read the next line of in into l, without its newline and NUL-terminated.
+ * Returns 1 with a line, 0 at the end, -1 on a read error, -2 out of memory.
+ */
+static int
+next_line(FILE *in, struct line *l)
+{
+	char *nb;
+	size_t ncap;
+	int c, any = 0;
+
+	l->len = 0;
+	l->toolong = 0;
+	while ((c = getc_unlocked(in)) != EOF) {
+		any = 1;
+		if (c == '\n')
+			break;
+		if (l->toolong)
+			continue;
+		if (l->len >= LINE_MAX_BYTES) {
+			l->toolong = 1;
+			l->len = 0;
+			continue;
+		}
+		if (l->len + 1 >= l->cap) {
+			ncap = l->cap ? l->cap * 2 : 256;
+			if (ncap > LINE_MAX_BYTES + 1)
+				ncap = LINE_MAX_BYTES + 1;
+			if ((nb = realloc(l->buf, ncap)) == NULL)
+				return -2;
+			l->buf = nb;
+			l->cap = ncap;
+		}
+		l->buf[l->len++] = (char)c;
+	}
+	if (c == EOF && ferror(in))
+		return -1;
+	if (!any)
+		return 0;
+	if (l->buf == NULL && (l->buf = malloc(l->cap = 256)) == NULL)
+		return -2;
+	if (l->len > 0 && l->buf[l->len - 1] == '\r')
+		l->len--;
+	l->buf[l->len] = '\0';
+	l->no++;
+	return 1;
+}
+
+static const char months[12][4] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+	"Nov", "Dec"
+};
+
+static int
+digits(const char **s, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*s)[i]))
+			return -1;
+		*v = *v * 10 + ((*s)[i] - '0');
+	}
+	*s += n;
+	return 0;
+}
+
+/* "14/Mar/2026:10:42:17 +0000" (what is inside the brackets) as UTC. */
+static int
+parse_clf_time(const char *s, sp_time_ns *t)
+{
+	int d, mo, y, h, mi, se, zh, zm, sign;
+	int64_t sec;
+
+	if (digits(&s, 2, &d) || *s++ != '/')
+		return -1;
+	for (mo = 0; mo < 12; mo++)
+		if (strncmp(s, months[mo], 3) == 0)
+			break;
+	if (mo == 12)
+		return -1;
+	s += 3;
+	if (*s++ != '/' || digits(&s, 4, &y) || *s++ != ':' ||
+	    digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi) ||
+	    *s++ != ':' || digits(&s, 2, &se) || *s++ != ' ')
+		return -1;
+	if (*s != '+' && *s != '-')
+		return -1;
+	sign = *s++ == '-' ? -1 : 1;
+	if (digits(&s, 2, &zh) || digits(&s, 2, &zm) || *s != '\0')
+		return -1;
+	if (d < 1 || d > 31 || h > 23 || mi > 59 || se > 60 || zh > 23 ||
+	    zm > 59)
+		return -1;
+	sec = sp_time_days_from_civil(y, (unsigned)mo + 1, (unsigned)d) *
+	    86400 + h * 3600 + mi * 60 + se;
+	*t = sp_time_from_parts(sec - sign * (zh * 3600 + zm * 60), 0);
+	return 0;
+}
+
+/* Whether s is ` NNN SIZE` then the end or a blank; sets the end of it. */
+static int
+status_size_at(const char *s, const char **end)
+{
+	int i;
+
+	if (*s++ != ' ')
+		return 0;
+	for (i = 0; i < 3; i++)
+		if (!isdigit((unsigned char)*s++))
+			return 0;
+	if (*s++ != ' ')
+		return 0;
+	if (*s == '-')
+		s++;
+	else if (isdigit((unsigned char)*s))
+		while (isdigit((unsigned char)*s))
+			s++;
+	else
+		return 0;
+	if (*s != '\0' && *s != ' ')
+		return 0;
+	*end = s;
+	return 1;
+}
+
+/*
+ * A quoted field at *s ('"' first): its text runs to the quote that the
+ * end of the line or a blank follows, with \" skipped.  Cuts it in place;
+ * returns its text or NULL when it does not end.
+ */
+static char *
+quoted(char **s)
+{
+	char *p = *s, *start;
+
+	if (*p != '"')
+		return NULL;
+	start = ++p;
+	for (; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			continue;
+		}
+		if (*p == '"' && (p[1] == '\0' || p[1] == ' ')) {
+			*p = '\0';
+			*s = p + 1;
+			return start;
+		}
+	}
+	return NULL;
+}
+
+/* NULL for a field logged as "-" (nothing). */
+static const char *
+dash_null(const char *s)
+{
+	return s == NULL || strcmp(s, "-") == 0 ? NULL : s;
+}
+
+static int
+web_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l)
+{
+	struct sp_event e;
+	char *w[5], *p, *bracket, *close, *req, *req_end, *referer = NULL;
+	char *ua = NULL, *method = NULL, *target = NULL, *proto = NULL, *sp;
+	char *msg, *reqcopy = NULL;
+	const char *after, *vhost = NULL, *client, *ident, *ruser;
+	long long status, size = -1;
+	size_t n = 0;
+	sp_time_ns t;
+	int rc;
+
+	/* the fields before the time: [vhost] client ident user */
+	if ((bracket = strstr(l->buf, " [")) == NULL)
+		goto bad;
+	*bracket = '\0';
+	for (p = l->buf; n < 5;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		w[n++] = p;
+		while (*p != '\0' && *p != ' ')
+			p++;
+		if (*p != '\0')
+			*p++ = '\0';
+	}
+	if (n == 4) {
+		vhost = w[0];
+		memmove(w, w + 1, 3 * sizeof(w[0]));
+	} else if (n != 3) {
+		goto bad;
+	}
+	client = w[0];
+	ident = w[1];
+	ruser = w[2];
+	if ((close = strchr(bracket + 2, ']')) == NULL)
+		goto bad;
+	*close = '\0';
+	if (parse_clf_time(bracket + 2, &t) != 0) {
+		sp_artifact_problem(ctx, l->no, "bad time '%.40s'",
+		    bracket + 2);
+		return 0;
+	}
+	if (close[1] != ' ' || close[2] != '"')
+		goto bad;
+	req = close + 3;
+	/* the request ends at the quote that " NNN SIZE" follows */
+	for (req_end = req; (req_end = strchr(req_end, '"')) != NULL;
+	    req_end++)
+		if (status_size_at(req_end + 1, &after))
+			break;
+	if (req_end == NULL)
+		goto bad;
+	*req_end = '\0';
+	status = strtoll(req_end + 2, NULL, 10);
+	p = req_end + 6;
+	if (*p != '-')
+		size = strtoll(p, NULL, 10);
+	p = (char *)after;
+	while (*p == ' ')
+		p++;
+	if (*p != '\0') {
+		/* combined: "referer" "user agent", then whatever a format adds */
+		if ((referer = quoted(&p)) == NULL)
+			goto bad;
+		while (*p == ' ')
+			p++;
+		if ((ua = quoted(&p)) == NULL)
+			goto bad;
+	}
+	/* METHOD target PROTOCOL; anything else is kept as the request */
+	if ((reqcopy = strdup(req)) == NULL)
+		return SP_E_NOMEM;
+	if ((sp = strchr(reqcopy, ' ')) != NULL && sp > reqcopy) {
+		*sp = '\0';
+		method = reqcopy;
+		target = sp + 1;
+		if ((sp = strrchr(target, ' ')) != NULL &&
+		    strncmp(sp + 1, "HTTP/", 5) == 0) {
+			*sp = '\0';
+			proto = sp + 1;
+		}
+	}
+
+	sp_event_init(&e);
+	e.time = t;
+	e.time_desc = "request";
+	e.artifact = "web";
+	e.user = dash_null(ruser);
+	e.line = l->no;
+	sp_extra_begin(x);
+	sp_extra_str(x, "client", client);
+	sp_extra_str(x, "method", method);
+	sp_extra_str(x, "path", target);
+	sp_extra_str(x, "protocol", proto);
+	if (method == NULL || proto == NULL)
+		sp_extra_str(x, "request", req);
+	sp_extra_int(x, "status", status);
+	if (size >= 0)
+		sp_extra_int(x, "size", size);
+	sp_extra_str(x, "referer", dash_null(referer));
+	sp_extra_str(x, "user_agent", dash_null(ua));
+	sp_extra_str(x, "remote_user", dash_null(ruser));
+	sp_extra_str(x, "ident", dash_null(ident));
+	sp_extra_str(x, "vhost", vhost);
+	e.extra = sp_extra_text(x);
+	if (asprintf(&msg, "%s \"%s\" %lld", client, req, status) < 0) {
+		free(reqcopy);
+		return SP_E_NOMEM;
+	}
+	e.message = msg;
+	rc = sp_artifact_emit(ctx, &e);
+	free(msg);
+	free(reqcopy);
+	return rc;
+bad:
+	sp_artifact_problem(ctx, l->no, "not an access log line");
+	return 0;
+}
 
 int
 sp_parse_web_access(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	(void)ctx;
-	(void)in;
-	return sp_err_set(err, SP_E_UNSUPPORTED, 0, "not yet supported");
+	struct sp_extra x;
+	struct line l;
+	int r, rc = SP_OK;
+
+	memset(&x, 0, sizeof(x));
+	memset(&l, 0, sizeof(l));
+	while ((r = next_line(in, &l)) == 1) {
+		if (l.toolong) {
+			sp_artifact_problem(ctx, l.no, "line longer than %d "
+			    "bytes", LINE_MAX_BYTES);
+			continue;
+		}
+		if (memchr(l.buf, '\0', l.len) != NULL) {
+			sp_artifact_problem(ctx, l.no, "NUL byte in line");
+			continue;
+		}
+		if (l.len == 0)
+			continue;
+		if ((rc = web_line(ctx, &x, &l)) != 0)
+			break;
+	}
+	if (r == -2 || rc == SP_E_NOMEM)
+		rc = sp_err_set(err, SP_E_NOMEM, 0, "access log line");
+	else if (r == -1 && rc == SP_OK)
+		rc = sp_err_set(err, SP_E_IO, 0, "read");
+	sp_extra_release(&x);
+	free(l.buf);
+	return rc;
 }
