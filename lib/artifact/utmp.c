@@ -1,18 +1,453 @@
-/* Placeholder until the utmp parser lands. */
+/*
+ * Login records: utmp, wtmp and btmp (glibc's 384-byte x86-64 struct
+ * utmp, one event per record, logins paired with their logouts by tty
+ * into sessions) and lastlog (292-byte records indexed by uid, one login
+ * event per user who ever logged in).  Records are little-endian; the
+ * strings in them are fixed-size and not always NUL-terminated.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "parsers.h"
+
+#define UTMP_SIZE	384
+#define LASTLOG_SIZE	292
+
+/* Offsets in struct utmp (glibc, x86-64 and i386 alike). */
+#define UT_TYPE		0	/* int16 and 2 bytes of padding */
+#define UT_PID		4
+#define UT_LINE		8	/* [32] */
+#define UT_ID		40	/* [4] */
+#define UT_USER		44	/* [32] */
+#define UT_HOST		76	/* [256] */
+#define UT_SESSION	336
+#define UT_SEC		340
+#define UT_USEC		344
+#define UT_ADDR		348	/* [16] */
+
+/* Offsets in struct lastlog. */
+#define LL_TIME		0
+#define LL_LINE		4	/* [32] */
+#define LL_HOST		36	/* [256] */
+
+enum {
+	UT_EMPTY, UT_RUN_LVL, UT_BOOT_TIME, UT_NEW_TIME, UT_OLD_TIME,
+	UT_INIT_PROCESS, UT_LOGIN_PROCESS, UT_USER_PROCESS, UT_DEAD_PROCESS,
+	UT_ACCOUNTING, UT_NTYPES
+};
+
+static const char *const type_names[UT_NTYPES] = {
+	"EMPTY", "RUN_LVL", "BOOT_TIME", "NEW_TIME", "OLD_TIME",
+	"INIT_PROCESS", "LOGIN_PROCESS", "USER_PROCESS", "DEAD_PROCESS",
+	"ACCOUNTING"
+};
+
+/*
+ * Logins waiting for their logout.  wtmp of a busy host has few open at
+ * once; past the bound the oldest is forgotten (its logout then carries
+ * no duration), which keeps memory fixed whatever the file says.
+ */
+#define MAX_OPEN	256
+
+struct open_login {
+	char line[33];
+	char user[33];
+	int32_t pid;
+	sp_time_ns time;
+};
+
+struct sessions {
+	struct open_login open[MAX_OPEN];
+	size_t n;
+};
+
+static int32_t
+le32(const unsigned char *p)
+{
+	return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+	    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+}
+
+static int16_t
+le16(const unsigned char *p)
+{
+	return (int16_t)((uint16_t)p[0] | (uint16_t)p[1] << 8);
+}
+
+/* Length of the UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	uint32_t c;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/*
+ * Copy the fixed-size field src[n] up to its first NUL into dst (n + 1
+ * bytes), each byte that is not valid UTF-8 replaced by '?', so what
+ * reaches the case is text.
+ */
+static void
+field(char *dst, const unsigned char *src, size_t n)
+{
+	size_t len = strnlen((const char *)src, n), i = 0, k;
+
+	while (i < len) {
+		if ((k = utf8_seq(src + i, len - i)) == 0) {
+			*dst++ = '?';
+			i++;
+			continue;
+		}
+		memcpy(dst, src + i, k);
+		dst += k;
+		i += k;
+	}
+	*dst = '\0';
+}
+
+/* The address in ut_addr_v6: IPv4 when only the first word is set. */
+static int
+address(char *buf, size_t size, const unsigned char *a)
+{
+	static const unsigned char zero[12];
+
+	if (memcmp(a + 4, zero, 12) == 0) {
+		if (memcmp(a, zero, 4) == 0)
+			return 0;
+		return inet_ntop(AF_INET, a, buf, size) != NULL;
+	}
+	return inet_ntop(AF_INET6, a, buf, size) != NULL;
+}
+
+/* "wtmp", "btmp" or "utmp", from the origin's file name. */
+static const char *
+utmp_artifact(const char *origin)
+{
+	const char *base;
+
+	if (origin == NULL)
+		return "wtmp";
+	base = strrchr(origin, '/');
+	base = base != NULL ? base + 1 : origin;
+	if (strstr(base, "btmp") != NULL)
+		return "btmp";
+	if (strstr(base, "wtmp") != NULL)
+		return "wtmp";
+	if (strstr(base, "utmp") != NULL)
+		return "utmp";
+	return "wtmp";
+}
+
+static void
+session_open(struct sessions *s, const char *line, const char *user,
+    int32_t pid, sp_time_ns t)
+{
+	struct open_login *o;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->open[i].line, line) == 0)
+			break;
+	if (i == s->n) {
+		if (s->n == MAX_OPEN) {
+			memmove(&s->open[0], &s->open[1],
+			    (MAX_OPEN - 1) * sizeof(s->open[0]));
+			s->n--;
+		}
+		i = s->n++;
+	}
+	o = &s->open[i];
+	snprintf(o->line, sizeof(o->line), "%s", line);
+	snprintf(o->user, sizeof(o->user), "%s", user);
+	o->pid = pid;
+	o->time = t;
+}
+
+/* Take the login the logout on line (by pid) ends; 0 if none is open. */
+static int
+session_close(struct sessions *s, const char *line, int32_t pid,
+    struct open_login *out)
+{
+	size_t i, found = s->n;
+
+	for (i = 0; i < s->n; i++) {
+		if (strcmp(s->open[i].line, line) != 0)
+			continue;
+		if (found == s->n || s->open[i].pid == pid)
+			found = i;
+	}
+	if (found == s->n)
+		return 0;
+	*out = s->open[found];
+	memmove(&s->open[found], &s->open[found + 1],
+	    (s->n - found - 1) * sizeof(s->open[0]));
+	s->n--;
+	return 1;
+}
+
+static void
+format_duration(char *buf, size_t size, int64_t sec)
+{
+	if (sec >= 86400)
+		snprintf(buf, size, "%" PRId64 "d%02" PRId64 "h%02" PRId64 "m",
+		    sec / 86400, sec % 86400 / 3600, sec % 3600 / 60);
+	else if (sec >= 3600)
+		snprintf(buf, size, "%" PRId64 "h%02" PRId64 "m%02" PRId64 "s",
+		    sec / 3600, sec % 3600 / 60, sec % 60);
+	else
+		snprintf(buf, size, "%" PRId64 "m%02" PRId64 "s", sec / 60,
+		    sec % 60);
+}
+
+/*
+ * sysvinit keeps the new run level in the low byte of a RUN_LVL record's
+ * ut_pid and the previous one in the next ("N" at boot); "" when a byte
+ * is no level character.
+ */
+static void
+runlevels(int32_t pid, char level[2], char prev[2])
+{
+	int c = pid & 0xff, p = pid >> 8 & 0xff;
+
+	level[0] = prev[0] = level[1] = prev[1] = '\0';
+	if (pid < 0 || pid > 0xffff)
+		return;
+	if ((c >= '0' && c <= '9') || c == 'S' || c == 's' || c == 'N')
+		level[0] = (char)c;
+	if ((p >= '0' && p <= '9') || p == 'S' || p == 's' || p == 'N')
+		prev[0] = (char)p;
+}
+
+static int
+utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
+    struct sp_extra *x, const char *artifact, const unsigned char *r,
+    int64_t offset)
+{
+	char line[33], id[5], user[33], host[257], addr[INET6_ADDRSTRLEN];
+	char msg[512], iso[SP_TIME_ISO_MAX], dur[64], level[2], prev[2];
+	struct open_login login;
+	struct sp_event e;
+	int16_t type = le16(r + UT_TYPE);
+	int32_t pid = le32(r + UT_PID), usec = le32(r + UT_USEC);
+	int has_addr, paired = 0;
+	int64_t duration = 0;
+
+	if (type < 0 || type >= UT_NTYPES) {
+		sp_artifact_problem(ctx, 0, "offset %" PRId64 ": unknown "
+		    "record type %d", offset, type);
+		return 0;
+	}
+	field(line, r + UT_LINE, 32);
+	field(id, r + UT_ID, 4);
+	field(user, r + UT_USER, 32);
+	field(host, r + UT_HOST, 256);
+	has_addr = address(addr, sizeof(addr), r + UT_ADDR);
+
+	sp_event_init(&e);
+	e.artifact = artifact;
+	e.offset = offset;
+	e.pid = pid > 0 ? pid : -1;
+	if (usec < 0 || usec > 999999)
+		usec = 0;	/* keep the second, which is what matters */
+	e.time = sp_time_from_parts(le32(r + UT_SEC), (int64_t)usec * 1000);
+	e.user = user[0] != '\0' ? user : NULL;
+
+	if (strcmp(artifact, "btmp") == 0) {
+		e.time_desc = "login_failed";
+		snprintf(msg, sizeof(msg), "failed login%s%s%s%s%s%s",
+		    user[0] ? " of " : "", user, line[0] ? " on " : "", line,
+		    host[0] ? " from " : "", host);
+	} else {
+		switch (type) {
+		case UT_USER_PROCESS:
+			e.time_desc = "login";
+			snprintf(msg, sizeof(msg), "login of %s on %s%s%s",
+			    user[0] ? user : "?", line[0] ? line : "?",
+			    host[0] ? " from " : "", host);
+			if (line[0] != '\0')
+				session_open(s, line, user, pid, e.time);
+			break;
+		case UT_DEAD_PROCESS:
+			e.time_desc = "logout";
+			paired = line[0] != '\0' &&
+			    session_close(s, line, pid, &login);
+			if (paired) {
+				if (e.user == NULL && login.user[0] != '\0')
+					e.user = login.user;
+				duration = e.time >= login.time ?
+				    (e.time - login.time) / SP_NS_PER_SEC : 0;
+				format_duration(dur, sizeof(dur), duration);
+				snprintf(msg, sizeof(msg), "logout of %s on "
+				    "%s after %s", login.user[0] ?
+				    login.user : "?", line, dur);
+			} else
+				snprintf(msg, sizeof(msg), "end of process "
+				    "%d on %s", (int)pid, line[0] ? line :
+				    "?");
+			break;
+		case UT_BOOT_TIME:
+			e.time_desc = "boot";
+			snprintf(msg, sizeof(msg), "system boot%s%s%s",
+			    host[0] ? " (kernel " : "", host,
+			    host[0] ? ")" : "");
+			s->n = 0;	/* no session outlives a boot */
+			break;
+		case UT_RUN_LVL:
+			if (strcmp(user, "shutdown") == 0) {
+				e.time_desc = "shutdown";
+				snprintf(msg, sizeof(msg), "system shutdown");
+				s->n = 0;
+			} else {
+				e.time_desc = "runlevel";
+				runlevels(pid, level, prev);
+				snprintf(msg, sizeof(msg), "runlevel %s%s%s%s",
+				    level[0] ? level : "change",
+				    prev[0] ? " (was " : "", prev,
+				    prev[0] ? ")" : "");
+			}
+			break;
+		default:
+			e.time_desc = "entry";
+			snprintf(msg, sizeof(msg), "%s record%s%s%s%s",
+			    type_names[type], line[0] ? " on " : "", line,
+			    user[0] ? " for " : "", user);
+			break;
+		}
+	}
+	e.message = msg;
+
+	sp_extra_begin(x);
+	sp_extra_str(x, "type", type_names[type]);
+	if (line[0] != '\0')
+		sp_extra_str(x, "line", line);
+	if (host[0] != '\0')
+		sp_extra_str(x, "host", host);
+	if (has_addr)
+		sp_extra_str(x, "address", addr);
+	if (id[0] != '\0')
+		sp_extra_str(x, "id", id);
+	sp_extra_int(x, "session", le32(r + UT_SESSION));
+	if (type == UT_RUN_LVL) {
+		runlevels(pid, level, prev);
+		if (level[0] != '\0')
+			sp_extra_str(x, "runlevel", level);
+		if (prev[0] != '\0')
+			sp_extra_str(x, "previous_runlevel", prev);
+	}
+	if (paired) {
+		sp_extra_str(x, "login_time", sp_time_format_iso(login.time, 6,
+		    iso, sizeof(iso)));
+		sp_extra_int(x, "duration_s", duration);
+	}
+	e.extra = sp_extra_text(x);
+	return sp_artifact_emit(ctx, &e);
+}
 
 int
 sp_parse_utmp(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	(void)ctx;
-	(void)in;
-	return sp_err_set(err, SP_E_UNSUPPORTED, 0, "not yet supported");
+	unsigned char r[UTMP_SIZE];
+	struct sessions *s;
+	struct sp_extra x;
+	const char *artifact = utmp_artifact(ctx->origin);
+	int64_t offset = 0;
+	size_t n;
+	int rc = SP_OK;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return sp_err_set(err, SP_E_NOMEM, 0, "utmp sessions");
+	memset(&x, 0, sizeof(x));
+	while ((n = fread(r, 1, sizeof(r), in)) == sizeof(r)) {
+		if ((rc = utmp_record(ctx, s, &x, artifact, r, offset)) != 0)
+			goto done;
+		offset += UTMP_SIZE;
+	}
+	if (ferror(in)) {
+		rc = sp_err_set(err, SP_E_IO, 0, "read at offset %" PRId64,
+		    offset);
+		goto done;
+	}
+	if (n > 0)
+		sp_artifact_problem(ctx, 0, "offset %" PRId64 ": partial "
+		    "record of %zu bytes at the end", offset, n);
+done:
+	sp_extra_release(&x);
+	free(s);
+	return rc;
 }
 
 int
 sp_parse_lastlog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	(void)ctx;
-	(void)in;
-	return sp_err_set(err, SP_E_UNSUPPORTED, 0, "not yet supported");
+	unsigned char r[LASTLOG_SIZE];
+	char line[33], host[257], uid[24], msg[512];
+	struct sp_extra x;
+	struct sp_event e;
+	int64_t offset = 0, index = 0;
+	int32_t t;
+	size_t n;
+	int rc = SP_OK;
+
+	memset(&x, 0, sizeof(x));
+	for (; (n = fread(r, 1, sizeof(r), in)) == sizeof(r);
+	    offset += LASTLOG_SIZE, index++) {
+		if ((t = le32(r + LL_TIME)) == 0)
+			continue;	/* never logged in */
+		field(line, r + LL_LINE, 32);
+		field(host, r + LL_HOST, 256);
+		snprintf(uid, sizeof(uid), "%" PRId64, index);
+		snprintf(msg, sizeof(msg), "last login of uid %s%s%s%s%s", uid,
+		    line[0] ? " on " : "", line, host[0] ? " from " : "", host);
+		sp_event_init(&e);
+		e.time = sp_time_from_parts(t, 0);
+		e.time_desc = "login";
+		e.artifact = "lastlog";
+		e.user = uid;
+		e.message = msg;
+		e.offset = offset;
+		sp_extra_begin(&x);
+		sp_extra_int(&x, "uid", index);
+		if (line[0] != '\0')
+			sp_extra_str(&x, "line", line);
+		if (host[0] != '\0')
+			sp_extra_str(&x, "host", host);
+		e.extra = sp_extra_text(&x);
+		if ((rc = sp_artifact_emit(ctx, &e)) != 0)
+			goto done;
+	}
+	if (ferror(in)) {
+		rc = sp_err_set(err, SP_E_IO, 0, "read at offset %" PRId64,
+		    offset);
+		goto done;
+	}
+	if (n > 0)
+		sp_artifact_problem(ctx, 0, "offset %" PRId64 ": partial "
+		    "record of %zu bytes at the end", offset, n);
+done:
+	sp_extra_release(&x);
+	return rc;
 }
