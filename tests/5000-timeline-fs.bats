@@ -85,7 +85,7 @@ fls_m() {
 @test "one event per distinct time of an entry, with its MACB letters" {
 	db=$BATS_TEST_TMPDIR/case.db
 	spoor-timeline -c "$db" "$SCENARIO/web01.E01" >/dev/null
-	run -0 sqlite3 "$db" "SELECT time_desc FROM events WHERE path = '/tmp/.X11-unix/.x/kswapd0' ORDER BY time_ns"
+	run -0 sqlite3 "$db" "SELECT time_desc FROM events WHERE artifact = 'fs' AND path = '/tmp/.X11-unix/.x/kswapd0' ORDER BY time_ns"
 	assert_output "ma..
 ...b
 ..c."

@@ -1,10 +1,1693 @@
-/* Placeholder until the audit parser lands. */
+/*
+ * The Linux audit log (auditd's raw and ENRICHED formats).  Records are
+ * assembled into events by (node, time, serial) the way libauparse does:
+ * records of several events may interleave, an event ends with its EOE or
+ * PROCTITLE record, with a record type that always stands alone, when it
+ * is more than two seconds older than the record just read, or at the end
+ * of the log.  Each event becomes one typed event: exec, connect, open,
+ * write, unlink, rename, login, session_open, user_change ... or entry.
+ *
+ * Values that auditd hex-encodes (exe, comm, name, cwd, EXECVE arguments,
+ * proctitle, ...) are decoded when they stand bare; quoted means literal.
+ * In the ENRICHED format the part after a 0x1d byte holds resolved names
+ * (UID="www-data"); only those are used from it, the raw numbers are kept.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "parsers.h"
+
+#define LINE_MAX_BYTES	(64 * 1024)	/* kernel records are < 9 KB */
+#define OPEN_MAX	1024		/* events being assembled */
+#define OPEN_BYTES_MAX	(64 * 1024 * 1024)
+#define EVENT_RECS_MAX	2048
+#define EVENT_BYTES_MAX	(4 * 1024 * 1024)
+#define ARGS_MAX	8192
+#define EOE_TIMEOUT	2		/* seconds, as libauparse */
+#define MSG_ARGV_MAX	240		/* bytes of argv in a message */
+#define INTERP_SEP	0x1d
+
+/* Record types that matter here (linux/audit.h, libaudit.h). */
+enum {
+	T_USER = 1005, T_LOGIN = 1006,
+	T_USER_AUTH = 1100, T_USER_ACCT = 1101, T_USER_MGMT = 1102,
+	T_USER_START = 1105, T_USER_END = 1106, T_USER_CHAUTHTOK = 1108,
+	T_USER_LOGIN = 1112, T_USER_LOGOUT = 1113, T_ADD_USER = 1114,
+	T_DEL_USER = 1115, T_ADD_GROUP = 1116, T_DEL_GROUP = 1117,
+	T_CHGRP_ID = 1119, T_USER_CMD = 1123, T_CHUSER_ID = 1125,
+	T_SYSTEM_BOOT = 1127, T_SYSTEM_SHUTDOWN = 1128, T_GRP_MGMT = 1132,
+	T_GRP_CHAUTHTOK = 1133, T_ACCT_LOCK = 1135, T_ACCT_UNLOCK = 1136,
+	T_FIRST_EVENT = 1300, T_SYSCALL = 1300, T_PATH = 1302,
+	T_SOCKADDR = 1306, T_CWD = 1307, T_EXECVE = 1309, T_EOE = 1320,
+	T_PROCTITLE = 1327,
+	T_MAC_UNLBL_ALLOW = 1406, T_MAC_CALIPSO_DEL = 1419,
+	T_FIRST_ANOM = 1700, T_KERNEL = 2000
+};
+
+static const struct rtype {
+	const char *name;
+	int type;
+} rtypes[] = {
+	{ "USER", 1005 }, { "LOGIN", 1006 },
+	{ "USER_AUTH", 1100 }, { "USER_ACCT", 1101 }, { "USER_MGMT", 1102 },
+	{ "CRED_ACQ", 1103 }, { "CRED_DISP", 1104 }, { "USER_START", 1105 },
+	{ "USER_END", 1106 }, { "USER_AVC", 1107 },
+	{ "USER_CHAUTHTOK", 1108 }, { "USER_ERR", 1109 },
+	{ "CRED_REFR", 1110 }, { "USYS_CONFIG", 1111 },
+	{ "USER_LOGIN", 1112 }, { "USER_LOGOUT", 1113 },
+	{ "ADD_USER", 1114 }, { "DEL_USER", 1115 }, { "ADD_GROUP", 1116 },
+	{ "DEL_GROUP", 1117 }, { "DAC_CHECK", 1118 }, { "CHGRP_ID", 1119 },
+	{ "TEST", 1120 }, { "TRUSTED_APP", 1121 },
+	{ "USER_SELINUX_ERR", 1122 }, { "USER_CMD", 1123 },
+	{ "USER_TTY", 1124 }, { "CHUSER_ID", 1125 }, { "GRP_AUTH", 1126 },
+	{ "SYSTEM_BOOT", 1127 }, { "SYSTEM_SHUTDOWN", 1128 },
+	{ "SYSTEM_RUNLEVEL", 1129 }, { "SERVICE_START", 1130 },
+	{ "SERVICE_STOP", 1131 }, { "GRP_MGMT", 1132 },
+	{ "GRP_CHAUTHTOK", 1133 }, { "MAC_CHECK", 1134 },
+	{ "ACCT_LOCK", 1135 }, { "ACCT_UNLOCK", 1136 },
+	{ "USER_DEVICE", 1137 }, { "SOFTWARE_UPDATE", 1138 },
+	{ "DAEMON_START", 1200 }, { "DAEMON_END", 1201 },
+	{ "DAEMON_ABORT", 1202 }, { "DAEMON_CONFIG", 1203 },
+	{ "DAEMON_RECONFIG", 1204 }, { "DAEMON_ROTATE", 1205 },
+	{ "DAEMON_RESUME", 1206 }, { "DAEMON_ACCEPT", 1207 },
+	{ "DAEMON_CLOSE", 1208 }, { "DAEMON_ERR", 1209 },
+	{ "SYSCALL", 1300 }, { "FS_WATCH", 1301 }, { "PATH", 1302 },
+	{ "IPC", 1303 }, { "SOCKETCALL", 1304 }, { "CONFIG_CHANGE", 1305 },
+	{ "SOCKADDR", 1306 }, { "CWD", 1307 }, { "EXECVE", 1309 },
+	{ "IPC_SET_PERM", 1311 }, { "MQ_OPEN", 1312 },
+	{ "MQ_SENDRECV", 1313 }, { "MQ_NOTIFY", 1314 },
+	{ "MQ_GETSETATTR", 1315 }, { "KERNEL_OTHER", 1316 },
+	{ "FD_PAIR", 1317 }, { "OBJ_PID", 1318 }, { "TTY", 1319 },
+	{ "EOE", 1320 }, { "BPRM_FCAPS", 1321 }, { "CAPSET", 1322 },
+	{ "MMAP", 1323 }, { "NETFILTER_PKT", 1324 },
+	{ "NETFILTER_CFG", 1325 }, { "SECCOMP", 1326 },
+	{ "PROCTITLE", 1327 }, { "FEATURE_CHANGE", 1328 },
+	{ "REPLACE", 1329 }, { "KERN_MODULE", 1330 }, { "FANOTIFY", 1331 },
+	{ "TIME_INJOFFSET", 1332 }, { "TIME_ADJNTPVAL", 1333 },
+	{ "BPF", 1334 }, { "EVENT_LISTENER", 1335 }, { "URINGOP", 1336 },
+	{ "OPENAT2", 1337 }, { "DM_CTRL", 1338 }, { "DM_EVENT", 1339 },
+	{ "AVC", 1400 }, { "SELINUX_ERR", 1401 }, { "AVC_PATH", 1402 },
+	{ "MAC_POLICY_LOAD", 1403 }, { "MAC_STATUS", 1404 },
+	{ "MAC_CONFIG_CHANGE", 1405 }, { "MAC_UNLBL_ALLOW", 1406 },
+	{ "MAC_CIPSOV4_ADD", 1407 }, { "MAC_CIPSOV4_DEL", 1408 },
+	{ "MAC_MAP_ADD", 1409 }, { "MAC_MAP_DEL", 1410 },
+	{ "MAC_IPSEC_EVENT", 1415 }, { "MAC_UNLBL_STCADD", 1416 },
+	{ "MAC_UNLBL_STCDEL", 1417 }, { "MAC_CALIPSO_ADD", 1418 },
+	{ "MAC_CALIPSO_DEL", 1419 },
+	{ "ANOM_PROMISCUOUS", 1700 }, { "ANOM_ABEND", 1701 },
+	{ "ANOM_LINK", 1702 }, { "ANOM_CREAT", 1703 },
+	{ "INTEGRITY_DATA", 1800 }, { "INTEGRITY_METADATA", 1801 },
+	{ "INTEGRITY_STATUS", 1802 }, { "INTEGRITY_HASH", 1803 },
+	{ "INTEGRITY_PCR", 1804 }, { "INTEGRITY_RULE", 1805 },
+	{ "KERNEL", 2000 },
+	{ "ANOM_LOGIN_FAILURES", 2100 }, { "ANOM_LOGIN_TIME", 2101 },
+	{ "ANOM_LOGIN_SESSIONS", 2102 }, { "ANOM_LOGIN_ACCT", 2103 },
+	{ "ANOM_LOGIN_LOCATION", 2104 }, { "ANOM_MAX_DAC", 2105 },
+	{ "ANOM_MAX_MAC", 2106 }, { "ANOM_AMTU_FAIL", 2107 },
+	{ "ANOM_RBAC_FAIL", 2108 }, { "ANOM_RBAC_INTEGRITY_FAIL", 2109 },
+	{ "ANOM_CRYPTO_FAIL", 2110 }, { "ANOM_ACCESS_FS", 2111 },
+	{ "ANOM_EXEC", 2112 }, { "ANOM_MK_EXEC", 2113 },
+	{ "ANOM_ADD_ACCT", 2114 }, { "ANOM_DEL_ACCT", 2115 },
+	{ "ANOM_MOD_ACCT", 2116 }, { "ANOM_ROOT_TRANS", 2117 },
+	{ "ANOM_LOGIN_SERVICE", 2118 }, { "ANOM_LOGIN_ROOT", 2119 },
+	{ "ANOM_ORIGIN_FAILURES", 2120 }, { "ANOM_SESSION", 2121 },
+	{ "USER_ROLE_CHANGE", 2300 }, { "ROLE_ASSIGN", 2301 },
+	{ "ROLE_REMOVE", 2302 }, { "LABEL_OVERRIDE", 2303 },
+	{ "LABEL_LEVEL_CHANGE", 2304 }, { "USER_LABELED_EXPORT", 2305 },
+	{ "USER_UNLABELED_EXPORT", 2306 }, { "DEV_ALLOC", 2307 },
+	{ "DEV_DEALLOC", 2308 }, { "FS_RELABEL", 2309 },
+	{ "USER_MAC_POLICY_LOAD", 2310 }, { "ROLE_MODIFY", 2311 },
+	{ "USER_MAC_CONFIG_CHANGE", 2312 }, { "USER_MAC_STATUS", 2313 },
+	{ "CRYPTO_TEST_USER", 2400 }, { "CRYPTO_PARAM_CHANGE_USER", 2401 },
+	{ "CRYPTO_LOGIN", 2402 }, { "CRYPTO_LOGOUT", 2403 },
+	{ "CRYPTO_KEY_USER", 2404 }, { "CRYPTO_FAILURE_USER", 2405 },
+	{ "CRYPTO_REPLAY_USER", 2406 }, { "CRYPTO_SESSION", 2407 },
+	{ "CRYPTO_IKE_SA", 2408 }, { "CRYPTO_IPSEC_SA", 2409 },
+	{ "VIRT_CONTROL", 2500 }, { "VIRT_RESOURCE", 2501 },
+	{ "VIRT_MACHINE_ID", 2502 }, { "VIRT_INTEGRITY_CHECK", 2503 },
+	{ "VIRT_CREATE", 2504 }, { "VIRT_DESTROY", 2505 },
+	{ "VIRT_MIGRATE_IN", 2506 }, { "VIRT_MIGRATE_OUT", 2507 },
+};
+
+/* System call numbers by architecture, for the calls classified here. */
+#define ARCH_X86_64	0xc000003eu
+#define ARCH_I386	0x40000003u
+#define ARCH_AARCH64	0xc00000b7u
+
+static const struct sysent {
+	uint32_t arch;
+	int nr;
+	const char *name;
+} syscalls[] = {
+	{ ARCH_X86_64, 0, "read" }, { ARCH_X86_64, 1, "write" },
+	{ ARCH_X86_64, 2, "open" }, { ARCH_X86_64, 42, "connect" },
+	{ ARCH_X86_64, 43, "accept" }, { ARCH_X86_64, 44, "sendto" },
+	{ ARCH_X86_64, 49, "bind" }, { ARCH_X86_64, 56, "clone" },
+	{ ARCH_X86_64, 57, "fork" }, { ARCH_X86_64, 58, "vfork" },
+	{ ARCH_X86_64, 59, "execve" }, { ARCH_X86_64, 62, "kill" },
+	{ ARCH_X86_64, 76, "truncate" }, { ARCH_X86_64, 82, "rename" },
+	{ ARCH_X86_64, 83, "mkdir" }, { ARCH_X86_64, 84, "rmdir" },
+	{ ARCH_X86_64, 85, "creat" }, { ARCH_X86_64, 86, "link" },
+	{ ARCH_X86_64, 87, "unlink" }, { ARCH_X86_64, 88, "symlink" },
+	{ ARCH_X86_64, 90, "chmod" }, { ARCH_X86_64, 92, "chown" },
+	{ ARCH_X86_64, 94, "lchown" }, { ARCH_X86_64, 101, "ptrace" },
+	{ ARCH_X86_64, 105, "setuid" }, { ARCH_X86_64, 133, "mknod" },
+	{ ARCH_X86_64, 165, "mount" }, { ARCH_X86_64, 175, "init_module" },
+	{ ARCH_X86_64, 257, "openat" }, { ARCH_X86_64, 258, "mkdirat" },
+	{ ARCH_X86_64, 259, "mknodat" }, { ARCH_X86_64, 260, "fchownat" },
+	{ ARCH_X86_64, 263, "unlinkat" }, { ARCH_X86_64, 264, "renameat" },
+	{ ARCH_X86_64, 265, "linkat" }, { ARCH_X86_64, 266, "symlinkat" },
+	{ ARCH_X86_64, 268, "fchmodat" }, { ARCH_X86_64, 288, "accept4" },
+	{ ARCH_X86_64, 313, "finit_module" },
+	{ ARCH_X86_64, 316, "renameat2" }, { ARCH_X86_64, 322, "execveat" },
+	{ ARCH_X86_64, 437, "openat2" },
+	{ ARCH_I386, 2, "fork" }, { ARCH_I386, 3, "read" },
+	{ ARCH_I386, 4, "write" }, { ARCH_I386, 5, "open" },
+	{ ARCH_I386, 8, "creat" }, { ARCH_I386, 9, "link" },
+	{ ARCH_I386, 10, "unlink" }, { ARCH_I386, 11, "execve" },
+	{ ARCH_I386, 15, "chmod" }, { ARCH_I386, 37, "kill" },
+	{ ARCH_I386, 38, "rename" }, { ARCH_I386, 39, "mkdir" },
+	{ ARCH_I386, 40, "rmdir" }, { ARCH_I386, 83, "symlink" },
+	{ ARCH_I386, 92, "truncate" }, { ARCH_I386, 102, "socketcall" },
+	{ ARCH_I386, 120, "clone" }, { ARCH_I386, 190, "vfork" },
+	{ ARCH_I386, 197, "fstat64" }, { ARCH_I386, 295, "openat" },
+	{ ARCH_I386, 296, "mkdirat" }, { ARCH_I386, 301, "unlinkat" },
+	{ ARCH_I386, 302, "renameat" }, { ARCH_I386, 303, "linkat" },
+	{ ARCH_I386, 304, "symlinkat" }, { ARCH_I386, 306, "fchmodat" },
+	{ ARCH_I386, 353, "renameat2" }, { ARCH_I386, 358, "execveat" },
+	{ ARCH_I386, 362, "connect" }, { ARCH_I386, 437, "openat2" },
+	{ ARCH_AARCH64, 34, "mkdirat" }, { ARCH_AARCH64, 35, "unlinkat" },
+	{ ARCH_AARCH64, 36, "symlinkat" }, { ARCH_AARCH64, 37, "linkat" },
+	{ ARCH_AARCH64, 38, "renameat" }, { ARCH_AARCH64, 53, "fchmodat" },
+	{ ARCH_AARCH64, 56, "openat" }, { ARCH_AARCH64, 63, "read" },
+	{ ARCH_AARCH64, 64, "write" }, { ARCH_AARCH64, 203, "connect" },
+	{ ARCH_AARCH64, 220, "clone" }, { ARCH_AARCH64, 221, "execve" },
+	{ ARCH_AARCH64, 276, "renameat2" }, { ARCH_AARCH64, 281, "execveat" },
+	{ ARCH_AARCH64, 437, "openat2" },
+};
+
+/* One record: its line, with offsets of its parts. */
+struct rec {
+	char *text;		/* the line, NUL-terminated */
+	size_t len;
+	size_t tname, tnlen;	/* the type's name */
+	size_t body, body_end;	/* the fields; body_end at 0x1d or len */
+	int type;		/* number, 0 when unknown */
+	int64_t line;
+};
+
+struct aevent {
+	char *node;
+	int64_t sec;
+	int32_t nsec;
+	uint64_t serial;
+	struct rec *recs;
+	size_t nrecs, cap;
+	size_t bytes;
+	int over;		/* records were dropped */
+};
+
+struct parser {
+	struct sp_artifact_ctx *ctx;
+	struct sp_err *err;
+	struct aevent *open[OPEN_MAX];
+	size_t nopen;
+	size_t open_bytes;
+	struct sp_extra x;
+};
+
+/* A growing string; on allocation failure it stops growing and says so. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
+static void
+sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	char *np;
+	size_t ncap;
+
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		ncap = b->cap ? b->cap : 64;
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		if ((np = realloc(b->p, ncap)) == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = ncap;
+	}
+	if (n > 0)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+sb_str(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static void sb_fmt(struct sbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+sb_fmt(struct sbuf *b, const char *fmt, ...)
+{
+	char tmp[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n :
+		    sizeof(tmp) - 1);
+}
+
+static void
+sb_reset(struct sbuf *b)
+{
+	b->len = 0;
+	if (b->p != NULL)
+		b->p[0] = '\0';
+}
+
+static void
+sb_free(struct sbuf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+/* The text so far, "" when empty. */
+static const char *
+sb_text(const struct sbuf *b)
+{
+	return b->p != NULL ? b->p : "";
+}
+
+/* ---- fields ---- */
+
+enum { V_BARE, V_DQ, V_SQ, V_BRACE };
+
+struct field {
+	const char *key;
+	size_t klen;
+	const char *val;
+	size_t vlen;
+	int kind;
+};
+
+/*
+ * The next key=value of [*pp, end), skipping words without '=' ("avc:",
+ * "denied", "{ read }").  Returns 0 at the end.
+ */
+static int
+next_field(const char **pp, const char *end, struct field *f)
+{
+	const char *p = *pp, *s, *q;
+	char close;
+
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p >= end) {
+			*pp = p;
+			return 0;
+		}
+		s = p;
+		while (p < end && *p != '=' && *p != ' ' && *p != '\t')
+			p++;
+		if (p >= end || *p != '=') {
+			continue;	/* a word, not a field */
+		}
+		f->key = s;
+		f->klen = (size_t)(p - s);
+		while (f->klen > 0 && *f->key == '(') {
+			f->key++;
+			f->klen--;
+		}
+		p++;
+		close = 0;
+		if (p < end && *p == '"') {
+			f->kind = V_DQ;
+			close = '"';
+		} else if (p < end && *p == '\'') {
+			f->kind = V_SQ;
+			close = '\'';
+		} else if (p < end && *p == '{') {
+			f->kind = V_BRACE;
+			close = '}';
+		} else
+			f->kind = V_BARE;
+		if (close != 0) {
+			p++;
+			q = memchr(p, close, (size_t)(end - p));
+			if (q == NULL)
+				q = end;
+			f->val = p;
+			f->vlen = (size_t)(q - p);
+			p = q < end ? q + 1 : end;
+		} else {
+			s = p;
+			while (p < end && *p != ' ' && *p != '\t')
+				p++;
+			f->val = s;
+			f->vlen = (size_t)(p - s);
+			/* "(hostname=?, ... res=success)" in old PAM records */
+			if (f->vlen > 0 && *s != '(' && s[f->vlen - 1] == ')')
+				f->vlen--;
+			if (f->vlen > 0 && s[f->vlen - 1] == ',')
+				f->vlen--;
+		}
+		*pp = p;
+		return 1;
+	}
+}
+
+static int
+key_is(const struct field *f, const char *key)
+{
+	size_t n = strlen(key);
+
+	return f->klen == n && memcmp(f->key, key, n) == 0;
+}
+
+/*
+ * Find key in r's fields, then inside its msg='...' part.  With interp,
+ * look in the ENRICHED part instead.
+ */
+static int
+rec_find(const struct rec *r, const char *key, int interp, struct field *out)
+{
+	const char *p, *end, *mp = NULL, *mend = NULL;
+	struct field f;
+
+	if (r == NULL)
+		return 0;
+	if (interp) {
+		if (r->body_end >= r->len)
+			return 0;
+		p = r->text + r->body_end + 1;
+		end = r->text + r->len;
+	} else {
+		p = r->text + r->body;
+		end = r->text + r->body_end;
+	}
+	while (next_field(&p, end, &f)) {
+		if (key_is(&f, key)) {
+			*out = f;
+			return 1;
+		}
+		if (!interp && f.kind == V_SQ && key_is(&f, "msg") &&
+		    mp == NULL) {
+			mp = f.val;
+			mend = f.val + f.vlen;
+		}
+	}
+	if (mp == NULL)
+		return 0;
+	while (next_field(&mp, mend, &f))
+		if (key_is(&f, key)) {
+			*out = f;
+			return 1;
+		}
+	return 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int
+is_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 2 || n % 2 != 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (hexval((unsigned char)s[i]) < 0)
+			return 0;
+	return 1;
+}
+
+static void
+hex_decode(struct sbuf *b, const char *s, size_t n)
+{
+	char c;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		c = (char)(hexval((unsigned char)s[i]) << 4 |
+		    hexval((unsigned char)s[i + 1]));
+		sb_add(b, &c, 1);
+	}
+}
+
+/* Append f's value to b: hex-decoded when it stands bare and is hex. */
+static void
+value_decode(struct sbuf *b, const struct field *f, int hexable)
+{
+	if (f->kind == V_BARE && hexable && is_hex(f->val, f->vlen))
+		hex_decode(b, f->val, f->vlen);
+	else
+		sb_add(b, f->val, f->vlen);
+}
+
+/*
+ * Field key of r as text into b (reset first); 1 when found and not a
+ * placeholder such as "(null)" or "?".
+ */
+static int
+rec_str(const struct rec *r, const char *key, int hexable, int interp,
+    struct sbuf *b)
+{
+	struct field f;
+
+	sb_reset(b);
+	if (!rec_find(r, key, interp, &f))
+		return 0;
+	if (f.kind == V_BARE && ((f.vlen == 6 && memcmp(f.val, "(null)", 6)
+	    == 0) || (f.vlen == 6 && memcmp(f.val, "(none)", 6) == 0) ||
+	    (f.vlen == 1 && f.val[0] == '?')))
+		return 0;
+	value_decode(b, &f, hexable);
+	return !b->oom;
+}
+
+/* Field key of r as a decimal or (base 16) hex integer. */
+static int
+rec_num(const struct rec *r, const char *key, int base, int64_t *v)
+{
+	struct field f;
+	char tmp[32];
+	char *e;
+	long long n;
+	unsigned long long u;
+
+	if (!rec_find(r, key, 0, &f) || f.vlen == 0 || f.vlen >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, f.val, f.vlen);
+	tmp[f.vlen] = '\0';
+	if (base == 16) {
+		u = strtoull(tmp, &e, 16);
+		if (*e != '\0' || tmp[0] == '-')
+			return 0;
+		*v = (int64_t)u;
+		return 1;
+	}
+	n = strtoll(tmp, &e, 10);
+	if (*e != '\0')
+		return 0;
+	*v = n;
+	return 1;
+}
+
+/* ---- record lines ---- */
+
+static int
+type_number(const char *name, size_t n)
+{
+	size_t i;
+	long v;
+
+	if (n > 9 && memcmp(name, "UNKNOWN[", 8) == 0 && name[n - 1] == ']') {
+		v = 0;
+		for (i = 8; i < n - 1; i++) {
+			if (name[i] < '0' || name[i] > '9' || v > 100000)
+				return 0;
+			v = v * 10 + (name[i] - '0');
+		}
+		return (int)v;
+	}
+	for (i = 0; i < sizeof(rtypes) / sizeof(rtypes[0]); i++)
+		if (strlen(rtypes[i].name) == n &&
+		    memcmp(rtypes[i].name, name, n) == 0)
+			return rtypes[i].type;
+	return 0;
+}
+
+/* Whether a record of type t ends its event (libauparse). */
+static int
+ends_event(int t)
+{
+	return t == T_EOE || t == T_PROCTITLE ||
+	    (t > T_LOGIN && t < T_FIRST_EVENT) || t == T_USER ||
+	    t == T_KERNEL || t >= T_FIRST_ANOM ||
+	    (t >= T_MAC_UNLBL_ALLOW && t <= T_MAC_CALIPSO_DEL);
+}
+
+/* Parse digits [p, end) into *v; at most maxd digits. */
+static const char *
+digits(const char *p, const char *end, int maxd, uint64_t *v, int *nd)
+{
+	*v = 0;
+	*nd = 0;
+	while (p < end && *p >= '0' && *p <= '9') {
+		if (*nd >= maxd)
+			return NULL;
+		*v = *v * 10 + (uint64_t)(*p - '0');
+		(*nd)++;
+		p++;
+	}
+	return p;
+}
+
+/* Whether [s, s+n) is valid UTF-8. */
+static int
+valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0, k, need;
+	uint32_t cp;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			need = 1;
+			cp = s[i] & 0x1f;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			need = 2;
+			cp = s[i] & 0x0f;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			need = 3;
+			cp = s[i] & 0x07;
+		} else
+			return 0;
+		if (i + need >= n)
+			return 0;
+		for (k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
+		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += need + 1;
+	}
+	return 1;
+}
+
+/*
+ * Split one line into r (which takes a copy) and its event key.  Returns
+ * NULL on success or a reason for the problem.
+ */
+static const char *
+parse_line(const char *line, size_t len, int64_t lineno, struct rec *r,
+    char **node, int64_t *sec, int32_t *nsec, uint64_t *serial)
+{
+	const char *p = line, *end = line + len, *s;
+	uint64_t v;
+	int nd, i;
+
+	*node = NULL;
+	if (memchr(line, '\0', len) != NULL)
+		return "NUL byte in record";
+	if (!valid_utf8((const unsigned char *)line, len))
+		return "invalid UTF-8 in record";
+	if (len >= 5 && memcmp(p, "node=", 5) == 0) {
+		s = p + 5;
+		while (p < end && *p != ' ')
+			p++;
+		if ((*node = strndup(s, (size_t)(p - s))) == NULL)
+			return "out of memory";
+		while (p < end && *p == ' ')
+			p++;
+	}
+	if (end - p < 5 || memcmp(p, "type=", 5) != 0)
+		goto bad_type;
+	p += 5;
+	s = p;
+	while (p < end && *p != ' ')
+		p++;
+	if (p == s)
+		goto bad_type;
+	r->tname = (size_t)(s - line);
+	r->tnlen = (size_t)(p - s);
+	r->type = type_number(s, r->tnlen);
+	while (p < end && *p == ' ')
+		p++;
+	if (end - p < 10 || memcmp(p, "msg=audit(", 10) != 0)
+		goto bad_time;
+	p += 10;
+	if ((p = digits(p, end, 12, &v, &nd)) == NULL || nd == 0)
+		goto bad_time;
+	*sec = (int64_t)v;
+	if (p >= end || *p != '.')
+		goto bad_time;
+	p++;
+	if ((p = digits(p, end, 9, &v, &nd)) == NULL || nd == 0)
+		goto bad_time;
+	for (i = nd; i < 9; i++)
+		v *= 10;
+	*nsec = (int32_t)v;
+	if (p >= end || *p != ':')
+		goto bad_time;
+	p++;
+	if ((p = digits(p, end, 19, &v, &nd)) == NULL || nd == 0)
+		goto bad_time;
+	*serial = v;
+	if (p >= end || *p != ')')
+		goto bad_time;
+	p++;
+	if (p < end && *p == ':')
+		p++;
+	if ((r->text = malloc(len + 1)) == NULL) {
+		free(*node);
+		*node = NULL;
+		return "out of memory";
+	}
+	memcpy(r->text, line, len);
+	r->text[len] = '\0';
+	r->len = len;
+	r->body = (size_t)(p - line);
+	s = memchr(p, INTERP_SEP, (size_t)(end - p));
+	r->body_end = s != NULL ? (size_t)(s - line) : len;
+	r->line = lineno;
+	return NULL;
+bad_type:
+	free(*node);
+	*node = NULL;
+	return "no record type";
+bad_time:
+	free(*node);
+	*node = NULL;
+	return "no audit(time:serial) stamp";
+}
+
+/* ---- events ---- */
+
+static void
+event_free(struct aevent *ev)
+{
+	size_t i;
+
+	if (ev == NULL)
+		return;
+	for (i = 0; i < ev->nrecs; i++)
+		free(ev->recs[i].text);
+	free(ev->recs);
+	free(ev->node);
+	free(ev);
+}
+
+static const struct rec *
+first_of(const struct aevent *ev, int type)
+{
+	size_t i;
+
+	for (i = 0; i < ev->nrecs; i++)
+		if (ev->recs[i].type == type)
+			return &ev->recs[i];
+	return NULL;
+}
+
+static const char *
+syscall_name(uint32_t arch, int64_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(syscalls) / sizeof(syscalls[0]); i++)
+		if (syscalls[i].arch == arch && syscalls[i].nr == nr)
+			return syscalls[i].name;
+	return NULL;
+}
+
+static int
+name_in(const char *name, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(name, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* Control characters out of a message. */
+static void
+tame(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+/* The argv of an event, from its EXECVE records, else PROCTITLE. */
+struct arg {
+	int64_t i, j;		/* argument, chunk (-1: whole) */
+	const struct rec *r;
+	struct field f;
+};
+
+static int
+arg_cmp(const void *a, const void *b)
+{
+	const struct arg *x = a, *y = b;
+
+	if (x->i != y->i)
+		return x->i < y->i ? -1 : 1;
+	if (x->j != y->j)
+		return x->j < y->j ? -1 : 1;
+	return 0;
+}
+
+/* Parse "aN" or "aN[M]"; returns 1 and sets *i, *j (-1 for none). */
+static int
+arg_key(const struct field *f, int64_t *i, int64_t *j)
+{
+	const char *p = f->key, *end = f->key + f->klen;
+	uint64_t v;
+	int nd;
+
+	if (p >= end || *p != 'a')
+		return 0;
+	if ((p = digits(p + 1, end, 9, &v, &nd)) == NULL || nd == 0)
+		return 0;
+	*i = (int64_t)v;
+	*j = -1;
+	if (p == end)
+		return 1;
+	if (*p != '[')
+		return 0;
+	if ((p = digits(p + 1, end, 9, &v, &nd)) == NULL || nd == 0 ||
+	    p + 1 != end || *p != ']')
+		return 0;
+	*j = (int64_t)v;
+	return 1;
+}
+
+struct argv {
+	char **v;
+	size_t n;
+};
+
+static void
+argv_free(struct argv *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+}
+
+static int
+argv_push(struct argv *a, const char *s, size_t n)
+{
+	char **nv;
+
+	if (a->n >= ARGS_MAX)
+		return 0;
+	if ((nv = realloc(a->v, (a->n + 1) * sizeof(*nv))) == NULL)
+		return -1;
+	a->v = nv;
+	if ((a->v[a->n] = strndup(s, n)) == NULL)
+		return -1;
+	a->n++;
+	return 0;
+}
+
+static int
+event_argv(const struct aevent *ev, struct argv *out)
+{
+	struct arg *args = NULL, *na;
+	size_t nargs = 0, cap = 0, k, i;
+	const char *p, *end;
+	struct field f;
+	struct sbuf b = { 0 };
+	int64_t ai, aj, argc = -1, next;
+	int rc = 0;
+
+	for (k = 0; k < ev->nrecs; k++) {
+		const struct rec *r = &ev->recs[k];
+
+		if (r->type != T_EXECVE)
+			continue;
+		p = r->text + r->body;
+		end = r->text + r->body_end;
+		while (next_field(&p, end, &f)) {
+			if (key_is(&f, "argc") && argc < 0) {
+				int64_t v;
+				if (rec_num(r, "argc", 10, &v) && v >= 0)
+					argc = v;
+				continue;
+			}
+			if (!arg_key(&f, &ai, &aj) || ai >= ARGS_MAX)
+				continue;
+			if (nargs == cap) {
+				cap = cap ? cap * 2 : 64;
+				if ((na = realloc(args, cap * sizeof(*na))) ==
+				    NULL) {
+					rc = -1;
+					goto out;
+				}
+				args = na;
+			}
+			args[nargs].i = ai;
+			args[nargs].j = aj;
+			args[nargs].r = r;
+			args[nargs].f = f;
+			nargs++;
+		}
+	}
+	if (nargs > 0) {
+		qsort(args, nargs, sizeof(*args), arg_cmp);
+		next = 0;
+		for (k = 0; k < nargs; ) {
+			ai = args[k].i;
+			/* arguments the kernel left out stay empty */
+			while (next < ai && out->n < ARGS_MAX) {
+				if (argv_push(out, "", 0) < 0) {
+					rc = -1;
+					goto out;
+				}
+				next++;
+			}
+			sb_reset(&b);
+			for (i = k; i < nargs && args[i].i == ai; i++)
+				if (args[i].j >= 0 || i == k)
+					value_decode(&b, &args[i].f, 1);
+			if (b.oom || argv_push(out, sb_text(&b), b.len) < 0) {
+				rc = -1;
+				goto out;
+			}
+			next = ai + 1;
+			k = i;
+		}
+		(void)argc;
+		goto out;
+	}
+	/* no EXECVE: the proctitle, NUL-separated */
+	if (rec_str(first_of(ev, T_PROCTITLE), "proctitle", 1, 0, &b)) {
+		const char *s = b.p, *e = b.p + b.len, *z;
+
+		while (s < e) {
+			z = memchr(s, '\0', (size_t)(e - s));
+			if (z == NULL)
+				z = e;
+			if (argv_push(out, s, (size_t)(z - s)) < 0) {
+				rc = -1;
+				goto out;
+			}
+			s = z + 1;
+		}
+	}
+out:
+	free(args);
+	sb_free(&b);
+	return rc;
+}
+
+/* The socket address of a SOCKADDR record. */
+struct sockaddr_text {
+	char family[16];
+	char address[128];
+	int64_t port;		/* -1: none */
+	int have_address;
+};
+
+static void
+decode_saddr(const struct rec *r, struct sockaddr_text *sa)
+{
+	unsigned char buf[256];
+	struct field f;
+	size_t n, i;
+	unsigned fam;
+	char tmp[INET6_ADDRSTRLEN];
+
+	memset(sa, 0, sizeof(*sa));
+	sa->port = -1;
+	if (!rec_find(r, "saddr", 0, &f) || !is_hex(f.val, f.vlen))
+		return;
+	n = f.vlen / 2;
+	if (n > sizeof(buf))
+		n = sizeof(buf);
+	for (i = 0; i < n; i++)
+		buf[i] = (unsigned char)(hexval((unsigned char)f.val[2 * i])
+		    << 4 | hexval((unsigned char)f.val[2 * i + 1]));
+	if (n < 2)
+		return;
+	fam = buf[0] | (unsigned)buf[1] << 8;
+	switch (fam) {
+	case 2:
+		snprintf(sa->family, sizeof(sa->family), "ipv4");
+		if (n >= 8) {
+			sa->port = buf[2] << 8 | buf[3];
+			if (inet_ntop(AF_INET, buf + 4, tmp, sizeof(tmp))) {
+				snprintf(sa->address, sizeof(sa->address),
+				    "%s", tmp);
+				sa->have_address = 1;
+			}
+		}
+		break;
+	case 10:
+		snprintf(sa->family, sizeof(sa->family), "ipv6");
+		if (n >= 4)
+			sa->port = buf[2] << 8 | buf[3];
+		if (n >= 24 && inet_ntop(AF_INET6, buf + 8, tmp, sizeof(tmp))) {
+			snprintf(sa->address, sizeof(sa->address), "%s", tmp);
+			sa->have_address = 1;
+		}
+		break;
+	case 1:
+		snprintf(sa->family, sizeof(sa->family), "unix");
+		if (n > 2) {
+			/* abstract names start with a NUL, shown as '@' */
+			size_t s = 2, k = 0;
+
+			if (buf[2] == '\0') {
+				sa->address[k++] = '@';
+				s = 3;
+			}
+			for (i = s; i < n && buf[i] != '\0' &&
+			    k + 1 < sizeof(sa->address); i++)
+				sa->address[k++] = (char)buf[i];
+			sa->address[k] = '\0';
+			sa->have_address = k > 0;
+		}
+		break;
+	case 16:
+		snprintf(sa->family, sizeof(sa->family), "netlink");
+		break;
+	default:
+		snprintf(sa->family, sizeof(sa->family), "%u", fam);
+		break;
+	}
+}
+
+/* The name of PATH record r made absolute with cwd. */
+static void
+path_of(const struct rec *r, const char *cwd, struct sbuf *out)
+{
+	struct sbuf name = { 0 };
+	const char *n;
+
+	sb_reset(out);
+	if (!rec_str(r, "name", 1, 0, &name)) {
+		sb_free(&name);
+		return;
+	}
+	n = sb_text(&name);
+	if (n[0] != '/' && cwd != NULL && cwd[0] != '\0') {
+		while (n[0] == '.' && n[1] == '/')
+			n += 2;
+		sb_str(out, cwd);
+		if (out->len > 0 && out->p[out->len - 1] != '/')
+			sb_add(out, "/", 1);
+	}
+	sb_str(out, n);
+	sb_free(&name);
+}
+
+static int
+nametype_is(const struct rec *r, const char *type)
+{
+	struct sbuf b = { 0 };
+	int rc;
+
+	rc = rec_str(r, "nametype", 0, 0, &b) && strcmp(sb_text(&b), type) == 0;
+	sb_free(&b);
+	return rc;
+}
+
+/*
+ * The PATH record an event is about: the last one of nametype want (NULL:
+ * the last that is not a PARENT, else the last).
+ */
+static const struct rec *
+pick_path(const struct aevent *ev, const char *want)
+{
+	const struct rec *r, *any = NULL, *notparent = NULL, *match = NULL;
+	size_t i;
+
+	for (i = 0; i < ev->nrecs; i++) {
+		r = &ev->recs[i];
+		if (r->type != T_PATH)
+			continue;
+		any = r;
+		if (!nametype_is(r, "PARENT"))
+			notparent = r;
+		if (want != NULL && nametype_is(r, want))
+			match = r;
+	}
+	if (match != NULL)
+		return match;
+	return notparent != NULL ? notparent : any;
+}
+
+/* Add field key of r, a number, to the extra as as. */
+static void
+extra_num_as(struct sp_extra *x, const struct rec *r, const char *key,
+    const char *as)
+{
+	int64_t v;
+
+	if (rec_num(r, key, 10, &v))
+		sp_extra_int(x, as, v);
+}
+
+static void
+extra_num(struct sp_extra *x, const struct rec *r, const char *key)
+{
+	extra_num_as(x, r, key, key);
+}
+
+static void
+extra_str(struct sp_extra *x, const struct rec *r, const char *key,
+    const char *as, int hexable)
+{
+	struct sbuf b = { 0 };
+
+	if (rec_str(r, key, hexable, 0, &b))
+		sp_extra_strn(x, as, b.p, b.len);
+	sb_free(&b);
+}
+
+/* The user name of r: the ENRICHED field iname, else key as a number. */
+static void
+user_of(const struct rec *r, const char *key, const char *iname,
+    struct sbuf *out)
+{
+	if (rec_str(r, iname, 0, 1, out) && strcmp(sb_text(out), "unset") != 0)
+		return;
+	rec_str(r, key, 0, 0, out);
+}
+
+static const char *const open_calls[] = { "open", "openat", "openat2",
+	"creat", NULL };
+static const char *const unlink_calls[] = { "unlink", "unlinkat", "rmdir",
+	NULL };
+static const char *const rename_calls[] = { "rename", "renameat",
+	"renameat2", NULL };
+static const char *const create_calls[] = { "mkdir", "mkdirat", "link",
+	"linkat", "symlink", "symlinkat", "mknod", "mknodat", "truncate", NULL };
+static const char *const user_change_types[] = { "ADD_USER", "DEL_USER",
+	"ADD_GROUP", "DEL_GROUP", "USER_MGMT", "GRP_MGMT", "USER_CHAUTHTOK",
+	"GRP_CHAUTHTOK", "CHUSER_ID", "CHGRP_ID", "ACCT_LOCK", "ACCT_UNLOCK",
+	NULL };
+
+/* Turn one assembled event into a typed event and emit it. */
+static int
+event_emit(struct parser *ps, struct aevent *ev)
+{
+	struct sp_extra *x = &ps->x;
+	struct sp_event e;
+	const struct rec *sc, *first, *pr, *pr2, *login = NULL;
+	struct sbuf msg = { 0 }, user = { 0 }, exe = { 0 }, cwd = { 0 },
+	    comm = { 0 }, path = { 0 }, path2 = { 0 }, tmp = { 0 },
+	    tname = { 0 }, tmp2 = { 0 };
+	struct argv argv = { 0 };
+	struct sockaddr_text sa;
+	const char *desc = "entry", *sname = NULL, *extra;
+	int64_t nr = -1, v, flags, uid = -1;
+	uint32_t arch = 0;
+	size_t i;
+	int rc = 0, is_exec = 0, success_no = 0;
+
+	if (ev->nrecs == 0)
+		return 0;
+	sp_event_init(&e);
+	e.time = sp_time_from_parts(ev->sec, ev->nsec);
+	e.artifact = "audit";
+	e.host = ev->node;
+	e.line = ev->recs[0].line;
+	sc = first_of(ev, T_SYSCALL);
+	first = &ev->recs[0];
+	/* the record that names the event: not an EOE or a PROCTITLE */
+	for (i = 0; i < ev->nrecs; i++)
+		if (ev->recs[i].type != T_EOE &&
+		    ev->recs[i].type != T_PROCTITLE) {
+			first = &ev->recs[i];
+			break;
+		}
+	if (sc != NULL)
+		first = sc;
+	sb_add(&tname, first->text + first->tname, first->tnlen);
+	rec_str(first_of(ev, T_CWD), "cwd", 1, 0, &cwd);
+	memset(&sa, 0, sizeof(sa));
+	sa.port = -1;
+	if ((pr = first_of(ev, T_SOCKADDR)) != NULL)
+		decode_saddr(pr, &sa);
+
+	if (sc != NULL) {
+		if (rec_num(sc, "arch", 16, &v))
+			arch = (uint32_t)v;
+		/* the ENRICHED name, else the table's */
+		if (rec_num(sc, "syscall", 10, &nr) &&
+		    !(rec_str(sc, "SYSCALL", 0, 1, &tmp) && tmp.len > 0 &&
+		    strspn(sb_text(&tmp), "abcdefghijklmnopqrstuvwxyz"
+		    "0123456789_") == tmp.len)) {
+			sb_reset(&tmp);
+			if ((sname = syscall_name(arch, nr)) != NULL)
+				sb_str(&tmp, sname);
+		}
+		sname = sb_text(&tmp);
+		if (strcmp(sname, "socketcall") == 0 &&
+		    rec_num(sc, "a0", 16, &v) && v == 3)
+			sname = "connect";
+		user_of(sc, "uid", "UID", &user);
+		if (rec_num(sc, "uid", 10, &v))
+			uid = v;
+		rec_str(sc, "exe", 1, 0, &exe);
+		rec_str(sc, "comm", 1, 0, &comm);
+		if (rec_num(sc, "pid", 10, &v))
+			e.pid = v;
+		if (rec_num(sc, "ppid", 10, &v))
+			e.ppid = v;
+		if (rec_str(sc, "success", 0, 0, &path2) &&
+		    strcmp(sb_text(&path2), "no") == 0)
+			success_no = 1;
+		sb_reset(&path2);
+
+		if (strcmp(sname, "execve") == 0 ||
+		    strcmp(sname, "execveat") == 0 ||
+		    first_of(ev, T_EXECVE) != NULL) {
+			desc = "exec";
+			is_exec = 1;
+		} else if (strcmp(sname, "connect") == 0)
+			desc = "connect";
+		else if (name_in(sname, open_calls) &&
+		    (pr = pick_path(ev, NULL)) != NULL) {
+			desc = "open";
+			flags = -1;
+			if (strcmp(sname, "creat") == 0)
+				desc = "write";
+			else if (strcmp(sname, "open") == 0)
+				rec_num(sc, "a1", 16, &flags);
+			else if (strcmp(sname, "openat") == 0)
+				rec_num(sc, "a2", 16, &flags);
+			/* O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND */
+			if (flags >= 0 && (flags & 0x643) != 0)
+				desc = "write";
+			if (flags < 0 && nametype_is(pr, "CREATE"))
+				desc = "write";
+			path_of(pr, cwd.p, &path);
+		} else if (name_in(sname, unlink_calls) &&
+		    (pr = pick_path(ev, "DELETE")) != NULL) {
+			desc = "unlink";
+			path_of(pr, cwd.p, &path);
+		} else if (name_in(sname, rename_calls) &&
+		    (pr = pick_path(ev, "CREATE")) != NULL) {
+			desc = "rename";
+			path_of(pr, cwd.p, &path);
+			if ((pr2 = pick_path(ev, "DELETE")) != NULL &&
+			    nametype_is(pr2, "DELETE"))
+				path_of(pr2, cwd.p, &path2);
+		} else if (name_in(sname, create_calls) &&
+		    (pr = pick_path(ev, "CREATE")) != NULL) {
+			desc = "write";
+			path_of(pr, cwd.p, &path);
+		} else if ((pr = pick_path(ev, NULL)) != NULL)
+			path_of(pr, cwd.p, &path);
+	} else {
+		const char *t = sb_text(&tname);
+		struct sbuf res = { 0 };
+		int failed;
+
+		failed = rec_str(first, "res", 0, 0, &res) &&
+		    (strcmp(sb_text(&res), "failed") == 0 ||
+		    strcmp(sb_text(&res), "0") == 0);
+		sb_free(&res);
+		if (first_of(ev, T_EXECVE) != NULL) {
+			/* an EXECVE whose SYSCALL record is lost */
+			desc = "exec";
+			is_exec = 1;
+		} else if (strcmp(t, "USER_LOGIN") == 0)
+			desc = failed ? "login_failed" : "login";
+		else if (strcmp(t, "USER_AUTH") == 0 && failed)
+			desc = "login_failed";
+		else if (strcmp(t, "USER_LOGOUT") == 0)
+			desc = "logout";
+		else if (strcmp(t, "USER_START") == 0)
+			desc = "session_open";
+		else if (strcmp(t, "USER_END") == 0)
+			desc = "session_close";
+		else if (name_in(t, user_change_types))
+			desc = "user_change";
+		else if (strcmp(t, "SYSTEM_BOOT") == 0)
+			desc = "boot";
+		else if (strcmp(t, "SYSTEM_SHUTDOWN") == 0)
+			desc = "shutdown";
+		else if (strcmp(t, "USER_CMD") == 0)
+			desc = "command";
+		/* the account: acct=, else the id= the ENRICHED part names */
+		if (!rec_str(first, "acct", 1, 0, &user) &&
+		    !rec_str(first, "ID", 0, 1, &user) &&
+		    !rec_str(first, "id", 0, 0, &user))
+			user_of(first, "uid", "UID", &user);
+		if (rec_num(first, "uid", 10, &v))
+			uid = v;
+		rec_str(first, "exe", 1, 0, &exe);
+		rec_str(first, "comm", 1, 0, &comm);
+		if (rec_num(first, "pid", 10, &v))
+			e.pid = v;
+		if (strcmp(desc, "command") == 0 && exe.len >= 5 &&
+		    strcmp(exe.p + exe.len - 5, "/sudo") == 0)
+			desc = "sudo";
+	}
+	if (event_argv(ev, &argv) < 0) {
+		rc = SP_E_NOMEM;
+		goto out;
+	}
+	/* a LOGIN record (auid set) names a syscall event left generic */
+	if ((pr = first_of(ev, T_LOGIN)) != NULL && strcmp(desc, "entry") == 0) {
+		sb_reset(&tname);
+		sb_str(&tname, "LOGIN");
+		login = pr;
+	}
+	e.time_desc = desc;
+	e.user = user.len > 0 ? user.p : NULL;
+	e.exe = exe.len > 0 ? exe.p : NULL;
+	e.path = path.len > 0 ? path.p : NULL;
+
+	/* the message */
+	sb_str(&msg, desc);
+	sb_str(&msg, ": ");
+	if (is_exec) {
+		size_t start = msg.len;
+
+		for (i = 0; i < argv.n && msg.len - start < MSG_ARGV_MAX; i++) {
+			if (i > 0)
+				sb_add(&msg, " ", 1);
+			sb_str(&msg, argv.v[i]);
+		}
+		if (msg.len - start > MSG_ARGV_MAX) {
+			msg.len = start + MSG_ARGV_MAX;
+			msg.p[msg.len] = '\0';
+			sb_str(&msg, "...");
+		} else if (i < argv.n)
+			sb_str(&msg, " ...");
+		if (argv.n == 0)
+			sb_str(&msg, exe.len ? exe.p : "?");
+	} else if (strcmp(desc, "connect") == 0) {
+		sb_str(&msg, comm.len ? comm.p : exe.len ? exe.p : "?");
+		if (sa.have_address) {
+			sb_str(&msg, " to ");
+			sb_str(&msg, sa.address);
+			if (sa.port >= 0)
+				sb_fmt(&msg, " port %lld", (long long)sa.port);
+		}
+	} else if (sc != NULL && path.len > 0) {
+		sb_str(&msg, path.p);
+		if (path2.len > 0) {
+			sb_str(&msg, " from ");
+			sb_str(&msg, path2.p);
+		}
+		sb_str(&msg, " by ");
+		sb_str(&msg, comm.len ? comm.p : exe.len ? exe.p : "?");
+		if (strcmp(desc, "entry") == 0 && tmp.len > 0) {
+			sb_str(&msg, " (");
+			sb_str(&msg, tmp.p);
+			sb_str(&msg, ")");
+		}
+	} else if (sc != NULL) {
+		sb_str(&msg, sb_text(&tname));
+		if (tmp.len > 0) {
+			sb_str(&msg, " ");
+			sb_str(&msg, tmp.p);
+		}
+		sb_str(&msg, " by ");
+		sb_str(&msg, comm.len ? comm.p : exe.len ? exe.p : "?");
+	} else {
+		struct sbuf f = { 0 };
+
+		sb_str(&msg, sb_text(&tname));
+		if (user.len > 0) {
+			sb_str(&msg, " ");
+			sb_str(&msg, user.p);
+		}
+		if (rec_str(first, "addr", 0, 0, &f)) {
+			sb_str(&msg, " from ");
+			sb_str(&msg, f.p);
+		}
+		if (rec_str(first, "terminal", 0, 0, &f)) {
+			sb_str(&msg, " on ");
+			sb_str(&msg, f.p);
+		}
+		if (rec_str(first, "cmd", 1, 0, &f)) {
+			sb_str(&msg, " ran ");
+			sb_add(&msg, f.p, f.len > MSG_ARGV_MAX ? MSG_ARGV_MAX :
+			    f.len);
+		}
+		if (exe.len > 0) {
+			sb_str(&msg, " via ");
+			sb_str(&msg, exe.p);
+		}
+		if (rec_str(first, "res", 0, 0, &f)) {
+			sb_str(&msg, " (");
+			sb_str(&msg, f.p);
+			sb_str(&msg, ")");
+		}
+		if (strcmp(desc, "entry") == 0 && exe.len == 0 &&
+		    first->body < first->body_end) {
+			size_t n = first->body_end - first->body;
+			const char *b = first->text + first->body;
+
+			while (n > 0 && *b == ' ') {
+				b++;
+				n--;
+			}
+			sb_str(&msg, " ");
+			sb_add(&msg, b, n > 160 ? 160 : n);
+			if (n > 160)
+				sb_str(&msg, "...");
+		}
+		sb_free(&f);
+	}
+	if (e.pid >= 0 || uid >= 0) {
+		sb_str(&msg, " (");
+		if (e.pid >= 0)
+			sb_fmt(&msg, "pid %lld", (long long)e.pid);
+		if (e.ppid >= 0)
+			sb_fmt(&msg, ", ppid %lld", (long long)e.ppid);
+		if (uid >= 0)
+			sb_fmt(&msg, "%suid %lld", e.pid >= 0 ? ", " : "",
+			    (long long)uid);
+		sb_str(&msg, ")");
+	}
+	if (success_no) {
+		if (rec_num(sc, "exit", 10, &v))
+			sb_fmt(&msg, " failed, exit %lld", (long long)v);
+		else
+			sb_str(&msg, " failed");
+	}
+	if (msg.oom || user.oom || exe.oom || path.oom || cwd.oom) {
+		rc = SP_E_NOMEM;
+		goto out;
+	}
+	tame(msg.p);
+	e.message = msg.p;
+
+	/* the typed fields */
+	sp_extra_begin(x);
+	sp_extra_str(x, "type", sb_text(&tname));
+	sp_extra_int(x, "serial", ev->serial > INT64_MAX ? INT64_MAX :
+	    (int64_t)ev->serial);
+	if (ev->node != NULL)
+		sp_extra_str(x, "node", ev->node);
+	if (sc != NULL) {
+		if (nr >= 0)
+			sp_extra_int(x, "syscall", nr);
+		if (tmp.len > 0)
+			sp_extra_str(x, "syscall_name", tmp.p);
+		extra_str(x, sc, "success", "success", 0);
+		extra_num(x, sc, "exit");
+		extra_num(x, sc, "uid");
+		extra_num(x, sc, "auid");
+		extra_num(x, sc, "ses");
+		extra_num(x, sc, "euid");
+		extra_num(x, sc, "gid");
+		extra_str(x, sc, "comm", "comm", 1);
+		extra_str(x, sc, "tty", "tty", 0);
+		extra_str(x, sc, "key", "key", 1);
+		if (login != NULL) {
+			extra_num_as(x, login, "old-auid", "old_auid");
+			extra_num_as(x, login, "auid", "new_auid");
+			extra_num_as(x, login, "ses", "new_ses");
+		}
+	} else {
+		extra_num(x, first, "uid");
+		extra_num(x, first, "auid");
+		extra_num(x, first, "ses");
+		extra_num_as(x, first, "old-auid", "old_auid");
+		extra_str(x, first, "op", "op", 0);
+		extra_str(x, first, "acct", "acct", 1);
+		extra_str(x, first, "id", "id", 0);
+		extra_str(x, first, "hostname", "hostname", 0);
+		extra_str(x, first, "addr", "addr", 0);
+		extra_str(x, first, "terminal", "terminal", 0);
+		extra_str(x, first, "res", "res", 0);
+		extra_str(x, first, "cmd", "cmd", 1);
+		extra_str(x, first, "data", "data", 1);
+		if (cwd.len == 0)
+			extra_str(x, first, "cwd", "cwd", 1);
+	}
+	if (cwd.len > 0)
+		sp_extra_strn(x, "cwd", cwd.p, cwd.len);
+	if (is_exec) {
+		sp_extra_array_begin(x, "argv");
+		for (i = 0; i < argv.n; i++)
+			sp_extra_array_str(x, argv.v[i]);
+		sp_extra_array_end(x);
+	} else if (argv.n > 0) {
+		/* the command line of the process behind the event */
+		sb_reset(&tmp2);
+		for (i = 0; i < argv.n; i++) {
+			if (i > 0)
+				sb_add(&tmp2, " ", 1);
+			sb_str(&tmp2, argv.v[i]);
+		}
+		if (!tmp2.oom)
+			sp_extra_strn(x, "proctitle", tmp2.p, tmp2.len);
+	}
+	if (path2.len > 0)
+		sp_extra_str(x, "old_path", path2.p);
+	if (sa.family[0] != '\0') {
+		sp_extra_str(x, "family", sa.family);
+		if (sa.have_address)
+			sp_extra_str(x, "address", sa.address);
+		if (sa.port >= 0)
+			sp_extra_int(x, "port", sa.port);
+	}
+	sp_extra_int(x, "records", (int64_t)ev->nrecs);
+	if (ev->over)
+		sp_extra_int(x, "truncated", 1);
+	extra = sp_extra_text(x);
+	e.extra = extra;
+	rc = sp_artifact_emit(ps->ctx, &e);
+out:
+	argv_free(&argv);
+	sb_free(&msg);
+	sb_free(&user);
+	sb_free(&exe);
+	sb_free(&cwd);
+	sb_free(&comm);
+	sb_free(&path);
+	sb_free(&path2);
+	sb_free(&tmp);
+	sb_free(&tname);
+	sb_free(&tmp2);
+	return rc;
+}
+
+/* Emit and drop the open event at index i. */
+static int
+finish(struct parser *ps, size_t i)
+{
+	struct aevent *ev = ps->open[i];
+	int rc;
+
+	memmove(&ps->open[i], &ps->open[i + 1],
+	    (ps->nopen - i - 1) * sizeof(ps->open[0]));
+	ps->nopen--;
+	ps->open_bytes -= ev->bytes;
+	rc = event_emit(ps, ev);
+	event_free(ev);
+	return rc;
+}
+
+static int
+same_key(const struct aevent *ev, const char *node, int64_t sec,
+    int32_t nsec, uint64_t serial)
+{
+	if (ev->sec != sec || ev->nsec != nsec || ev->serial != serial)
+		return 0;
+	if (ev->node == NULL || node == NULL)
+		return ev->node == node;
+	return strcmp(ev->node, node) == 0;
+}
+
+/* Add record r (taken over) to its event, then end what is complete. */
+static int
+add_record(struct parser *ps, struct rec *r, char *node, int64_t sec,
+    int32_t nsec, uint64_t serial)
+{
+	struct aevent *ev = NULL;
+	struct rec *nr;
+	size_t i;
+	int rc;
+
+	for (i = ps->nopen; i > 0; i--)
+		if (same_key(ps->open[i - 1], node, sec, nsec, serial)) {
+			ev = ps->open[i - 1];
+			break;
+		}
+	if (ev == NULL) {
+		if (r->type == T_EOE) {
+			/* the EOE of an event already ended */
+			free(r->text);
+			free(node);
+			return 0;
+		}
+		while (ps->nopen >= OPEN_MAX ||
+		    (ps->nopen > 0 && ps->open_bytes + r->len > OPEN_BYTES_MAX))
+			if ((rc = finish(ps, 0)) != 0) {
+				free(r->text);
+				free(node);
+				return rc;
+			}
+		if ((ev = calloc(1, sizeof(*ev))) == NULL) {
+			free(r->text);
+			free(node);
+			return sp_err_set(ps->err, SP_E_NOMEM, 0, "audit event");
+		}
+		ev->node = node;
+		ev->sec = sec;
+		ev->nsec = nsec;
+		ev->serial = serial;
+		ps->open[ps->nopen++] = ev;
+	} else
+		free(node);
+	if (ev->nrecs >= EVENT_RECS_MAX || ev->bytes + r->len > EVENT_BYTES_MAX) {
+		sp_artifact_problem(ps->ctx, r->line, "audit event %llu has "
+		    "too many records: record skipped",
+		    (unsigned long long)serial);
+		ev->over = 1;
+		free(r->text);
+	} else {
+		if (ev->nrecs == ev->cap) {
+			size_t ncap = ev->cap ? ev->cap * 2 : 8;
+
+			if ((nr = realloc(ev->recs, ncap * sizeof(*nr))) ==
+			    NULL) {
+				free(r->text);
+				return sp_err_set(ps->err, SP_E_NOMEM, 0,
+				    "audit record");
+			}
+			ev->recs = nr;
+			ev->cap = ncap;
+		}
+		ev->recs[ev->nrecs++] = *r;
+		ev->bytes += r->len;
+		ps->open_bytes += r->len;
+	}
+	/* bound the memory of what is open: the oldest events go first */
+	while (ps->nopen > 0 && ps->open_bytes > OPEN_BYTES_MAX)
+		if ((rc = finish(ps, 0)) != 0)
+			return rc;
+	/* end events whose last record closes them or that are too old */
+	for (i = 0; i < ps->nopen; ) {
+		struct aevent *o = ps->open[i];
+
+		if ((o->nrecs > 0 && ends_event(o->recs[o->nrecs - 1].type)) ||
+		    (o->sec <= INT64_MAX - EOE_TIMEOUT &&
+		    o->sec + EOE_TIMEOUT < sec)) {
+			if ((rc = finish(ps, i)) != 0)
+				return rc;
+		} else
+			i++;
+	}
+	return 0;
+}
+
+/*
+ * Read one line into buf (at most max bytes kept).  Returns the line's
+ * full length, or -1 at the end of input; *over is set when it was longer
+ * than max.
+ */
+static ssize_t
+read_line(FILE *in, char *buf, size_t max, int *over)
+{
+	size_t n = 0, total = 0;
+	int c;
+
+	*over = 0;
+	while ((c = getc_unlocked(in)) != EOF) {
+		if (c == '\n')
+			break;
+		if (n < max)
+			buf[n++] = (char)c;
+		total++;
+	}
+	if (c == EOF && total == 0)
+		return -1;
+	if (total > max)
+		*over = 1;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	return (ssize_t)n;
+}
 
 int
 sp_parse_audit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	(void)ctx;
-	(void)in;
-	return sp_err_set(err, SP_E_UNSUPPORTED, 0, "not yet supported");
+	struct parser ps;
+	struct rec r;
+	char *buf, *node;
+	const char *why;
+	ssize_t n;
+	int64_t lineno = 0, sec = 0;
+	int32_t nsec = 0;
+	uint64_t serial = 0;
+	int over, rc = SP_OK;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.ctx = ctx;
+	ps.err = err;
+	if ((buf = malloc(LINE_MAX_BYTES + 1)) == NULL)
+		return sp_err_set(err, SP_E_NOMEM, 0, "audit line buffer");
+	while ((n = read_line(in, buf, LINE_MAX_BYTES, &over)) >= 0) {
+		lineno++;
+		if (over) {
+			sp_artifact_problem(ctx, lineno, "line longer than %d "
+			    "bytes", LINE_MAX_BYTES);
+			continue;
+		}
+		if (n == 0)
+			continue;
+		memset(&r, 0, sizeof(r));
+		why = parse_line(buf, (size_t)n, lineno, &r, &node, &sec,
+		    &nsec, &serial);
+		if (why != NULL) {
+			if (strcmp(why, "out of memory") == 0) {
+				rc = sp_err_set(err, SP_E_NOMEM, 0, "audit");
+				goto out;
+			}
+			sp_artifact_problem(ctx, lineno, "%s", why);
+			continue;
+		}
+		if ((rc = add_record(&ps, &r, node, sec, nsec, serial)) != 0)
+			goto out;
+	}
+	if (ferror(in)) {
+		rc = sp_err_set(err, SP_E_IO, errno, "read");
+		goto out;
+	}
+	while (ps.nopen > 0)
+		if ((rc = finish(&ps, 0)) != 0)
+			goto out;
+out:
+	while (ps.nopen > 0) {
+		ps.nopen--;
+		event_free(ps.open[ps.nopen]);
+	}
+	sp_extra_release(&ps.x);
+	free(buf);
+	return rc;
 }
