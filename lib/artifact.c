@@ -183,21 +183,48 @@ sp_artifact_problem(struct sp_artifact_ctx *ctx, int64_t line,
 		    SP_E_DATA, "%s", msg);
 }
 
+/*
+ * The extra's stream appends to its buffer; it is opened once and reset
+ * for each event, since parsers build one for every record they read.
+ */
+static ssize_t
+extra_write(void *cookie, const char *data, size_t n)
+{
+	struct sp_extra *x = cookie;
+	size_t cap;
+	char *p;
+
+	if (x->len + n + 1 > x->cap) {
+		cap = x->cap ? x->cap : 256;
+		while (cap < x->len + n + 1)
+			cap *= 2;
+		if ((p = realloc(x->buf, cap)) == NULL)
+			return -1;
+		x->buf = p;
+		x->cap = cap;
+	}
+	memcpy(x->buf + x->len, data, n);
+	x->len += n;
+	x->buf[x->len] = '\0';
+	return (ssize_t)n;
+}
+
 void
 sp_extra_begin(struct sp_extra *x)
 {
-	if (x->f != NULL)
-		fclose(x->f);
-	free(x->buf);
-	x->buf = NULL;
-	x->len = 0;
-	x->f = open_memstream(&x->buf, &x->len);
-	x->open = 0;
-	if (x->f != NULL) {
-		sp_json_init(&x->w, x->f);
-		sp_json_object_begin(&x->w);
-		x->open = 1;
+	cookie_io_functions_t io = { NULL, extra_write, NULL, NULL };
+
+	if (x->f == NULL && (x->f = fopencookie(x, "w", io)) == NULL) {
+		x->open = 0;
+		return;
 	}
+	fflush(x->f);	/* an abandoned object's bytes land, then go */
+	x->len = 0;
+	if (x->buf != NULL)
+		x->buf[0] = '\0';
+	sp_json_init(&x->w, x->f);
+	sp_json_object_begin(&x->w);
+	x->open = 1;
 }
 
 void
@@ -253,9 +280,9 @@ sp_extra_text(struct sp_extra *x)
 	if (!x->open)
 		return NULL;
 	sp_json_object_end(&x->w);
-	fclose(x->f);
-	x->f = NULL;
 	x->open = 0;
+	if (fflush(x->f) != 0 || x->buf == NULL)
+		return NULL;
 	return x->buf;
 }
 

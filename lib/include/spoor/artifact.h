@@ -94,8 +94,8 @@ int sp_artifact_parse_list(const char *list, uint64_t *mask,
  */
 struct sp_extra {
 	char *buf;
-	size_t len;
-	FILE *f;
+	size_t len, cap;
+	FILE *f;		/* writes into buf; kept across events */
 	struct sp_json w;
 	int open;
 };
