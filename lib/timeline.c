@@ -8,6 +8,7 @@
  * when it must be known first to refuse a duplicate.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -316,6 +317,68 @@ insert_entry(struct loader *l, const struct sp_entry *e,
 	return SP_OK;
 }
 
+static int emit_event(const struct sp_event *e, void *arg);
+
+/*
+ * A unit is enabled by a symbolic link in a *.wants directory: there is
+ * no content to parse, the link itself is the persistence entry.
+ */
+static int
+note_enablement(struct loader *l, const struct sp_entry *e)
+{
+	static const char *const wants[] = {
+		"/etc/systemd/system/*.wants/*",
+		"/etc/systemd/user/*.wants/*",
+		"/root/.config/systemd/user/*.wants/*",
+		"/home/*/.config/systemd/user/*.wants/*",
+	};
+	const struct sp_artifact_kind *k = sp_artifact_find("systemd");
+	struct sp_extra x = { 0 };
+	struct sp_event ev;
+	char msg[1024], wanted[256];
+	const char *slash, *dot;
+	size_t i;
+	int rc;
+
+	for (i = 0; sp_artifact_kind_at(i) != k; i++)
+		;
+	if (!(l->opts->artifacts & (UINT64_C(1) << i)))
+		return SP_OK;
+	for (i = 0; i < sizeof(wants) / sizeof(wants[0]); i++)
+		if (fnmatch(wants[i], e->path, FNM_PATHNAME) == 0)
+			break;
+	if (i == sizeof(wants) / sizeof(wants[0]))
+		return SP_OK;
+	/* the directory names the target that wants the unit */
+	slash = strrchr(e->path, '/');
+	for (dot = slash; dot > e->path && dot[-1] != '/'; dot--)
+		;
+	snprintf(wanted, sizeof(wanted), "%.*s", (int)(slash - dot), dot);
+	if ((dot = strstr(wanted, ".wants")) != NULL)
+		wanted[dot - wanted] = '\0';
+	sp_extra_begin(&x);
+	sp_extra_str(&x, "kind", "systemd_enablement");
+	sp_extra_str(&x, "unit", e->name);
+	sp_extra_str(&x, "target", e->link);
+	sp_extra_str(&x, "wanted_by", wanted);
+	sp_event_init(&ev);
+	ev.time = e->crtime != SP_TIME_NONE ? e->crtime : e->mtime;
+	ev.artifact = "persistence";
+	ev.time_desc = "persistence";
+	ev.path = e->path;
+	snprintf(msg, sizeof(msg), "systemd unit %s enabled for %s -> %s",
+	    e->name, wanted, e->link ? e->link : "?");
+	ev.message = msg;
+	ev.extra = sp_extra_text(&x);
+	l->artifact_file_id = l->last_file_id;
+	l->origin = e->path;
+	rc = emit_event(&ev, l);
+	l->origin = NULL;
+	l->artifact_file_id = 0;
+	sp_extra_release(&x);
+	return rc;
+}
+
 static int
 note_artifact(struct loader *l, const struct sp_entry *e)
 {
@@ -323,6 +386,8 @@ note_artifact(struct loader *l, const struct sp_entry *e)
 	struct found *n, *f;
 	size_t i;
 
+	if (e->meta_type == SP_TYPE_LNK && !(e->flags & SP_ENTRY_DELETED))
+		return note_enablement(l, e);
 	if (e->meta_type != SP_TYPE_REG || (e->flags & (SP_ENTRY_DELETED |
 	    SP_ENTRY_NO_META | SP_ENTRY_FILE_NAME | SP_ENTRY_STREAM)) ||
 	    (k = sp_artifact_match(e->path)) == NULL)
@@ -536,8 +601,10 @@ parse_found(struct loader *l, struct sp_evidence *ev)
 		if ((tmp = tmpfile()) == NULL)
 			return sp_err_set(l->err, SP_E_OS, errno, "temporary file");
 		sp_err_init(&rerr);
-		if (sp_evidence_read_file(ev, f->fs_index, f->ref, spool, tmp,
-		    &rerr) != SP_OK || fflush(tmp) != 0) {
+		/* images are read by inode, a directory by its path */
+		if (sp_evidence_read_file(ev, f->fs_index,
+		    sp_evidence_kind(ev) == SP_EVIDENCE_DIR ? f->path : f->ref,
+		    spool, tmp, &rerr) != SP_OK || fflush(tmp) != 0) {
 			sp_run_problem(l->run, f->path, rerr.code ? rerr.code :
 			    SP_E_IO, "read: %s", rerr.msg);
 			fclose(tmp);
