@@ -497,37 +497,76 @@ emit_event(const struct sp_event *e, void *arg)
 	return 0;
 }
 
-/* A gzip stream read through stdio, so parsers see one kind of input. */
+/*
+ * A gzip stream read through stdio, so parsers see one kind of input.  A
+ * truncated or corrupt stream ends the input early; the cookie remembers
+ * why, so the loss is recorded instead of passing for a short log.
+ */
+struct gz_cookie {
+	gzFile gz;
+	char error[128];
+};
+
 static ssize_t
 gz_read(void *cookie, char *buf, size_t size)
 {
-	int n = gzread((gzFile)cookie, buf, size > INT32_MAX ? INT32_MAX :
+	struct gz_cookie *c = cookie;
+	int n = gzread(c->gz, buf, size > INT32_MAX ? INT32_MAX :
 	    (unsigned)size);
+	int errnum = Z_OK;
+	const char *msg;
 
-	return n < 0 ? -1 : n;
+	if (n <= 0) {
+		msg = gzerror(c->gz, &errnum);
+		if (errnum != Z_OK && errnum != Z_STREAM_END &&
+		    c->error[0] == '\0')
+			snprintf(c->error, sizeof(c->error), "%s",
+			    msg && *msg ? msg : "corrupt gzip stream");
+		if (n < 0) {
+			errno = EIO;
+			return -1;
+		}
+	}
+	return n;
 }
 
 static int
 gz_close(void *cookie)
 {
-	return gzclose((gzFile)cookie) == Z_OK ? 0 : -1;
+	struct gz_cookie *c = cookie;
+	int rc = gzclose(c->gz) == Z_OK ? 0 : -1;
+
+	free(c);
+	return rc;
 }
 
 static FILE *
-open_gz(FILE *raw)
+open_gz(FILE *raw, struct gz_cookie **cp)
 {
 	cookie_io_functions_t io = { gz_read, NULL, NULL, gz_close };
-	gzFile gz;
+	struct gz_cookie *c;
+	FILE *f;
 	int fd;
 
-	if ((fd = dup(fileno(raw))) < 0)
+	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
-	lseek(fd, 0, SEEK_SET);
-	if ((gz = gzdopen(fd, "rb")) == NULL) {
-		close(fd);
+	if ((fd = dup(fileno(raw))) < 0) {
+		free(c);
 		return NULL;
 	}
-	return fopencookie(gz, "r", io);
+	lseek(fd, 0, SEEK_SET);
+	if ((c->gz = gzdopen(fd, "rb")) == NULL) {
+		close(fd);
+		free(c);
+		return NULL;
+	}
+	if ((f = fopencookie(c, "r", io)) == NULL) {
+		gzclose(c->gz);
+		free(c);
+		return NULL;
+	}
+	*cp = c;
+	return f;
 }
 
 static int
@@ -548,10 +587,11 @@ parse_artifact(struct loader *l, const struct sp_artifact_kind *k,
 {
 	struct sp_artifact_ctx ctx;
 	struct sp_err perr;
+	struct gz_cookie *gz = NULL;
 	FILE *in = raw;
 	int rc;
 
-	if (has_suffix(origin, ".gz") && (in = open_gz(raw)) == NULL) {
+	if (has_suffix(origin, ".gz") && (in = open_gz(raw, &gz)) == NULL) {
 		sp_run_problem(l->run, origin, SP_E_DATA, "cannot read gzip");
 		return SP_OK;
 	}
@@ -566,6 +606,9 @@ parse_artifact(struct loader *l, const struct sp_artifact_kind *k,
 	sp_err_init(&perr);
 	rc = k->parse(&ctx, in, &perr);
 	l->origin = NULL;
+	if (gz != NULL && gz->error[0] != '\0')
+		sp_run_problem(l->run, origin, SP_E_CORRUPT, "gzip: %s; "
+		    "the records after it are lost", gz->error);
 	if (in != raw)
 		fclose(in);
 	if (rc == SP_E_INTERRUPTED || rc == SP_E_CASE || rc == SP_E_NOMEM) {
@@ -1237,8 +1280,10 @@ sp_timeline_add_artifact_file(struct sp_run *run, const char *kind,
 			stats->source_id = 0;
 		goto close;
 	}
-	rc = parse_artifact(&l, k, tmp, name,
-	    sp_time_from_parts(st.st_mtim.tv_sec, st.st_mtim.tv_nsec));
+	/* a pipe's time is now, not the artifact's: it has none */
+	rc = parse_artifact(&l, k, tmp, name, S_ISREG(st.st_mode) ?
+	    sp_time_from_parts(st.st_mtim.tv_sec, st.st_mtim.tv_nsec) :
+	    SP_TIME_NONE);
 	rc = loader_end(&l, rc, NULL, stats);
 close:
 	sp_hash_free(h);

@@ -61,3 +61,15 @@ setup() {
 	run -64 --separate-stderr spoor-timeline -c "$db" --artifact nope "$root/var/log/auth.log"
 	[[ "$stderr" == "spoor-timeline: unknown artifact 'nope'"* ]]
 }
+
+@test "a truncated .gz log keeps what it holds and records the loss: status 2" {
+	seq 1 20000 | sed 's/^/Mar 14 09:12:03 web01 cron[1]: line /' | gzip > "$BATS_TEST_TMPDIR/full.gz"
+	head -c 20000 "$BATS_TEST_TMPDIR/full.gz" > "$BATS_TEST_TMPDIR/auth.log.3.gz"
+	db=$BATS_TEST_TMPDIR/case.db
+	run -2 --separate-stderr spoor-timeline -c "$db" --artifact syslog "$BATS_TEST_TMPDIR/auth.log.3.gz"
+	kept=$(sqlite3 "$db" "SELECT count(*) FROM events")
+	[ "$kept" -gt 100 ] && [ "$kept" -lt 20000 ]
+	assert_equal "$kept" "$(zcat "$BATS_TEST_TMPDIR/auth.log.3.gz" 2>/dev/null | grep -c 'line [0-9]*$')"
+	run -0 sqlite3 "$db" "SELECT message FROM problems"
+	assert_output --partial "unexpected end of file; the records after it are lost"
+}
