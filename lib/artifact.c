@@ -183,6 +183,97 @@ sp_artifact_problem(struct sp_artifact_ctx *ctx, int64_t line,
 		    SP_E_DATA, "%s", msg);
 }
 
+/* ---- lines ---- */
+
+/* The line loop of sp_line_read, with in locked. */
+static int
+line_read(struct sp_line *l, FILE *in, size_t max, int *too_long)
+{
+	char *nb;
+	size_t ncap;
+	int c, any = 0;
+
+	while ((c = getc_unlocked(in)) != EOF) {
+		any = 1;
+		if (c == '\n')
+			break;
+		if (l->len >= max) {
+			*too_long = 1;
+			continue;
+		}
+		if (l->len + 1 >= l->cap) {
+			ncap = l->cap ? l->cap * 2 : 256;
+			if (ncap > max + 1)
+				ncap = max + 1;
+			if ((nb = realloc(l->p, ncap)) == NULL)
+				return -2;
+			l->p = nb;
+			l->cap = ncap;
+		}
+		l->p[l->len++] = (char)c;
+	}
+	if (c == EOF && ferror(in))
+		return -1;
+	if (!any)
+		return 0;
+	if (l->p == NULL && (l->p = malloc(l->cap = 256)) == NULL) {
+		l->cap = 0;
+		return -2;
+	}
+	if (l->len > 0 && l->p[l->len - 1] == '\r')
+		l->len--;
+	l->p[l->len] = '\0';
+	l->number++;
+	return 1;
+}
+
+int
+sp_line_read(struct sp_line *l, FILE *in, size_t max, int *too_long)
+{
+	int r;
+
+	l->len = 0;
+	*too_long = 0;
+	flockfile(in);
+	r = line_read(l, in, max, too_long);
+	funlockfile(in);
+	return r;
+}
+
+void
+sp_line_release(struct sp_line *l)
+{
+	if (l == NULL)
+		return;
+	free(l->p);
+	l->p = NULL;
+	l->len = l->cap = 0;
+}
+
+int
+sp_line_usable(struct sp_artifact_ctx *ctx, const struct sp_line *l,
+    int too_long, size_t max)
+{
+	if (too_long) {
+		sp_artifact_problem(ctx, l->number,
+		    "line longer than %zu bytes", max);
+		return 0;
+	}
+	if (memchr(l->p, '\0', l->len) != NULL) {
+		sp_artifact_problem(ctx, l->number, "NUL byte in line");
+		return 0;
+	}
+	return 1;
+}
+
+int
+sp_line_error(int r, struct sp_err *err)
+{
+	if (r == -2)
+		return sp_err_set(err, SP_E_NOMEM, 0, "line buffer");
+	return sp_err_set(err, SP_E_IO, 0, "read");
+}
+
 /*
  * The extra's stream appends to its buffer; it is opened once and reset
  * for each event, since parsers build one for every record they read.

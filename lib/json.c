@@ -8,9 +8,8 @@
 
 #include "spoor/json.h"
 
-/* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
+size_t
+sp_utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0];
 	size_t len, i;
@@ -56,7 +55,7 @@ sp_json_escape(FILE *out, const char *str, size_t len)
 			run++;
 			continue;
 		}
-		if (c >= 0x80 && (k = utf8_seq(s + i, len - i)) != 0) {
+		if (c >= 0x80 && (k = sp_utf8_seq(s + i, len - i)) != 0) {
 			i += k;
 			run += k;
 			continue;

@@ -22,9 +22,7 @@ struct history {
 	const char *artifact;
 	char user[256];
 	const char *userp;		/* user or NULL */
-	char *line;			/* grows to LINE_MAX_BYTES + 1 */
-	size_t len, cap;
-	int64_t lineno;
+	struct sp_line line;		/* grows to LINE_MAX_BYTES + 1 */
 	char *entry;			/* grows to ENTRY_MAX_BYTES + 1 */
 	size_t elen, ecap;
 	size_t parts;			/* lines in the entry */
@@ -35,36 +33,6 @@ struct history {
 	struct sp_extra x;
 };
 
-/* Length of the UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 /* The offset of the first byte of s[n] that is not valid UTF-8, or n. */
 static size_t
 utf8_check(const char *s, size_t n)
@@ -72,7 +40,7 @@ utf8_check(const char *s, size_t n)
 	size_t i = 0, k;
 
 	while (i < n) {
-		if ((k = utf8_seq((const unsigned char *)s + i, n - i)) == 0)
+		if ((k = sp_utf8_seq((const unsigned char *)s + i, n - i)) == 0)
 			return i;
 		i += k;
 	}
@@ -128,44 +96,6 @@ grow(char **buf, size_t *cap, size_t need)
 	return 0;
 }
 
-/*
- * Read one line (without its newline) into h->line.  Returns 1 for a
- * line, 0 at the end of the input, -1 on a read error, -2 out of
- * memory.  A line longer than the bound is consumed whole and reported
- * with *too_long.
- */
-static int
-read_line(struct history *h, FILE *in, int *too_long)
-{
-	int c;
-
-	h->len = 0;
-	*too_long = 0;
-	while ((c = getc(in)) != EOF && c != '\n') {
-		if (h->len >= LINE_MAX_BYTES) {
-			*too_long = 1;
-			continue;
-		}
-		if (h->len + 1 >= h->cap &&
-		    grow(&h->line, &h->cap, h->len + 1) != 0)
-			return -2;
-		h->line[h->len++] = (char)c;
-	}
-	if (grow(&h->line, &h->cap, h->len) != 0)
-		return -2;
-	if (c == EOF) {
-		if (ferror(in))
-			return -1;
-		if (h->len == 0 && !*too_long)
-			return 0;
-	}
-	h->lineno++;
-	if (h->len > 0 && h->line[h->len - 1] == '\r')
-		h->len--;
-	h->line[h->len] = '\0';
-	return 1;
-}
-
 /* Whether the line is one to skip as a problem; reports it if so. */
 static int
 bad_line(struct history *h, int too_long)
@@ -173,17 +103,18 @@ bad_line(struct history *h, int too_long)
 	size_t at;
 
 	if (too_long) {
-		sp_artifact_problem(h->ctx, h->lineno, "line longer than %d "
-		    "bytes", LINE_MAX_BYTES);
+		sp_artifact_problem(h->ctx, h->line.number,
+		    "line longer than %d bytes", LINE_MAX_BYTES);
 		return 1;
 	}
-	if (memchr(h->line, '\0', h->len) != NULL) {
-		sp_artifact_problem(h->ctx, h->lineno, "NUL byte in a command");
+	if (memchr(h->line.p, '\0', h->line.len) != NULL) {
+		sp_artifact_problem(h->ctx, h->line.number,
+		    "NUL byte in a command");
 		return 1;
 	}
-	if ((at = utf8_check(h->line, h->len)) != h->len) {
-		sp_artifact_problem(h->ctx, h->lineno, "invalid UTF-8 at byte "
-		    "%zu", at + 1);
+	if ((at = utf8_check(h->line.p, h->line.len)) != h->line.len) {
+		sp_artifact_problem(h->ctx, h->line.number,
+		    "invalid UTF-8 at byte %zu", at + 1);
 		return 1;
 	}
 	return 0;
@@ -205,7 +136,7 @@ entry_start(struct history *h, sp_time_ns t, int64_t elapsed)
 {
 	h->elen = 0;
 	h->parts = 0;
-	h->entry_line = h->lineno;
+	h->entry_line = h->line.number;
 	h->entry_time = t;
 	h->elapsed = elapsed;
 }
@@ -218,8 +149,9 @@ entry_add(struct history *h, char sep, const char *s, size_t n)
 	size_t need = n + sep_needed;
 
 	if (h->elen + need > ENTRY_MAX_BYTES) {
-		sp_artifact_problem(h->ctx, h->lineno, "command longer than %d "
-		    "bytes: line left out", ENTRY_MAX_BYTES);
+		sp_artifact_problem(h->ctx, h->line.number,
+		    "command longer than %d bytes: line left out",
+		    ENTRY_MAX_BYTES);
 		return 0;
 	}
 	if (grow(&h->entry, &h->ecap, h->elen + need) != 0)
@@ -261,7 +193,8 @@ entry_flush(struct history *h)
 	}
 	/* the message is the command, cut at a character boundary */
 	for (n = 0; n < h->elen && n < MESSAGE_BYTES; n += k) {
-		k = utf8_seq((const unsigned char *)h->entry + n, h->elen - n);
+		k = sp_utf8_seq((const unsigned char *)h->entry + n,
+		    h->elen - n);
 		if (k == 0 || n + k > MESSAGE_BYTES)
 			break;
 	}
@@ -303,7 +236,7 @@ static void
 history_release(struct history *h)
 {
 	sp_extra_release(&h->x);
-	free(h->line);
+	sp_line_release(&h->line);
 	free(h->entry);
 }
 
@@ -344,29 +277,30 @@ sp_parse_bash_history(struct sp_artifact_ctx *ctx, FILE *in,
 	 * command (a multi-line one joined with spaces, as plaso shows it);
 	 * without, each line is a command.
 	 */
-	while ((r = read_line(&h, in, &too_long)) == 1) {
+	while ((r = sp_line_read(&h.line, in, LINE_MAX_BYTES,
+	    &too_long)) == 1) {
 		if (bad_line(&h, too_long))
 			continue;
-		if ((ts = bash_timestamp(h.line, h.len, &t)) != 0) {
+		if ((ts = bash_timestamp(h.line.p, h.line.len, &t)) != 0) {
 			if ((rc = entry_flush(&h)) != 0)
 				goto done;
 			if (ts < 0) {
-				sp_artifact_problem(ctx, h.lineno, "bad "
+				sp_artifact_problem(ctx, h.line.number, "bad "
 				    "timestamp line");
 				continue;
 			}
 			entry_start(&h, t, -1);
 			continue;
 		}
-		if (blank(h.line, h.len))
+		if (blank(h.line.p, h.line.len))
 			continue;
 		if (h.entry_line != 0 && h.entry_time != SP_TIME_NONE) {
-			if (entry_add(&h, ' ', h.line, h.len) != 0)
+			if (entry_add(&h, ' ', h.line.p, h.line.len) != 0)
 				goto nomem;
 			continue;
 		}
 		entry_start(&h, SP_TIME_NONE, -1);
-		if (entry_add(&h, '\0', h.line, h.len) != 0)
+		if (entry_add(&h, '\0', h.line.p, h.line.len) != 0)
 			goto nomem;
 		if ((rc = entry_flush(&h)) != 0)
 			goto done;
@@ -375,13 +309,13 @@ sp_parse_bash_history(struct sp_artifact_ctx *ctx, FILE *in,
 		goto nomem;
 	if (r < 0) {
 		rc = sp_err_set(err, SP_E_IO, 0, "read after line %" PRId64,
-		    h.lineno);
+		    h.line.number);
 		goto done;
 	}
 	rc = entry_flush(&h);
 	goto done;
 nomem:
-	rc = sp_err_set(err, SP_E_NOMEM, 0, "line %" PRId64, h.lineno);
+	rc = sp_err_set(err, SP_E_NOMEM, 0, "line %" PRId64, h.line.number);
 done:
 	history_release(&h);
 	return rc;
@@ -396,14 +330,15 @@ zsh_unmetafy(struct history *h)
 {
 	size_t i, j;
 
-	for (i = j = 0; i < h->len; i++) {
-		if ((unsigned char)h->line[i] == ZSH_META && i + 1 < h->len)
-			h->line[j++] = (char)(h->line[++i] ^ 0x20);
+	for (i = j = 0; i < h->line.len; i++) {
+		if ((unsigned char)h->line.p[i] == ZSH_META &&
+		    i + 1 < h->line.len)
+			h->line.p[j++] = (char)(h->line.p[++i] ^ 0x20);
 		else
-			h->line[j++] = h->line[i];
+			h->line.p[j++] = h->line.p[i];
 	}
-	h->len = j;
-	h->line[j] = '\0';
+	h->line.len = j;
+	h->line.p[j] = '\0';
 }
 
 /*
@@ -452,7 +387,8 @@ sp_parse_zsh_history(struct sp_artifact_ctx *ctx, FILE *in,
 	 * zsh writes a newline inside a command as a backslash and a
 	 * newline: a line ending in a backslash goes on on the next line.
 	 */
-	while ((r = read_line(&h, in, &too_long)) == 1) {
+	while ((r = sp_line_read(&h.line, in, LINE_MAX_BYTES,
+	    &too_long)) == 1) {
 		if (!too_long)
 			zsh_unmetafy(&h);
 		if (bad_line(&h, too_long)) {
@@ -461,18 +397,19 @@ sp_parse_zsh_history(struct sp_artifact_ctx *ctx, FILE *in,
 				goto done;
 			continue;
 		}
-		n = h.len;
-		if (!cont && (hdr = zsh_header(h.line, h.len, &t, &elapsed))) {
+		n = h.line.len;
+		if (!cont && (hdr = zsh_header(h.line.p, h.line.len, &t,
+		    &elapsed))) {
 			entry_start(&h, t, elapsed);
 			n -= hdr;
-			memmove(h.line, h.line + hdr, n + 1);
+			memmove(h.line.p, h.line.p + hdr, n + 1);
 		} else if (!cont) {
-			if (blank(h.line, h.len))
+			if (blank(h.line.p, h.line.len))
 				continue;
 			entry_start(&h, SP_TIME_NONE, -1);
 		}
-		cont = n > 0 && h.line[n - 1] == '\\';
-		if (entry_add(&h, '\n', h.line, cont ? n - 1 : n) != 0)
+		cont = n > 0 && h.line.p[n - 1] == '\\';
+		if (entry_add(&h, '\n', h.line.p, cont ? n - 1 : n) != 0)
 			goto nomem;
 		if (!cont && (rc = entry_flush(&h)) != 0)
 			goto done;
@@ -481,13 +418,13 @@ sp_parse_zsh_history(struct sp_artifact_ctx *ctx, FILE *in,
 		goto nomem;
 	if (r < 0) {
 		rc = sp_err_set(err, SP_E_IO, 0, "read after line %" PRId64,
-		    h.lineno);
+		    h.line.number);
 		goto done;
 	}
 	rc = entry_flush(&h);
 	goto done;
 nomem:
-	rc = sp_err_set(err, SP_E_NOMEM, 0, "line %" PRId64, h.lineno);
+	rc = sp_err_set(err, SP_E_NOMEM, 0, "line %" PRId64, h.line.number);
 done:
 	history_release(&h);
 	return rc;

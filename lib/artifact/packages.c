@@ -18,88 +18,6 @@
 
 static const char zone_note[] = "UTC assumed";
 
-struct line {
-	char *buf;
-	size_t len, cap;
-	int64_t no;	/* 1-based number of the line in buf */
-	int toolong;	/* longer than LINE_MAX_BYTES: buf is empty */
-};
-
-/*
- * Read the next line of in into l, without its newline and NUL-terminated.
- * Returns 1 with a line, 0 at the end, -1 on a read error, -2 out of memory.
- */
-static int
-next_line(FILE *in, struct line *l)
-{
-	char *nb;
-	size_t ncap;
-	int c, any = 0;
-
-	l->len = 0;
-	l->toolong = 0;
-	while ((c = getc_unlocked(in)) != EOF) {
-		any = 1;
-		if (c == '\n')
-			break;
-		if (l->toolong)
-			continue;
-		if (l->len >= LINE_MAX_BYTES) {
-			l->toolong = 1;
-			l->len = 0;
-			continue;
-		}
-		if (l->len + 1 >= l->cap) {
-			ncap = l->cap ? l->cap * 2 : 256;
-			if (ncap > LINE_MAX_BYTES + 1)
-				ncap = LINE_MAX_BYTES + 1;
-			if ((nb = realloc(l->buf, ncap)) == NULL)
-				return -2;
-			l->buf = nb;
-			l->cap = ncap;
-		}
-		l->buf[l->len++] = (char)c;
-	}
-	if (c == EOF && ferror(in))
-		return -1;
-	if (!any)
-		return 0;
-	if (l->buf == NULL && (l->buf = malloc(l->cap = 256)) == NULL)
-		return -2;
-	if (l->len > 0 && l->buf[l->len - 1] == '\r')
-		l->len--;
-	l->buf[l->len] = '\0';
-	l->no++;
-	return 1;
-}
-
-/*
- * Whether l is a line a parser should look at; too long lines and lines
- * with NUL bytes are recorded as problems.
- */
-static int
-usable_line(struct sp_artifact_ctx *ctx, const struct line *l)
-{
-	if (l->toolong) {
-		sp_artifact_problem(ctx, l->no, "line longer than %d bytes",
-		    LINE_MAX_BYTES);
-		return 0;
-	}
-	if (memchr(l->buf, '\0', l->len) != NULL) {
-		sp_artifact_problem(ctx, l->no, "NUL byte in line");
-		return 0;
-	}
-	return 1;
-}
-
-static int
-read_error(int r, struct sp_err *err)
-{
-	if (r == -2)
-		return sp_err_set(err, SP_E_NOMEM, 0, "line buffer");
-	return sp_err_set(err, SP_E_IO, 0, "read");
-}
-
 /* n decimal digits at *s into *v; advances *s. */
 static int
 digits(const char **s, int n, int *v)
@@ -179,7 +97,7 @@ split_words(char *s, char **w, size_t max)
 /* ---- dpkg.log ---- */
 
 static int
-dpkg_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l)
+dpkg_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l)
 {
 	struct sp_event e;
 	sp_time_ns t;
@@ -188,15 +106,16 @@ dpkg_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l)
 	size_t n;
 	int rc;
 
-	if ((rest = parse_stamp(l->buf, &t)) == NULL || (*rest != ' ' &&
+	if ((rest = parse_stamp(l->p, &t)) == NULL || (*rest != ' ' &&
 	    *rest != '\t')) {
-		sp_artifact_problem(ctx, l->no, "not a dpkg.log line");
+		sp_artifact_problem(ctx, l->number, "not a dpkg.log line");
 		return 0;
 	}
 	while (*rest == ' ' || *rest == '\t')
 		rest++;
 	if (*rest == '\0') {
-		sp_artifact_problem(ctx, l->no, "dpkg.log line without action");
+		sp_artifact_problem(ctx, l->number,
+		    "dpkg.log line without action");
 		return 0;
 	}
 	if ((copy = strdup(rest)) == NULL)
@@ -207,7 +126,7 @@ dpkg_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l)
 	e.time = t;
 	e.artifact = "dpkg";
 	e.message = rest;
-	e.line = l->no;
+	e.line = l->number;
 	sp_extra_begin(x);
 	sp_extra_str(x, "action", w[0]);
 	if (strcmp(w[0], "status") == 0) {
@@ -265,13 +184,15 @@ int
 sp_parse_dpkg(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	struct sp_extra x;
-	struct line l;
-	int r, rc = SP_OK;
+	struct sp_line l;
+	int r, rc = SP_OK, too_long;
 
 	memset(&x, 0, sizeof(x));
 	memset(&l, 0, sizeof(l));
-	while ((r = next_line(in, &l)) == 1) {
-		if (!usable_line(ctx, &l) || l.len == 0)
+	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
+	    &too_long)) == 1) {
+		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES) ||
+		    l.len == 0)
 			continue;
 		if ((rc = dpkg_line(ctx, &x, &l)) != 0) {
 			if (rc == SP_E_NOMEM)
@@ -280,9 +201,9 @@ sp_parse_dpkg(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 		}
 	}
 	if (r < 0 && rc == SP_OK)
-		rc = read_error(r, err);
+		rc = sp_line_error(r, err);
 	sp_extra_release(&x);
-	free(l.buf);
+	sp_line_release(&l);
 	return rc;
 }
 
@@ -447,32 +368,32 @@ apt_requested_by(struct apt_block *b, const char *v)
 
 static int
 apt_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct apt_block *b,
-    struct line *l)
+    struct sp_line *l)
 {
 	char *key, *val, *colon;
 	sp_time_ns t;
 	int rc;
 
-	if ((colon = strstr(l->buf, ": ")) == NULL ||
-	    strpbrk(l->buf, " \t") < colon || colon == l->buf) {
+	if ((colon = strstr(l->p, ": ")) == NULL ||
+	    strpbrk(l->p, " \t") < colon || colon == l->p) {
 		/* a bare "Key:" is a list that is empty */
-		if (l->len > 1 && l->buf[l->len - 1] == ':' &&
-		    strpbrk(l->buf, " \t") == NULL) {
-			colon = l->buf + l->len - 1;
+		if (l->len > 1 && l->p[l->len - 1] == ':' &&
+		    strpbrk(l->p, " \t") == NULL) {
+			colon = l->p + l->len - 1;
 		} else {
-			sp_artifact_problem(ctx, l->no,
+			sp_artifact_problem(ctx, l->number,
 			    "not a history.log line");
 			return 0;
 		}
 	}
 	*colon = '\0';
-	key = l->buf;
+	key = l->p;
 	val = colon + 1;
 	while (*val == ' ')
 		val++;
 	if (strcmp(key, "Start-Date") == 0) {
 		if (whole_stamp(val, &t) != 0) {
-			sp_artifact_problem(ctx, l->no, "bad Start-Date");
+			sp_artifact_problem(ctx, l->number, "bad Start-Date");
 			if (b->open &&
 			    (rc = apt_emit(ctx, x, b)) != 0)
 				return rc;
@@ -488,11 +409,11 @@ apt_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct apt_block *b,
 		apt_block_clear(b);
 		b->open = 1;
 		b->start = t;
-		b->line = l->no;
+		b->line = l->number;
 		return 0;
 	}
 	if (!b->open) {
-		sp_artifact_problem(ctx, l->no, "%s outside a transaction",
+		sp_artifact_problem(ctx, l->number, "%s outside a transaction",
 		    strcmp(key, "End-Date") == 0 ? "End-Date" : "line");
 		return 0;
 	}
@@ -500,7 +421,7 @@ apt_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct apt_block *b,
 		if (whole_stamp(val, &t) == 0)
 			b->end = t;
 		else
-			sp_artifact_problem(ctx, l->no, "bad End-Date");
+			sp_artifact_problem(ctx, l->number, "bad End-Date");
 		rc = apt_emit(ctx, x, b);
 		apt_block_clear(b);
 		return rc;
@@ -517,7 +438,7 @@ apt_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct apt_block *b,
 			return SP_E_NOMEM;
 	} else if (apt_action_desc(key) != NULL) {
 		if (b->nactions == APT_MAX_ACTIONS) {
-			sp_artifact_problem(ctx, l->no,
+			sp_artifact_problem(ctx, l->number,
 			    "more than %d package lists in one transaction",
 			    APT_MAX_ACTIONS);
 			return 0;
@@ -539,29 +460,32 @@ sp_parse_apt_history(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	struct apt_block b;
 	struct sp_extra x;
-	struct line l;
-	int r, rc = SP_OK;
+	struct sp_line l;
+	int r, rc = SP_OK, too_long;
 
 	memset(&x, 0, sizeof(x));
 	memset(&l, 0, sizeof(l));
 	memset(&b, 0, sizeof(b));
 	apt_block_clear(&b);
-	while ((r = next_line(in, &l)) == 1) {
-		if (!usable_line(ctx, &l) || l.len == 0)
+	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
+	    &too_long)) == 1) {
+		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES) ||
+		    l.len == 0)
 			continue;
 		if ((rc = apt_line(ctx, &x, &b, &l)) != 0)
 			break;
 	}
 	if (r < 0 && rc == SP_OK)
-		rc = read_error(r, err);
+		rc = sp_line_error(r, err);
 	if (rc == SP_OK && b.open) {
-		sp_artifact_problem(ctx, b.line, "transaction without End-Date");
+		sp_artifact_problem(ctx, b.line,
+		    "transaction without End-Date");
 		rc = apt_emit(ctx, &x, &b);
 	}
 	if (rc == SP_E_NOMEM)
 		sp_err_set(err, rc, 0, "history.log transaction");
 	apt_block_clear(&b);
 	sp_extra_release(&x);
-	free(l.buf);
+	sp_line_release(&l);
 	return rc;
 }

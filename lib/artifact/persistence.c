@@ -17,85 +17,6 @@
 /* Values kept from a unit file (ExecStart= can be long, never this long). */
 #define UNIT_VALUE_MAX	(64 << 10)
 
-struct line {
-	char *buf;
-	size_t len, cap;
-	int64_t no;	/* 1-based number of the line in buf */
-	int toolong;	/* longer than LINE_MAX_BYTES: buf is empty */
-};
-
-/*
- * Read the next line of in into l, without its newline and NUL-terminated.
- * Returns 1 with a line, 0 at the end, -1 on a read error, -2 out of memory.
- */
-static int
-next_line(FILE *in, struct line *l)
-{
-	char *nb;
-	size_t ncap;
-	int c, any = 0;
-
-	l->len = 0;
-	l->toolong = 0;
-	while ((c = getc_unlocked(in)) != EOF) {
-		any = 1;
-		if (c == '\n')
-			break;
-		if (l->toolong)
-			continue;
-		if (l->len >= LINE_MAX_BYTES) {
-			l->toolong = 1;
-			l->len = 0;
-			continue;
-		}
-		if (l->len + 1 >= l->cap) {
-			ncap = l->cap ? l->cap * 2 : 256;
-			if (ncap > LINE_MAX_BYTES + 1)
-				ncap = LINE_MAX_BYTES + 1;
-			if ((nb = realloc(l->buf, ncap)) == NULL)
-				return -2;
-			l->buf = nb;
-			l->cap = ncap;
-		}
-		l->buf[l->len++] = (char)c;
-	}
-	if (c == EOF && ferror(in))
-		return -1;
-	if (!any)
-		return 0;
-	if (l->buf == NULL && (l->buf = malloc(l->cap = 256)) == NULL)
-		return -2;
-	if (l->len > 0 && l->buf[l->len - 1] == '\r')
-		l->len--;
-	l->buf[l->len] = '\0';
-	l->no++;
-	return 1;
-}
-
-/* Whether l can be read; too long lines and NUL bytes are problems. */
-static int
-usable_line(struct sp_artifact_ctx *ctx, const struct line *l)
-{
-	if (l->toolong) {
-		sp_artifact_problem(ctx, l->no, "line longer than %d bytes",
-		    LINE_MAX_BYTES);
-		return 0;
-	}
-	if (memchr(l->buf, '\0', l->len) != NULL) {
-		sp_artifact_problem(ctx, l->no, "NUL byte in line");
-		return 0;
-	}
-	return 1;
-}
-
-static int
-read_error(int r, struct sp_err *err)
-{
-	if (r == -2)
-		return sp_err_set(err, SP_E_NOMEM, 0, "line buffer");
-	return sp_err_set(err, SP_E_IO, 0, "read");
-}
-
 /* s without its leading and trailing blanks (trailing ones cut in place). */
 static char *
 trim(char *s)
@@ -233,7 +154,7 @@ next_word(char **s, char **start)
 }
 
 static int
-cron_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
+cron_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l,
     int system, const char *owner)
 {
 	struct sp_event e;
@@ -242,7 +163,7 @@ cron_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
 	size_t n, i;
 	int rc;
 
-	s = trim(l->buf);
+	s = trim(l->p);
 	if (*s == '\0' || *s == '#')
 		return 0;
 	if ((raw = strdup(s)) == NULL)
@@ -255,7 +176,7 @@ cron_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
 			    strncmp(w, cron_specials[i], n) == 0)
 				break;
 		if (cron_specials[i] == NULL) {
-			sp_artifact_problem(ctx, l->no, "unknown schedule "
+			sp_artifact_problem(ctx, l->number, "unknown schedule "
 			    "'%.*s'", (int)(n > 32 ? 32 : n), w);
 			goto done;
 		}
@@ -267,7 +188,8 @@ cron_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
 				break;
 		}
 		if (i < 5) {
-			sp_artifact_problem(ctx, l->no, "not a crontab line");
+			sp_artifact_problem(ctx, l->number,
+			    "not a crontab line");
 			goto done;
 		}
 		sched_end = s;
@@ -275,7 +197,7 @@ cron_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
 		/* NAME=value sets the environment of the jobs */
 		if ((cmd = strchr(s, '=')) != NULL && cmd > s)
 			goto done;
-		sp_artifact_problem(ctx, l->no, "not a crontab line");
+		sp_artifact_problem(ctx, l->number, "not a crontab line");
 		goto done;
 	}
 	if ((schedule = strndup(start, (size_t)(sched_end - start))) == NULL) {
@@ -286,8 +208,8 @@ cron_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
 	if (system) {
 		n = next_word(&s, &w);
 		if (n == 0) {
-			sp_artifact_problem(ctx, l->no, "crontab line without "
-			    "user");
+			sp_artifact_problem(ctx, l->number,
+			    "crontab line without user");
 			goto done;
 		}
 		if (*s != '\0')
@@ -296,7 +218,8 @@ cron_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
 	}
 	cmd = trim(s);
 	if (*cmd == '\0') {
-		sp_artifact_problem(ctx, l->no, "crontab line without command");
+		sp_artifact_problem(ctx, l->number,
+		    "crontab line without command");
 		goto done;
 	}
 	user = (char *)(runas ? runas : owner);
@@ -311,7 +234,7 @@ cron_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
 	e.user = user;
 	e.exe = exe;
 	e.path = ctx->origin;
-	e.line = l->no;
+	e.line = l->number;
 	sp_extra_begin(x);
 	sp_extra_str(x, "kind", "cron");
 	sp_extra_str(x, "schedule", schedule);
@@ -341,9 +264,9 @@ int
 sp_parse_crontab(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	struct sp_extra x;
-	struct line l;
+	struct sp_line l;
 	char *owner = NULL;
-	int r, rc = SP_OK, system = cron_system(ctx->origin);
+	int r, rc = SP_OK, too_long, system = cron_system(ctx->origin);
 
 	if (!have_mtime(ctx))
 		return SP_OK;
@@ -351,19 +274,20 @@ sp_parse_crontab(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 	memset(&l, 0, sizeof(l));
 	if (!system)
 		owner = cron_spool_user(ctx->origin);
-	while ((r = next_line(in, &l)) == 1) {
-		if (!usable_line(ctx, &l))
+	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
+	    &too_long)) == 1) {
+		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES))
 			continue;
 		if ((rc = cron_line(ctx, &x, &l, system, owner)) != 0)
 			break;
 	}
 	if (r < 0 && rc == SP_OK)
-		rc = read_error(r, err);
+		rc = sp_line_error(r, err);
 	if (rc == SP_E_NOMEM)
 		sp_err_set(err, rc, 0, "crontab line");
 	sp_extra_release(&x);
 	free(owner);
-	free(l.buf);
+	sp_line_release(&l);
 	return rc;
 }
 
@@ -417,21 +341,22 @@ sp_parse_systemd_unit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 	struct sp_event e;
 	struct sp_extra x;
 	struct unit u;
-	struct line l;
+	struct sp_line l;
 	char section[32] = "", *s, *eq, *key, *val, *exe = NULL, *msg = NULL;
 	char *home = NULL, *cont = NULL;
 	const char *name = base_name(ctx->origin);
-	int r, rc = SP_OK;
+	int r, rc = SP_OK, too_long;
 
 	if (!have_mtime(ctx))
 		return SP_OK;
 	memset(&x, 0, sizeof(x));
 	memset(&l, 0, sizeof(l));
 	memset(&u, 0, sizeof(u));
-	while ((r = next_line(in, &l)) == 1) {
-		if (!usable_line(ctx, &l))
+	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
+	    &too_long)) == 1) {
+		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES))
 			continue;
-		s = trim(l.buf);
+		s = trim(l.p);
 		/* a trailing backslash continues the value on the next line */
 		if (cont != NULL) {
 			char *j;
@@ -440,7 +365,7 @@ sp_parse_systemd_unit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 				s[strlen(s) - 1] = '\0';
 			s = trim(s);
 			if (strlen(cont) + strlen(s) > UNIT_VALUE_MAX) {
-				sp_artifact_problem(ctx, l.no,
+				sp_artifact_problem(ctx, l.number,
 				    "continued value too long");
 				free(cont);
 				cont = NULL;
@@ -461,7 +386,8 @@ sp_parse_systemd_unit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 			char *end = strchr(s, ']');
 			if (end == NULL || end[1] != '\0' || end - s - 1 >=
 			    (long)sizeof(section)) {
-				sp_artifact_problem(ctx, l.no, "bad section");
+				sp_artifact_problem(ctx, l.number,
+				    "bad section");
 				section[0] = '\0';
 				continue;
 			}
@@ -478,7 +404,8 @@ sp_parse_systemd_unit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 			continue;
 		}
 		if ((eq = strchr(s, '=')) == NULL || eq == s) {
-			sp_artifact_problem(ctx, l.no, "not a unit file line");
+			sp_artifact_problem(ctx, l.number,
+			    "not a unit file line");
 			free(cont);
 			cont = NULL;
 			continue;
@@ -508,7 +435,7 @@ sp_parse_systemd_unit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 			break;
 	}
 	if (r < 0 && rc == SP_OK)
-		rc = read_error(r, err);
+		rc = sp_line_error(r, err);
 	if (rc == SP_OK && u.sections > 0) {
 		home = u.user == NULL ? home_user(ctx->origin) : NULL;
 		exe = u.exec_start ? unit_exe(u.exec_start) : NULL;
@@ -550,7 +477,7 @@ sp_parse_systemd_unit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 	free(u.wanted_by);
 	free(u.type);
 	sp_extra_release(&x);
-	free(l.buf);
+	sp_line_release(&l);
 	return rc;
 }
 
@@ -561,18 +488,19 @@ sp_parse_ld_preload(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	struct sp_event e;
 	struct sp_extra x;
-	struct line l;
+	struct sp_line l;
 	char *s, *msg;
-	int r, rc = SP_OK;
+	int r, rc = SP_OK, too_long;
 
 	if (!have_mtime(ctx))
 		return SP_OK;
 	memset(&x, 0, sizeof(x));
 	memset(&l, 0, sizeof(l));
-	while ((r = next_line(in, &l)) == 1) {
-		if (!usable_line(ctx, &l))
+	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
+	    &too_long)) == 1) {
+		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES))
 			continue;
-		s = trim(l.buf);
+		s = trim(l.p);
 		if (*s == '\0')
 			continue;
 		sp_event_init(&e);
@@ -580,7 +508,7 @@ sp_parse_ld_preload(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 		e.time_desc = "persistence";
 		e.artifact = "persistence";
 		e.path = s;
-		e.line = l.no;
+		e.line = l.number;
 		sp_extra_begin(&x);
 		sp_extra_str(&x, "kind", "ld_preload");
 		sp_extra_str(&x, "library", s);
@@ -597,9 +525,9 @@ sp_parse_ld_preload(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 			break;
 	}
 	if (r < 0 && rc == SP_OK)
-		rc = read_error(r, err);
+		rc = sp_line_error(r, err);
 	sp_extra_release(&x);
-	free(l.buf);
+	sp_line_release(&l);
 	return rc;
 }
 
@@ -710,7 +638,7 @@ key_fingerprint(const unsigned char *blob, size_t len, char *fpr,
 }
 
 static int
-key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
+key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l,
     const char *user)
 {
 	struct sp_event e;
@@ -722,13 +650,13 @@ key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
 	long rawlen;
 	int rc;
 
-	s = trim(l->buf);
+	s = trim(l->p);
 	if (*s == '\0' || *s == '#')
 		return 0;
 	n = strcspn(s, " \t");
 	if (!key_type_word(s, n)) {
 		if ((n = options_len(s)) == 0) {
-			sp_artifact_problem(ctx, l->no, "not an authorized "
+			sp_artifact_problem(ctx, l->number, "not an authorized "
 			    "key: unbalanced quotes in options");
 			return 0;
 		}
@@ -742,7 +670,7 @@ key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
 	type = s;
 	tn = strcspn(s, " \t");
 	if (!key_type_word(type, tn)) {
-		sp_artifact_problem(ctx, l->no, "not an authorized key");
+		sp_artifact_problem(ctx, l->number, "not an authorized key");
 		return 0;
 	}
 	s += tn;
@@ -757,7 +685,8 @@ key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
 		*s++ = '\0';
 	comment = trim(s);
 	if (bn == 0) {
-		sp_artifact_problem(ctx, l->no, "authorized key without key");
+		sp_artifact_problem(ctx, l->number,
+		    "authorized key without key");
 		return 0;
 	}
 	if ((raw = malloc(bn * 3 / 4 + 3)) == NULL)
@@ -768,7 +697,7 @@ key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
 	    (uint32_t)raw[2] << 8 | raw[3] : 0;
 	if (rawlen < 4 || inner != tn || (size_t)rawlen - 4 < tn ||
 	    memcmp(raw + 4, type, tn) != 0) {
-		sp_artifact_problem(ctx, l->no, rawlen < 0 ?
+		sp_artifact_problem(ctx, l->number, rawlen < 0 ?
 		    "authorized key: bad base64" :
 		    "authorized key: key data is not a %s key", type);
 		free(raw);
@@ -776,7 +705,7 @@ key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
 	}
 	if (key_fingerprint(raw, (size_t)rawlen, fpr, sizeof(fpr)) != 0) {
 		free(raw);
-		sp_artifact_problem(ctx, l->no, "cannot hash the key");
+		sp_artifact_problem(ctx, l->number, "cannot hash the key");
 		return 0;
 	}
 	free(raw);
@@ -786,7 +715,7 @@ key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l,
 	e.artifact = "persistence";
 	e.user = user;
 	e.path = ctx->origin;
-	e.line = l->no;
+	e.line = l->number;
 	sp_extra_begin(x);
 	sp_extra_str(x, "kind", "authorized_keys");
 	sp_extra_str(x, "key_type", type);
@@ -810,27 +739,28 @@ sp_parse_authorized_keys(struct sp_artifact_ctx *ctx, FILE *in,
     struct sp_err *err)
 {
 	struct sp_extra x;
-	struct line l;
+	struct sp_line l;
 	char *user;
-	int r, rc = SP_OK;
+	int r, rc = SP_OK, too_long;
 
 	if (!have_mtime(ctx))
 		return SP_OK;
 	memset(&x, 0, sizeof(x));
 	memset(&l, 0, sizeof(l));
 	user = home_user(ctx->origin);
-	while ((r = next_line(in, &l)) == 1) {
-		if (!usable_line(ctx, &l))
+	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
+	    &too_long)) == 1) {
+		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES))
 			continue;
 		if ((rc = key_line(ctx, &x, &l, user)) != 0)
 			break;
 	}
 	if (r < 0 && rc == SP_OK)
-		rc = read_error(r, err);
+		rc = sp_line_error(r, err);
 	if (rc == SP_E_NOMEM)
 		sp_err_set(err, rc, 0, "authorized_keys line");
 	sp_extra_release(&x);
 	free(user);
-	free(l.buf);
+	sp_line_release(&l);
 	return rc;
 }

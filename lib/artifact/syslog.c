@@ -55,7 +55,7 @@ struct syslog_state {
 	unsigned mtime_month;
 	struct record rec;
 	int pending;			/* rec holds a record not yet emitted */
-	struct sbuf raw;		/* the physical line */
+	struct sp_line raw;		/* the physical line */
 	struct sbuf clean;		/* the line with NULs and bad UTF-8 fixed */
 	struct sp_extra x;
 };
@@ -106,78 +106,12 @@ sbuf_add(struct sbuf *b, const char *s, size_t n)
 }
 
 /*
- * Read one line (without its newline) into b, keeping at most
- * LINE_MAX_BYTES; *too_long tells that the rest was dropped.  Returns 1
- * for a line, 0 at the end, -1 on a read error.
- */
-static int
-read_line(FILE *in, struct sbuf *b, int *too_long)
-{
-	int c, any = 0;
-
-	b->len = 0;
-	*too_long = 0;
-	if (sbuf_reserve(b, 1) != 0)
-		return -2;
-	while ((c = getc_unlocked(in)) != EOF) {
-		any = 1;
-		if (c == '\n')
-			break;
-		if (b->len >= LINE_MAX_BYTES) {
-			*too_long = 1;
-			continue;
-		}
-		if (b->len + 1 >= b->cap && sbuf_reserve(b, b->len + 1) != 0)
-			return -2;
-		b->p[b->len++] = (char)c;
-	}
-	b->p[b->len] = '\0';
-	if (c == EOF && ferror(in))
-		return -1;
-	return any;
-}
-
-/* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/*
  * Copy raw into clean without NUL bytes (a crash leaves runs of them in
  * front of the next line) and with each byte of invalid UTF-8 written as
  * "\xNN", so the record stays readable text.  Returns -1 on no memory.
  */
 static int
-clean_line(const struct sbuf *raw, struct sbuf *clean, int *nul, int *bad)
+clean_line(const struct sp_line *raw, struct sbuf *clean, int *nul, int *bad)
 {
 	const unsigned char *s = (const unsigned char *)raw->p;
 	char hex[5];
@@ -194,7 +128,7 @@ clean_line(const struct sbuf *raw, struct sbuf *clean, int *nul, int *bad)
 			i++;
 			continue;
 		}
-		if ((k = utf8_seq(s + i, raw->len - i)) == 0) {
+		if ((k = sp_utf8_seq(s + i, raw->len - i)) == 0) {
 			*bad = 1;
 			snprintf(hex, sizeof(hex), "\\x%02x", s[i]);
 			if (sbuf_add(clean, hex, 4) != 0)
@@ -211,7 +145,7 @@ clean_line(const struct sbuf *raw, struct sbuf *clean, int *nul, int *bad)
 
 /* Whether a continuation line is plain text (no control bytes but TAB). */
 static int
-plain_text(const struct sbuf *b)
+plain_text(const struct sp_line *b)
 {
 	const unsigned char *s = (const unsigned char *)b->p;
 	size_t i, k;
@@ -219,7 +153,7 @@ plain_text(const struct sbuf *b)
 	for (i = 0; i < b->len; i += k) {
 		if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
 			return 0;
-		if ((k = utf8_seq(s + i, b->len - i)) == 0)
+		if ((k = sp_utf8_seq(s + i, b->len - i)) == 0)
 			return 0;
 	}
 	return 1;
@@ -1101,7 +1035,7 @@ state_release(struct syslog_state *st)
 {
 	record_reset(&st->rec);
 	free(st->rec.msg.p);
-	free(st->raw.p);
+	sp_line_release(&st->raw);
 	free(st->clean.p);
 	sp_extra_release(&st->x);
 }
@@ -1111,12 +1045,10 @@ static int
 do_line(struct syslog_state *st, int64_t lineno)
 {
 	struct sp_artifact_ctx *ctx = st->ctx;
-	struct sbuf *raw = &st->raw;
+	struct sp_line *raw = &st->raw;
 	const char *why;
 	int rc, nul, bad;
 
-	if (raw->len > 0 && raw->p[raw->len - 1] == '\r')
-		raw->p[--raw->len] = '\0';
 	if (raw->len == 0)
 		return 0;
 	if (clean_line(raw, &st->clean, &nul, &bad) != 0)
@@ -1178,9 +1110,8 @@ sp_parse_syslog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 	civil_from_days(sp_time_sec(ref) >= 0 ? sp_time_sec(ref) / 86400 :
 	    (sp_time_sec(ref) - 86399) / 86400, &st.mtime_year,
 	    &st.mtime_month);
-	flockfile(in);
 	for (;;) {
-		r = read_line(in, &st.raw, &too_long);
+		r = sp_line_read(&st.raw, in, LINE_MAX_BYTES, &too_long);
 		if (r == 0)
 			break;
 		if (r == -1) {
@@ -1191,7 +1122,7 @@ sp_parse_syslog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 			rc = sp_err_set(err, SP_E_NOMEM, ENOMEM, "line");
 			break;
 		}
-		lineno++;
+		lineno = st.raw.number;
 		if (too_long) {
 			if ((rc = flush(&st)) != 0)
 				break;
@@ -1208,7 +1139,6 @@ sp_parse_syslog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 			break;
 		}
 	}
-	funlockfile(in);
 	if (rc == SP_OK)
 		rc = flush(&st);
 	state_release(&st);

@@ -76,36 +76,6 @@ le16(const unsigned char *p)
 	return (int16_t)((uint16_t)p[0] | (uint16_t)p[1] << 8);
 }
 
-/* Length of the UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 /*
  * Copy the fixed-size field src[n] up to its first NUL into dst (n + 1
  * bytes), each byte that is not valid UTF-8 replaced by '?', so what
@@ -117,7 +87,7 @@ field(char *dst, const unsigned char *src, size_t n)
 	size_t len = strnlen((const char *)src, n), i = 0, k;
 
 	while (i < len) {
-		if ((k = utf8_seq(src + i, len - i)) == 0) {
+		if ((k = sp_utf8_seq(src + i, len - i)) == 0) {
 			*dst++ = '?';
 			i++;
 			continue;

@@ -16,61 +16,6 @@
 /* Real request lines stay far below this (servers cap them near 8 KiB). */
 #define LINE_MAX_BYTES	(1 << 20)
 
-struct line {
-	char *buf;
-	size_t len, cap;
-	int64_t no;	/* 1-based number of the line in buf */
-	int toolong;	/* longer than LINE_MAX_BYTES: buf is empty */
-};
-
-/*
- * Read the next line of in into l, without its newline and NUL-terminated.
- * Returns 1 with a line, 0 at the end, -1 on a read error, -2 out of memory.
- */
-static int
-next_line(FILE *in, struct line *l)
-{
-	char *nb;
-	size_t ncap;
-	int c, any = 0;
-
-	l->len = 0;
-	l->toolong = 0;
-	while ((c = getc_unlocked(in)) != EOF) {
-		any = 1;
-		if (c == '\n')
-			break;
-		if (l->toolong)
-			continue;
-		if (l->len >= LINE_MAX_BYTES) {
-			l->toolong = 1;
-			l->len = 0;
-			continue;
-		}
-		if (l->len + 1 >= l->cap) {
-			ncap = l->cap ? l->cap * 2 : 256;
-			if (ncap > LINE_MAX_BYTES + 1)
-				ncap = LINE_MAX_BYTES + 1;
-			if ((nb = realloc(l->buf, ncap)) == NULL)
-				return -2;
-			l->buf = nb;
-			l->cap = ncap;
-		}
-		l->buf[l->len++] = (char)c;
-	}
-	if (c == EOF && ferror(in))
-		return -1;
-	if (!any)
-		return 0;
-	if (l->buf == NULL && (l->buf = malloc(l->cap = 256)) == NULL)
-		return -2;
-	if (l->len > 0 && l->buf[l->len - 1] == '\r')
-		l->len--;
-	l->buf[l->len] = '\0';
-	l->no++;
-	return 1;
-}
-
 static const char months[12][4] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 	"Nov", "Dec"
@@ -185,7 +130,7 @@ dash_null(const char *s)
 }
 
 static int
-web_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l)
+web_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l)
 {
 	struct sp_event e;
 	char *w[5], *p, *bracket, *close, *req, *req_end, *referer = NULL;
@@ -198,10 +143,10 @@ web_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l)
 	int rc;
 
 	/* the fields before the time: [vhost] client ident user */
-	if ((bracket = strstr(l->buf, " [")) == NULL)
+	if ((bracket = strstr(l->p, " [")) == NULL)
 		goto bad;
 	*bracket = '\0';
-	for (p = l->buf; n < 5;) {
+	for (p = l->p; n < 5;) {
 		while (*p == ' ')
 			p++;
 		if (*p == '\0')
@@ -225,7 +170,7 @@ web_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l)
 		goto bad;
 	*close = '\0';
 	if (parse_clf_time(bracket + 2, &t) != 0) {
-		sp_artifact_problem(ctx, l->no, "bad time '%.40s'",
+		sp_artifact_problem(ctx, l->number, "bad time '%.40s'",
 		    bracket + 2);
 		return 0;
 	}
@@ -275,7 +220,7 @@ web_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l)
 	e.time_desc = "request";
 	e.artifact = "web";
 	e.user = dash_null(ruser);
-	e.line = l->no;
+	e.line = l->number;
 	sp_extra_begin(x);
 	sp_extra_str(x, "client", client);
 	sp_extra_str(x, "method", method);
@@ -302,7 +247,7 @@ web_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct line *l)
 	free(reqcopy);
 	return rc;
 bad:
-	sp_artifact_problem(ctx, l->no, "not an access log line");
+	sp_artifact_problem(ctx, l->number, "not an access log line");
 	return 0;
 }
 
@@ -310,22 +255,15 @@ int
 sp_parse_web_access(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	struct sp_extra x;
-	struct line l;
-	int r, rc = SP_OK;
+	struct sp_line l;
+	int r, rc = SP_OK, too_long;
 
 	memset(&x, 0, sizeof(x));
 	memset(&l, 0, sizeof(l));
-	while ((r = next_line(in, &l)) == 1) {
-		if (l.toolong) {
-			sp_artifact_problem(ctx, l.no, "line longer than %d "
-			    "bytes", LINE_MAX_BYTES);
-			continue;
-		}
-		if (memchr(l.buf, '\0', l.len) != NULL) {
-			sp_artifact_problem(ctx, l.no, "NUL byte in line");
-			continue;
-		}
-		if (l.len == 0)
+	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
+	    &too_long)) == 1) {
+		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES) ||
+		    l.len == 0)
 			continue;
 		if ((rc = web_line(ctx, &x, &l)) != 0)
 			break;
@@ -335,6 +273,6 @@ sp_parse_web_access(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 	else if (r == -1 && rc == SP_OK)
 		rc = sp_err_set(err, SP_E_IO, 0, "read");
 	sp_extra_release(&x);
-	free(l.buf);
+	sp_line_release(&l);
 	return rc;
 }

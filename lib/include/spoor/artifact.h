@@ -55,6 +55,35 @@ void sp_artifact_problem(struct sp_artifact_ctx *ctx, int64_t line,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
+ * A line of a text artifact, read by sp_line_read.  Caller-owned: zero it
+ * before the first read, sp_line_release it after the last.
+ */
+struct sp_line {
+	char *p;		/* the line, NUL-terminated; owned by l */
+	size_t len, cap;
+	int64_t number;		/* 1-based number of the line in p */
+};
+
+/*
+ * Read the next line of in into l, without its newline and one trailing
+ * CR.  Of a line longer than max bytes the first max are kept, the rest
+ * is consumed and *too_long set.  Returns 1 with a line, 0 at the end, -1
+ * on a read error (errno as the read left it), -2 out of memory.
+ */
+int sp_line_read(struct sp_line *l, FILE *in, size_t max, int *too_long);
+void sp_line_release(struct sp_line *l);
+
+/*
+ * Whether a parser should look at l: a line longer than max (too_long)
+ * and one with a NUL byte are recorded as problems instead.
+ */
+int sp_line_usable(struct sp_artifact_ctx *ctx, const struct sp_line *l,
+    int too_long, size_t max);
+
+/* Set err for r, a failed sp_line_read (-1 or -2); returns the code. */
+int sp_line_error(int r, struct sp_err *err);
+
+/*
  * Parse the whole of in.  Returns SP_OK (malformed records are problems),
  * SP_E_IO on a read error, or the non-zero value emit returned.
  */

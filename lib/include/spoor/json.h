@@ -54,4 +54,11 @@ void sp_json_kv_bool(struct sp_json *w, const char *key, int v);
  */
 void sp_json_escape(FILE *out, const char *s, size_t len);
 
+/*
+ * Length of the well-formed UTF-8 sequence at s (n > 0 bytes left, s
+ * borrowed for the call), or 0: overlongs, surrogates and code points past
+ * U+10FFFF are not well-formed.
+ */
+size_t sp_utf8_seq(const unsigned char *s, size_t n);
+
 #endif
