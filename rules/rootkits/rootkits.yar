@@ -1,0 +1,47 @@
+/*
+ * spoor rules: LD_PRELOAD userland rootkits.
+ */
+
+import "elf"
+
+rule rootkit_ld_preload_hider
+{
+    meta:
+        description = "Small shared object exporting readdir, readdir64 and fopen hooks with file/process hiding strings (LD_PRELOAD rootkit)"
+        severity = "critical"
+        attack = "T1574.006"
+        author = "spoor"
+        date = "2026-11-25"
+    strings:
+        $dlsym = "dlsym" ascii
+        $h1 = "/etc/ld.so.preload" ascii
+        $h2 = "/proc/net/tcp" ascii
+        $h3 = "/proc/self/fd" ascii
+        $h4 = "/proc/%s/cmdline" ascii
+        $h5 = "/proc/%d/cmdline" ascii
+        $h6 = /(HIDE|hide|hidden)_?(file|proc|port|pid|prefix|me|ME)/ ascii
+        $h7 = /MAGIC_(PREFIX|STRING|GID)/ ascii
+    condition:
+        uint32(0) == 0x464c457f and elf.type == elf.ET_DYN and filesize < 2MB and
+        $dlsym and 2 of ($h*) and
+        for any s in elf.dynsym : (s.name == "readdir" and s.shndx != 0) and
+        for any s in elf.dynsym : (s.name == "readdir64" and s.shndx != 0) and
+        for any s in elf.dynsym : (s.name == "fopen" and s.shndx != 0)
+}
+
+rule rootkit_ld_so_preload_writer
+{
+    meta:
+        description = "Script that writes a library path into /etc/ld.so.preload"
+        severity = "critical"
+        attack = "T1574.006"
+        author = "spoor"
+        date = "2026-11-25"
+    strings:
+        $echo = /(echo|printf)[ \t][^\n]{1,200}\.so[^\n]{0,40}>>?[ \t]*\/etc\/ld\.so\.preload/ ascii
+        $tee = /\|[ \t]*(sudo[ \t]+)?tee([ \t]+-a)?[ \t]+\/etc\/ld\.so\.preload/ ascii
+        $cp = /\b(cp|mv|install)[ \t]+[^\n;|&]{1,200}[ \t]\/etc\/ld\.so\.preload\b/ ascii
+        $py = /open\([ \t]*["']\/etc\/ld\.so\.preload["'][ \t]*,[ \t]*["'][aw]/ ascii
+    condition:
+        filesize < 1MB and uint32(0) != 0x464c457f and any of them
+}
