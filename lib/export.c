@@ -78,6 +78,24 @@ db_fail(struct sp_err *err, sqlite3 *db, const char *what)
 	    sqlite3_errmsg(db));
 }
 
+/*
+ * Every export query takes the filters as ?1 source id (0: all), ?2
+ * artifact, ?3 from and ?4 to (NULL: open), in seconds for mactime's
+ * rows and nanoseconds otherwise.
+ */
+static void
+bind_filters(sqlite3_stmt *st, const struct sp_export_opts *o, int seconds)
+{
+	sqlite3_bind_int64(st, 1, o->source_id);
+	if (o->artifact)
+		sqlite3_bind_text(st, 2, o->artifact, -1, SQLITE_STATIC);
+	if (o->from != SP_TIME_NONE)
+		sqlite3_bind_int64(st, 3, seconds ? sp_time_sec(o->from) :
+		    o->from);
+	if (o->to != SP_TIME_NONE)
+		sqlite3_bind_int64(st, 4, seconds ? sp_time_sec(o->to) : o->to);
+}
+
 /* Seconds of a nanosecond column, floor, NULL as 0 (mactime's view). */
 #define SEC(col) "(CASE WHEN " col " IS NULL THEN 0 WHEN " col " >= 0 " \
 	"THEN " col " / 1000000000 ELSE -((-" col " + 999999999) / " \
@@ -101,13 +119,7 @@ export_bodyfile(sqlite3 *db, const struct sp_export_opts *o, FILE *out,
 	    "f.crtime_ns BETWEEN coalesce(?3, -9e18) AND coalesce(?4, 9e18)) "
 	    "ORDER BY f.id", -1, &st, NULL) != SQLITE_OK)
 		return db_fail(err, db, "export");
-	sqlite3_bind_int64(st, 1, o->source_id);
-	if (o->artifact)
-		sqlite3_bind_text(st, 2, o->artifact, -1, SQLITE_STATIC);
-	if (o->from != SP_TIME_NONE)
-		sqlite3_bind_int64(st, 3, o->from);
-	if (o->to != SP_TIME_NONE)
-		sqlite3_bind_int64(st, 4, o->to);
+	bind_filters(st, o, 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		row_entry(st, 0, &e);
 		sp_bodyfile_write(out, &e, col_str(st, NFILE_COLUMNS - 1),
@@ -176,13 +188,7 @@ export_mactime(sqlite3 *db, const struct sp_export_opts *o, int csv,
 	    "|| f.attr_id END, f.path, f.stream, f.flags, g.fid", -1, &st,
 	    NULL) != SQLITE_OK)
 		return db_fail(err, db, "export");
-	sqlite3_bind_int64(st, 1, o->source_id);
-	if (o->artifact)
-		sqlite3_bind_text(st, 2, o->artifact, -1, SQLITE_STATIC);
-	if (o->from != SP_TIME_NONE)
-		sqlite3_bind_int64(st, 3, sp_time_sec(o->from));
-	if (o->to != SP_TIME_NONE)
-		sqlite3_bind_int64(st, 4, sp_time_sec(o->to));
+	bind_filters(st, o, 1);
 	if (csv)
 		fputs("Date,Size,Type,Mode,UID,GID,Meta,File Name\n", out);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -257,13 +263,7 @@ export_events(sqlite3 *db, const struct sp_export_opts *o, FILE *out,
 	    "(?3 IS NULL OR e.time_ns >= ?3) AND (?4 IS NULL OR e.time_ns <= ?4) "
 	    "ORDER BY e.time_ns, e.id", -1, &st, NULL) != SQLITE_OK)
 		return db_fail(err, db, "export");
-	sqlite3_bind_int64(st, 1, o->source_id);
-	if (o->artifact)
-		sqlite3_bind_text(st, 2, o->artifact, -1, SQLITE_STATIC);
-	if (o->from != SP_TIME_NONE)
-		sqlite3_bind_int64(st, 3, o->from);
-	if (o->to != SP_TIME_NONE)
-		sqlite3_bind_int64(st, 4, o->to);
+	bind_filters(st, o, 0);
 	sp_json_init(&w, out);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		t = sqlite3_column_int64(st, 1);
