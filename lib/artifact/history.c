@@ -263,6 +263,19 @@ bash_timestamp(const char *s, size_t n, sp_time_ns *t)
 	return 1;
 }
 
+/* After the last line: the read's outcome, then the pending command. */
+static int
+history_finish(struct history *h, int r, struct sp_err *err)
+{
+	if (r == -2)
+		return sp_err_set(err, SP_E_NOMEM, 0, "line %" PRId64,
+		    h->line.number);
+	if (r < 0)
+		return sp_err_set(err, SP_E_IO, 0, "read after line %" PRId64,
+		    h->line.number);
+	return entry_flush(h);
+}
+
 int
 sp_parse_bash_history(struct sp_artifact_ctx *ctx, FILE *in,
     struct sp_err *err)
@@ -305,14 +318,7 @@ sp_parse_bash_history(struct sp_artifact_ctx *ctx, FILE *in,
 		if ((rc = entry_flush(&h)) != 0)
 			goto done;
 	}
-	if (r == -2)
-		goto nomem;
-	if (r < 0) {
-		rc = sp_err_set(err, SP_E_IO, 0, "read after line %" PRId64,
-		    h.line.number);
-		goto done;
-	}
-	rc = entry_flush(&h);
+	rc = history_finish(&h, r, err);
 	goto done;
 nomem:
 	rc = sp_err_set(err, SP_E_NOMEM, 0, "line %" PRId64, h.line.number);
@@ -414,14 +420,7 @@ sp_parse_zsh_history(struct sp_artifact_ctx *ctx, FILE *in,
 		if (!cont && (rc = entry_flush(&h)) != 0)
 			goto done;
 	}
-	if (r == -2)
-		goto nomem;
-	if (r < 0) {
-		rc = sp_err_set(err, SP_E_IO, 0, "read after line %" PRId64,
-		    h.line.number);
-		goto done;
-	}
-	rc = entry_flush(&h);
+	rc = history_finish(&h, r, err);
 	goto done;
 nomem:
 	rc = sp_err_set(err, SP_E_NOMEM, 0, "line %" PRId64, h.line.number);
