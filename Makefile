@@ -50,7 +50,7 @@ LIB_SRC  = $(wildcard lib/*.c lib/artifact/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIBSPOOR = $(BUILD)/libspoor.a
 
-TOOLS    = spoor spoor-info spoor-ls spoor-cat spoor-timeline spoor-export
+TOOLS    = $(sort $(notdir $(basename $(wildcard tools/*.c))))
 TOOL_BIN = $(TOOLS:%=$(BUILD)/bin/%)
 MANPAGES = $(wildcard man/*.[157])
 
