@@ -10,6 +10,7 @@
 
 #include <openssl/evp.h>
 
+#include "internal.h"
 #include "parsers.h"
 
 /* No crontab, unit or key line is anywhere near this long. */
@@ -553,8 +554,8 @@ b64_value(int c)
  * Decode n base64 characters at s into out (at least n * 3 / 4 bytes);
  * '=' padding only at the end.  Returns the decoded length, or -1.
  */
-static long
-b64_decode(const char *s, size_t n, unsigned char *out)
+long
+sp_ssh_b64_decode(const char *s, size_t n, unsigned char *out)
 {
 	unsigned long acc = 0;
 	size_t i, bits = 0, len = 0, pad = 0;
@@ -583,8 +584,8 @@ b64_decode(const char *s, size_t n, unsigned char *out)
 }
 
 /* Whether word names an OpenSSH public key type. */
-static int
-key_type_word(const char *w, size_t n)
+int
+sp_ssh_key_type(const char *w, size_t n)
 {
 	static const char *const prefixes[] = {
 		"ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-", NULL
@@ -600,8 +601,8 @@ key_type_word(const char *w, size_t n)
 }
 
 /* Length of the options field at s: up to a blank outside quotes. */
-static size_t
-options_len(const char *s)
+size_t
+sp_ssh_options_len(const char *s)
 {
 	size_t i;
 	int quoted = 0;
@@ -618,8 +619,8 @@ options_len(const char *s)
 }
 
 /* "SHA256:" and the unpadded base64 of the SHA-256 of blob, into fpr. */
-static int
-key_fingerprint(const unsigned char *blob, size_t len, char *fpr,
+int
+sp_ssh_key_fingerprint(const unsigned char *blob, size_t len, char *fpr,
     size_t size)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -654,8 +655,8 @@ key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l,
 	if (*s == '\0' || *s == '#')
 		return 0;
 	n = strcspn(s, " \t");
-	if (!key_type_word(s, n)) {
-		if ((n = options_len(s)) == 0) {
+	if (!sp_ssh_key_type(s, n)) {
+		if ((n = sp_ssh_options_len(s)) == 0) {
 			sp_artifact_problem(ctx, l->number, "not an authorized "
 			    "key: unbalanced quotes in options");
 			return 0;
@@ -669,7 +670,7 @@ key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l,
 	}
 	type = s;
 	tn = strcspn(s, " \t");
-	if (!key_type_word(type, tn)) {
+	if (!sp_ssh_key_type(type, tn)) {
 		sp_artifact_problem(ctx, l->number, "not an authorized key");
 		return 0;
 	}
@@ -692,7 +693,7 @@ key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l,
 	if ((raw = malloc(bn * 3 / 4 + 3)) == NULL)
 		return SP_E_NOMEM;
 	/* the blob starts with its own type as an SSH string */
-	rawlen = b64_decode(blob, bn, raw);
+	rawlen = sp_ssh_b64_decode(blob, bn, raw);
 	inner = rawlen >= 4 ? (uint32_t)raw[0] << 24 | (uint32_t)raw[1] << 16 |
 	    (uint32_t)raw[2] << 8 | raw[3] : 0;
 	if (rawlen < 4 || inner != tn || (size_t)rawlen - 4 < tn ||
@@ -703,7 +704,7 @@ key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l,
 		free(raw);
 		return 0;
 	}
-	if (key_fingerprint(raw, (size_t)rawlen, fpr, sizeof(fpr)) != 0) {
+	if (sp_ssh_key_fingerprint(raw, (size_t)rawlen, fpr, sizeof(fpr)) != 0) {
 		free(raw);
 		sp_artifact_problem(ctx, l->number, "cannot hash the key");
 		return 0;
