@@ -717,6 +717,13 @@ open_sqlite(const char *path, int writable, sqlite3 **dbp,
 		goto fail;
 	}
 	sqlite3_busy_timeout(db, 10000);
+	/*
+	 * Lookups are random reads: mapping the file saves a system call
+	 * per page, the page cache keeps the upper b-tree levels.
+	 */
+	if (!writable)
+		sqlite3_exec(db, "PRAGMA mmap_size = 2147418112;"
+		    "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	if ((rc = query_int(db, "PRAGMA application_id", &appid, err))
 	    != SP_OK)
 		goto fail;
@@ -917,6 +924,12 @@ sp_hashset_load(struct sp_hashset *hs, const char *path,
 		return sp_err_set(err, SP_E_NOMEM, 0, "'%s'", path);
 	pthread_mutex_init(&d->mu, NULL);
 	if ((rc = open_sqlite(path, 0, &d->db, &d->format, err)) != SP_OK)
+		goto fail;
+	/*
+	 * One read transaction for the life of the set: its shared lock is
+	 * taken once, not with two system calls around every lookup.
+	 */
+	if ((rc = exec(d->db, "BEGIN", err)) != SP_OK)
 		goto fail;
 	if (d->format == SP_HASHSET_NSRL)
 		rc = load_nsrl(hs, d, path, kind, err);
@@ -1536,6 +1549,7 @@ sp_hashdb_import(const char *db_path, const char *source_path,
 		return sp_err_prefix(err, "hash database '%s'", db_path);
 	/* a 64 MiB page cache for the sorted inserts */
 	sqlite3_exec(im.db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+	stats->source_size = (uint64_t)size;
 	rc = import_into(&im, source_path, stats->set, kind, size, run, err);
 	for (a = 0; a < NALG; a++)
 		sqlite3_finalize(im.stage[a]);

@@ -91,8 +91,8 @@ int sp_hashset_sniff(const char *path, enum sp_hashset_format *format,
 /*
  * Load the file at path (format sniffed) as one set (a list or an NSRL) or
  * as all the sets of a spoor hash database.  kind overrides the recorded
- * kind unless it is SP_HASHSET_RECORDED.  A list's set is named after the
- * file's basename, an NSRL's after its VERSION row when it has one.  A
+ * kind unless it is SP_HASHSET_RECORDED.  A list's or an NSRL's set is
+ * named after the file's basename.  A
  * malformed line of a list is recorded as a problem of run ("file:line")
  * and skipped; a list in which no line is a hash but some are malformed is
  * SP_E_FORMAT.  path is copied.
@@ -146,13 +146,13 @@ struct sp_hashdb_stats {
 	uint64_t malformed;		/* malformed lines of a list */
 	char set[SP_HASHSET_NAME_MAX];	/* the set imported into */
 	char source_sha256[SP_HASH_HEX_MAX];
+	uint64_t source_size;
 };
 
 /*
  * Import source_path (a plain list or an NSRL RDSv3, sniffed) into the
  * spoor hash database at db_path, creating it when missing, as set
- * set_name (NULL: the source's basename, or "nsrl-VERSION" for an NSRL
- * with a VERSION row).  An existing set is extended (digests already in
+ * set_name (NULL: the source's basename).  An existing set is extended (digests already in
  * it are counted as duplicates); its kind must agree.  The whole import
  * is one transaction, recorded with the source's path, size, SHA-256 and
  * the time.  Malformed list lines are problems of run.  stats may be NULL.
