@@ -111,6 +111,31 @@ static const char *const migrations[] = {
 	"  CHECK (state IN ('loading','complete','partial','interrupted'));"
 	"ALTER TABLE sources ADD COLUMN file_count INTEGER;"
 	"ALTER TABLE sources ADD COLUMN event_count INTEGER;",
+	/* 3: detections of spoor-scan, each also an event */
+	"CREATE TABLE detections ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  source_id INTEGER REFERENCES sources(id) ON DELETE CASCADE,"
+	"  file_id INTEGER REFERENCES files(id) ON DELETE SET NULL,"
+	"  event_id INTEGER REFERENCES events(id) ON DELETE SET NULL,"
+	"  type TEXT NOT NULL"			/* yara hash package heuristic */
+	"    CHECK (type IN ('yara','hash','package','heuristic')),"
+	"  name TEXT NOT NULL,"			/* rule, detector or hash set */
+	"  namespace TEXT,"
+	"  severity TEXT NOT NULL,"
+	"  score INTEGER NOT NULL,"		/* 0-100 sub-score */
+	"  target_kind TEXT NOT NULL"
+	"    CHECK (target_kind IN ('file','memory','process')),"
+	"  path TEXT,"				/* file or region path */
+	"  fs INTEGER, inode INTEGER,"
+	"  pid INTEGER,"
+	"  address INTEGER,"			/* memory: first match */
+	"  reason TEXT,"
+	"  details TEXT NOT NULL,"		/* the JSON record */
+	"  time_ns INTEGER NOT NULL"		/* where it sits in time */
+	");"
+	"CREATE INDEX detections_file ON detections(file_id);"
+	"CREATE INDEX detections_source ON detections(source_id, score);",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])) - 1)
 

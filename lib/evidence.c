@@ -959,28 +959,43 @@ hash_data(const void *buf, size_t len, void *arg)
 }
 
 int
+sp_entry_has_content(const struct sp_entry *e)
+{
+	if (e->meta_type != SP_TYPE_REG || (e->flags & (SP_ENTRY_NO_META |
+	    SP_ENTRY_REALLOC | SP_ENTRY_FILE_NAME)))
+		return 0;
+	/* an NTFS index is not data */
+	return !(e->flags & SP_ENTRY_ATTR) || e->attr_type == 128;
+}
+
+int
+sp_evidence_read_entry(struct sp_evidence *ev, const struct sp_entry *e,
+    sp_data_fn *fn, void *arg, struct sp_err *err)
+{
+	char ref[48];
+
+	if (!sp_entry_has_content(e))
+		return SP_OK;
+	if (ev->kind == SP_EVIDENCE_DIR)
+		return sp_dir_read_file(ev->path, e->path, fn, arg, err);
+	/* by inode: a deleted name has no path to look up */
+	return sp_evidence_read_file(ev, e->fs_index,
+	    sp_entry_inode_string(e, ref, sizeof(ref)), fn, arg, err);
+}
+
+int
 sp_evidence_hash_entry(struct sp_evidence *ev, const struct sp_entry *e,
     unsigned mask, struct sp_hash **hp, struct sp_err *err)
 {
 	struct sp_hash *h;
-	char ref[48];
 	int rc;
 
 	*hp = NULL;
-	if (e->meta_type != SP_TYPE_REG || (e->flags & (SP_ENTRY_NO_META |
-	    SP_ENTRY_REALLOC | SP_ENTRY_FILE_NAME)))
+	if (!sp_entry_has_content(e))
 		return SP_OK;
-	if ((e->flags & SP_ENTRY_ATTR) && e->attr_type != 128)
-		return SP_OK;	/* an NTFS index, not data */
 	if ((rc = sp_hash_new(&h, mask, err)) != SP_OK)
 		return rc;
-	if (ev->kind == SP_EVIDENCE_DIR)
-		rc = sp_dir_read_file(ev->path, e->path, hash_data, h, err);
-	else {
-		/* by inode: a deleted name has no path to look up */
-		rc = sp_evidence_read_file(ev, e->fs_index,
-		    sp_entry_inode_string(e, ref, sizeof(ref)), hash_data, h, err);
-	}
+	rc = sp_evidence_read_entry(ev, e, hash_data, h, err);
 	if (rc == SP_OK)
 		rc = sp_hash_final(h, err);
 	if (rc != SP_OK) {

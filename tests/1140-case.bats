@@ -9,7 +9,7 @@ load helpers/common
 	db=$BATS_TEST_TMPDIR/case.db
 	run -0 spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4"
 	assert_equal "$(sqlite3 "$db" 'PRAGMA journal_mode')" wal
-	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 2
+	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 3
 	assert_equal "$(sqlite3 "$db" 'PRAGMA application_id')" 1397772114
 }
 
@@ -57,7 +57,7 @@ load helpers/common
 	spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4" >/dev/null
 	sqlite3 "$db" 'PRAGMA user_version = 99'
 	run -65 --separate-stderr spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4"
-	assert_equal "$stderr" "spoor-info: case '$db': schema version 99 is newer than this program's 2; upgrade spoor"
+	assert_equal "$stderr" "spoor-info: case '$db': schema version 99 is newer than this program's 3; upgrade spoor"
 	assert_equal "$(sqlite3 "$db" 'SELECT count(*) FROM runs')" 1
 }
 
@@ -88,7 +88,7 @@ load helpers/common
 	assert_equal "$(sha256sum < "$img"; stat -c '%s %Y' "$img")" "$before"
 }
 
-@test "a case of schema version 1 is migrated to version 2, its runs kept" {
+@test "a case of schema version 1 is migrated to version 3, its runs kept" {
 	db=$BATS_TEST_TMPDIR/case.db
 	spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4" >/dev/null
 	# take it back to version 1: what migration 2 adds is not there yet
@@ -96,7 +96,7 @@ load helpers/common
 	    ALTER TABLE sources DROP COLUMN state; ALTER TABLE sources DROP COLUMN file_count;
 	    ALTER TABLE sources DROP COLUMN event_count; PRAGMA user_version = 1"
 	run -0 spoor-timeline -c "$db" "$IMAGES/ext4/tiny.ext4"
-	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 2
+	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 3
 	assert_equal "$(sqlite3 "$db" 'SELECT group_concat(tool) FROM runs')" "spoor-info,spoor-timeline"
 	assert_equal "$(sqlite3 "$db" 'SELECT count(*) FROM files')" 3
 }

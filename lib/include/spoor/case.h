@@ -13,7 +13,7 @@
 #include "time.h"
 
 /* The schema this build writes; a case with a higher version is refused. */
-#define SP_CASE_SCHEMA_VERSION 2
+#define SP_CASE_SCHEMA_VERSION 3
 /* PRAGMA application_id of a spoor case ("SPOR"). */
 #define SP_CASE_APPLICATION_ID 0x53504f52
 

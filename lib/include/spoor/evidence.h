@@ -187,6 +187,18 @@ int sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
     const char *path_or_inode, sp_data_fn *fn, void *arg,
     struct sp_err *err);
 
+/* 1 when e has content to read (a regular file or NTFS data stream whose
+ * metadata is its own), 0 otherwise. */
+int sp_entry_has_content(const struct sp_entry *e);
+
+/*
+ * Read the content of the entry e (seen in a walk of ev) and feed it to fn
+ * in chunks; entries without content (see sp_entry_has_content) give SP_OK
+ * and no data.  A deleted file is read through its metadata.
+ */
+int sp_evidence_read_entry(struct sp_evidence *ev, const struct sp_entry *e,
+    sp_data_fn *fn, void *arg, struct sp_err *err);
+
 struct sp_hash;
 
 /*
