@@ -534,6 +534,24 @@ set_owner(struct sp_starget *t, uint32_t uid, int host)
 		snprintf(t->ext_owner, sizeof(t->ext_owner), "%" PRIu32, uid);
 }
 
+/*
+ * On a merged-/usr system dpkg still lists /bin/ls for what lives at
+ * /usr/bin/ls (/bin is a link to usr/bin): the name packages use for path,
+ * or NULL.
+ */
+static const char *
+usrmerge_alias(const char *path)
+{
+	static const char *const dirs[] = { "/usr/bin/", "/usr/sbin/",
+	    "/usr/lib/", "/usr/lib32/", "/usr/lib64/", "/usr/libx32/" };
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strncmp(path, dirs[i], strlen(dirs[i])) == 0)
+			return path + 4;
+	return NULL;
+}
+
 static int
 scan_entry(const struct sp_entry *e, void *arg)
 {
@@ -546,7 +564,7 @@ scan_entry(const struct sp_entry *e, void *arg)
 	struct sp_hashset_match hm;
 	struct sp_err err;
 	const struct fn_time *fn;
-	const char *pkg_md5 = NULL, *pkg = NULL, *path;
+	const char *pkg_md5 = NULL, *pkg = NULL, *path, *pkg_path;
 	char full[PATH_MAX + 256];
 	unsigned mask = 0;
 	int rc, packaged = -1, verified = 0, skip_yara, deleted;
@@ -603,8 +621,11 @@ scan_entry(const struct sp_entry *e, void *arg)
 	set_name(t, e->name);
 	set_owner(t, e->uid, w->dir);
 
+	pkg_path = e->path;
 	if (w->pkgsums != NULL && !deleted &&
-	    sp_pkgsums_lookup(w->pkgsums, e->path, &pkg_md5, &pkg))
+	    (sp_pkgsums_lookup(w->pkgsums, pkg_path, &pkg_md5, &pkg) ||
+	    ((pkg_path = usrmerge_alias(e->path)) != NULL &&
+	    sp_pkgsums_lookup(w->pkgsums, pkg_path, &pkg_md5, &pkg))))
 		packaged = 1;
 	else if (w->pkgsums != NULL)
 		packaged = 0;
@@ -693,7 +714,7 @@ scan_entry(const struct sp_entry *e, void *arg)
 		if (packaged == 1 && !skip_yara) {
 			const char *which = NULL;
 			enum sp_pkgsums_verdict v = sp_pkgsums_verify(
-			    w->pkgsums, e->path, t->t.md5, &which);
+			    w->pkgsums, pkg_path, t->t.md5, &which);
 			if (v == SP_PKGSUMS_VERIFIED) {
 				verified = 1;
 				s->stats.package_verified++;

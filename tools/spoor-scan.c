@@ -112,6 +112,7 @@ help(void)
 
 struct out {
 	int json;
+	int quiet;
 	FILE *fp;
 };
 
@@ -181,6 +182,8 @@ on_target(const char *label, int score, unsigned n, const char *json,
 		fputc('\n', o->fp);
 		return;
 	}
+	if (o->quiet)
+		return;
 	fprintf(stderr, "spoor-scan: score %d (%s, %u detection%s): ", score,
 	    score >= 100 ? "critical" : score >= 80 ? "high" : score >= 60 ?
 	    "medium" : score >= 40 ? "low" : "info", n, n == 1 ? "" : "s");
@@ -322,7 +325,7 @@ main(int argc, char *argv[])
 	struct sp_scan *s = NULL;
 	struct list rule_paths = { 0 }, excludes = { 0 }, good = { 0 },
 	    bad = { 0 }, pids = { 0 };
-	struct out out = { 0, stdout };
+	struct out out = { 0, 0, stdout };
 	const char *case_path = NULL, *compiled = NULL;
 	char summary[1024], *end;
 	int ch, status = 0, quiet = 0, as_memory = 0, as_file = 0;
@@ -349,7 +352,7 @@ main(int argc, char *argv[])
 			o.threads = (unsigned)v;
 			break;
 		case 'c': case_path = optarg; break;
-		case 'q': quiet = 1; break;
+		case 'q': quiet = out.quiet = 1; break;
 		case OPT_JSON: out.json = 1; break;
 		case OPT_MAX_SIZE:
 			if (sp_parse_size(optarg, &o.max_size) != 0)
