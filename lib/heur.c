@@ -603,7 +603,7 @@ script_in_uploads(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg)
 		reason_add(&r, "script extension '");
 		reason_str(&r, dot);
 		reason_add(&r, "'");
-	} else {
+	} else if (dot != NULL && dot != name) {
 		/* an inner extension: the components between the first and last dot */
 		for (p = strchr(name + 1, '.'); p != NULL && p != dot;
 		    p = strchr(p + 1, '.')) {
