@@ -157,8 +157,7 @@ sp_memimage_open(struct sp_memimage **mp, const char *path, unsigned flags,
 	}
 	m->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (m->fd < 0) {
-		rc = sp_err_set(err, sp_errno_code(errno), errno, "%s",
-		    strerror(errno));
+		rc = sp_err_set(err, sp_errno_code(errno), errno, "open");
 		goto fail;
 	}
 	if (fstat(m->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -246,7 +245,7 @@ sp_memimage_read(const struct sp_memimage *m, uint64_t addr, void *buf,
 		if (read_full(m->fd, buf, len, r->offset + (addr - r->start),
 		    got) != 0)
 			return sp_err_set(err, sp_errno_code(errno), errno,
-			    "read at 0x%" PRIx64 ": %s", addr, strerror(errno));
+			    "read at 0x%" PRIx64, addr);
 		if (*got < len)
 			return sp_err_set(err, SP_E_IO, 0, "short read at 0x%"
 			    PRIx64, addr);

@@ -135,8 +135,8 @@ remember_file(struct sp_rules *r, const char *path, struct sp_err *err)
 		return sp_err_set(err, SP_E_NOMEM, 0, "rules");
 	if ((fp = fopen(path, "rb")) == NULL) {
 		free(f->path);
-		return sp_err_set(err, sp_errno_code(errno), errno, "'%s': %s",
-		    path, strerror(errno));
+		return sp_err_set(err, sp_errno_code(errno), errno, "\'%s\'",
+		    path);
 	}
 	if ((rc = sp_hash_new(&h, SP_HASH_SHA256, err)) != SP_OK) {
 		fclose(fp);
@@ -173,8 +173,8 @@ add_file(struct sp_rules *r, const char *path, const char *ns,
 	if ((rc = remember_file(r, path, err)) != SP_OK)
 		return rc;
 	if ((fp = fopen(path, "r")) == NULL)
-		return sp_err_set(err, sp_errno_code(errno), errno, "'%s': %s",
-		    path, strerror(errno));
+		return sp_err_set(err, sp_errno_code(errno), errno, "\'%s\'",
+		    path);
 	n = yr_compiler_add_file(r->compiler, fp, ns, path);
 	fclose(fp);
 	if (n > 0 || r->errors > 0)
@@ -213,8 +213,8 @@ add_dir(struct sp_rules *r, const char *dir, const char *rel, int depth,
 		return sp_err_set(err, SP_E_USAGE, 0, "'%s': rule directories "
 		    "nested too deep", dir);
 	if ((d = opendir(dir)) == NULL)
-		return sp_err_set(err, sp_errno_code(errno), errno, "'%s': %s",
-		    dir, strerror(errno));
+		return sp_err_set(err, sp_errno_code(errno), errno, "\'%s\'",
+		    dir);
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -262,8 +262,8 @@ sp_rules_add_path(struct sp_rules *r, const char *path, struct sp_err *err)
 	const char *base;
 
 	if (stat(path, &st) != 0)
-		return sp_err_set(err, sp_errno_code(errno), errno, "'%s': %s",
-		    path, strerror(errno));
+		return sp_err_set(err, sp_errno_code(errno), errno, "\'%s\'",
+		    path);
 	if (S_ISDIR(st.st_mode)) {
 		size_t before = r->nfiles;
 		int rc = add_dir(r, path, "", 0, err);

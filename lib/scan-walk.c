@@ -39,7 +39,7 @@ set_filetype(struct sp_starget *t, const unsigned char *h, size_t n)
 		ft = "ELF";
 	else if (n >= 2 && h[0] == 'M' && h[1] == 'Z')
 		ft = "EXE";
-	else if (n >= 5 && memcmp(h, "<?php", 5) == 0)
+	else if (memmem(h, n < 1024 ? n : 1024, "<?php", 5) != NULL)
 		ft = "PHP";
 	else if (n >= 2 && h[0] == '#' && h[1] == '!')
 		ft = "SCRIPT";
@@ -810,8 +810,8 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 	int fd, rc = SP_OK, skip = 0;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-		return sp_err_set(err, sp_errno_code(errno), errno, "'%s': %s",
-		    path, strerror(errno));
+		return sp_err_set(err, sp_errno_code(errno), errno, "\'%s\'",
+		    path);
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return sp_err_set(err, SP_E_USAGE, 0, "'%s': not a regular "
@@ -878,7 +878,7 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 			if (errno == EINTR && !sp_signal_pending())
 				continue;
 			rc = sp_err_set(err, sp_errno_code(errno), errno,
-			    "'%s': read: %s", path, strerror(errno));
+			    "'%s': read", path);
 			break;
 		}
 		if (sp_signal_pending())
@@ -1117,7 +1117,7 @@ scan_one_process(struct sp_scan *s, pid_t pid, int explicit,
 		if (!explicit)
 			return SP_OK;
 		return sp_err_set(err, e == ENOENT ? SP_E_NOINPUT :
-		    sp_errno_code(e), e, "process %d: %s", (int)pid,
+		    sp_errno_code(e), 0, "process %d: %s", (int)pid,
 		    e == ENOENT ? "no such process" : strerror(e));
 	}
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
@@ -1129,7 +1129,7 @@ scan_one_process(struct sp_scan *s, pid_t pid, int explicit,
 			return SP_OK;
 		}
 		return sp_err_set(err, e == ENOENT ? SP_E_NOINPUT :
-		    sp_errno_code(e), e, "process %d: %s", (int)pid,
+		    sp_errno_code(e), 0, "process %d: %s", (int)pid,
 		    strerror(e));
 	}
 	pr.s = s;
@@ -1212,8 +1212,7 @@ sp_scan_process(struct sp_scan *s, pid_t pid, struct sp_err *err)
 		return scan_one_process(s, pid, 1, err);
 	}
 	if ((d = opendir("/proc")) == NULL)
-		return sp_err_set(err, sp_errno_code(errno), errno, "/proc: %s",
-		    strerror(errno));
+		return sp_err_set(err, sp_errno_code(errno), errno, "/proc");
 	while (rc == SP_OK && (de = readdir(d)) != NULL) {
 		v = strtol(de->d_name, &end, 10);
 		if (*end != '\0' || v <= 0 || v == getpid())
@@ -1221,6 +1220,71 @@ sp_scan_process(struct sp_scan *s, pid_t pid, struct sp_err *err)
 		rc = scan_one_process(s, (pid_t)v, 0, err);
 	}
 	closedir(d);
+	return rc;
+}
+
+/* An EWF segment that libewf could not open is corrupt, not a plain file. */
+static int
+is_ewf(const char *path)
+{
+	static const unsigned char magic[8] = { 'E', 'V', 'F', 0x09, 0x0d,
+	    0x0a, 0xff, 0x00 };
+	unsigned char h[8];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return 0;
+	n = read(fd, h, sizeof(h));
+	close(fd);
+	return n == (ssize_t)sizeof(h) && memcmp(h, magic, sizeof(h)) == 0;
+}
+
+int
+sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
+    struct sp_err *err)
+{
+	struct sp_evidence *ev = NULL;
+	struct sp_memimage *m = NULL;
+	struct stat st;
+	int rc;
+
+	if (stat(path, &st) != 0)
+		return sp_err_set(err, sp_errno_code(errno), errno, "'%s'",
+		    path);
+	if (S_ISREG(st.st_mode) && (how == SP_SCAN_AS_MEMORY ||
+	    (how == SP_SCAN_AS_ANY && sp_memimage_is_lime(path)))) {
+		rc = sp_memimage_open(&m, path, sp_memimage_is_lime(path) ? 0 :
+		    SP_MEMIMAGE_RAW, err);
+		if (rc != SP_OK)
+			return sp_err_prefix(err, "'%s'", path);
+		sp_run_add_input(s->run, path, sp_memimage_file_size(m), NULL,
+		    NULL);
+		rc = sp_scan_memimage(s, m, err);
+		sp_memimage_close(m);
+		return rc;
+	}
+	if (S_ISREG(st.st_mode) && (how == SP_SCAN_AS_FILE || st.st_size == 0))
+		return sp_scan_file(s, path, err);
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
+	    !S_ISBLK(st.st_mode))
+		return sp_err_set(err, SP_E_USAGE, 0, "'%s': not a file, "
+		    "directory or block device", path);
+	rc = sp_evidence_open(&ev, path, s->run, err);
+	if (rc == SP_E_FORMAT && S_ISREG(st.st_mode) && !is_ewf(path))
+		return sp_scan_file(s, path, err);
+	if (rc != SP_OK)
+		return sp_err_prefix(err, "'%s'", path);
+	if (sp_evidence_fs_count(ev) == 0) {
+		sp_evidence_close(ev);
+		if (S_ISREG(st.st_mode))
+			return sp_scan_file(s, path, err);
+		return sp_err_set(err, SP_E_FORMAT, 0, "'%s': no file system",
+		    path);
+	}
+	sp_run_add_input(s->run, path, sp_evidence_size(ev), NULL, NULL);
+	rc = sp_scan_evidence(s, ev, err);
+	sp_evidence_close(ev);
 	return rc;
 }
 

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "spoor/evidence.h"
 #include "spoor/hashset.h"
@@ -267,53 +266,6 @@ list_add(struct list *l, const char *s)
 	return 0;
 }
 
-/* Scan one target named on the command line. */
-static int
-scan_target(struct sp_tool *t, struct sp_scan *s, const char *path,
-    int as_memory, int as_file, struct sp_err *err)
-{
-	struct sp_evidence *ev = NULL;
-	struct sp_memimage *m = NULL;
-	struct stat st;
-	int rc;
-
-	if (stat(path, &st) != 0)
-		return sp_err_set(err, SP_E_NOINPUT, 0, "'%s': %s", path,
-		    "no such file or directory");
-	if (S_ISREG(st.st_mode) && (as_memory || sp_memimage_is_lime(path))) {
-		rc = sp_memimage_open(&m, path, as_memory && !sp_memimage_is_lime(
-		    path) ? SP_MEMIMAGE_RAW : 0, err);
-		if (rc != SP_OK)
-			return sp_err_prefix(err, "'%s'", path);
-		sp_run_add_input(t->run, path, sp_memimage_file_size(m), NULL,
-		    NULL);
-		rc = sp_scan_memimage(s, m, err);
-		sp_memimage_close(m);
-		return rc;
-	}
-	if (S_ISREG(st.st_mode) && as_file)
-		return sp_scan_file(s, path, err);
-	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISBLK(st.st_mode))
-		return sp_err_set(err, SP_E_USAGE, 0, "'%s': not a file, "
-		    "directory or block device", path);
-	rc = sp_evidence_open(&ev, path, t->run, err);
-	if (rc == SP_E_FORMAT && S_ISREG(st.st_mode))
-		return sp_scan_file(s, path, err);
-	if (rc != SP_OK)
-		return sp_err_prefix(err, "'%s'", path);
-	if (sp_evidence_fs_count(ev) == 0) {
-		sp_evidence_close(ev);
-		if (S_ISREG(st.st_mode))
-			return sp_scan_file(s, path, err);
-		return sp_err_set(err, SP_E_FORMAT, 0, "'%s': no file system",
-		    path);
-	}
-	sp_run_add_input(t->run, path, sp_evidence_size(ev), NULL, NULL);
-	rc = sp_scan_evidence(s, ev, err);
-	sp_evidence_close(ev);
-	return rc;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -484,7 +436,8 @@ main(int argc, char *argv[])
 		goto fail;
 
 	for (i = optind; i < (size_t)argc; i++) {
-		rc = scan_target(&t, s, argv[i], as_memory, as_file, &err);
+		rc = sp_scan_path(s, argv[i], as_memory ? SP_SCAN_AS_MEMORY :
+		    as_file ? SP_SCAN_AS_FILE : SP_SCAN_AS_ANY, &err);
 		if (rc == SP_E_INTERRUPTED)
 			break;
 		if (rc != SP_OK) {

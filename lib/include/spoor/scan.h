@@ -154,6 +154,19 @@ int sp_scan_memimage(struct sp_scan *s, struct sp_memimage *m,
     struct sp_err *err);
 /* The readable memory of a live process; pid 0: every process but us. */
 int sp_scan_process(struct sp_scan *s, pid_t pid, struct sp_err *err);
+enum sp_scan_as {
+	SP_SCAN_AS_ANY,		/* LiME, image, directory, else a file */
+	SP_SCAN_AS_FILE,	/* a regular file as it is */
+	SP_SCAN_AS_MEMORY	/* a regular file as a memory image */
+};
+/*
+ * Scan what path is: a LiME file as memory; a disk image (raw, split,
+ * E01) or block device through its file systems; a directory as a root;
+ * any other regular file as a file.  An E01 that cannot be opened is an
+ * error, never scanned as a plain file.
+ */
+int sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
+    struct sp_err *err);
 /*
  * Wait for the workers, then give each hit target's combined score
  * (Loki/THOR formula) through the combined callback when not NULL.
