@@ -28,6 +28,8 @@ struct sp_starget {
 	int64_t source_id;	/* sources row of its detections */
 	int64_t case_source_id;	/* the row whose files it may be in */
 	int64_t file_id;	/* 0 unknown yet, -1 none */
+	sp_time_ns time;	/* its time on the timeline when it has no
+				   file times (a memory image's capture) */
 	unsigned char *header;	/* first bytes of a file read in blocks */
 	size_t header_len;
 	int *scores;		/* sub-scores of its detections */
@@ -68,6 +70,7 @@ struct sp_scan {
 	sqlite3 *db;
 	sqlite3_stmt *q_file, *q_event, *q_fts, *q_detection;
 	int64_t source_id, case_fs_source_id;
+	sp_time_ns source_time;	/* a memory image's modification time */
 	unsigned db_pending;
 	uint64_t db_failed;
 

@@ -1258,9 +1258,13 @@ sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
 		    SP_MEMIMAGE_RAW, err);
 		if (rc != SP_OK)
 			return sp_err_prefix(err, "'%s'", path);
+		/* the capture is as old as the file */
+		s->source_time = sp_time_from_parts(st.st_mtim.tv_sec,
+		    st.st_mtim.tv_nsec);
 		sp_run_add_input(s->run, path, sp_memimage_file_size(m), NULL,
 		    NULL);
 		rc = sp_scan_memimage(s, m, err);
+		s->source_time = SP_TIME_NONE;
 		sp_memimage_close(m);
 		return rc;
 	}

@@ -80,6 +80,7 @@ sp_starget_new(struct sp_scan *s, enum sp_target_kind kind)
 	t->t.kind = kind;
 	t->t.fs_index = -1;
 	t->t.mtime = t->t.ctime = t->t.crtime = SP_TIME_NONE;
+	t->time = s->source_time;
 	t->source_id = s->source_id;
 	t->case_source_id = s->case_fs_source_id;
 	return t;
@@ -249,9 +250,16 @@ case_store(struct sp_scan *s, struct sp_starget *st,
 			st->file_id = -1;
 		sqlite3_reset(q);
 	}
-	when = t->crtime != SP_TIME_NONE ? t->crtime : t->ctime !=
-	    SP_TIME_NONE ? t->ctime : t->mtime != SP_TIME_NONE ? t->mtime :
-	    s->started;
+	/* when the file came or last changed: the later of birth and
+	 * modification (a backdated mtime loses to the birth) */
+	when = t->crtime;
+	if (t->mtime != SP_TIME_NONE && (when == SP_TIME_NONE ||
+	    t->mtime > when))
+		when = t->mtime;
+	if (when == SP_TIME_NONE)
+		when = t->ctime;
+	if (when == SP_TIME_NONE)
+		when = st->time != SP_TIME_NONE ? st->time : s->started;
 	sp_scan_target_label(t, label, sizeof(label));
 	if (asprintf(&msg, "%s %s (%s, score %d) in %s", d->type, d->name,
 	    d->severity, d->score, label) < 0)
@@ -977,6 +985,7 @@ sp_scan_new(struct sp_scan **sp, const struct sp_scan_options *o,
 	s->fn = fn;
 	s->arg = arg;
 	s->started = sp_time_now();
+	s->source_time = SP_TIME_NONE;
 	if (s->o.block_size < (1u << 16))
 		s->o.block_size = 1u << 16;
 	if (s->o.overlap >= s->o.block_size / 2)

@@ -362,8 +362,10 @@ time.sleep(120)' >"$BATS_TEST_TMPDIR/ready" &
 	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM detections d JOIN events e ON e.id = d.event_id WHERE e.artifact = 'detection'")" "$n"
 	. "$SCENARIO/scenario.env"
 	assert_equal "$(sqlite3 "$db" "SELECT DISTINCT f.inode FROM detections d JOIN files f ON f.id = d.file_id WHERE d.name = 'miner_xmrig_elf'")" "$KSWAPD0_INODE"
-	# the detection sits at the file's birth on the timeline
+	# a detection sits at the later of its file's birth and modification:
+	# the miner's birth (its mtime is backdated), the key file's change
 	assert_equal "$(sqlite3 "$db" "SELECT e.time_ns = f.crtime_ns FROM detections d JOIN events e ON e.id = d.event_id JOIN files f ON f.id = d.file_id WHERE d.name = 'miner_xmrig_elf'")" 1
+	assert_equal "$(sqlite3 "$db" "SELECT DISTINCT e.time_ns = f.mtime_ns AND f.mtime_ns > f.crtime_ns FROM detections d JOIN events e ON e.id = d.event_id JOIN files f ON f.id = d.file_id WHERE d.name = 'authorized-key-added'")" 1
 	# the run is recorded with the rule files as inputs
 	assert_equal "$(sqlite3 "$db" "SELECT exit_status FROM runs WHERE tool = 'spoor-scan'")" 1
 	sqlite3 "$db" "SELECT inputs FROM runs WHERE tool = 'spoor-scan'" | jq -e 'map(.path) | any(endswith("miners/miners.yar"))' >/dev/null
@@ -378,6 +380,9 @@ time.sleep(120)' >"$BATS_TEST_TMPDIR/ready" &
 	addr=$(sqlite3 "$db" "SELECT address FROM detections")
 	[ "$addr" -ge 1048576 ] && [ "$addr" -le 5242879 ]
 	assert_equal "$(sqlite3 "$db" "SELECT s.kind FROM detections d JOIN sources s ON s.id = d.source_id")" lime
+	# on the timeline at the capture: the image file's modification time
+	assert_equal "$(sqlite3 "$db" "SELECT e.time_ns / 1000000000 FROM detections d JOIN events e ON e.id = d.event_id")" \
+	    "$(stat -c %Y "$SCENARIO/web01.lime")"
 }
 
 @test "nothing found is status 0, and the summary says what was scanned" {
