@@ -201,6 +201,24 @@ reader_release(struct reader *r)
 	r->hash = NULL;
 }
 
+/*
+ * A file read in blocks is hashed in a first pass, without YARA, when its
+ * hash may let it be skipped (a block queued before the verdict would be
+ * scanned anyway); q then queues its blocks in a second pass.
+ */
+static void
+reader_blocks_only(struct reader *q, const struct reader *r)
+{
+	memset(q, 0, sizeof(*q));
+	q->s = r->s;
+	q->t = r->t;
+	q->size = r->size;
+	q->first = 1;
+	q->yara = 1;
+	q->cap = r->cap;
+	q->chunked = 1;
+}
+
 /* ---- detections from the walk -------------------------------------------- */
 
 struct heur_ctx {
@@ -567,7 +585,7 @@ scan_entry(const struct sp_entry *e, void *arg)
 	const char *pkg_md5 = NULL, *pkg = NULL, *path, *pkg_path;
 	char full[PATH_MAX + 256];
 	unsigned mask = 0;
-	int rc, packaged = -1, verified = 0, skip_yara, deleted;
+	int rc, packaged = -1, verified = 0, skip_yara, deleted, prehash;
 
 	if (sp_signal_pending())
 		return SP_E_INTERRUPTED;
@@ -643,6 +661,9 @@ scan_entry(const struct sp_entry *e, void *arg)
 	r.cap = (size_t)(e->size <= s->o.block_size ? (e->size ? e->size : 1) :
 	    s->o.block_size);
 	r.chunked = e->size > s->o.block_size;
+	prehash = r.yara && r.chunked && (s->o.hashes != NULL || packaged == 1);
+	if (prehash)
+		r.yara = 0;
 	sp_err_init(&err);
 	if (mask != 0 && (rc = sp_hash_new(&r.hash, mask, &err)) != SP_OK) {
 		sp_starget_unref(t);
@@ -744,7 +765,21 @@ scan_entry(const struct sp_entry *e, void *arg)
 		r.buf = NULL;
 	} else {
 		s->stats.files_scanned++;
-		if (r.yara && (r.buf != NULL || r.first))
+		if (prehash) {
+			struct reader q;
+
+			reader_blocks_only(&q, &r);
+			rc = sp_evidence_read_entry(w->ev, e, reader_data, &q,
+			    &err);
+			if (rc == SP_OK && q.failed)
+				rc = q.failed;
+			if (rc == SP_OK && (q.buf != NULL || q.first))
+				rc = reader_flush(&q, 1);
+			else if (rc != SP_OK && rc != SP_E_NOMEM &&
+			    rc != SP_E_INTERRUPTED)
+				sp_run_problem(s->run, path, rc, "%s", err.msg);
+			reader_release(&q);
+		} else if (r.yara && (r.buf != NULL || r.first))
 			rc = reader_flush(&r, 1);
 	}
 	reader_release(&r);
@@ -794,6 +829,29 @@ sp_scan_evidence(struct sp_scan *s, struct sp_evidence *ev,
 
 /* ---- single files -------------------------------------------------------- */
 
+/* Feed the rest of fd to r. */
+static int
+read_fd(int fd, const char *path, unsigned char *buf, struct reader *r,
+    struct sp_err *err)
+{
+	ssize_t n;
+
+	while ((n = read(fd, buf, 1 << 20)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR && !sp_signal_pending())
+				continue;
+			return sp_err_set(err, sp_errno_code(errno), errno,
+			    "'%s': read", path);
+		}
+		if (sp_signal_pending())
+			return sp_err_set(err, SP_E_INTERRUPTED, 0,
+			    "interrupted");
+		if (reader_data(buf, (size_t)n, r) != 0)
+			return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+	}
+	return SP_OK;
+}
+
 int
 sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 {
@@ -805,9 +863,8 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 	struct stat st;
 	unsigned char *buf;
 	const char *base;
-	ssize_t n;
 	unsigned mask = 0;
-	int fd, rc = SP_OK, skip = 0;
+	int fd, rc = SP_OK, skip = 0, prehash;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return sp_err_set(err, sp_errno_code(errno), errno, "\'%s\'",
@@ -871,23 +928,13 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 	hf.fs_type = "host";
 	r.want_content = !(s->o.flags & SP_SCAN_NO_HEURISTICS) &&
 	    sp_heur_wants_content(&hf);
+	prehash = r.yara && r.chunked && mask != 0;
+	if (prehash)
+		r.yara = 0;
 	if (mask != 0)
 		rc = sp_hash_new(&r.hash, mask, err);
-	while (rc == SP_OK && (n = read(fd, buf, 1 << 20)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR && !sp_signal_pending())
-				continue;
-			rc = sp_err_set(err, sp_errno_code(errno), errno,
-			    "'%s': read", path);
-			break;
-		}
-		if (sp_signal_pending())
-			rc = sp_err_set(err, SP_E_INTERRUPTED, 0, "interrupted");
-		else if (reader_data(buf, (size_t)n, &r) != 0)
-			rc = sp_err_set(err, SP_E_NOMEM, 0, "scan");
-	}
-	free(buf);
-	close(fd);
+	if (rc == SP_OK)
+		rc = read_fd(fd, path, buf, &r, err);
 	if (rc == SP_OK) {
 		set_filetype(t, r.head, r.head_len);
 		if (r.hash != NULL && sp_hash_final(r.hash, err) == SP_OK) {
@@ -923,13 +970,29 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 				    r.content_len, s->o.newer, s->o.older,
 				    on_heur, &hc);
 		}
-		if (!skip) {
+		if (!skip && prehash) {
+			struct reader q;
+
+			s->stats.files_scanned++;
+			reader_blocks_only(&q, &r);
+			if (lseek(fd, 0, SEEK_SET) != 0)
+				rc = sp_err_set(err, sp_errno_code(errno),
+				    errno, "'%s': seek", path);
+			else
+				rc = read_fd(fd, path, buf, &q, err);
+			if (rc == SP_OK && (q.buf != NULL || q.first) &&
+			    reader_flush(&q, 1) != SP_OK)
+				rc = sp_err_set(err, SP_E_NOMEM, 0, "scan");
+			reader_release(&q);
+		} else if (!skip) {
 			s->stats.files_scanned++;
 			if (r.yara && (r.buf != NULL || r.first) &&
 			    reader_flush(&r, 1) != SP_OK)
 				rc = sp_err_set(err, SP_E_NOMEM, 0, "scan");
 		}
 	}
+	free(buf);
+	close(fd);
 	reader_release(&r);
 	sp_starget_unref(t);
 	return rc;
