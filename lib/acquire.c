@@ -245,8 +245,9 @@ sp_acquisition_json(const struct sp_acquisition *a, struct sp_json *w)
 		if (a->format != SP_ACQUIRE_LIME && a->sector_size) {
 			sp_json_kv_uint(w, "first_sector",
 			    a->bad[i].offset / a->sector_size);
-			sp_json_kv_uint(w, "sectors", (a->bad[i].length +
-			    a->sector_size - 1) / a->sector_size);
+			sp_json_kv_uint(w, "sectors", (a->bad[i].offset +
+			    a->bad[i].length - 1) / a->sector_size -
+			    a->bad[i].offset / a->sector_size + 1);
 		}
 		sp_json_object_end(w);
 	}
@@ -1469,8 +1470,14 @@ sp_acquire_disk(struct sp_run *run, const struct sp_acquire_opts *o,
 		    sp_err_set(err, SP_E_INTERNAL, 0, "short acquisition");
 	if (p.ewf != NULL) {
 		sp_err_init(&e2);
-		if (sp_ewf_writer_finish(p.ewf, a->md5[0] ? a->md5 : NULL,
-		    a->sha1[0] ? a->sha1 : NULL, &e2) != SP_OK) {
+		/*
+		 * libewf cannot shrink the media once chunks are written (nor
+		 * store acquiry errors without every chunk): an interrupted
+		 * image is finalized short, with no hash stored, so ewfverify
+		 * and ewfinfo ("Is corrupted") see it is incomplete.
+		 */
+		if (sp_ewf_writer_finish(p.ewf, a->complete ? a->md5 : NULL,
+		    a->complete ? a->sha1 : NULL, &e2) != SP_OK) {
 			a->complete = 0;
 			if (rc == SP_OK) {
 				*err = e2;
