@@ -5,10 +5,12 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "spoor/evidence.h"
 #include "spoor/json.h"
+#include "spoor/memimage.h"
 #include "spoor/output.h"
 #include "spoor/tool.h"
 
@@ -16,6 +18,95 @@ enum { OPT_JSON = 256 };
 
 static const char usage_text[] =
     "usage: spoor-info [-hV] [-c case] [--json] evidence ...\n";
+
+/* A LiME memory image's ranges in address order, for its gaps. */
+static int
+cmp_start(const void *a, const void *b)
+{
+	const struct sp_mem_range *x = *(const struct sp_mem_range *const *)a;
+	const struct sp_mem_range *y = *(const struct sp_mem_range *const *)b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static const struct sp_mem_range **
+sorted_ranges(const struct sp_memimage *m)
+{
+	size_t i, n = sp_memimage_range_count(m);
+	const struct sp_mem_range **r = calloc(n ? n : 1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		r[i] = sp_memimage_range(m, i);
+	qsort(r, n, sizeof(*r), cmp_start);
+	return r;
+}
+
+static void
+print_memimage(const struct sp_memimage *m, int json)
+{
+	const struct sp_mem_range **r = sorted_ranges(m), *g;
+	size_t i, n = sp_memimage_range_count(m);
+	struct sp_json w;
+
+	if (json) {
+		sp_json_init(&w, stdout);
+		sp_json_object_begin(&w);
+		sp_json_kv_int(&w, "schema", SP_JSON_SCHEMA);
+		sp_json_kv_str(&w, "path", sp_memimage_path(m));
+		sp_json_kv_str(&w, "kind", sp_memimage_format(m));
+		sp_json_kv_uint(&w, "size", sp_memimage_file_size(m));
+		sp_json_key(&w, "ranges");
+		sp_json_array_begin(&w);
+		for (i = 0; i < n; i++) {
+			g = sp_memimage_range(m, i);
+			sp_json_object_begin(&w);
+			sp_json_kv_uint(&w, "start", g->start);
+			sp_json_kv_uint(&w, "end", g->end);
+			sp_json_kv_uint(&w, "size", g->end - g->start + 1);
+			sp_json_kv_uint(&w, "offset", g->offset);
+			sp_json_object_end(&w);
+		}
+		sp_json_array_end(&w);
+		sp_json_key(&w, "gaps");
+		sp_json_array_begin(&w);
+		for (i = 1; r != NULL && i < n; i++) {
+			if (r[i]->start <= r[i - 1]->end + 1)
+				continue;
+			sp_json_object_begin(&w);
+			sp_json_kv_uint(&w, "start", r[i - 1]->end + 1);
+			sp_json_kv_uint(&w, "end", r[i]->start - 1);
+			sp_json_kv_uint(&w, "size", r[i]->start -
+			    r[i - 1]->end - 1);
+			sp_json_object_end(&w);
+		}
+		sp_json_array_end(&w);
+		sp_json_object_end(&w);
+		sp_json_line_end(&w);
+		free(r);
+		return;
+	}
+	printf("evidence: ");
+	sp_print_safe(stdout, sp_memimage_path(m));
+	printf("\nformat: %s (memory image)\n", sp_memimage_format(m));
+	printf("size: %" PRIu64 " bytes\n", sp_memimage_file_size(m));
+	printf("ranges: %zu\n", n);
+	printf("  %-18s %-18s %12s %12s\n", "start", "end", "size", "offset");
+	for (i = 0; i < n; i++) {
+		g = sp_memimage_range(m, i);
+		printf("  0x%016" PRIx64 " 0x%016" PRIx64 " %12" PRIu64 " %12"
+		    PRIu64 "\n", g->start, g->end, g->end - g->start + 1,
+		    g->offset);
+	}
+	printf("gaps:\n");
+	for (i = 1; r != NULL && i < n; i++)
+		if (r[i]->start > r[i - 1]->end + 1)
+			printf("  0x%016" PRIx64 " 0x%016" PRIx64 " %12" PRIu64
+			    "\n", r[i - 1]->end + 1, r[i]->start - 1,
+			    r[i]->start - r[i - 1]->end - 1);
+	free(r);
+}
 
 static const struct option longopts[] = {
 	{ "case", required_argument, NULL, 'c' },
@@ -31,7 +122,8 @@ help(void)
 	printf("%s\n"
 	    "Describe evidence: its format, size and segments, the case\n"
 	    "metadata and hashes stored in an E01, its volumes and the file\n"
-	    "systems in them.\n\n"
+	    "systems in them; for a LiME memory image, its ranges of\n"
+	    "physical memory and the gaps between them.\n\n"
 	    "  -c, --case FILE     record the run in case FILE ($SPOOR_CASE)\n"
 	    "      --json          one JSON record per evidence\n"
 	    "  -h, --help          show this help\n"
@@ -227,6 +319,7 @@ main(int argc, char *argv[])
 {
 	struct sp_tool t;
 	struct sp_evidence *ev;
+	struct sp_memimage *mem;
 	struct sp_err err;
 	const char *case_path = NULL;
 	int ch, json = 0, status = 0, i, s;
@@ -249,6 +342,23 @@ main(int argc, char *argv[])
 	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
 	for (i = optind; i < argc; i++) {
+		if (sp_memimage_is_lime(argv[i])) {
+			if (sp_memimage_open(&mem, argv[i], 0, &err) != SP_OK) {
+				sp_err_prefix(&err, "'%s'", argv[i]);
+				s = sp_tool_error(&t, &err);
+				if (status == 0)
+					status = s;
+				continue;
+			}
+			if (t.c != NULL && sp_run_add_input(t.run, argv[i],
+			    sp_memimage_file_size(mem), NULL, &err) != SP_OK)
+				sp_tool_warn(&t, "%s", err.msg);
+			if (!json && i > optind)
+				putchar('\n');
+			print_memimage(mem, json);
+			sp_memimage_close(mem);
+			continue;
+		}
 		if (sp_evidence_open(&ev, argv[i], t.run, &err) != SP_OK) {
 			sp_err_prefix(&err, "'%s'", argv[i]);
 			s = sp_tool_error(&t, &err);
