@@ -18,6 +18,10 @@
 
 #include "acquire-internal.h"
 
+#ifndef SPOOR_VERSION
+#define SPOOR_VERSION "0.0.0"
+#endif
+
 struct sp_ewf_writer {
 	libewf_handle_t *h;
 	int opened;

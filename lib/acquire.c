@@ -34,6 +34,10 @@
 #include "spoor/log.h"
 #include "spoor/signal.h"
 
+#ifndef SPOOR_VERSION
+#define SPOOR_VERSION "0.0.0"
+#endif
+
 #define NSLOTS 16
 #define READ_BLOCK (1u << 20)
 #define MAX_SPLIT_SEGMENTS 1000
