@@ -354,6 +354,9 @@ struct walk {
 	struct fn_time *fn;
 	size_t nfn, capfn;
 	int dir;
+	int owner_ok;		/* owner holds the name of owner_uid */
+	uint32_t owner_uid;
+	char owner[32];
 };
 
 static int
@@ -637,7 +640,18 @@ scan_entry(const struct sp_entry *e, void *arg)
 	t->t.ctime = e->ctime;
 	t->t.crtime = e->crtime;
 	set_name(t, e->name);
-	set_owner(t, e->uid, w->dir);
+	/* one passwd lookup per run of files of one owner, not per file */
+	if (w->dir && w->owner_ok && w->owner_uid == e->uid)
+		snprintf(t->ext_owner, sizeof(t->ext_owner), "%s", w->owner);
+	else {
+		set_owner(t, e->uid, w->dir);
+		if (w->dir) {
+			snprintf(w->owner, sizeof(w->owner), "%s",
+			    t->ext_owner);
+			w->owner_uid = e->uid;
+			w->owner_ok = 1;
+		}
+	}
 
 	pkg_path = e->path;
 	if (w->pkgsums != NULL && !deleted &&
