@@ -100,10 +100,11 @@ sp_rules_free(struct sp_rules *r)
 
 	if (r == NULL)
 		return;
+	/* rules from yr_compiler_get_rules are the caller's to destroy */
+	if (r->rules != NULL)
+		yr_rules_destroy(r->rules);
 	if (r->compiler != NULL)
 		yr_compiler_destroy(r->compiler);
-	else if (r->rules != NULL)
-		yr_rules_destroy(r->rules);	/* loaded, not compiled */
 	for (i = 0; i < r->nfiles; i++)
 		free(r->files[i].path);
 	free(r->files);

@@ -331,7 +331,7 @@ emit_modified(struct sp_scan *s, struct sp_starget *t, const char *package,
 	d.type = "package";
 	d.name = "package-file-modified";
 	d.severity = "high";
-	d.score = 70;
+	d.score = 80;
 	d.technique = "T1554";
 	d.reason = reason;
 	if (sp_detection_build(&d, &t->t, pkg_extra, &p, &json) == 0)
@@ -589,6 +589,7 @@ scan_entry(const struct sp_entry *e, void *arg)
 	char full[PATH_MAX + 256];
 	unsigned mask = 0;
 	int rc, packaged = -1, verified = 0, skip_yara, deleted, prehash;
+	int known_bad = 0;
 
 	if (sp_signal_pending())
 		return SP_E_INTERRUPTED;
@@ -737,16 +738,18 @@ scan_entry(const struct sp_entry *e, void *arg)
 			    SP_HASH_SHA256));
 		if (s->o.hashes != NULL) {
 			rc = sp_hashset_lookup(s->o.hashes, r.hash, &hm, &err);
-			if (rc == 1 && hm.kind == SP_HASHSET_KNOWN_BAD)
+			if (rc == 1 && hm.kind == SP_HASHSET_KNOWN_BAD) {
 				emit_hash(s, t, &hm, r.hash);
-			else if (rc == 1) {
+				known_bad = 1;
+			} else if (rc == 1) {
 				s->stats.known_good++;
 				skip_yara = 1;
 			} else if (rc < 0)
 				sp_run_problem(s->run, path, SP_E_DATA,
 				    "hash lookup: %s", err.msg);
 		}
-		if (packaged == 1 && !skip_yara) {
+		/* a known-bad file is scanned whatever its package says */
+		if (packaged == 1 && !skip_yara && !known_bad) {
 			const char *which = NULL;
 			enum sp_pkgsums_verdict v = sp_pkgsums_verify(
 			    w->pkgsums, pkg_path, t->t.md5, &which);

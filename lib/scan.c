@@ -644,6 +644,20 @@ it_size(YR_MEMORY_BLOCK_ITERATOR *it)
 	return ((struct worker *)it->context)->job->total;
 }
 
+/*
+ * libyara 4.2.3 allocates YR_MATCH records at 4-byte aligned addresses
+ * in its arenas, so they are copied into an aligned one before any field
+ * is read (yr_string_matches_foreach would read them in place).  m points
+ * at the copy; private matches are skipped as the library's macro does.
+ */
+#define MATCHES_FOREACH(ctx, str, m, cur, p)				\
+	for ((p) = (ctx)->matches[(str)->idx].head;			\
+	    (p) != NULL && (memcpy(&(cur), (p), sizeof(cur)), (m) = &(cur), 1); \
+	    (p) = (cur).next)						\
+		if ((cur).is_private)					\
+			continue;					\
+		else
+
 struct rule_hit {
 	const YR_RULE *rule;
 	YR_SCAN_CONTEXT *ctx;
@@ -667,7 +681,8 @@ yara_extra(struct sp_json *w, void *arg)
 	const YR_RULE *rule = h->rule;
 	const YR_META *meta;
 	const YR_STRING *str;
-	const YR_MATCH *m;
+	const YR_MATCH *m, *p;
+	YR_MATCH cur;
 	const char *tag;
 	uint64_t abs;
 	unsigned listed = 0;
@@ -695,7 +710,7 @@ yara_extra(struct sp_json *w, void *arg)
 	sp_json_key(w, "strings");
 	sp_json_array_begin(w);
 	yr_rule_strings_foreach(rule, str) {
-		yr_string_matches_foreach(h->ctx, str, m) {
+		MATCHES_FOREACH(h->ctx, str, m, cur, p) {
 			abs = (uint64_t)m->base + (uint64_t)m->offset;
 			if (abs < h->job->keep_start || abs >= h->job->keep_end)
 				continue;
@@ -753,7 +768,8 @@ on_rule(struct worker *w, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule)
 	struct rule_hit h;
 	struct sp_detection d;
 	const YR_STRING *str;
-	const YR_MATCH *m;
+	const YR_MATCH *m, *p;
+	YR_MATCH cur;
 	const char *sev;
 	uint64_t abs;
 	unsigned any = 0;
@@ -767,7 +783,7 @@ on_rule(struct worker *w, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule)
 	h.first = UINT64_MAX;
 	h.keep_data = (s->o.flags & SP_SCAN_STRINGS) != 0;
 	yr_rule_strings_foreach(rule, str) {
-		yr_string_matches_foreach(ctx, str, m) {
+		MATCHES_FOREACH(ctx, str, m, cur, p) {
 			any++;
 			abs = (uint64_t)m->base + (uint64_t)m->offset;
 			if (abs < job->keep_start || abs >= job->keep_end)

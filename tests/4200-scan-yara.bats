@@ -400,3 +400,24 @@ time.sleep(120)' >"$BATS_TEST_TMPDIR/ready" &
 	assert_equal "$(echo "$output" | jq -r .type)" summary
 	[ "$(echo "$output" | jq -r .files_scanned)" -gt 1000 ]
 }
+
+@test "a time window makes the keys of an authorized_keys changed in it a high detection" {
+	. "$SCENARIO/scenario.env"
+	run -1 --separate-stderr spoor-scan --json --no-yara --newer 2026-03-14T10:44:00Z --older 2026-03-14T11:00:00Z "$SCENARIO/web01.raw"
+	line=$(echo "$output" | jq -c "select(.name == \"authorized-key-added\" and (.reason | contains(\"$ATTACKER_KEY_COMMENT\")))")
+	assert_equal "$(echo "$line" | jq -r .severity)" high
+	[[ $(echo "$line" | jq -r .reason) == *"$ATTACKER_KEY_FPR"* ]]
+	# outside the window the file is not even scanned
+	run -0 --separate-stderr spoor-scan --json --no-yara --newer 2026-03-14T11:30:00Z "$SCENARIO/web01.raw"
+	assert_equal "$(echo "$output" | jq -r .detections)" 0
+}
+
+@test "SIGINT stops a scan: status 130, the run marked interrupted, the case readable" {
+	f=$BATS_TEST_TMPDIR/huge
+	truncate -s 64G "$f"
+	db=$BATS_TEST_TMPDIR/int.db
+	run timeout --preserve-status -s INT 2 spoor-scan -q -c "$db" -r "$REPO/rules" "$f"
+	assert_equal "$status" 130
+	assert_equal "$(sqlite3 "$db" "SELECT state, exit_status FROM runs WHERE tool = 'spoor-scan'")" "interrupted|130"
+	assert_equal "$(sqlite3 "$db" 'PRAGMA integrity_check')" ok
+}

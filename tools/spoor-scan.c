@@ -418,13 +418,11 @@ main(int argc, char *argv[])
 		if ((rc = sp_hashset_new(&hs, &err)) != SP_OK)
 			goto fail;
 		for (i = 0; rc == SP_OK && i < good.n; i++)
-			if ((rc = sp_hashset_load(hs, good.v[i],
-			    SP_HASHSET_KNOWN_GOOD, t.run, &err)) != SP_OK)
-				sp_err_prefix(&err, "'%s'", good.v[i]);
+			rc = sp_hashset_load(hs, good.v[i],
+			    SP_HASHSET_KNOWN_GOOD, t.run, &err);
 		for (i = 0; rc == SP_OK && i < bad.n; i++)
-			if ((rc = sp_hashset_load(hs, bad.v[i],
-			    SP_HASHSET_KNOWN_BAD, t.run, &err)) != SP_OK)
-				sp_err_prefix(&err, "'%s'", bad.v[i]);
+			rc = sp_hashset_load(hs, bad.v[i],
+			    SP_HASHSET_KNOWN_BAD, t.run, &err);
 		if (rc != SP_OK)
 			goto fail;
 		o.hashes = hs;
