@@ -111,6 +111,22 @@ sums() {
 	run -0 ewfverify -q "$W/plain.E01"
 }
 
+@test "E01 fast: random chunks are stored as they are, repeated random blocks still compress" {
+	python3 -c 'import random, sys; sys.stdout.buffer.write(random.Random(7).randbytes(4194304))' > "$W/random"
+	python3 -c 'import random, sys; sys.stdout.buffer.write(random.Random(8).randbytes(4096) * 1024)' > "$W/repeated"
+	run -0 spoor-acquire --compression fast "$W/random" "$W/random.E01"
+	run -0 spoor-acquire --compression fast "$W/repeated" "$W/repeated.E01"
+	[ "$(stat -c %s "$W/random.E01")" -gt 4194304 ]
+	[ "$(stat -c %s "$W/repeated.E01")" -lt 1048576 ]
+	for f in random repeated; do
+		run -0 ewfverify -q "$W/$f.E01"
+		assert_output --partial "ewfverify: SUCCESS"
+		rm -f "$W/exp.raw"
+		ewfexport -q -t "$W/exp" -f raw -u "$W/$f.E01" > /dev/null
+		cmp "$W/exp.raw" "$W/$f"
+	done
+}
+
 @test "--verify re-reads raw, split and E01 images and says they match" {
 	for f in "raw $W/v.raw" "split $W/vs" "e01 $W/v.E01"; do
 		set -- $f

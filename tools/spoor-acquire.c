@@ -103,9 +103,28 @@ help(void)
 
 struct progress {
 	enum sp_progress_mode mode;
-	struct sp_progress *json;
+	uint64_t done, total;
+	double secs;
 	int drawn;
 };
+
+static void
+progress_json(uint64_t done, uint64_t total, double secs, int final)
+{
+	struct sp_json w;
+
+	sp_json_init(&w, stderr);
+	sp_json_object_begin(&w);
+	sp_json_kv_int(&w, "schema", SP_JSON_SCHEMA);
+	sp_json_kv_str(&w, "progress", "acquire");
+	sp_json_kv_uint(&w, "done", done);
+	sp_json_kv_uint(&w, "total", total);
+	sp_json_kv_int(&w, "elapsed_ms", (int64_t)(secs * 1000));
+	sp_json_kv_bool(&w, "final", final);
+	sp_json_object_end(&w);
+	sp_json_line_end(&w);
+	fflush(stderr);
+}
 
 static void
 human(double v, char *buf, size_t size)
@@ -129,11 +148,12 @@ on_progress(uint64_t done, uint64_t total, double secs, void *arg)
 	int pct = total ? (int)(done * 100 / total) : 100, i;
 
 	if (pr->mode == SP_PROGRESS_JSON) {
-		/* created at the first report, when the total is known */
-		if (pr->json == NULL)
-			pr->json = sp_progress_new(stderr, SP_PROGRESS_JSON,
-			    "acquire", total);
-		sp_progress_update(pr->json, done);
+		/* the lines of sp_progress, at the pace the library reports */
+		progress_json(done, total, secs, 0);
+		pr->done = done;
+		pr->total = total;
+		pr->secs = secs;
+		pr->drawn = 1;
 		return;
 	}
 	if (pr->mode != SP_PROGRESS_BAR)
@@ -298,9 +318,10 @@ main(int argc, char *argv[])
 		rc = sp_acquire_memory(t.run, &o, &acq, &err);
 	else
 		rc = sp_acquire_disk(t.run, &o, &acq, &err);
-	if (pr.drawn)
+	if (pr.drawn && pr.mode == SP_PROGRESS_JSON)
+		progress_json(pr.done, pr.total, pr.secs, 1);
+	else if (pr.drawn)
 		fputs("\r\033[K", stderr);
-	sp_progress_free(pr.json);
 	if (acq != NULL) {
 		if (json) {
 			sp_json_init(&w, stdout);
