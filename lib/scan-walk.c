@@ -85,6 +85,7 @@ struct reader {
 	unsigned char *content;	/* kept for the content heuristics */
 	size_t content_len;
 	int want_content;
+	int want_entropy;	/* an ELF file's histogram, for packed-elf */
 	uint64_t hist[256];
 	int elf;
 	uint64_t total;
@@ -137,7 +138,7 @@ reader_data(const void *data, size_t len, void *arg)
 	size_t n, i;
 
 	if (r->total == 0 && len >= 4 && memcmp(p, "\177ELF", 4) == 0)
-		r->elf = 1;
+		r->elf = r->want_entropy;
 	if (r->head_len < HEAD_MAX) {
 		n = HEAD_MAX - r->head_len < len ? HEAD_MAX - r->head_len : len;
 		memcpy(r->head + r->head_len, p, n);
@@ -704,6 +705,7 @@ scan_entry(const struct sp_entry *e, void *arg)
 	}
 	r.want_content = !(s->o.flags & SP_SCAN_NO_HEURISTICS) &&
 	    sp_heur_wants_content(&hf);
+	r.want_entropy = !(s->o.flags & SP_SCAN_NO_HEURISTICS);
 
 	rc = sp_evidence_read_entry(w->ev, e, reader_data, &r, &err);
 	if (rc == SP_OK && r.failed)
@@ -945,6 +947,7 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 	hf.fs_type = "host";
 	r.want_content = !(s->o.flags & SP_SCAN_NO_HEURISTICS) &&
 	    sp_heur_wants_content(&hf);
+	r.want_entropy = !(s->o.flags & SP_SCAN_NO_HEURISTICS);
 	prehash = r.yara && r.chunked && mask != 0;
 	if (prehash)
 		r.yara = 0;
