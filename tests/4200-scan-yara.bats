@@ -226,10 +226,26 @@ time.sleep(120)' >"$BATS_TEST_TMPDIR/ready" &
 	printf '%s\n' "$maps" | grep -q "^$(printf '%x-%x %s' "$start" "$end" "$perms")"
 }
 
-@test "--pid of no process is status 66; a scan of every process skips itself" {
+@test "--pid of no process is status 66; a scan of every process finds the marker and skips itself" {
 	run -66 --separate-stderr spoor-scan --pid 4194000 -r "$REPO/rules"
 	assert_output ""
 	[[ $stderr == *"process 4194000: no such process"* ]]
+	python3 -c 'import sys, time
+m = "spoor-" + "every-" + "process-" + str(4700 + 12)
+keep = [m * 2]
+sys.stdout.write("ready\n"); sys.stdout.flush()
+time.sleep(120)' >"$BATS_TEST_TMPDIR/ready" &
+	pid=$!
+	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/ready" ] && break; sleep 0.1; done
+	r=$BATS_TEST_TMPDIR/all.yar
+	echo 'rule every_marker { strings: $m = "spoor-every-process-4712" condition: $m }' >"$r"
+	run --separate-stderr spoor-scan --json -r "$r" --all-processes --process-max 256M
+	kill "$pid"
+	assert_equal "$status" 1
+	echo "$output" | jq -r 'select(.type == "yara") | .target.pid' | grep -qx "$pid"
+	# the scanner holds the rule, but never scans itself
+	echo "$output" | jq -r 'select(.type == "yara") | .target.exe' | grep -q 'spoor-scan$' && fail "the scanner scanned itself"
+	[ "$(echo "$output" | jq -r 'select(.type == "summary") | .processes')" -gt 2 ]
 }
 
 @test "precompiled rules (yarac) and external variables for public rule packs" {
