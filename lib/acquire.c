@@ -686,6 +686,7 @@ struct pipeline {
 	/* raw and split */
 	int out_fd;
 	uint64_t seg_left;
+	uint64_t written_total;	/* bytes written to every segment */
 	size_t seg_index;
 	char *base;
 };
@@ -981,15 +982,40 @@ split_name(const char *base, size_t i)
 }
 
 static int
-open_output(const char *path, struct sp_err *err)
+open_output(const char *path, uint64_t size, struct sp_err *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0644);
 
-	if (fd < 0)
+	if (fd < 0) {
 		sp_err_set(err, errno == EEXIST ? SP_E_EXISTS : SP_E_CREATE,
 		    errno, "create '%s'", path);
+		return -1;
+	}
+	/*
+	 * Reserve the blocks now (the size still grows with the writes): the
+	 * space cannot run out midway, and the file system allocates once.
+	 * A file system without fallocate is written all the same.
+	 */
+	if (size > 0 && size <= INT64_MAX &&
+	    fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)size) != 0 &&
+	    errno == ENOSPC) {
+		sp_err_set(err, SP_E_NOSPACE, errno, "'%s'", path);
+		close(fd);
+		unlink(path);
+		return -1;
+	}
 	return fd;
+}
+
+/* Give back blocks reserved past what was written (an image cut short). */
+static void
+release_reserve(int fd)
+{
+	struct stat st;
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && ftruncate(fd, st.st_size) != 0)
+		return;	/* the reservation stays; the data is intact */
 }
 
 /* Raw and split output: the block's bytes, cut at segment boundaries. */
@@ -1016,7 +1042,10 @@ write_raw(struct pipeline *p, const unsigned char *buf, size_t len,
 			p->seg_index++;
 			if ((name = split_name(p->base, p->seg_index)) == NULL)
 				return sp_err_set(e, SP_E_NOMEM, 0, "segment");
-			p->out_fd = open_output(name, e);
+			p->out_fd = open_output(name, p->src->size -
+			    p->written_total < p->o->split_size ?
+			    p->src->size - p->written_total :
+			    p->o->split_size, e);
 			if (p->out_fd < 0 ||
 			    sp_acquisition_add_segment(p->a, name) != SP_OK) {
 				free(name);
@@ -1033,6 +1062,7 @@ write_raw(struct pipeline *p, const unsigned char *buf, size_t len,
 		buf += n;
 		len -= n;
 		p->seg_left -= n;
+		p->written_total += n;
 		p->a->output_size += n;
 	}
 	return SP_OK;
@@ -1436,7 +1466,9 @@ sp_acquire_disk(struct sp_run *run, const struct sp_acquire_opts *o,
 		if ((rc = sp_ewf_writer_open(&p.ewf, &ep, err)) != SP_OK)
 			goto out;
 	} else {
-		if ((p.out_fd = open_output(a->output, err)) < 0) {
+		if ((p.out_fd = open_output(a->output,
+		    o->format == SP_ACQUIRE_SPLIT && o->split_size < src.size ?
+		    o->split_size : src.size, err)) < 0) {
 			rc = err->code;
 			goto out;
 		}
@@ -1502,6 +1534,8 @@ sp_acquire_disk(struct sp_run *run, const struct sp_acquire_opts *o,
 					a->output_size += (uint64_t)st.st_size;
 			}
 	}
+	if (!a->complete)
+		release_reserve(p.out_fd);
 	if (p.out_fd >= 0 && close(p.out_fd) != 0 && rc == SP_OK) {
 		rc = sp_err_set(err, SP_E_IO, errno, "close '%s'",
 		    a->segments[a->nsegments - 1]);
