@@ -91,12 +91,27 @@ load helpers/common
 @test "a case of schema version 1 is migrated to version 3, its runs kept" {
 	db=$BATS_TEST_TMPDIR/case.db
 	spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4" >/dev/null
-	# take it back to version 1: what migration 2 adds is not there yet
-	sqlite3 "$db" "DROP TABLE events_fts; DROP TABLE events; DROP TABLE files;
+	# take it back to version 1: what migrations 2 and 3 add is not there yet
+	sqlite3 "$db" "DROP TABLE detections; DROP TABLE events_fts; DROP TABLE events; DROP TABLE files;
 	    ALTER TABLE sources DROP COLUMN state; ALTER TABLE sources DROP COLUMN file_count;
 	    ALTER TABLE sources DROP COLUMN event_count; PRAGMA user_version = 1"
 	run -0 spoor-timeline -c "$db" "$IMAGES/ext4/tiny.ext4"
 	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 3
 	assert_equal "$(sqlite3 "$db" 'SELECT group_concat(tool) FROM runs')" "spoor-info,spoor-timeline"
+	assert_equal "$(sqlite3 "$db" 'SELECT count(*) FROM detections')" 0
 	assert_equal "$(sqlite3 "$db" 'SELECT count(*) FROM files')" 3
+}
+
+@test "a case of schema version 2 is migrated to version 3: its timeline kept, detections added" {
+	db=$BATS_TEST_TMPDIR/case.db
+	spoor-timeline -c "$db" "$IMAGES/ext4/tiny.ext4" >/dev/null
+	files=$(sqlite3 "$db" 'SELECT count(*) FROM files')
+	events=$(sqlite3 "$db" 'SELECT count(*) FROM events')
+	sqlite3 "$db" "DROP TABLE detections; PRAGMA user_version = 2"
+	run -0 --separate-stderr spoor-scan -q -c "$db" --no-heuristics "$IMAGES/ext4/tiny.ext4"
+	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 3
+	assert_equal "$(sqlite3 "$db" 'SELECT count(*) FROM files')" "$files"
+	assert_equal "$(sqlite3 "$db" 'SELECT count(*) FROM events')" "$events"
+	assert_equal "$(sqlite3 "$db" 'SELECT count(*) FROM detections')" 0
+	assert_equal "$(sqlite3 "$db" 'SELECT group_concat(tool) FROM runs')" "spoor-timeline,spoor-scan"
 }

@@ -59,7 +59,7 @@ setup() {
 
 @test "the deleted access.log.1 is listed as a deleted name" {
 	run -0 spoor-ls -r -d "$E01" /var/log
-	assert_output "r/r * 148:	var/log/apache2/access.log.1"
+	assert_output "r/r * $ACCESS_LOG1_INODE:	var/log/apache2/access.log.1"
 }
 
 @test "the web shell and the miner read back with the fixture's hashes" {
