@@ -239,12 +239,13 @@ sums() {
 
 @test "SIGINT: the output is closed, marked incomplete, the run interrupted (status 130)" {
 	so=$(faultread)
-	SPOOR_FAULT_FILE=$SRC SPOOR_FAULT_DELAY_US=150000 LD_PRELOAD=$so \
+	# six 1 MiB reads of half a second each; the signal comes amid them
+	SPOOR_FAULT_FILE=$SRC SPOOR_FAULT_DELAY_US=500000 LD_PRELOAD=$so \
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
 	    spoor-acquire -c "$W/case.db" --json "$SRC" "$W/int.E01" \
 	    > "$W/out.json" 2> "$W/err" &
 	pid=$!
-	sleep 0.6
+	sleep 1.2
 	kill -INT $pid
 	status=0
 	wait $pid || status=$?

@@ -171,19 +171,24 @@ PY
 @test "SIGINT: the LiME file ends where its data does, its last header fixed, marked incomplete (130)" {
 	"$REPO/tests/fixtures/mkcore" "$W/core" "$W/iomem"
 	so=$(faultread)
-	SPOOR_FAULT_FILE=$W/core SPOOR_FAULT_DELAY_US=300000 LD_PRELOAD=$so \
+	# two reads of the ELF headers, then four of the ranges, half a second
+	# each: the signal comes amid the second range
+	SPOOR_FAULT_FILE=$W/core SPOOR_FAULT_DELAY_US=500000 LD_PRELOAD=$so \
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
 	    spoor-acquire --memory --source "$W/core" --iomem "$W/iomem" --json \
 	    "$W/mem.lime" > "$W/out.json" 2> "$W/err" &
 	pid=$!
-	sleep 1
+	sleep 2.2
 	kill -INT $pid
 	status=0
 	wait $pid || status=$?
 	assert_equal "$status" 130
-	assert_equal "$(jq -r .complete "$W/out.json")" false
+	assert_equal "$(jq -c '[.complete, .acquired > 0, .acquired < .size]' "$W/out.json")" \
+	    '[false,true,true]'
 	# the reader of spoor-info accepts it; its headers match its length
 	run -0 spoor-info --json "$W/mem.lime"
+	assert_equal "$(jq '.ranges[-1] | .offset + .size' <<<"$output")" \
+	    "$(stat -c %s "$W/mem.lime")"
 	assert_equal "$(jq -r .sha256 "$W/out.json")" "$(sha256sum < "$W/mem.lime" | cut -d' ' -f1)"
 	grep -q 'INCOMPLETE' "$W/mem.lime.log"
 }
