@@ -712,7 +712,11 @@ has_true_crtime(const char *t)
  * lists are left out; no package data (packaged -1): only outside /usr,
  * /bin, /sbin, /lib*, /opt, /etc, /boot, /var/lib and /var/cache, low,
  * 40; no package lists it: medium, 60.  Container, snap, npm and pip
- * trees and npm's fixed 1985-10-26 mtime are left out.
+ * trees and npm's fixed 1985-10-26 mtime are left out.  So is a file
+ * whose ctime is not clearly after its crtime: its times were set as it
+ * was created (tar, cp -p, unzip, or an image builder such as mke2fs -d,
+ * which leaves ctime at the old mtime); touch -r on an existing file
+ * moves ctime to the moment of the change.
  */
 static void
 timestomp_ext4(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg)
@@ -730,6 +734,9 @@ timestomp_ext4(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg)
 	    f->mtime > INT64_MAX - SAME_MOMENT ||
 	    f->crtime <= f->mtime + SAME_MOMENT || f->packaged == 1 ||
 	    f->mtime == NPM_MTIME || in_foreign_tree(f->path))
+		return;
+	if (f->ctime != SP_TIME_NONE && f->crtime < INT64_MAX - SAME_MOMENT &&
+	    f->ctime <= f->crtime + SAME_MOMENT)
 		return;
 	if (f->packaged != 0) {
 		if (under_any(f->path, install_dirs) != NULL)
