@@ -190,10 +190,11 @@ setfield() {
 	debugfs -w -R "set_inode_field $2 $3 $4" "$1" 2>/dev/null
 }
 
-@test "timestomp-ext4: crtime after mtime hits with both times; equal or earlier crtime does not" {
+@test "timestomp-ext4: crtime after mtime hits with both times; equal or earlier crtime, or times set at creation, do not" {
 	src=$BATS_TEST_TMPDIR/src
 	mkdir -p "$src/home/alice" "$src/usr/lib"
-	for f in home/alice/miner home/alice/fresh home/alice/edited usr/lib/old; do
+	for f in home/alice/miner home/alice/fresh home/alice/edited usr/lib/old \
+	    home/alice/copied home/alice/untarred; do
 		printf 'data\n' > "$src/$f"
 	done
 	img=$BATS_TEST_TMPDIR/ts.img
@@ -206,6 +207,14 @@ setfield() {
 	setfield "$img" /home/alice/edited mtime 20260314104302
 	setfield "$img" /usr/lib/old crtime 20260314104302
 	setfield "$img" /usr/lib/old mtime 20200101000000
+	# times set as the file was created: an image builder leaves ctime at
+	# the old mtime, tar sets mtime within the moment of creation
+	setfield "$img" /home/alice/copied crtime 20260314104302
+	setfield "$img" /home/alice/copied mtime 20251102092011
+	setfield "$img" /home/alice/copied ctime 20251102092011
+	setfield "$img" /home/alice/untarred crtime 20260314104302
+	setfield "$img" /home/alice/untarred mtime 20251102092011
+	setfield "$img" /home/alice/untarred ctime 20260314104302
 	run -1 --separate-stderr spoor-scan --json --no-yara "$img"
 	assert_equal "$(hits | grep timestomp)" "timestomp-ext4 /home/alice/miner"
 	p=/home/alice/miner
