@@ -58,6 +58,7 @@ struct sp_scan {
 	pthread_cond_t qnonempty, qspace;
 	struct job *qhead, *qtail;
 	size_t qbytes, qmax;
+	size_t qcount, qmaxcount;
 	int qdone;
 	struct worker *workers;
 	unsigned nworkers;

@@ -916,6 +916,7 @@ worker_main(void *arg)
 			scan_job(w, j);
 		pthread_mutex_lock(&s->qlock);
 		s->qbytes -= j->len;
+		s->qcount--;
 		pthread_cond_signal(&s->qspace);
 		pthread_mutex_unlock(&s->qlock);
 		job_free(j);
@@ -954,9 +955,11 @@ sp_scan_enqueue(struct sp_scan *s, struct sp_starget *t, unsigned char *buf,
 	j->keep_end = keep_end;
 	j->first = first;
 	pthread_mutex_lock(&s->qlock);
-	while (s->qbytes > 0 && s->qbytes + len > s->qmax)
+	while (s->qcount > 0 && (s->qbytes + len > s->qmax ||
+	    s->qcount >= s->qmaxcount))
 		pthread_cond_wait(&s->qspace, &s->qlock);
 	s->qbytes += len;
+	s->qcount++;
 	if (s->qtail != NULL)
 		s->qtail->next = j;
 	else
@@ -1027,7 +1030,9 @@ sp_scan_new(struct sp_scan **sp, const struct sp_scan_options *o,
 	}
 	if (n > 64)
 		n = 64;
+	/* bytes and blocks waiting: small files must not pile up either */
 	s->qmax = (size_t)s->o.block_size * (n + 2);
+	s->qmaxcount = 64 * (size_t)n;
 	if ((s->workers = calloc(n, sizeof(*s->workers))) == NULL) {
 		sp_scan_free(s);
 		return sp_err_set(err, SP_E_NOMEM, 0, "scan");
