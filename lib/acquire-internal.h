@@ -60,10 +60,6 @@ size_t sp_ewf_compress_chunk(enum sp_ewf_compression c,
 /* The segment files of the image at base (base.E01, base.E02...). */
 int sp_ewf_segments(const char *base, char ***names, size_t *n,
     struct sp_err *err);
-/* Hash the media of the E01 image at first (its first segment). */
-int sp_ewf_hash_media(const char *first, struct sp_hash *h, uint64_t *size,
-    struct sp_err *err);
-
 /* ---- shared by disk and memory (acquire.c) ---- */
 
 struct sp_acquisition *sp_acquisition_new(enum sp_acquire_format f);

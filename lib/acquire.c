@@ -1181,37 +1181,44 @@ pipeline_run(struct pipeline *p, struct sp_err *err)
 	return SP_OK;
 }
 
+/*
+ * Re-read the written image through the evidence layer, the way every
+ * spoor command will read it (segments found from the first one, E01
+ * chunks decompressed and checked by libewf), and hash what it gives.
+ */
 static int
 verify_output(struct sp_acquisition *a, struct sp_err *err)
 {
+	struct sp_evidence *ev = NULL;
 	struct sp_hash *h = NULL;
 	unsigned char *buf = NULL;
 	uint64_t total = 0;
-	size_t i;
-	ssize_t n;
-	int rc, fd;
+	size_t got;
+	int rc;
 
 	if ((rc = sp_hash_new(&h, SP_HASH_ALL, err)) != SP_OK)
 		return rc;
-	if (a->format == SP_ACQUIRE_E01)
-		rc = sp_ewf_hash_media(a->output, h, &total, err);
-	else if ((buf = malloc(READ_BLOCK)) == NULL)
+	if ((buf = malloc(READ_BLOCK)) == NULL)
 		rc = sp_err_set(err, SP_E_NOMEM, 0, "verify");
-	for (i = 0; rc == SP_OK && buf != NULL && i < a->nsegments; i++) {
-		if ((fd = open(a->segments[i], O_RDONLY | O_CLOEXEC)) < 0) {
-			rc = sp_err_set(err, sp_errno_code(errno), errno,
-			    "verify '%s'", a->segments[i]);
+	else if ((rc = sp_evidence_open_media(&ev, a->segments[0], NULL,
+	    err)) != SP_OK)
+		sp_err_prefix(err, "verify '%s'", a->segments[0]);
+	else if (sp_evidence_segment_count(ev) != a->nsegments)
+		rc = sp_err_set(err, SP_E_CORRUPT, 0, "verify '%s': %zu "
+		    "segments found, %zu written", a->segments[0],
+		    sp_evidence_segment_count(ev), a->nsegments);
+	while (rc == SP_OK) {
+		if ((rc = sp_evidence_read(ev, total, buf, READ_BLOCK, &got,
+		    err)) != SP_OK) {
+			sp_err_prefix(err, "verify '%s'", a->segments[0]);
 			break;
 		}
-		while ((n = read(fd, buf, READ_BLOCK)) > 0) {
-			sp_hash_update(h, buf, (size_t)n);
-			total += (uint64_t)n;
-		}
-		if (n < 0)
-			rc = sp_err_set(err, SP_E_IO, errno, "verify '%s'",
-			    a->segments[i]);
-		close(fd);
+		if (got == 0)
+			break;
+		sp_hash_update(h, buf, got);
+		total += got;
 	}
+	sp_evidence_close(ev);
 	free(buf);
 	if (rc == SP_OK && (rc = sp_hash_final(h, err)) == SP_OK) {
 		snprintf(a->verify_md5, sizeof(a->verify_md5), "%s",

@@ -51,6 +51,7 @@ struct sp_evidence {
 	size_t nfs;
 
 	int is_ewf;
+	int media_only;		/* opened by sp_evidence_open_media */
 	struct sp_ewf_info ewf;
 	char *ewf_strings[EWF_STRINGS];
 };
@@ -365,8 +366,10 @@ open_volumes(struct sp_evidence *ev, struct sp_err *err)
 		fs = tsk_fs_open_img(ev->img, 0, TSK_FS_TYPE_DETECT);
 		if (fs == NULL) {
 			const char *m = tsk_msg();
-			if (ev->vs != NULL)
-				return SP_OK;	/* partitions, no file system */
+			if (ev->vs != NULL || ev->media_only) {
+				tsk_error_reset();
+				return SP_OK;	/* media without a file system */
+			}
 			return sp_err_set(err, SP_E_FORMAT, 0,
 			    "no volume system or file system found (%s)", m);
 		}
@@ -411,9 +414,54 @@ sniff(const char *path, unsigned char *magic, size_t n, uint64_t *size,
 	return SP_OK;
 }
 
+static int evidence_open(struct sp_evidence **evp, const char *path,
+    struct sp_run *run, int media_only, struct sp_err *err);
+
 int
 sp_evidence_open(struct sp_evidence **evp, const char *path,
     struct sp_run *run, struct sp_err *err)
+{
+	return evidence_open(evp, path, run, 0, err);
+}
+
+int
+sp_evidence_open_media(struct sp_evidence **evp, const char *path,
+    struct sp_run *run, struct sp_err *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return sp_err_set(err, SP_E_USAGE, 0, "'%s': a directory has "
+		    "no media", path);
+	return evidence_open(evp, path, run, 1, err);
+}
+
+int
+sp_evidence_read(struct sp_evidence *ev, uint64_t offset, void *buf,
+    size_t len, size_t *got, struct sp_err *err)
+{
+	ssize_t n;
+
+	*got = 0;
+	if (ev->img == NULL)
+		return sp_err_set(err, SP_E_USAGE, 0, "no media to read");
+	if (offset >= ev->size)
+		return SP_OK;
+	if (len > ev->size - offset)
+		len = (size_t)(ev->size - offset);
+	n = tsk_img_read(ev->img, (TSK_OFF_T)offset, buf, len);
+	if (n < 0 || (size_t)n != len) {
+		const char *m = tsk_msg();
+		return sp_err_set(err, SP_E_IO, 0, "read at offset %" PRIu64
+		    ": %s", offset, m);
+	}
+	*got = (size_t)n;
+	return SP_OK;
+}
+
+static int
+evidence_open(struct sp_evidence **evp, const char *path,
+    struct sp_run *run, int media_only, struct sp_err *err)
 {
 	static const unsigned char ewf_magic[8] =
 	    { 'E', 'V', 'F', 0x09, 0x0d, 0x0a, 0xff, 0x00 };
@@ -430,6 +478,7 @@ sp_evidence_open(struct sp_evidence **evp, const char *path,
 		return sp_err_set(err, SP_E_NOMEM, 0, "'%s'", path);
 	}
 	ev->run = run;
+	ev->media_only = media_only;
 	ev->sector_size = 512;
 	if (stat(path, &st) != 0) {
 		rc = sp_err_set(err, sp_errno_code(errno), errno, "%s", "");

@@ -35,6 +35,23 @@ int sp_evidence_open(struct sp_evidence **ev, const char *path,
     struct sp_run *run, struct sp_err *err);
 void sp_evidence_close(struct sp_evidence *ev);
 
+/*
+ * Open the image at path (raw, split raw, E01) for its media only: as
+ * sp_evidence_open, but media without any volume system or file system
+ * is accepted (a wiped disk, memory, an encrypted volume).  A directory
+ * is refused.
+ */
+int sp_evidence_open_media(struct sp_evidence **ev, const char *path,
+    struct sp_run *run, struct sp_err *err);
+
+/*
+ * Read up to len bytes of the media at offset (through the segments, and
+ * E01 chunks decompressed); *got is less than len only at the end of the
+ * media.  A read error is SP_E_IO.
+ */
+int sp_evidence_read(struct sp_evidence *ev, uint64_t offset, void *buf,
+    size_t len, size_t *got, struct sp_err *err);
+
 enum sp_evidence_kind sp_evidence_kind(const struct sp_evidence *ev);
 /* "raw", "split", "e01", "dir". */
 const char *sp_evidence_kind_name(enum sp_evidence_kind kind);
