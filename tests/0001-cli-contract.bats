@@ -42,11 +42,15 @@ TOOLS="spoor-info spoor-ls spoor-cat"
 	done
 }
 
-@test "spoor lists its verbs" {
+@test "spoor lists its verbs: every spoor-VERB command built" {
 	run -0 spoor --help
-	assert_line --regexp '^  info '
-	assert_line --regexp '^  ls '
-	assert_line --regexp '^  cat '
+	n=0
+	for cmd in "$BUILD"/bin/spoor-*; do
+		verb=${cmd##*/spoor-}
+		assert_line --regexp "^  $verb "
+		n=$((n + 1))
+	done
+	[ "$n" -ge 8 ]
 }
 
 @test "spoor VERB runs spoor-VERB with the remaining arguments" {

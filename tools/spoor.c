@@ -20,6 +20,9 @@ static const struct {
 	{ "cat", "write a file's content from evidence to stdout" },
 	{ "timeline", "add evidence or bodyfiles to a case's timeline" },
 	{ "export", "write a case's timeline: bodyfile, mactime, JSONL" },
+	{ "scan", "scan evidence with YARA, hash sets and heuristics" },
+	{ "hashset", "import NSRL and hash lists, look hashes up" },
+	{ "acquire", "image a disk or physical memory, hashed as read" },
 };
 
 static const char usage_text[] = "usage: spoor [-hV] verb [args ...]\n";
