@@ -78,4 +78,7 @@ int sp_acquire_record(struct sp_run *run, struct sp_acquisition *a,
     struct sp_err *err);
 char *sp_acquire_strdup(const char *s);
 
+/* Write all of buf to fd, again after EINTR: 0, or -1 with errno set. */
+int sp_acq_write_all(int fd, const unsigned char *buf, size_t len);
+
 #endif

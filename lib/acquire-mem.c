@@ -140,25 +140,6 @@ sp_iomem_parse(const char *text, size_t len, struct sp_phys_range **out,
 
 /* ---- ELF cores ---- */
 
-static uint16_t
-le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 int
 sp_elfcore_parse(const void *buf, size_t len, struct sp_elf_load **out,
     size_t *np, size_t *need, struct sp_err *err)
@@ -179,13 +160,13 @@ sp_elfcore_parse(const void *buf, size_t len, struct sp_elf_load **out,
 	if (b[4] != 2 || b[5] != 1)
 		return sp_err_set(err, SP_E_FORMAT, 0, "not a 64-bit "
 		    "little-endian ELF file");
-	if (le16(b + 16) != 4)
+	if (sp_le16(b + 16) != 4)
 		return sp_err_set(err, SP_E_FORMAT, 0, "not an ELF core "
-		    "(type %u)", le16(b + 16));
-	phoff = le64(b + 32);
-	shoff = le64(b + 40);
-	phentsize = le16(b + 54);
-	phnum = le16(b + 56);
+		    "(type %u)", sp_le16(b + 16));
+	phoff = sp_le64(b + 32);
+	shoff = sp_le64(b + 40);
+	phentsize = sp_le16(b + 54);
+	phnum = sp_le16(b + 56);
 	if (phnum == 0xffff) {
 		/* PN_XNUM: the count is in sh_info of section header 0 */
 		if (shoff > SIZE_MAX - 64 || shoff + 64 > len) {
@@ -195,7 +176,7 @@ sp_elfcore_parse(const void *buf, size_t len, struct sp_elf_load **out,
 			return sp_err_set(err, SP_E_DATA, 0, "section header "
 			    "0 at %" PRIu64 " is past the data", shoff);
 		}
-		phnum = le32(b + shoff + 44);
+		phnum = sp_le32(b + shoff + 44);
 	}
 	if (phnum == 0)
 		return sp_err_set(err, SP_E_DATA, 0, "no program headers");
@@ -216,13 +197,13 @@ sp_elfcore_parse(const void *buf, size_t len, struct sp_elf_load **out,
 		return sp_err_set(err, SP_E_NOMEM, 0, "program headers");
 	for (i = 0; i < phnum; i++) {
 		ph = b + phoff + i * phentsize;
-		if (le32(ph) != 1)	/* PT_LOAD */
+		if (sp_le32(ph) != 1)	/* PT_LOAD */
 			continue;
-		l[n].offset = le64(ph + 8);
-		l[n].vaddr = le64(ph + 16);
-		l[n].paddr = le64(ph + 24);
-		l[n].filesz = le64(ph + 32);
-		l[n].memsz = le64(ph + 40);
+		l[n].offset = sp_le64(ph + 8);
+		l[n].vaddr = sp_le64(ph + 16);
+		l[n].paddr = sp_le64(ph + 24);
+		l[n].filesz = sp_le64(ph + 32);
+		l[n].memsz = sp_le64(ph + 40);
 		if (l[n].offset > UINT64_MAX - l[n].filesz)
 			continue;	/* would wrap: unusable */
 		n++;
@@ -495,23 +476,6 @@ lime_header(unsigned char h[32], uint64_t start, uint64_t end)
 	}
 }
 
-static int
-write_all(int fd, const unsigned char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static void
 add_unreadable(struct sp_acquisition *a, size_t *cap, uint64_t p,
     uint64_t len)
@@ -689,7 +653,7 @@ sp_acquire_memory(struct sp_run *run, const struct sp_acquire_opts *o,
 		ar->end = r[i].end;
 		ar->offset = off + 32;
 		lime_header(hdr, r[i].start, r[i].end);
-		if (write_all(fd, hdr, 32) != 0) {
+		if (sp_acq_write_all(fd, hdr, 32) != 0) {
 			rc = sp_err_set(err, SP_E_IO, errno, "write '%s'",
 			    o->output);
 			break;
@@ -721,7 +685,7 @@ sp_acquire_memory(struct sp_run *run, const struct sp_acquire_opts *o,
 				ar->unreadable += got;
 				have += got;
 			}
-			if (write_all(fd, buf, have) != 0) {
+			if (sp_acq_write_all(fd, buf, have) != 0) {
 				rc = sp_err_set(err, SP_E_IO, errno, "write "
 				    "'%s'", o->output);
 				break;

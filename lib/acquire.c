@@ -953,8 +953,9 @@ packer_main(void *arg)
 	return NULL;
 }
 
-static int
-write_all(int fd, const unsigned char *buf, size_t len)
+/* Write all of buf to fd: 0, or -1 with errno set. */
+int
+sp_acq_write_all(int fd, const unsigned char *buf, size_t len)
 {
 	ssize_t n;
 
@@ -1027,7 +1028,7 @@ write_raw(struct pipeline *p, const unsigned char *buf, size_t len,
 	char *name;
 
 	if (p->o->format == SP_ACQUIRE_RAW) {
-		if (write_all(p->out_fd, buf, len) != 0)
+		if (sp_acq_write_all(p->out_fd, buf, len) != 0)
 			return sp_err_set(e, SP_E_IO, errno, "write '%s'",
 			    p->a->output);
 		p->a->output_size += len;
@@ -1056,7 +1057,7 @@ write_raw(struct pipeline *p, const unsigned char *buf, size_t len,
 			p->seg_left = p->o->split_size;
 		}
 		n = len < p->seg_left ? len : (size_t)p->seg_left;
-		if (write_all(p->out_fd, buf, n) != 0)
+		if (sp_acq_write_all(p->out_fd, buf, n) != 0)
 			return sp_err_set(e, SP_E_IO, errno, "write '%s'",
 			    p->a->segments[p->seg_index]);
 		buf += n;

@@ -258,26 +258,6 @@ line_name(const struct line *l, char *buf, size_t size)
 
 /* ---- the in-memory hash set ---- */
 
-static int
-grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 64;
-	void *q;
-
-	if (need <= *cap)
-		return SP_OK;
-	while (n < need) {
-		if (n > SIZE_MAX / 2 / elem)
-			return SP_E_NOMEM;
-		n *= 2;
-	}
-	if ((q = realloc(*p, n * elem)) == NULL)
-		return SP_E_NOMEM;
-	*p = q;
-	*cap = n;
-	return SP_OK;
-}
-
 int
 sp_hashset_new(struct sp_hashset **hsp, struct sp_err *err)
 {
@@ -345,7 +325,7 @@ add_set(struct sp_hashset *hs, const char *name, const char *source,
 	struct set *s;
 
 	if (hs->nsets >= UINT32_MAX ||
-	    grow((void **)&hs->sets, &hs->capsets, hs->nsets + 1,
+	    sp_array_grow((void **)&hs->sets, &hs->capsets, hs->nsets + 1,
 	    sizeof(*hs->sets)) != SP_OK)
 		return sp_err_set(err, SP_E_NOMEM, 0, "hash set");
 	s = &hs->sets[hs->nsets];
@@ -369,7 +349,7 @@ add_entry(struct sp_hashset *hs, size_t set, const struct line *l)
 	size_t len;
 	int a = l->alg;
 
-	if (grow((void **)&hs->ent[a], &hs->cap[a], hs->n[a] + 1,
+	if (sp_array_grow((void **)&hs->ent[a], &hs->cap[a], hs->n[a] + 1,
 	    sizeof(struct entry)) != SP_OK)
 		return SP_E_NOMEM;
 	e = &hs->ent[a][hs->n[a]];
@@ -380,7 +360,7 @@ add_entry(struct sp_hashset *hs, size_t set, const struct line *l)
 		line_name(l, name, sizeof(name));
 		len = strlen(name) + 1;
 		if (hs->poollen + len > UINT32_MAX ||
-		    grow((void **)&hs->pool, &hs->poolcap, hs->poollen + len,
+		    sp_array_grow((void **)&hs->pool, &hs->poolcap, hs->poollen + len,
 		    1) != SP_OK)
 			return SP_E_NOMEM;
 		memcpy(hs->pool + hs->poollen, name, len);

@@ -4,6 +4,8 @@
 #ifndef SPOOR_INTERNAL_H
 #define SPOOR_INTERNAL_H
 
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 #include "spoor/case.h"
@@ -53,6 +55,32 @@ size_t sp_ssh_options_len(const char *s);
  */
 int sp_ssh_key_fingerprint(const unsigned char *blob, size_t len, char *fpr,
     size_t size);
+
+/*
+ * Make room for need elements of elem bytes in *p (capacity *cap, doubled
+ * from 64): SP_OK or SP_E_NOMEM, *p and *cap unchanged on failure.
+ */
+int sp_array_grow(void **p, size_t *cap, size_t need, size_t elem);
+
+/* Little-endian integers from bytes (LiME, ELF cores). */
+static inline uint16_t
+sp_le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t
+sp_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t
+sp_le64(const unsigned char *p)
+{
+	return (uint64_t)sp_le32(p) | (uint64_t)sp_le32(p + 4) << 32;
+}
 
 /* Map an errno to the error code tools report for it. */
 int sp_errno_code(int e);

@@ -23,19 +23,6 @@ struct sp_memimage {
 	size_t nranges;
 };
 
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 static int
 read_full(int fd, void *buf, size_t len, uint64_t off, size_t *got)
 {
@@ -69,7 +56,7 @@ sp_memimage_is_lime(const char *path)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return 0;
 	r = read_full(fd, h, sizeof(h), 0, &got) == 0 && got == 4 &&
-	    le32(h) == SP_LIME_MAGIC;
+	    sp_le32(h) == SP_LIME_MAGIC;
 	close(fd);
 	return r;
 }
@@ -109,16 +96,16 @@ parse_lime(struct sp_memimage *m, struct sp_err *err)
 		if (got < sizeof(h))
 			return sp_err_set(err, SP_E_CORRUPT, 0, "truncated "
 			    "LiME header at offset %" PRIu64, off);
-		if (le32(h) != SP_LIME_MAGIC)
+		if (sp_le32(h) != SP_LIME_MAGIC)
 			return sp_err_set(err, off == 0 ? SP_E_FORMAT :
 			    SP_E_CORRUPT, 0, "no LiME header at offset %"
 			    PRIu64, off);
-		if (le32(h + 4) != 1)
+		if (sp_le32(h + 4) != 1)
 			return sp_err_set(err, SP_E_CORRUPT, 0, "LiME header at "
 			    "offset %" PRIu64 ": version %" PRIu32
-			    " (expected 1)", off, le32(h + 4));
-		start = le64(h + 8);
-		end = le64(h + 16);
+			    " (expected 1)", off, sp_le32(h + 4));
+		start = sp_le64(h + 8);
+		end = sp_le64(h + 16);
 		if (end < start || end - start == UINT64_MAX)
 			return sp_err_set(err, SP_E_CORRUPT, 0, "LiME header at "
 			    "offset %" PRIu64 ": end 0x%" PRIx64 " before start "

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "internal.h"
 #include "spoor/hashset.h"
 
 struct pkfile {
@@ -53,26 +54,6 @@ fnv1a(const char *s, size_t n)
 	return h;
 }
 
-static int
-grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 64;
-	void *q;
-
-	if (need <= *cap)
-		return SP_OK;
-	while (n < need) {
-		if (n > SIZE_MAX / 2 / elem)
-			return SP_E_NOMEM;
-		n *= 2;
-	}
-	if ((q = realloc(*p, n * elem)) == NULL)
-		return SP_E_NOMEM;
-	*p = q;
-	*cap = n;
-	return SP_OK;
-}
-
 int
 sp_pkgsums_new(struct sp_pkgsums **psp, struct sp_err *err)
 {
@@ -111,7 +92,7 @@ intern(struct sp_pkgsums *ps, const char *s, size_t n, int lead,
 	size_t len = n + (lead ? 1 : 0) + 1;
 
 	if (ps->poollen + len > UINT32_MAX ||
-	    grow((void **)&ps->pool, &ps->poolcap, ps->poollen + len, 1)
+	    sp_array_grow((void **)&ps->pool, &ps->poolcap, ps->poollen + len, 1)
 	    != SP_OK)
 		return SP_E_NOMEM;
 	*off = (uint32_t)ps->poollen;
@@ -210,7 +191,7 @@ sp_pkgsums_add(struct sp_pkgsums *ps, const char *package, const void *buf,
 		n = (size_t)(e - p);
 		if (n == 0 || memchr(p, '\0', n) != NULL)
 			goto bad;
-		if (grow((void **)&ps->files, &ps->capfiles, ps->nfiles + 1,
+		if (sp_array_grow((void **)&ps->files, &ps->capfiles, ps->nfiles + 1,
 		    sizeof(*ps->files)) != SP_OK || ps->nfiles >= UINT32_MAX - 1)
 			return sp_err_set(err, SP_E_NOMEM, 0, "package sums");
 		f = &ps->files[ps->nfiles];
@@ -250,7 +231,7 @@ add_conffile(struct sp_pkgsums *ps, const char *p, size_t n)
 
 	if (n == 0 || *p != '/' || memchr(p, '\0', n) != NULL)
 		return SP_OK;
-	if (grow((void **)&ps->conf, &ps->capconf, ps->nconf + 1,
+	if (sp_array_grow((void **)&ps->conf, &ps->capconf, ps->nconf + 1,
 	    sizeof(*ps->conf)) != SP_OK || ps->nconf >= UINT32_MAX - 1 ||
 	    intern(ps, p, n, 0, &off) != SP_OK)
 		return SP_E_NOMEM;

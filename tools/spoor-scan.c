@@ -266,6 +266,18 @@ list_add(struct list *l, const char *s)
 	return 0;
 }
 
+/* A target that could not be scanned: said, recorded, the status kept. */
+static void
+target_failed(struct sp_tool *t, const char *target, int rc,
+    struct sp_err *err, int *first_error)
+{
+	sp_tool_error(t, err);
+	sp_run_problem(t->run, target, rc, "%s", err->msg);
+	if (*first_error == 0)
+		*first_error = sp_err_exit_status(rc);
+	sp_err_init(err);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -438,32 +450,19 @@ main(int argc, char *argv[])
 		    as_file ? SP_SCAN_AS_FILE : SP_SCAN_AS_ANY, &err);
 		if (rc == SP_E_INTERRUPTED)
 			break;
-		if (rc != SP_OK) {
-			sp_tool_error(&t, &err);
-			sp_run_problem(t.run, argv[i], rc, "%s", err.msg);
-			if (first_error == 0)
-				first_error = sp_err_exit_status(rc);
-			sp_err_init(&err);
-		}
+		if (rc != SP_OK)
+			target_failed(&t, argv[i], rc, &err, &first_error);
 	}
 	for (i = 0; rc != SP_E_INTERRUPTED && i < pids.n; i++) {
 		rc = sp_scan_process(s, (pid_t)strtol(pids.v[i], NULL, 10),
 		    &err);
-		if (rc != SP_OK && rc != SP_E_INTERRUPTED) {
-			sp_tool_error(&t, &err);
-			sp_run_problem(t.run, pids.v[i], rc, "%s", err.msg);
-			if (first_error == 0)
-				first_error = sp_err_exit_status(rc);
-			sp_err_init(&err);
-		}
+		if (rc != SP_OK && rc != SP_E_INTERRUPTED)
+			target_failed(&t, pids.v[i], rc, &err, &first_error);
 	}
 	if (rc != SP_E_INTERRUPTED && all_processes) {
 		rc = sp_scan_process(s, 0, &err);
-		if (rc != SP_OK && rc != SP_E_INTERRUPTED) {
-			sp_tool_error(&t, &err);
-			if (first_error == 0)
-				first_error = sp_err_exit_status(rc);
-		}
+		if (rc != SP_OK && rc != SP_E_INTERRUPTED)
+			target_failed(&t, "/proc", rc, &err, &first_error);
 	}
 	sp_scan_finish(s, on_target, &out, &err);
 	sp_scan_summary(s, summary, sizeof(summary));
@@ -476,17 +475,10 @@ main(int argc, char *argv[])
 		status = SP_EXIT_FOUND;
 	else if (first_error != 0)
 		status = first_error;
-	sp_scan_free(s);
-	sp_hashset_free(hs);
-	sp_rules_free(rules);
-	free(rule_paths.v);
-	free(excludes.v);
-	free(good.v);
-	free(bad.v);
-	free(pids.v);
-	return sp_tool_finish(&t, status);
+	goto out;
 fail:
 	status = sp_tool_error(&t, &err);
+out:
 	sp_scan_free(s);
 	sp_hashset_free(hs);
 	sp_rules_free(rules);
