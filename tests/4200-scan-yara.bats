@@ -437,3 +437,51 @@ time.sleep(120)' >"$BATS_TEST_TMPDIR/ready" &
 	assert_equal "$(sqlite3 "$db" "SELECT state, exit_status FROM runs WHERE tool = 'spoor-scan'")" "interrupted|130"
 	assert_equal "$(sqlite3 "$db" 'PRAGMA integrity_check')" ok
 }
+
+@test "deleted files are scanned from their recoverable content: the hashes of icat's output are found on them" {
+	img=$(dftt "$IMAGES/ntfs/7-undel-ntfs.zip")/7-ntfs-undel.dd
+	list=$BATS_TEST_TMPDIR/deleted.sha256
+	: >"$list"
+	n=0
+	while IFS= read -r line; do
+		ref=${line#*\* }
+		ref=${ref%%:*}
+		[ "$(icat "$img" "$ref" | wc -c)" -gt 0 ] || continue
+		echo "$(icat "$img" "$ref" | sha256sum | cut -c1-64)  $ref" >>"$list"
+		n=$((n + 1))
+	done < <(fls -r -d "$img" | grep '^-/r \* ')
+	[ "$n" -ge 8 ]
+	run -1 --separate-stderr spoor-scan --json --no-yara --no-heuristics --known-bad "$list" "$img"
+	# every recovered file is found, on a deleted target
+	assert_equal "$(echo "$output" | jq -r 'select(.type == "hash") | .hash' | sort -u | wc -l)" \
+	    "$(cut -c1-64 "$list" | sort -u | wc -l)"
+	assert_equal "$(echo "$output" | jq -r 'select(.type == "hash") | .target.deleted' | sort -u)" true
+	# and without them, nothing deleted is read
+	run --separate-stderr spoor-scan --json --no-yara --no-heuristics --no-deleted --known-bad "$list" "$img"
+	assert_equal "$(echo "$output" | jq -r 'select(.type == "hash")' | wc -l)" 0
+}
+
+@test "a split raw image is scanned through its segments" {
+	need "$IMAGES/ext2/dfvfs_ext2.splitraw.000"
+	r=$BATS_TEST_TMPDIR/p.yar
+	echo 'rule bank_password { strings: $a = "bank,joesmith,superrich" condition: $a }' >"$r"
+	run -1 --separate-stderr spoor-scan --json -r "$r" "$IMAGES/ext2/dfvfs_ext2.splitraw.000"
+	line=$(echo "$output" | jq -c 'select(.type == "yara")')
+	assert_equal "$(echo "$line" | jq -r '"\(.target.source_kind) \(.target.inode) \(.target.path) \(.strings[0].offset)"')" \
+	    "split 14 /passwords.txt 20"
+}
+
+@test "--strings shows matched data, capped at 64 bytes and escaped; a target's score combines its detections as Loki/THOR do" {
+	run -1 --separate-stderr spoor-scan --json --strings "$SCENARIO/web01.raw"
+	assert_equal "$(echo "$output" | jq -s '[.[] | select(.type == "yara") | .strings[] | .data | length] | (length > 10 and max <= 64)')" true
+	data=$(echo "$output" | jq -r 'select(.rule == "miner_xmrig_elf") | .strings[] | select(.id == "$ua") | .data' | head -1)
+	[[ $data == XMRig/* ]]
+	# 100 * (1 - prod(1 - s_i / 100 / 2^i)), sub-scores sorted descending
+	expected=$(echo "$output" | jq -r 'select(.type != "target" and .type != "summary" and .target.path == "/tmp/.X11-unix/.x/kswapd0") | .score' |
+	    sort -rn | awk '{ p *= 1 - $1 / 100 / 2 ^ (NR - 1) } BEGIN { p = 1 } END { printf "%d\n", 100 * (1 - p) + 0.5 }')
+	assert_equal "$(echo "$output" | jq -r 'select(.type == "target" and .target.path == "/tmp/.X11-unix/.x/kswapd0") | .score')" "$expected"
+	[ "$expected" -gt 80 ]
+	# targets come highest score first
+	scores=$(echo "$output" | jq -r 'select(.type == "target") | .score')
+	assert_equal "$scores" "$(echo "$scores" | sort -rn)"
+}
