@@ -29,8 +29,10 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
 HARDEN    = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+RULESDIR  = $(PREFIX)/share/spoor/rules
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(HARDEN) $(CFLAGS) -Ilib/include -Ilib \
-	-DSPOOR_VERSION='"$(VERSION)"' $(PKG_CFLAGS) -MMD -MP
+	-DSPOOR_VERSION='"$(VERSION)"' -DSPOOR_RULESDIR='"$(RULESDIR)"' \
+	$(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 LIBS      = $(PKG_LIBS) -lpthread -lm
 
@@ -120,11 +122,14 @@ install: all
 	install -m 755 $(TOOL_BIN) $(DESTDIR)$(BINDIR)
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
+	for r in $$(cd rules && find . -name '*.yar' -o -name README.md); do \
+		install -D -m 644 rules/$$r $(DESTDIR)$(RULESDIR)/$$r; done
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	rm -rf $(DESTDIR)$(RULESDIR)
 
 clean:
 	rm -rf $(BUILD) build-*
