@@ -100,18 +100,6 @@ struct sp_hashset {
 
 /* ---- hex and lines ---- */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The algorithm index of a digest of len bytes, or -1. */
 static int
 alg_of_len(size_t len)
@@ -137,8 +125,8 @@ decode_hex(const char *s, size_t n, unsigned char *d)
 	if (n % 2 != 0 || (a = alg_of_len(n / 2)) < 0)
 		return -1;
 	for (i = 0; i < n / 2; i++)
-		d[i] = (unsigned char)(hexval((unsigned char)s[2 * i]) << 4 |
-		    hexval((unsigned char)s[2 * i + 1]));
+		d[i] = (unsigned char)(sp_hexval((unsigned char)s[2 * i]) << 4 |
+		    sp_hexval((unsigned char)s[2 * i + 1]));
 	return a;
 }
 
@@ -148,7 +136,7 @@ hex_run(const char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n && hexval((unsigned char)s[i]) >= 0; i++)
+	for (i = 0; i < n && sp_hexval((unsigned char)s[i]) >= 0; i++)
 		;
 	return i;
 }

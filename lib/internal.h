@@ -62,6 +62,19 @@ int sp_ssh_key_fingerprint(const unsigned char *blob, size_t len, char *fpr,
  */
 int sp_array_grow(void **p, size_t *cap, size_t need, size_t elem);
 
+/* The value of a hex digit of either case, or -1. */
+static inline int
+sp_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Little-endian integers from bytes (LiME, ELF cores). */
 static inline uint16_t
 sp_le16(const unsigned char *p)

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "parsers.h"
 
 #define LINE_MAX_BYTES	(64 * 1024)	/* kernel records are < 9 KB */
@@ -428,18 +429,6 @@ rec_find(const struct rec *r, const char *key, int interp, struct field *out)
 }
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 is_hex(const char *s, size_t n)
 {
 	size_t i;
@@ -447,7 +436,7 @@ is_hex(const char *s, size_t n)
 	if (n < 2 || n % 2 != 0)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (hexval((unsigned char)s[i]) < 0)
+		if (sp_hexval((unsigned char)s[i]) < 0)
 			return 0;
 	return 1;
 }
@@ -459,8 +448,8 @@ hex_decode(struct sbuf *b, const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i + 1 < n; i += 2) {
-		c = (char)(hexval((unsigned char)s[i]) << 4 |
-		    hexval((unsigned char)s[i + 1]));
+		c = (char)(sp_hexval((unsigned char)s[i]) << 4 |
+		    sp_hexval((unsigned char)s[i + 1]));
 		sb_add(b, &c, 1);
 	}
 }
@@ -949,8 +938,8 @@ decode_saddr(const struct rec *r, struct sockaddr_text *sa)
 	if (n > sizeof(buf))
 		n = sizeof(buf);
 	for (i = 0; i < n; i++)
-		buf[i] = (unsigned char)(hexval((unsigned char)f.val[2 * i])
-		    << 4 | hexval((unsigned char)f.val[2 * i + 1]));
+		buf[i] = (unsigned char)(sp_hexval((unsigned char)f.val[2 * i])
+		    << 4 | sp_hexval((unsigned char)f.val[2 * i + 1]));
 	if (n < 2)
 		return;
 	fam = buf[0] | (unsigned)buf[1] << 8;
