@@ -348,6 +348,8 @@ time.sleep(120)' >"$BATS_TEST_TMPDIR/ready" &
 	assert_equal "$status" 2
 	[[ $stderr == *"1 unreadable"* ]]
 	[[ $stderr == *"1 problem skipped"* ]]
+	# the problem itself is said, once
+	assert_equal "$(echo "$stderr" | grep -c "^spoor-scan: skipped /locked: .*Permission denied")" 1
 }
 
 @test "bad targets: missing, corrupt image, an empty file" {

@@ -266,12 +266,41 @@ list_add(struct list *l, const char *s)
 	return 0;
 }
 
+/*
+ * What was skipped and why, the first MAX_WARNED of it (all of it is in
+ * the case); targets that failed were said when they did.
+ */
+#define MAX_WARNED 20
+static uint64_t said[MAX_WARNED];	/* problems said already */
+static size_t nsaid;
+
+static void
+warn_problems(const struct sp_tool *t)
+{
+	uint64_t i, n = sp_run_problem_count(t->run), shown = 0;
+	const char *p;
+	size_t j;
+
+	for (i = 0; i < n && shown < MAX_WARNED; i++) {
+		for (j = 0; j < nsaid && said[j] != i; j++)
+			;
+		if (j < nsaid || (p = sp_run_problem_text(t->run, i)) == NULL)
+			continue;
+		sp_tool_warn(t, "skipped %s", p);
+		shown++;
+	}
+	if (i < n)
+		sp_tool_warn(t, "and %" PRIu64 " more", n - i);
+}
+
 /* A target that could not be scanned: said, recorded, the status kept. */
 static void
 target_failed(struct sp_tool *t, const char *target, int rc,
     struct sp_err *err, int *first_error)
 {
 	sp_tool_error(t, err);
+	if (nsaid < MAX_WARNED)
+		said[nsaid++] = sp_run_problem_count(t->run);
 	sp_run_problem(t->run, target, rc, "%s", err->msg);
 	if (*first_error == 0)
 		*first_error = sp_err_exit_status(rc);
@@ -469,8 +498,10 @@ main(int argc, char *argv[])
 	if (out.json)
 		print_summary_json(stdout, sp_scan_stats(s), summary,
 		    rules ? sp_rules_count(rules) : 0);
-	if (!quiet)
+	if (!quiet) {
+		warn_problems(&t);
 		fprintf(stderr, "spoor-scan: %s\n", summary);
+	}
 	if (sp_scan_stats(s)->detections > 0)
 		status = SP_EXIT_FOUND;
 	else if (first_error != 0)
