@@ -556,6 +556,163 @@ set_owner(struct sp_starget *t, uint32_t uid, int host)
 		snprintf(t->ext_owner, sizeof(t->ext_owner), "%" PRIu32, uid);
 }
 
+/* Reads a file's content from its start into fn (once or twice). */
+typedef int content_fn(void *ctx, sp_data_fn *fn, void *arg,
+    struct sp_err *err);
+
+/* One file to scan, whatever it is read from. */
+struct file_scan {
+	struct sp_scan *s;
+	struct sp_starget *t;
+	struct sp_heur_file *hf;	/* metadata filled in by the caller */
+	const char *subject;		/* the path problems are named by */
+	struct sp_pkgsums *pkgsums;	/* NULL: no package data */
+	const char *pkg_path;		/* the name packages list it by */
+	content_fn *read;
+	void *ctx;
+};
+
+/*
+ * Read the file once: digests for the hash sets and dpkg, the head, the
+ * entropy and the content the heuristics want, and the blocks for YARA.
+ * Then the verdicts: known-bad is a detection; known-good and unchanged
+ * packaged files go no further; the rest get the heuristics and YARA.  A
+ * file larger than a block that a verdict may skip is hashed first and
+ * read a second time for YARA only when it is not skipped.  Returns the
+ * read's error (the caller says whether that is a problem), SP_E_NOMEM or
+ * SP_E_INTERRUPTED; verdict problems are recorded here.
+ */
+static int
+scan_content(struct file_scan *f, struct sp_err *err)
+{
+	struct sp_scan *s = f->s;
+	struct sp_starget *t = f->t;
+	struct sp_heur_file *hf = f->hf;
+	struct sp_hashset_match hm;
+	struct heur_ctx hc;
+	struct reader r, q;
+	const char *pkg_md5 = NULL, *pkg = NULL, *which = NULL;
+	unsigned mask = 0;
+	int rc, packaged = -1, verified = 0, skip = 0, known_bad = 0, prehash;
+
+	if (f->pkgsums != NULL)
+		packaged = !hf->deleted && f->pkg_path != NULL &&
+		    sp_pkgsums_lookup(f->pkgsums, f->pkg_path, &pkg_md5, &pkg);
+	if (s->o.hashes != NULL)
+		mask |= sp_hashset_algorithms(s->o.hashes);
+	if (packaged == 1)
+		mask |= SP_HASH_MD5;
+	memset(&r, 0, sizeof(r));
+	r.s = s;
+	r.t = t;
+	r.size = hf->size;
+	r.first = 1;
+	r.yara = !(s->o.flags & SP_SCAN_NO_YARA);
+	r.cap = (size_t)(hf->size <= s->o.block_size ? (hf->size ? hf->size :
+	    1) : s->o.block_size);
+	r.chunked = hf->size > s->o.block_size;
+	r.want_content = !(s->o.flags & SP_SCAN_NO_HEURISTICS) &&
+	    sp_heur_wants_content(hf);
+	r.want_entropy = !(s->o.flags & SP_SCAN_NO_HEURISTICS);
+	prehash = r.yara && r.chunked && mask != 0;
+	if (prehash)
+		r.yara = 0;
+	if (mask != 0 && (rc = sp_hash_new(&r.hash, mask, err)) != SP_OK)
+		return rc;
+	rc = f->read(f->ctx, reader_data, &r, err);
+	if (rc == SP_OK && r.failed)
+		rc = sp_err_set(err, r.failed, 0, "out of memory");
+	if (rc != SP_OK)
+		goto out;
+	set_filetype(t, r.head, r.head_len);
+	if (r.hash != NULL && (rc = sp_hash_final(r.hash, err)) != SP_OK)
+		goto out;
+	if (mask & SP_HASH_MD5)
+		t->t.md5 = sp_starget_str(t, sp_hash_hex(r.hash, SP_HASH_MD5));
+	if (mask & SP_HASH_SHA1)
+		t->t.sha1 = sp_starget_str(t, sp_hash_hex(r.hash, SP_HASH_SHA1));
+	if (mask & SP_HASH_SHA256)
+		t->t.sha256 = sp_starget_str(t, sp_hash_hex(r.hash,
+		    SP_HASH_SHA256));
+	if (s->o.hashes != NULL) {
+		switch (sp_hashset_lookup(s->o.hashes, r.hash, &hm, err)) {
+		case 1:
+			if (hm.kind == SP_HASHSET_KNOWN_BAD) {
+				emit_hash(s, t, &hm, r.hash);
+				known_bad = 1;
+			} else {
+				s->stats.known_good++;
+				skip = 1;
+			}
+			break;
+		case -1:
+			sp_run_problem(s->run, f->subject, SP_E_DATA,
+			    "hash lookup: %s", err->msg);
+			break;
+		}
+	}
+	/* a known-bad file is scanned whatever its package says */
+	if (packaged == 1 && !skip && !known_bad) {
+		switch (sp_pkgsums_verify(f->pkgsums, f->pkg_path, t->t.md5,
+		    &which)) {
+		case SP_PKGSUMS_VERIFIED:
+			verified = 1;
+			s->stats.package_verified++;
+			skip = 1;
+			break;
+		case SP_PKGSUMS_MODIFIED:
+			if (!(s->o.flags & SP_SCAN_NO_PACKAGES))
+				emit_modified(s, t, which ? which : pkg,
+				    pkg_md5, t->t.md5);
+			break;
+		default:
+			break;
+		}
+	}
+	if (skip)
+		goto out;
+	if (!(s->o.flags & SP_SCAN_NO_HEURISTICS)) {
+		hf->head = r.head;
+		hf->head_len = r.head_len;
+		hf->entropy = r.elf ? sp_heur_entropy(r.hist, r.total) : -1;
+		hf->packaged = packaged;
+		hf->package_verified = verified;
+		hc.s = s;
+		hc.t = t;
+		sp_heur_check_file(hf, on_heur, &hc);
+		if (r.want_content)
+			sp_heur_check_content(hf, r.content, r.content_len,
+			    s->o.newer, s->o.older, on_heur, &hc);
+	}
+	s->stats.files_scanned++;
+	if (prehash) {
+		reader_blocks_only(&q, &r);
+		rc = f->read(f->ctx, reader_data, &q, err);
+		if (rc == SP_OK && q.failed)
+			rc = sp_err_set(err, q.failed, 0, "out of memory");
+		if (rc == SP_OK && (q.buf != NULL || q.first))
+			rc = reader_flush(&q, 1);
+		reader_release(&q);
+	} else if (r.yara && (r.buf != NULL || r.first))
+		rc = reader_flush(&r, 1);
+out:
+	reader_release(&r);
+	return rc;
+}
+
+struct entry_read {
+	struct sp_evidence *ev;
+	const struct sp_entry *e;
+};
+
+static int
+read_entry(void *ctx, sp_data_fn *fn, void *arg, struct sp_err *err)
+{
+	struct entry_read *c = ctx;
+
+	return sp_evidence_read_entry(c->ev, c->e, fn, arg, err);
+}
+
 /*
  * On a merged-/usr system dpkg still lists /bin/ls for what lives at
  * /usr/bin/ls (/bin is a link to usr/bin): the name packages use for path,
@@ -580,17 +737,14 @@ scan_entry(const struct sp_entry *e, void *arg)
 	struct walk *w = arg;
 	struct sp_scan *s = w->s;
 	struct sp_starget *t;
-	struct reader r;
 	struct sp_heur_file hf;
-	struct heur_ctx hc;
-	struct sp_hashset_match hm;
+	struct file_scan f;
+	struct entry_read rd;
 	struct sp_err err;
 	const struct fn_time *fn;
-	const char *pkg_md5 = NULL, *pkg = NULL, *path, *pkg_path;
+	const char *path;
 	char full[PATH_MAX + 256];
-	unsigned mask = 0;
-	int rc, packaged = -1, verified = 0, skip_yara, deleted, prehash;
-	int known_bad = 0;
+	int rc, deleted;
 
 	if (sp_signal_pending())
 		return SP_E_INTERRUPTED;
@@ -655,36 +809,6 @@ scan_entry(const struct sp_entry *e, void *arg)
 		}
 	}
 
-	pkg_path = e->path;
-	if (w->pkgsums != NULL && !deleted &&
-	    (sp_pkgsums_lookup(w->pkgsums, pkg_path, &pkg_md5, &pkg) ||
-	    ((pkg_path = usrmerge_alias(e->path)) != NULL &&
-	    sp_pkgsums_lookup(w->pkgsums, pkg_path, &pkg_md5, &pkg))))
-		packaged = 1;
-	else if (w->pkgsums != NULL)
-		packaged = 0;
-	if (s->o.hashes != NULL)
-		mask |= sp_hashset_algorithms(s->o.hashes);
-	if (packaged == 1)
-		mask |= SP_HASH_MD5;
-
-	memset(&r, 0, sizeof(r));
-	r.s = s;
-	r.t = t;
-	r.size = e->size;
-	r.first = 1;
-	r.yara = !(s->o.flags & SP_SCAN_NO_YARA);
-	r.cap = (size_t)(e->size <= s->o.block_size ? (e->size ? e->size : 1) :
-	    s->o.block_size);
-	r.chunked = e->size > s->o.block_size;
-	prehash = r.yara && r.chunked && (s->o.hashes != NULL || packaged == 1);
-	if (prehash)
-		r.yara = 0;
-	sp_err_init(&err);
-	if (mask != 0 && (rc = sp_hash_new(&r.hash, mask, &err)) != SP_OK) {
-		sp_starget_unref(t);
-		return rc;
-	}
 	sp_heur_file_init(&hf);
 	hf.path = e->path;
 	hf.name = e->name;
@@ -703,18 +827,26 @@ scan_entry(const struct sp_entry *e, void *arg)
 		hf.fn_crtime = fn->crtime;
 		hf.fn_mtime = fn->mtime;
 	}
-	r.want_content = !(s->o.flags & SP_SCAN_NO_HEURISTICS) &&
-	    sp_heur_wants_content(&hf);
-	r.want_entropy = !(s->o.flags & SP_SCAN_NO_HEURISTICS);
-
-	rc = sp_evidence_read_entry(w->ev, e, reader_data, &r, &err);
-	if (rc == SP_OK && r.failed)
-		rc = sp_err_set(&err, r.failed, 0, "out of memory");
-	if (rc == SP_E_INTERRUPTED) {
-		reader_release(&r);
-		sp_starget_unref(t);
+	memset(&f, 0, sizeof(f));
+	f.s = s;
+	f.t = t;
+	f.hf = &hf;
+	f.subject = path;
+	f.pkgsums = w->pkgsums;
+	/* dpkg lists /bin/ls for /usr/bin/ls on a merged-/usr system */
+	f.pkg_path = e->path;
+	if (w->pkgsums != NULL && !sp_pkgsums_lookup(w->pkgsums, e->path, NULL,
+	    NULL) && usrmerge_alias(e->path) != NULL)
+		f.pkg_path = usrmerge_alias(e->path);
+	rd.ev = w->ev;
+	rd.e = e;
+	f.read = read_entry;
+	f.ctx = &rd;
+	sp_err_init(&err);
+	rc = scan_content(&f, &err);
+	sp_starget_unref(t);
+	if (rc == SP_E_INTERRUPTED || rc == SP_E_NOMEM)
 		return rc;
-	}
 	if (rc != SP_OK) {
 		if (deleted)
 			s->stats.unrecoverable++;
@@ -722,88 +854,8 @@ scan_entry(const struct sp_entry *e, void *arg)
 			s->stats.unreadable++;
 			sp_run_problem(s->run, path, rc, "%s", err.msg);
 		}
-		reader_release(&r);
-		sp_starget_unref(t);
-		return SP_OK;
 	}
-	set_filetype(t, r.head, r.head_len);
-	skip_yara = 0;
-	if (r.hash != NULL && sp_hash_final(r.hash, &err) == SP_OK) {
-		if (mask & SP_HASH_MD5)
-			t->t.md5 = sp_starget_str(t, sp_hash_hex(r.hash,
-			    SP_HASH_MD5));
-		if (mask & SP_HASH_SHA1)
-			t->t.sha1 = sp_starget_str(t, sp_hash_hex(r.hash,
-			    SP_HASH_SHA1));
-		if (mask & SP_HASH_SHA256)
-			t->t.sha256 = sp_starget_str(t, sp_hash_hex(r.hash,
-			    SP_HASH_SHA256));
-		if (s->o.hashes != NULL) {
-			rc = sp_hashset_lookup(s->o.hashes, r.hash, &hm, &err);
-			if (rc == 1 && hm.kind == SP_HASHSET_KNOWN_BAD) {
-				emit_hash(s, t, &hm, r.hash);
-				known_bad = 1;
-			} else if (rc == 1) {
-				s->stats.known_good++;
-				skip_yara = 1;
-			} else if (rc < 0)
-				sp_run_problem(s->run, path, SP_E_DATA,
-				    "hash lookup: %s", err.msg);
-		}
-		/* a known-bad file is scanned whatever its package says */
-		if (packaged == 1 && !skip_yara && !known_bad) {
-			const char *which = NULL;
-			enum sp_pkgsums_verdict v = sp_pkgsums_verify(
-			    w->pkgsums, pkg_path, t->t.md5, &which);
-			if (v == SP_PKGSUMS_VERIFIED) {
-				verified = 1;
-				s->stats.package_verified++;
-				skip_yara = 1;
-			} else if (v == SP_PKGSUMS_MODIFIED &&
-			    !(s->o.flags & SP_SCAN_NO_PACKAGES))
-				emit_modified(s, t, which ? which : pkg,
-				    pkg_md5, t->t.md5);
-		}
-	}
-	if (!(s->o.flags & SP_SCAN_NO_HEURISTICS) && !skip_yara) {
-		hf.head = r.head;
-		hf.head_len = r.head_len;
-		hf.entropy = r.elf ? sp_heur_entropy(r.hist, r.total) : -1;
-		hf.packaged = packaged;
-		hf.package_verified = verified;
-		hc.s = s;
-		hc.t = t;
-		sp_heur_check_file(&hf, on_heur, &hc);
-		if (r.want_content)
-			sp_heur_check_content(&hf, r.content, r.content_len,
-			    s->o.newer, s->o.older, on_heur, &hc);
-	}
-	if (skip_yara) {
-		/* a block already queued of a large file is scanned anyway */
-		free(r.buf);
-		r.buf = NULL;
-	} else {
-		s->stats.files_scanned++;
-		if (prehash) {
-			struct reader q;
-
-			reader_blocks_only(&q, &r);
-			rc = sp_evidence_read_entry(w->ev, e, reader_data, &q,
-			    &err);
-			if (rc == SP_OK && q.failed)
-				rc = q.failed;
-			if (rc == SP_OK && (q.buf != NULL || q.first))
-				rc = reader_flush(&q, 1);
-			else if (rc != SP_OK && rc != SP_E_NOMEM &&
-			    rc != SP_E_INTERRUPTED)
-				sp_run_problem(s->run, path, rc, "%s", err.msg);
-			reader_release(&q);
-		} else if (r.yara && (r.buf != NULL || r.first))
-			rc = reader_flush(&r, 1);
-	}
-	reader_release(&r);
-	sp_starget_unref(t);
-	return rc == SP_E_NOMEM ? rc : SP_OK;
+	return SP_OK;
 }
 
 int
@@ -848,25 +900,33 @@ sp_scan_evidence(struct sp_scan *s, struct sp_evidence *ev,
 
 /* ---- single files -------------------------------------------------------- */
 
-/* Feed the rest of fd to r. */
+struct fd_read {
+	int fd;
+	const char *path;
+	unsigned char *buf;
+};
+
 static int
-read_fd(int fd, const char *path, unsigned char *buf, struct reader *r,
-    struct sp_err *err)
+read_fd_from_start(void *ctx, sp_data_fn *fn, void *arg, struct sp_err *err)
 {
+	struct fd_read *c = ctx;
 	ssize_t n;
 
-	while ((n = read(fd, buf, 1 << 20)) != 0) {
+	if (lseek(c->fd, 0, SEEK_SET) != 0)
+		return sp_err_set(err, sp_errno_code(errno), errno,
+		    "'%s': seek", c->path);
+	while ((n = read(c->fd, c->buf, 1 << 20)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR && !sp_signal_pending())
 				continue;
 			return sp_err_set(err, sp_errno_code(errno), errno,
-			    "'%s': read", path);
+			    "'%s': read", c->path);
 		}
 		if (sp_signal_pending())
 			return sp_err_set(err, SP_E_INTERRUPTED, 0,
 			    "interrupted");
-		if (reader_data(buf, (size_t)n, r) != 0)
-			return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+		if (fn(c->buf, (size_t)n, arg) != 0)
+			break;
 	}
 	return SP_OK;
 }
@@ -875,41 +935,39 @@ int
 sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 {
 	struct sp_starget *t;
-	struct reader r;
 	struct sp_heur_file hf;
-	struct heur_ctx hc;
-	struct sp_hashset_match hm;
+	struct file_scan f;
+	struct fd_read rd;
 	struct stat st;
-	unsigned char *buf;
 	const char *base;
-	unsigned mask = 0;
-	int fd, rc = SP_OK, skip = 0, prehash;
+	int rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-		return sp_err_set(err, sp_errno_code(errno), errno, "\'%s\'",
+	if ((rd.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return sp_err_set(err, sp_errno_code(errno), errno, "'%s'",
 		    path);
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
+	if (fstat(rd.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(rd.fd);
 		return sp_err_set(err, SP_E_USAGE, 0, "'%s': not a regular "
 		    "file", path);
 	}
 	if ((rc = sp_scan_use_source(s, "file", path, (uint64_t)st.st_size,
 	    err)) != SP_OK) {
-		close(fd);
+		close(rd.fd);
 		return rc;
 	}
 	s->stats.files_seen++;
 	if (s->o.max_size > 0 && (uint64_t)st.st_size > s->o.max_size) {
 		s->stats.too_big++;
-		close(fd);
+		close(rd.fd);
 		return SP_OK;
 	}
 	if ((t = sp_starget_new(s, SP_TARGET_FILE)) == NULL ||
-	    (buf = malloc(1 << 20)) == NULL) {
+	    (rd.buf = malloc(1 << 20)) == NULL) {
 		sp_starget_unref(t);
-		close(fd);
+		close(rd.fd);
 		return sp_err_set(err, SP_E_NOMEM, 0, "scan");
 	}
+	rd.path = path;
 	base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	t->t.source = sp_starget_str(t, path);
@@ -923,17 +981,6 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 	t->t.ctime = sp_time_from_parts(st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
 	set_name(t, base);
 	set_owner(t, st.st_uid, 1);
-	if (s->o.hashes != NULL)
-		mask = sp_hashset_algorithms(s->o.hashes);
-	memset(&r, 0, sizeof(r));
-	r.s = s;
-	r.t = t;
-	r.size = (uint64_t)st.st_size;
-	r.first = 1;
-	r.yara = !(s->o.flags & SP_SCAN_NO_YARA);
-	r.cap = (size_t)(r.size <= s->o.block_size ? (r.size ? r.size : 1) :
-	    s->o.block_size);
-	r.chunked = r.size > s->o.block_size;
 	sp_heur_file_init(&hf);
 	hf.path = path;
 	hf.name = base;
@@ -941,79 +988,20 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 	hf.mode = st.st_mode;
 	hf.uid = st.st_uid;
 	hf.gid = st.st_gid;
-	hf.size = r.size;
+	hf.size = (uint64_t)st.st_size;
 	hf.mtime = t->t.mtime;
 	hf.ctime = t->t.ctime;
 	hf.fs_type = "host";
-	r.want_content = !(s->o.flags & SP_SCAN_NO_HEURISTICS) &&
-	    sp_heur_wants_content(&hf);
-	r.want_entropy = !(s->o.flags & SP_SCAN_NO_HEURISTICS);
-	prehash = r.yara && r.chunked && mask != 0;
-	if (prehash)
-		r.yara = 0;
-	if (mask != 0)
-		rc = sp_hash_new(&r.hash, mask, err);
-	if (rc == SP_OK)
-		rc = read_fd(fd, path, buf, &r, err);
-	if (rc == SP_OK) {
-		set_filetype(t, r.head, r.head_len);
-		if (r.hash != NULL && sp_hash_final(r.hash, err) == SP_OK) {
-			if (mask & SP_HASH_MD5)
-				t->t.md5 = sp_starget_str(t, sp_hash_hex(r.hash,
-				    SP_HASH_MD5));
-			if (mask & SP_HASH_SHA1)
-				t->t.sha1 = sp_starget_str(t, sp_hash_hex(
-				    r.hash, SP_HASH_SHA1));
-			if (mask & SP_HASH_SHA256)
-				t->t.sha256 = sp_starget_str(t, sp_hash_hex(
-				    r.hash, SP_HASH_SHA256));
-			if (sp_hashset_lookup(s->o.hashes, r.hash, &hm,
-			    NULL) == 1) {
-				if (hm.kind == SP_HASHSET_KNOWN_BAD)
-					emit_hash(s, t, &hm, r.hash);
-				else {
-					s->stats.known_good++;
-					skip = 1;
-				}
-			}
-		}
-		if (!skip && !(s->o.flags & SP_SCAN_NO_HEURISTICS)) {
-			hf.head = r.head;
-			hf.head_len = r.head_len;
-			hf.entropy = r.elf ? sp_heur_entropy(r.hist, r.total) :
-			    -1;
-			hc.s = s;
-			hc.t = t;
-			sp_heur_check_file(&hf, on_heur, &hc);
-			if (r.want_content)
-				sp_heur_check_content(&hf, r.content,
-				    r.content_len, s->o.newer, s->o.older,
-				    on_heur, &hc);
-		}
-		if (!skip && prehash) {
-			struct reader q;
-
-			s->stats.files_scanned++;
-			reader_blocks_only(&q, &r);
-			if (lseek(fd, 0, SEEK_SET) != 0)
-				rc = sp_err_set(err, sp_errno_code(errno),
-				    errno, "'%s': seek", path);
-			else
-				rc = read_fd(fd, path, buf, &q, err);
-			if (rc == SP_OK && (q.buf != NULL || q.first) &&
-			    reader_flush(&q, 1) != SP_OK)
-				rc = sp_err_set(err, SP_E_NOMEM, 0, "scan");
-			reader_release(&q);
-		} else if (!skip) {
-			s->stats.files_scanned++;
-			if (r.yara && (r.buf != NULL || r.first) &&
-			    reader_flush(&r, 1) != SP_OK)
-				rc = sp_err_set(err, SP_E_NOMEM, 0, "scan");
-		}
-	}
-	free(buf);
-	close(fd);
-	reader_release(&r);
+	memset(&f, 0, sizeof(f));
+	f.s = s;
+	f.t = t;
+	f.hf = &hf;
+	f.subject = path;
+	f.read = read_fd_from_start;
+	f.ctx = &rd;
+	rc = scan_content(&f, err);
+	free(rd.buf);
+	close(rd.fd);
 	sp_starget_unref(t);
 	return rc;
 }
