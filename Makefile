@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # spoor — build, test and install.  Plain make with pkg-config.
 #   make [all]            build libspoor and the commands into $(BUILD)
 #   make check            install missing packages, build, lint, run the tests
@@ -30,7 +31,7 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CFLAGS   ?= -O2 -g
 HARDEN    = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 RULESDIR  = $(PREFIX)/share/spoor/rules
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(HARDEN) $(CFLAGS) -Ilib/include -Ilib \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(HARDEN) $(CFLAGS) -Ilib/include -Ilib -Itools \
 	-DSPOOR_VERSION='"$(VERSION)"' -DSPOOR_RULESDIR='"$(RULESDIR)"' \
 	$(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
@@ -48,12 +49,19 @@ ALL_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRC  = $(wildcard lib/*.c lib/artifact/*.c)
+# libspoor: one folder per layer (see ARCHITECTURE.md)
+LIB_SRC  = $(wildcard lib/*/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIBSPOOR = $(BUILD)/libspoor.a
 
-TOOLS    = $(sort $(notdir $(basename $(wildcard tools/*.c))))
+# A command is tools/spoor-VERB.c or the .c files of tools/spoor-VERB/;
+# tools/common/ holds the plumbing every command links (it owns stderr).
+TOOLS    = $(sort $(notdir $(basename $(wildcard tools/spoor*.c))) \
+	$(notdir $(patsubst %/,%,$(dir $(wildcard tools/spoor*/*.c)))))
 TOOL_BIN = $(TOOLS:%=$(BUILD)/bin/%)
+COMMON_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tools/common/*.c))
+tool_objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tools/$(1).c tools/$(1)/*.c))
+TOOL_OBJ = $(foreach t,$(TOOLS),$(call tool_objs,$(t)))
 MANPAGES = $(wildcard man/*.[157])
 
 SCENARIO = $(BUILD)/scenario/web01.raw
@@ -64,7 +72,7 @@ SCENARIO = $(BUILD)/scenario/web01.raw
 all: $(TOOL_BIN)
 
 # objects are kept between builds, not treated as intermediates
-.SECONDARY: $(LIB_OBJ) $(TOOLS:%=$(BUILD)/tools/%.o)
+.SECONDARY: $(LIB_OBJ) $(TOOL_OBJ) $(COMMON_OBJ)
 
 deps:
 	$(Q)scripts/install-deps
@@ -78,10 +86,14 @@ $(LIBSPOOR): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJ)
 
-$(BUILD)/bin/%: $(BUILD)/tools/%.o $(LIBSPOOR)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBSPOOR) $(LIBS)
+define tool_rule
+$(BUILD)/bin/$(1): $(call tool_objs,$(1)) $(COMMON_OBJ) $(LIBSPOOR)
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $(call tool_objs,$(1)) \
+		$$(COMMON_OBJ) $$(LIBSPOOR) $$(LIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
 scenario: $(SCENARIO)
 $(SCENARIO): tests/fixtures/mkscenario $(shell find tests/fixtures/scenario -type f)
@@ -134,4 +146,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD) build-*
 
--include $(LIB_OBJ:.o=.d) $(TOOLS:%=$(BUILD)/tools/%.d)
+-include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(COMMON_OBJ:.o=.d)

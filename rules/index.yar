@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor's YARA rule set: every family.  Scan with
  *   yara -r rules/index.yar PATH

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The command-line contract every command keeps (spoor(7)): --help on
 # stdout with status 0, --version with library versions, usage errors on
 # stderr with status 64, man pages that document every option.

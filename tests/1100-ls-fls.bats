@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-ls against The Sleuth Kit's fls on every shared image: the same
 # entries (paths, inodes, allocation state, types), and the same bodyfile
 # (sizes, modes, owners and times) as fls -m, also through mactime.

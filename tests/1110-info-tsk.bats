@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-info against mmls, fsstat and ewfinfo, and the upstream figures.
 
 load helpers/common

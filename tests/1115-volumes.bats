@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Volume systems built here with sfdisk: GPT and MBR disks with several
 # file systems, compared with mmls and with fls at each partition offset.
 

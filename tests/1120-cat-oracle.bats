@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-cat against the content hashes stated upstream and icat.
 
 load helpers/common

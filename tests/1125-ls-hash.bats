@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-ls --hash: MD5, SHA-1 and SHA-256 of file content in one pass,
 # against fiwalk's published digests and icat piped into coreutils.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Hostile and broken evidence: each gives one line on stderr naming the
 # file and the documented exit status, never a crash; corrupt entries are
 # skipped, recorded, and end the run with status 2.

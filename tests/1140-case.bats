@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The case database: created on first use, WAL, a schema version,
 # refusing what is not a case or is newer; every run recorded with its
 # argv, versions, inputs and their SHA-256, times and exit status.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # A plain directory as evidence: every entry with its metadata, compared
 # with find(1) and stat(1); symbolic links listed, never followed.
 

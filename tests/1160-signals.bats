@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # SIGINT and SIGTERM: the current record is finished, the case is closed
 # cleanly with the run marked interrupted, and the status is 130 or 143.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The reference intrusion (tests/fixtures/mkscenario): built the same way
 # every time, its E01 equal to its raw disk, and every artifact where the
 # story puts it, checked with TSK, libewf and util-linux.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor's YARA rule set (rules/): every family compiles without warnings,
 # every rule carries valid meta, hits its positive fixture (and nothing
 # else does), misses its near-miss fixture, stays quiet on the system's own

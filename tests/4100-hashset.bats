@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-hashset: plain hash lists, an NSRL RDSv3 built here with sqlite3
 # from a tiny sample with the real schema, the spoor hash database, and
 # the lookups; md5sum, sha1sum and sha256sum are the oracles.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-scan with YARA: the yara command as the oracle for rule semantics,
 # upstream match counts, images against the same files copied out, blocks
 # of large files, memory images, live processes, the case, bad input.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-scan with hash sets and dpkg's digests: known-bad and known-good
 # plain lists, an NSRL RDSv3 built here with sqlite3, spoor's hash
 # database, the md5sums and conffiles of an ext4 image made with mke2fs,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# spoor-scan's heuristics (lib/heur.c, spoor-heuristics(7)) end to end:
+# SPDX-License-Identifier: Apache-2.0
+# spoor-scan's heuristics (lib/scan/heur.c, spoor-heuristics(7)) end to end:
 # a directory tree taken as a root with a positive and a negative case for
 # each detector, ext4 images whose crtime and mtime debugfs sets, and the
 # reference scenario's miner, web shell and SSH key.

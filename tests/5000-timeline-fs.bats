@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-timeline and spoor-export: the file system timeline in the case
 # database, checked against fls | mactime, istat, and the DFTT daylight
 # image's stated times.

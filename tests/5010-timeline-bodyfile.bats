@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-timeline --bodyfile: bodyfiles from fls -m, UAC-style collectors
 # or spoor itself imported into the case, and written back unchanged.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-timeline --artifact syslog: BSD (RFC 3164), RFC 5424 and rsyslog
 # lines, one event each, typed when they are auth or cron messages;
 # checked against plaso's expectations (SOURCES.md), date(1) and the

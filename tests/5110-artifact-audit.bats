@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The audit artifact: auditd logs (raw and ENRICHED) assembled into events
 # as libauparse does, checked against the upstream test logs' expected
 # figures (auparse_test.ref, go-libaudit's golden file, plaso's test) and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-timeline --artifact utmp and lastlog: login records (utmp, wtmp,
 # btmp, lastlog) as events, checked against plaso's expected counts,
 # util-linux utmpdump record by record, and the reference intrusion.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-timeline --artifact bash_history and zsh_history: each command an
 # event, at its own time when the file has one, else at the file's
 # modification time and marked so; checked against plaso's expected

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-timeline --artifact dpkg / apt_history: package changes from
 # dpkg.log and apt's history.log, checked against plaso's expectations and
 # the scenario's "sudo apt-get install php-gd".

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-timeline --artifact cron / systemd / ld_preload / authorized_keys:
 # persistence entries dated by their file's modification time, checked
 # against istat, ssh-keygen and the scenario's cron job and SSH key.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-timeline --artifact web: apache and nginx access logs (common,
 # combined, vhost_combined), checked against plaso's expectations and the
 # scenario's recon, upload and web shell requests.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-timeline --artifact journal: systemd journal files read with
 # libsystemd, checked against journalctl (systemd 252) on the same bytes
 # and the figures Velociraptor's tests state for the shared journals.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Where artifacts are found: by path in a directory taken as a root,
 # rotated and gzip-compressed logs, systemd enablement links, and the
 # --artifacts filter.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The reference intrusion told by spoor-timeline: each step of the story
 # (../shared/SCENARIO.md) is a typed event at the time the fixture wrote
 # it (build/scenario/scenario.env), found in the E01 without options.

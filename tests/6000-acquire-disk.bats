@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-acquire on disks and files: raw, split raw and E01, checked against
 # md5sum/sha1sum/sha256sum, ewfverify, ewfinfo and ewfexport.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-acquire on a source with unreadable sectors, made by the
 # fault-injection shim (tests/fixtures/faultread.c): the image has zeros
 # exactly there and the source's bytes everywhere else, the record lists

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-acquire --memory: physical memory into LiME, from synthetic ELF
 # cores in /proc/kcore's layout (tests/fixtures/mkcore), checked by an
 # independent LiME reader written here; kernel lockdown, STRICT_DEVMEM and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spoor-acquire on a real block device: a read-only loop device over a
 # file, so the size and sector size come from the kernel's ioctls.  Needs
 # root and /dev/loop-control, as the acquisition of a disk does.

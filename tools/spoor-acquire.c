@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor-acquire: forensic images of a disk or a file (raw, split raw, E01)
  * and of this host's physical memory (LiME), hashed as they are read.
@@ -13,7 +14,7 @@
 #include "spoor/acquire.h"
 #include "spoor/json.h"
 #include "spoor/progress.h"
-#include "spoor/tool.h"
+#include "common/tool.h"
 
 enum {
 	OPT_JSON = 256, OPT_SPLIT, OPT_COMPRESSION, OPT_SEGMENT_SIZE,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor-cat: write the content of one file inside evidence to stdout.
  */
@@ -6,7 +7,7 @@
 #include <stdlib.h>
 
 #include "spoor/evidence.h"
-#include "spoor/tool.h"
+#include "common/tool.h"
 
 static const char usage_text[] =
     "usage: spoor-cat [-hV] [-c case] [-f fs] evidence path|inode\n";

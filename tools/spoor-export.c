@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor-export: write a case's timeline as a TSK bodyfile, mactime text or
  * CSV, Timesketch JSONL or spoor's JSONL.
@@ -8,7 +9,7 @@
 
 #include "spoor/export.h"
 #include "spoor/output.h"
-#include "spoor/tool.h"
+#include "common/tool.h"
 
 enum { OPT_BODYFILE = 256, OPT_MACTIME, OPT_CSV, OPT_TIMESKETCH, OPT_JSONL,
 	OPT_NS, OPT_FROM, OPT_TO, OPT_SOURCE, OPT_ARTIFACT };

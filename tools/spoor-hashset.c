@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor-hashset: build and query hash sets for spoor-scan: import plain
  * hash lists and NSRL RDSv3 databases into a spoor hash database, look
@@ -10,7 +11,7 @@
 
 #include "spoor/hashset.h"
 #include "spoor/json.h"
-#include "spoor/tool.h"
+#include "common/tool.h"
 
 static const char usage_text[] =
     "usage: spoor-hashset import [-c case] [--known-good | --known-bad] "

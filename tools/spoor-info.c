@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor-info: describe evidence — format, size, segments, E01 metadata and
  * stored hashes, volumes and file systems.
@@ -12,7 +13,7 @@
 #include "spoor/json.h"
 #include "spoor/memimage.h"
 #include "spoor/output.h"
-#include "spoor/tool.h"
+#include "common/tool.h"
 
 enum { OPT_JSON = 256 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor-ls: list the entries of the file systems in a piece of evidence,
  * like fls, as text, JSON Lines or a TSK bodyfile.
@@ -13,7 +14,7 @@
 #include "spoor/output.h"
 #include "spoor/progress.h"
 #include "spoor/signal.h"
-#include "spoor/tool.h"
+#include "common/tool.h"
 
 enum { OPT_JSON = 256, OPT_BODYFILE, OPT_NS, OPT_PROGRESS, OPT_HASH };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor-scan: YARA rules, hash sets, package digests and heuristics over
  * images, directories, files, memory images and live processes.
@@ -15,7 +16,7 @@
 #include "spoor/memimage.h"
 #include "spoor/scan.h"
 #include "spoor/time.h"
-#include "spoor/tool.h"
+#include "common/tool.h"
 
 static const char usage_text[] =
     "usage: spoor-scan [-hqV] [--json] [-c case] [-r rules]... [-C compiled]\n"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor-timeline: add evidence (every file system, allocated and deleted
  * entries) or bodyfiles to a case database as a timeline.
@@ -13,7 +14,7 @@
 #include "spoor/json.h"
 #include "spoor/signal.h"
 #include "spoor/timeline.h"
-#include "spoor/tool.h"
+#include "common/tool.h"
 
 enum { OPT_JSON = 256, OPT_BODYFILE, OPT_HOST, OPT_HASH, OPT_REPLACE,
 	OPT_TZ, OPT_PROGRESS, OPT_ARTIFACT, OPT_ARTIFACTS };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor: the front command.  "spoor VERB ARGS" runs spoor-VERB from the
  * directory of this program (or $SPOOR_EXEC_PATH, then $PATH), the way git
@@ -10,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "spoor/case.h"
+#include "spoor/versions.h"
 
 static const struct {
 	const char *verb, *summary;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Linux audit log (auditd's raw and ENRICHED formats).  Records are
  * assembled into events by (node, time, serial) the way libauparse does:
@@ -19,8 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "parsers.h"
+#include "spoor/case.h"
+#include "spoor/evidence.h"
+#include "base/util.h"
+#include "artifact/parsers.h"
 
 #define LINE_MAX_BYTES	(64 * 1024)	/* kernel records are < 9 KB */
 #define OPEN_MAX	1024		/* events being assembled */

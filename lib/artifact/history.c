@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Shell history: bash (~/.bash_history, with or without HISTTIMEFORMAT's
  * "#epoch" lines) and zsh (plain lines, or EXTENDED_HISTORY's
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parsers.h"
+#include "artifact/parsers.h"
 
 #define LINE_MAX_BYTES	(256 * 1024)	/* longer lines are skipped */
 #define ENTRY_MAX_BYTES	(1024 * 1024)	/* a multi-line command's bound */

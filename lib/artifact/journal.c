@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * systemd journal files, read with libsystemd: one "entry" event per
  * journal entry, at its __REALTIME_TIMESTAMP, with the host, pid,
@@ -25,7 +26,7 @@
 
 #include <systemd/sd-journal.h>
 
-#include "parsers.h"
+#include "artifact/parsers.h"
 
 #define JOURNAL_SIGNATURE	"LPKSHHRH"
 #define JOURNAL_HEADER_MIN	208	/* header_size of the oldest format */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Package changes: dpkg.log lines ("2009-02-25 11:45:23 install x:amd64
  * <none> 1.2") and apt's history.log transactions (Start-Date, Commandline,
@@ -9,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parsers.h"
+#include "artifact/parsers.h"
 
 /* Longer lines are absurd even for a history.log Install: list. */
 #define LINE_MAX_BYTES	(4 << 20)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The artifact parsers, one module each under lib/artifact/; the registry
  * in lib/artifact.c lists them with the paths where they are found.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Persistence entries: crontabs, systemd units, /etc/ld.so.preload and SSH
  * authorized_keys.  None of them holds a time of its own, so each entry is
@@ -10,8 +11,10 @@
 
 #include <openssl/evp.h>
 
-#include "internal.h"
-#include "parsers.h"
+#include "spoor/case.h"
+#include "spoor/evidence.h"
+#include "artifact/ssh.h"
+#include "artifact/parsers.h"
 
 /* No crontab, unit or key line is anywhere near this long. */
 #define LINE_MAX_BYTES	(1 << 20)

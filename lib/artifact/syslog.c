@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Syslog files: traditional BSD lines (RFC 3164, "Mar 14 09:12:03 host
  * prog[pid]: msg", no year and no zone), RFC 5424 ("<34>1 2021-03-06T04:
@@ -18,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parsers.h"
+#include "artifact/parsers.h"
 
 #define LINE_MAX_BYTES	(1024 * 1024)	/* a longer line is skipped */
 #define RECORD_MAX_BYTES (1024 * 1024)	/* a record with continuations */

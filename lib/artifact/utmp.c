@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Login records: utmp, wtmp and btmp (glibc's 384-byte x86-64 struct
  * utmp, one event per record, logins paired with their logouts by tty
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parsers.h"
+#include "artifact/parsers.h"
 
 #define UTMP_SIZE	384
 #define LASTLOG_SIZE	292

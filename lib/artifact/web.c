@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Web server access logs: apache and nginx in the common, combined and
  * vhost_combined formats,
@@ -11,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parsers.h"
+#include "artifact/parsers.h"
 
 /* Real request lines stay far below this (servers cap them near 8 KiB). */
 #define LINE_MAX_BYTES	(1 << 20)

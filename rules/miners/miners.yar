@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor rules: cryptocurrency miners (XMRig and its configuration).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor rules: offensive tooling dropped on compromised Linux hosts.
  */

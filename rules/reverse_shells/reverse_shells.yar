@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor rules: reverse shell one-liners left in scripts, histories, crontabs.
  */

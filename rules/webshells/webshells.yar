@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor rules: web shells (PHP and JSP) dropped on Linux web servers.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the audit log parser: the input is read as an
  * audit.log through fmemopen, and every event the parser emits must pass

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the bodyfile line parser: the input is split into
  * lines, and every line sp_bodyfile_parse accepts is written back with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the ELF core program-header parser of memory
  * acquisition (/proc/kcore and crash dumps): any bytes give PT_LOAD

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The event checker shared by the artifact fuzz targets (included by each,
  * which defines FUZZ_NAME first, e.g. "fuzz_syslog").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the evidence layer: the input is an image (raw, or
  * E01 when it carries the EVF signature).  It is opened, every file system

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the --hash list parser ("md5,sha1,sha256", "all").
  */

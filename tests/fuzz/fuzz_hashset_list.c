@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libFuzzer target for the plain hash list parser (lib/hashset.c): the
+ * libFuzzer target for the plain hash list parser (lib/scan/hashset.c): the
  * input is loaded as a known-bad list, then every hash it gave must be
  * found again, with the algorithm its length names.
  */

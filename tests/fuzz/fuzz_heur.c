@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libFuzzer target for the heuristics (lib/heur.c).  The input chooses a
+ * libFuzzer target for the heuristics (lib/scan/heur.c).  The input chooses a
  * file: a few leading bytes give the kind of place it is in, its type,
  * mode, package state, file system and times; then comes the rest of its
  * path up to a newline, and the remaining bytes are both its first bytes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the shell history parsers: the input is read as
  * bash and as zsh history, with and without a modification time for the

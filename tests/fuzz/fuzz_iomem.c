@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the /proc/iomem parser of memory acquisition: any
  * text gives SP_OK with sorted, disjoint, non-adjacent System RAM ranges

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the journal parser: the input is handed over as a
  * memory stream (so the parser copies it to a file of its own, as it does

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the JSON string escaper: whatever the input bytes,
  * sp_json_escape must produce the inside of a valid JSON string that is
  * valid UTF-8 and decodes back to the input with each byte that is not
  * part of well-formed UTF-8 replaced by U+FFFD.  The checker here is
- * written independently of lib/json.c on purpose.
+ * written independently of lib/base/json.c on purpose.
  */
 #include <stdint.h>
 #include <stdio.h>

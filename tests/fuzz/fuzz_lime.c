@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the memory-image reader: the input is a LiME file.
  * It is opened, every range is read at its start, middle and end, and an

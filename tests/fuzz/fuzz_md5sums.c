@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for dpkg's md5sums and conffiles parsers
- * (lib/pkgsums.c): the input is added as a package's md5sums, as its
+ * (lib/scan/pkgsums.c): the input is added as a package's md5sums, as its
  * conffiles and as a status file; every path it listed must then be found
  * with a 32-digit lower-case MD5 and verify against it.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the package parsers (lib/artifact/packages.c): the
  * input is parsed as a dpkg.log and as an apt history.log.  Every event

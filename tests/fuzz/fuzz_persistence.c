@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the persistence parsers (lib/artifact/persistence.c):
  * the input is parsed as a system and a spool crontab, a systemd unit,

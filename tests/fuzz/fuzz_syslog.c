@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the syslog parser: the input is read as a syslog
  * file (through fmemopen, as the loader hands parsers a stream), and every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the ISO-8601 parser: any accepted time formatted
  * with nine fraction digits must parse back to the same nanosecond.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the login record parsers: the input is read as
  * wtmp, as btmp and as lastlog.  Every event must pass the shared event

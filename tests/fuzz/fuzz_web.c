@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the access log parser (lib/artifact/web.c): the
  * input is parsed as an apache or nginx access log.  Every event must

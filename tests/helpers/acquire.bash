@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the spoor-acquire tests (tests/60xx-acquire-*.bats): the
 # fault-injection shim and deterministic source files.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared setup for spoor's bats tests: the built commands first on PATH,
 # bats-support and bats-assert, the shared test data and the reference
 # scenario.  Missing test data fails a test; it never skips it.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Print "/path md5" for each regular file that a fiwalk DFXML file hashes.
 /<fileobject/ { f = ""; m = ""; t = "" }
 /<filename>/ { s = $0; sub(/.*<filename>/, "", s); sub(/<\/filename>.*/, "", s); f = s }

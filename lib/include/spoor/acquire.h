@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Acquisition: forensic images of a disk (a block device or a file) as raw,
  * split raw or E01, and of the physical memory of the running Linux host as
@@ -14,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "case.h"
+#include "run.h"
 #include "err.h"
 #include "json.h"
 #include "time.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Artifact parsers: logs and records that say who did what (syslog, auth,
  * auditd, logins, shell history, packages, persistence, the journal, web
@@ -11,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "case.h"
+#include "run.h"
 #include "err.h"
 #include "json.h"
 #include "time.h"
@@ -26,13 +27,27 @@ struct sp_event {
 	int64_t pid, ppid;	/* -1 when unknown */
 	const char *exe;
 	const char *path;	/* the file the event is about, if any */
+	/*
+	 * Process identity, where the record tells it: a pid alone collides
+	 * across boots and hosts.  boot_id is the source's own name for the
+	 * boot (journal _BOOT_ID, or "boot@<UTC ns>" from a boot record);
+	 * NULL, or -1 for the numbers, when unknown.
+	 */
+	const char *boot_id;
+	int64_t session;	/* audit ses / login session id */
+	int64_t auid;		/* audit (login) uid */
+	const char *tty;
+	const char *cwd;
 	const char *message;	/* a human summary, never NULL */
 	const char *extra;	/* JSON object text of typed fields, or NULL */
 	int64_t line;		/* 1-based line in the origin, or 0 */
 	int64_t offset;		/* byte offset of the record, or -1 */
 };
 
-/* Initialise e: no time, pid/ppid -1, offset -1, everything else 0. */
+/*
+ * Initialise e: no time, pid/ppid/session/auid -1, offset -1, everything
+ * else 0.
+ */
 void sp_event_init(struct sp_event *e);
 
 struct sp_artifact_ctx {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Errors: one code table (lib/errors.def) and an error chain that carries
  * the code, the saved errno and a message to which each layer that knows
@@ -12,7 +13,7 @@
 enum sp_error {
 	SP_OK = 0,
 #define SP_ERROR(name, status, msg) name,
-#include "../../errors.def"
+#include "../../base/errors.def"
 #undef SP_ERROR
 	SP_E_MAX
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The evidence layer: one handle on any evidence (raw, split raw, E01, a
  * directory taken as a mounted root), its volumes and file systems, a walk
@@ -12,7 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "case.h"
+#include "run.h"
 #include "err.h"
 #include "time.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Exports of a case's timeline: TSK bodyfile, mactime text and CSV,
  * Timesketch JSONL and spoor's own JSONL.  The timelines are sorted by time

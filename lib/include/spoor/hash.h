@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One-pass hashing: MD5, SHA-1 and SHA-256 of one byte stream together,
  * through OpenSSL's libcrypto.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Hash sets: known-good and known-bad file hashes for the scanner, and the
  * digests the image's own package manager recorded for its files.
@@ -22,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "case.h"
+#include "run.h"
 #include "err.h"
 #include "hash.h"
 

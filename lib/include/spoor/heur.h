@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Heuristics: named detectors that judge one file from what a scan
  * already knows about it (path, type, mode, times, the first bytes, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A JSON Lines writer.  Every string goes through one escaper that keeps the
  * output valid JSON and valid UTF-8 whatever the input bytes: control
@@ -47,6 +48,13 @@ void sp_json_kv_str(struct sp_json *w, const char *key, const char *s);
 void sp_json_kv_int(struct sp_json *w, const char *key, int64_t v);
 void sp_json_kv_uint(struct sp_json *w, const char *key, uint64_t v);
 void sp_json_kv_bool(struct sp_json *w, const char *key, int v);
+
+/*
+ * A JSON text built in memory: fill writes one value through w.  Returns
+ * a string the caller frees, or NULL when out of memory.
+ */
+char *sp_json_to_string(void (*fill)(struct sp_json *w, const void *arg),
+    const void *arg);
 
 /*
  * Write s (len bytes) to out as the inside of a JSON string, escaped as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The library never prints: it reports through a log sink that the tool
  * installs.  Without a sink, messages are dropped.

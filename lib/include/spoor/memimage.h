@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Memory images: a LiME file (ranges of physical memory, each behind a
  * 32-byte header) or a raw dump (one range from address 0).  Opened

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Shared record formats: TSK bodyfile v3 lines, fls-style listing lines and
  * the JSON form of an entry, so every tool writes them the same way.

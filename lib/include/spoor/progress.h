@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Progress reporting: a bar on stderr when stderr is a terminal, JSON lines
  * ({"progress":...}) with --progress=json, nothing otherwise.

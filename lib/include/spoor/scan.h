@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The scanner: YARA rules (libyara, one compiled rule set shared by worker
  * threads that each own a scanner), hash sets, package digests and
@@ -13,7 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "case.h"
+#include "run.h"
 #include "err.h"
 #include "evidence.h"
 #include "memimage.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SIGINT/SIGTERM: the handler only records the signal.  Long loops poll
  * sp_signal_pending() between records, finish the current one, close what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Time: every stored time is UTC nanoseconds since the epoch (sp_time_ns).
  * SP_TIME_NONE marks a time the source does not have.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The timeline: evidence walked into the case database's files and events
  * tables (one event per distinct time of an entry, nanoseconds kept), and
@@ -8,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "case.h"
+#include "run.h"
 #include "evidence.h"
 #include "progress.h"
 

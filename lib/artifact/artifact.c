@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The artifact registry and what every parser shares (see
+ * include/spoor/artifact.h): emitting, problems, typed fields.
+ */
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spoor/artifact.h"
+#include "artifact/parsers.h"
+
+static const char *const syslog_paths[] = {
+	"/var/log/syslog*", "/var/log/messages*", "/var/log/auth.log*",
+	"/var/log/secure*", "/var/log/kern.log*", "/var/log/daemon.log*",
+	"/var/log/cron*", "/var/log/user.log*", NULL
+};
+static const char *const audit_paths[] = {
+	"/var/log/audit/audit.log*", NULL
+};
+static const char *const utmp_paths[] = {
+	"/var/log/wtmp*", "/var/log/btmp*", "/var/run/utmp", "/run/utmp", NULL
+};
+static const char *const lastlog_paths[] = { "/var/log/lastlog", NULL };
+static const char *const bash_paths[] = {
+	"/root/.bash_history", "/home/*/.bash_history", NULL
+};
+static const char *const zsh_paths[] = {
+	"/root/.zsh_history", "/home/*/.zsh_history", "/root/.zhistory",
+	"/home/*/.zhistory", NULL
+};
+static const char *const dpkg_paths[] = { "/var/log/dpkg.log*", NULL };
+static const char *const apt_paths[] = {
+	"/var/log/apt/history.log*", NULL
+};
+static const char *const cron_paths[] = {
+	"/etc/crontab", "/etc/cron.d/*", "/var/spool/cron/crontabs/*",
+	"/var/spool/cron/*", NULL
+};
+static const char *const systemd_paths[] = {
+	"/etc/systemd/system/*", "/etc/systemd/system/*/*",
+	"/lib/systemd/system/*.service", "/usr/lib/systemd/system/*.service",
+	"/root/.config/systemd/user/*", "/home/*/.config/systemd/user/*",
+	"/home/*/.config/systemd/user/*/*", NULL
+};
+static const char *const preload_paths[] = { "/etc/ld.so.preload", NULL };
+static const char *const keys_paths[] = {
+	"/root/.ssh/authorized_keys*", "/home/*/.ssh/authorized_keys*", NULL
+};
+static const char *const journal_paths[] = {
+	"/var/log/journal/*/*.journal", "/var/log/journal/*/*.journal~",
+	"/run/log/journal/*/*.journal", NULL
+};
+static const char *const web_paths[] = {
+	"/var/log/apache2/access.log*", "/var/log/apache2/*access.log*",
+	"/var/log/httpd/access_log*", "/var/log/nginx/access.log*",
+	"/var/log/nginx/*access.log*", NULL
+};
+
+static const struct sp_artifact_kind kinds[] = {
+	{ "syslog", "syslog (RFC 3164, RFC 5424, rsyslog) with auth events",
+	    sp_parse_syslog, syslog_paths },
+	{ "audit", "Linux audit log (auditd), records grouped into events",
+	    sp_parse_audit, audit_paths },
+	{ "utmp", "utmp, wtmp and btmp login records", sp_parse_utmp,
+	    utmp_paths },
+	{ "lastlog", "lastlog, each user's last login", sp_parse_lastlog,
+	    lastlog_paths },
+	{ "bash_history", "bash history", sp_parse_bash_history, bash_paths },
+	{ "zsh_history", "zsh history", sp_parse_zsh_history, zsh_paths },
+	{ "dpkg", "dpkg.log package changes", sp_parse_dpkg, dpkg_paths },
+	{ "apt_history", "apt history.log transactions", sp_parse_apt_history,
+	    apt_paths },
+	{ "cron", "crontabs as persistence entries", sp_parse_crontab,
+	    cron_paths },
+	{ "systemd", "systemd units and their enablement links",
+	    sp_parse_systemd_unit, systemd_paths },
+	{ "ld_preload", "/etc/ld.so.preload entries", sp_parse_ld_preload,
+	    preload_paths },
+	{ "authorized_keys", "SSH authorized_keys entries",
+	    sp_parse_authorized_keys, keys_paths },
+	{ "journal", "systemd journal files", sp_parse_journal,
+	    journal_paths },
+	{ "web", "apache and nginx access logs", sp_parse_web_access,
+	    web_paths },
+};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+const struct sp_artifact_kind *
+sp_artifact_kind_at(size_t i)
+{
+	return i < NKINDS ? &kinds[i] : NULL;
+}
+
+const struct sp_artifact_kind *
+sp_artifact_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+const struct sp_artifact_kind *
+sp_artifact_match(const char *path)
+{
+	const char *const *p;
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		for (p = kinds[i].paths; *p != NULL; p++)
+			if (fnmatch(*p, path, FNM_PATHNAME) == 0)
+				return &kinds[i];
+	return NULL;
+}
+
+int
+sp_artifact_parse_list(const char *list, uint64_t *mask, struct sp_err *err)
+{
+	const char *p = list, *e;
+	char name[64];
+	size_t n, i;
+	int found;
+
+	*mask = 0;
+	while (*p != '\0') {
+		e = strchr(p, ',');
+		n = e ? (size_t)(e - p) : strlen(p);
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		found = 0;
+		for (i = 0; i < NKINDS; i++)
+			if (strcmp(name, "all") == 0 ||
+			    strcmp(name, kinds[i].name) == 0) {
+				*mask |= UINT64_C(1) << i;
+				found = 1;
+			}
+		if (strcmp(name, "none") == 0)
+			found = 1;
+		if (!found)
+			return sp_err_set(err, SP_E_USAGE, 0,
+			    "unknown artifact '%s'", name);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return SP_OK;
+}
+
+void
+sp_event_init(struct sp_event *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->time = SP_TIME_NONE;
+	e->pid = e->ppid = e->session = e->auid = -1;
+	e->offset = -1;
+}
+
+int
+sp_artifact_emit(struct sp_artifact_ctx *ctx, const struct sp_event *e)
+{
+	ctx->events++;
+	return ctx->emit ? ctx->emit(e, ctx->arg) : 0;
+}
+
+void
+sp_artifact_problem(struct sp_artifact_ctx *ctx, int64_t line,
+    const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	ctx->problems++;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		sp_run_problem(ctx->run, ctx->origin ? ctx->origin : "-",
+		    SP_E_DATA, "line %lld: %s", (long long)line, msg);
+	else
+		sp_run_problem(ctx->run, ctx->origin ? ctx->origin : "-",
+		    SP_E_DATA, "%s", msg);
+}
+
+/* ---- lines ---- */
+
+/* The line loop of sp_line_read, with in locked. */
+static int
+line_read(struct sp_line *l, FILE *in, size_t max, int *too_long)
+{
+	char *nb;
+	size_t ncap;
+	int c, any = 0;
+
+	while ((c = getc_unlocked(in)) != EOF) {
+		any = 1;
+		if (c == '\n')
+			break;
+		if (l->len >= max) {
+			*too_long = 1;
+			continue;
+		}
+		if (l->len + 1 >= l->cap) {
+			ncap = l->cap ? l->cap * 2 : 256;
+			if (ncap > max + 1)
+				ncap = max + 1;
+			if ((nb = realloc(l->p, ncap)) == NULL)
+				return -2;
+			l->p = nb;
+			l->cap = ncap;
+		}
+		l->p[l->len++] = (char)c;
+	}
+	if (c == EOF && ferror(in))
+		return -1;
+	if (!any)
+		return 0;
+	if (l->p == NULL && (l->p = malloc(l->cap = 256)) == NULL) {
+		l->cap = 0;
+		return -2;
+	}
+	if (l->len > 0 && l->p[l->len - 1] == '\r')
+		l->len--;
+	l->p[l->len] = '\0';
+	l->number++;
+	return 1;
+}
+
+int
+sp_line_read(struct sp_line *l, FILE *in, size_t max, int *too_long)
+{
+	int r;
+
+	l->len = 0;
+	*too_long = 0;
+	flockfile(in);
+	r = line_read(l, in, max, too_long);
+	funlockfile(in);
+	return r;
+}
+
+void
+sp_line_release(struct sp_line *l)
+{
+	if (l == NULL)
+		return;
+	free(l->p);
+	l->p = NULL;
+	l->len = l->cap = 0;
+}
+
+int
+sp_line_usable(struct sp_artifact_ctx *ctx, const struct sp_line *l,
+    int too_long, size_t max)
+{
+	if (too_long) {
+		sp_artifact_problem(ctx, l->number,
+		    "line longer than %zu bytes", max);
+		return 0;
+	}
+	if (memchr(l->p, '\0', l->len) != NULL) {
+		sp_artifact_problem(ctx, l->number, "NUL byte in line");
+		return 0;
+	}
+	return 1;
+}
+
+int
+sp_line_error(int r, struct sp_err *err)
+{
+	if (r == -2)
+		return sp_err_set(err, SP_E_NOMEM, 0, "line buffer");
+	return sp_err_set(err, SP_E_IO, 0, "read");
+}
+
+/*
+ * The extra's stream appends to its buffer; it is opened once and reset
+ * for each event, since parsers build one for every record they read.
+ */
+static ssize_t
+extra_write(void *cookie, const char *data, size_t n)
+{
+	struct sp_extra *x = cookie;
+	size_t cap;
+	char *p;
+
+	if (x->len + n + 1 > x->cap) {
+		cap = x->cap ? x->cap : 256;
+		while (cap < x->len + n + 1)
+			cap *= 2;
+		if ((p = realloc(x->buf, cap)) == NULL)
+			return -1;
+		x->buf = p;
+		x->cap = cap;
+	}
+	memcpy(x->buf + x->len, data, n);
+	x->len += n;
+	x->buf[x->len] = '\0';
+	return (ssize_t)n;
+}
+
+void
+sp_extra_begin(struct sp_extra *x)
+{
+	cookie_io_functions_t io = { NULL, extra_write, NULL, NULL };
+
+	if (x->f == NULL && (x->f = fopencookie(x, "w", io)) == NULL) {
+		x->open = 0;
+		return;
+	}
+	fflush(x->f);	/* an abandoned object's bytes land, then go */
+	x->len = 0;
+	if (x->buf != NULL)
+		x->buf[0] = '\0';
+	sp_json_init(&x->w, x->f);
+	sp_json_object_begin(&x->w);
+	x->open = 1;
+}
+
+void
+sp_extra_str(struct sp_extra *x, const char *key, const char *value)
+{
+	if (x->open && value != NULL)
+		sp_json_kv_str(&x->w, key, value);
+}
+
+void
+sp_extra_strn(struct sp_extra *x, const char *key, const char *value,
+    size_t len)
+{
+	if (!x->open || value == NULL)
+		return;
+	sp_json_key(&x->w, key);
+	sp_json_strn(&x->w, value, len);
+}
+
+void
+sp_extra_int(struct sp_extra *x, const char *key, int64_t value)
+{
+	if (x->open)
+		sp_json_kv_int(&x->w, key, value);
+}
+
+void
+sp_extra_array_begin(struct sp_extra *x, const char *key)
+{
+	if (!x->open)
+		return;
+	sp_json_key(&x->w, key);
+	sp_json_array_begin(&x->w);
+}
+
+void
+sp_extra_array_str(struct sp_extra *x, const char *value)
+{
+	if (x->open)
+		sp_json_str(&x->w, value);
+}
+
+void
+sp_extra_array_end(struct sp_extra *x)
+{
+	if (x->open)
+		sp_json_array_end(&x->w);
+}
+
+const char *
+sp_extra_text(struct sp_extra *x)
+{
+	if (!x->open)
+		return NULL;
+	sp_json_object_end(&x->w);
+	x->open = 0;
+	if (fflush(x->f) != 0 || x->buf == NULL)
+		return NULL;
+	return x->buf;
+}
+
+void
+sp_extra_release(struct sp_extra *x)
+{
+	if (x->f != NULL)
+		fclose(x->f);
+	free(x->buf);
+	memset(x, 0, sizeof(*x));
+}

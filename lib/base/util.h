@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Small helpers every layer of the library shares; not installed.
+ */
+#ifndef SPOOR_BASE_UTIL_H
+#define SPOOR_BASE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Make room for need elements of elem bytes in *p (capacity *cap, doubled
+ * from 64): SP_OK or SP_E_NOMEM, *p and *cap unchanged on failure.
+ */
+int sp_array_grow(void **p, size_t *cap, size_t need, size_t elem);
+
+/* Map an errno to the error code tools report for it (err.c). */
+int sp_errno_code(int e);
+
+/* The value of a hex digit of either case, or -1. */
+static inline int
+sp_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Little-endian integers from bytes (LiME, ELF cores). */
+static inline uint16_t
+sp_le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t
+sp_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t
+sp_le64(const unsigned char *p)
+{
+	return (uint64_t)sp_le32(p) | (uint64_t)sp_le32(p + 4) << 32;
+}
+
+#endif

@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The case database: its schema, its migrations and opening it (see
+ * include/spoor/case.h).  The schema has its one home here; store.c writes
+ * rows and query.c reads them.
+ * Migrations are applied in order inside one transaction each; the schema
+ * version lives in PRAGMA user_version and the file is marked as a spoor
+ * case by PRAGMA application_id.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "spoor/case.h"
+#include "case/case-internal.h"
+
+struct sp_case {
+	sqlite3 *db;
+	char *path;
+	int version;
+};
+
+/* Migration N brings a case from version N-1 to N. */
+static const char *const migrations[] = {
+	NULL,
+	/* 1: runs, their problems, and sources */
+	"CREATE TABLE runs ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  tool TEXT NOT NULL,"
+	"  argv TEXT NOT NULL,"		/* JSON array */
+	"  cwd TEXT,"
+	"  host TEXT,"			/* the machine the tool ran on */
+	"  user TEXT,"
+	"  versions TEXT NOT NULL,"	/* JSON object: spoor + libraries */
+	"  started_ns INTEGER NOT NULL,"
+	"  ended_ns INTEGER,"
+	"  exit_status INTEGER,"
+	"  state TEXT NOT NULL DEFAULT 'running'"
+	"    CHECK (state IN ('running','done','partial','failed','interrupted')),"
+	"  inputs TEXT NOT NULL DEFAULT '[]',"	/* JSON [{path,size,sha256}] */
+	"  problem_count INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE problems ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  subject TEXT NOT NULL,"
+	"  code TEXT NOT NULL,"
+	"  message TEXT NOT NULL"
+	");"
+	"CREATE INDEX problems_run ON problems(run_id);"
+	"CREATE TABLE sources ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"	/* ids are never reused */
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  kind TEXT NOT NULL,"
+	"  path TEXT NOT NULL,"
+	"  size INTEGER,"
+	"  md5 TEXT, sha1 TEXT, sha256 TEXT,"
+	"  host TEXT,"
+	"  details TEXT,"		/* JSON object */
+	"  added_ns INTEGER NOT NULL"
+	");"
+	"CREATE INDEX sources_sha256 ON sources(sha256);",
+	/* 2: the file system timeline: files, events, full-text search */
+	"CREATE TABLE files ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+	"  fs INTEGER NOT NULL,"		/* file system index in the source */
+	"  inode INTEGER NOT NULL,"
+	"  attr_type INTEGER,"			/* NTFS attribute, or NULL */
+	"  attr_id INTEGER,"
+	"  path TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  stream TEXT,"			/* NTFS stream name */
+	"  name_type TEXT NOT NULL,"		/* fls letters: r d l V ... */
+	"  meta_type TEXT NOT NULL,"
+	"  mode INTEGER NOT NULL,"		/* permission bits */
+	"  uid INTEGER NOT NULL, gid INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  nlink INTEGER,"
+	"  atime_ns INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,"
+	"  crtime_ns INTEGER, dtime_ns INTEGER,"
+	"  flags INTEGER NOT NULL,"		/* SP_ENTRY_* bits */
+	"  allocated INTEGER NOT NULL,"		/* 0 for a deleted name */
+	"  link TEXT,"
+	"  md5 TEXT, sha1 TEXT, sha256 TEXT"
+	");"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  time_ns INTEGER NOT NULL,"		/* UTC nanoseconds */
+	"  time_desc TEXT NOT NULL,"		/* m.c. / login / exec ... */
+	"  artifact TEXT NOT NULL,"		/* fs, fs_file_name, ... */
+	"  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+	"  file_id INTEGER REFERENCES files(id) ON DELETE CASCADE,"
+	"  host TEXT, user TEXT, pid INTEGER, ppid INTEGER, exe TEXT,"
+	"  path TEXT,"
+	"  message TEXT NOT NULL,"
+	"  extra TEXT,"				/* JSON object of typed fields */
+	"  origin TEXT,"			/* file the event was read from */
+	"  origin_line INTEGER, origin_offset INTEGER,"
+	"  run_id INTEGER REFERENCES runs(id)"
+	");"
+	/* the indexes of files and events: see timeline_indexes below */
+	"CREATE VIRTUAL TABLE events_fts USING fts5(message, "
+	"  content='events', content_rowid='id', columnsize=0);"
+	"ALTER TABLE sources ADD COLUMN state TEXT NOT NULL DEFAULT 'complete'"
+	"  CHECK (state IN ('loading','complete','partial','interrupted'));"
+	"ALTER TABLE sources ADD COLUMN file_count INTEGER;"
+	"ALTER TABLE sources ADD COLUMN event_count INTEGER;",
+	/* 3: detections of spoor-scan, each also an event */
+	"CREATE TABLE detections ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  source_id INTEGER REFERENCES sources(id) ON DELETE CASCADE,"
+	"  file_id INTEGER REFERENCES files(id) ON DELETE SET NULL,"
+	"  event_id INTEGER REFERENCES events(id) ON DELETE SET NULL,"
+	"  type TEXT NOT NULL"			/* yara hash package heuristic */
+	"    CHECK (type IN ('yara','hash','package','heuristic')),"
+	"  name TEXT NOT NULL,"			/* rule, detector or hash set */
+	"  namespace TEXT,"
+	"  severity TEXT NOT NULL,"
+	"  score INTEGER NOT NULL,"		/* 0-100 sub-score */
+	"  target_kind TEXT NOT NULL"
+	"    CHECK (target_kind IN ('file','memory','process')),"
+	"  path TEXT,"				/* file or region path */
+	"  fs INTEGER, inode INTEGER,"
+	"  pid INTEGER,"
+	"  address INTEGER,"			/* memory: first match */
+	"  reason TEXT,"
+	"  details TEXT NOT NULL,"		/* the JSON record */
+	"  time_ns INTEGER NOT NULL"		/* where it sits in time */
+	");"
+	"CREATE INDEX detections_file ON detections(file_id);"
+	"CREATE INDEX detections_source ON detections(source_id, score);",
+	/*
+	 * 4: process identity, the subject of an event apart from its
+	 * origin, and what the analyst marks.  Until now events.file_id was
+	 * the file an fs or detection event is about but the log an artifact
+	 * event was read from; the log moves to origin_file_id and file_id
+	 * becomes the subject alone, resolved by path in the same source.
+	 */
+	"ALTER TABLE events ADD COLUMN origin_file_id INTEGER "
+	"  REFERENCES files(id) ON DELETE CASCADE;"
+	"ALTER TABLE events ADD COLUMN boot_id TEXT;"
+	"ALTER TABLE events ADD COLUMN session INTEGER;"
+	"ALTER TABLE events ADD COLUMN auid INTEGER;"
+	"ALTER TABLE events ADD COLUMN tty TEXT;"
+	"ALTER TABLE events ADD COLUMN cwd TEXT;"
+	"UPDATE events SET origin_file_id = file_id, file_id = ("
+	"  SELECT f.id FROM files f WHERE f.source_id = events.source_id"
+	"  AND f.path = events.path AND f.allocated = 1"
+	"  ORDER BY f.id LIMIT 1)"
+	"  WHERE artifact NOT IN ('fs', 'detection');"
+	"CREATE TABLE tags ("
+	"  id INTEGER PRIMARY KEY,"
+	"  target_kind TEXT NOT NULL"
+	"    CHECK (target_kind IN ('event','file','detection','node')),"
+	"  target_id INTEGER NOT NULL,"
+	"  tag TEXT NOT NULL,"
+	"  author TEXT,"
+	"  created_ns INTEGER NOT NULL,"
+	"  run_id INTEGER REFERENCES runs(id),"
+	"  UNIQUE (target_kind, target_id, tag)"
+	");"
+	"CREATE INDEX tags_tag ON tags(tag);"
+	"CREATE TABLE notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  target_kind TEXT NOT NULL"
+	"    CHECK (target_kind IN ('event','file','detection','node')),"
+	"  target_id INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  author TEXT,"
+	"  created_ns INTEGER NOT NULL,"
+	"  updated_ns INTEGER,"
+	"  run_id INTEGER REFERENCES runs(id)"
+	");"
+	"CREATE INDEX notes_target ON notes(target_kind, target_id);"
+	"CREATE INDEX tags_target ON tags(target_kind, target_id);",
+};
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])) - 1)
+
+
+/*
+ * The secondary indexes of the timeline tables.  A first load into an
+ * empty case drops them and builds them once at the end, which is several
+ * times faster than keeping them up to date row by row; every open makes
+ * sure they exist, so a load that died half-way costs nothing but time.
+ */
+static const char timeline_indexes[] =
+	"CREATE INDEX IF NOT EXISTS files_source ON files(source_id, fs, inode);"
+	"CREATE INDEX IF NOT EXISTS files_path ON files(path);"
+	"CREATE INDEX IF NOT EXISTS events_time ON events(time_ns, id);"
+	"CREATE INDEX IF NOT EXISTS events_artifact_time ON events(artifact, "
+	"time_ns);"
+	"CREATE INDEX IF NOT EXISTS events_file ON events(file_id);"
+	"CREATE INDEX IF NOT EXISTS events_origin_file ON events("
+	"origin_file_id);"
+	"CREATE INDEX IF NOT EXISTS events_process ON events(host, boot_id, "
+	"pid, time_ns) WHERE pid IS NOT NULL;"
+	"CREATE INDEX IF NOT EXISTS events_session ON events(session, "
+	"time_ns) WHERE session IS NOT NULL;";
+static const char timeline_drop_indexes[] =
+	"DROP INDEX IF EXISTS files_source; DROP INDEX IF EXISTS files_path;"
+	"DROP INDEX IF EXISTS events_time;"
+	"DROP INDEX IF EXISTS events_artifact_time;"
+	"DROP INDEX IF EXISTS events_file;"
+	"DROP INDEX IF EXISTS events_origin_file;"
+	"DROP INDEX IF EXISTS events_process;"
+	"DROP INDEX IF EXISTS events_session;";
+
+int
+sp_case_timeline_indexes(struct sp_case *c, int create, struct sp_err *err)
+{
+	return sp_case_exec(c->db, create ? timeline_indexes : timeline_drop_indexes,
+	    err);
+}
+
+int
+sp_case_db_err(struct sp_err *err, sqlite3 *db, const char *what)
+{
+	int rc = sqlite3_errcode(db);
+	int code = rc == SQLITE_NOTADB ? SP_E_FORMAT :
+	    rc == SQLITE_CANTOPEN ? SP_E_NOINPUT :
+	    rc == SQLITE_READONLY || rc == SQLITE_PERM ? SP_E_PERM :
+	    rc == SQLITE_NOMEM ? SP_E_NOMEM : SP_E_CASE;
+
+	return sp_err_set(err, code, 0, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+int
+sp_case_exec(sqlite3 *db, const char *sql, struct sp_err *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		sp_err_set(err, sqlite3_errcode(db) == SQLITE_NOTADB ?
+		    SP_E_FORMAT : SP_E_CASE, 0, "%s",
+		    msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return err ? err->code : SP_E_CASE;
+	}
+	return SP_OK;
+}
+
+static int
+pragma_int(sqlite3 *db, const char *sql, int *v, struct sp_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sp_case_db_err(err, db, "read header");
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return sp_case_db_err(err, db, "read header");
+	}
+	*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return SP_OK;
+}
+
+static int
+migrate(struct sp_case *c, struct sp_err *err)
+{
+	char sql[128];
+	int v;
+
+	for (v = c->version + 1; v <= NMIGRATIONS; v++) {
+		if (sp_case_exec(c->db, "BEGIN IMMEDIATE", err) != SP_OK)
+			return sp_err_prefix(err, "migrate to schema %d", v);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;"
+		    "PRAGMA application_id = %d;", v, SP_CASE_APPLICATION_ID);
+		if (sp_case_exec(c->db, migrations[v], err) != SP_OK ||
+		    sp_case_exec(c->db, sql, err) != SP_OK) {
+			sp_case_exec(c->db, "ROLLBACK", NULL);
+			return sp_err_prefix(err, "migrate to schema %d", v);
+		}
+		if (sp_case_exec(c->db, "COMMIT", err) != SP_OK)
+			return sp_err_prefix(err, "migrate to schema %d", v);
+		c->version = v;
+	}
+	return SP_OK;
+}
+
+int
+sp_case_open(struct sp_case **cp, const char *path, unsigned flags,
+    struct sp_err *err)
+{
+	struct sp_case *c;
+	struct stat st;
+	int oflags, appid, rc;
+
+	*cp = NULL;
+	if (stat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode))
+			return sp_err_set(err, SP_E_FORMAT, 0,
+			    "case '%s': not a regular file", path);
+	} else if (errno != ENOENT || !(flags & SP_CASE_CREATE))
+		return sp_err_set(err, errno == ENOENT ? SP_E_NOINPUT :
+		    errno == EACCES ? SP_E_PERM : SP_E_OS, errno, "case '%s'",
+		    path);
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->path = strdup(path)) == NULL) {
+		free(c);
+		return sp_err_set(err, SP_E_NOMEM, 0, "case '%s'", path);
+	}
+	oflags = flags & SP_CASE_READONLY ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | (flags & SP_CASE_CREATE ?
+	    SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &c->db, oflags | SQLITE_OPEN_NOFOLLOW,
+	    NULL) != SQLITE_OK) {
+		rc = sp_case_db_err(err, c->db, "open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(c->db, 10000);
+	/* a 32 MiB page cache keeps a bulk load's b-trees in memory */
+	sqlite3_exec(c->db, "PRAGMA cache_size = -32768", NULL, NULL, NULL);
+	if ((rc = pragma_int(c->db, "PRAGMA application_id", &appid, err))
+	    != SP_OK || (rc = pragma_int(c->db, "PRAGMA user_version",
+	    &c->version, err)) != SP_OK)
+		goto fail;
+	if (appid != SP_CASE_APPLICATION_ID && (appid != 0 ||
+	    c->version != 0)) {
+		rc = sp_err_set(err, SP_E_FORMAT, 0,
+		    "not a spoor case database");
+		goto fail;
+	}
+	if (appid == 0) {
+		/* A fresh file must be empty to become a case. */
+		int tables;
+		if ((rc = pragma_int(c->db, "SELECT count(*) FROM "
+		    "sqlite_master", &tables, err)) != SP_OK)
+			goto fail;
+		if (tables != 0) {
+			rc = sp_err_set(err, SP_E_FORMAT, 0,
+			    "not a spoor case database");
+			goto fail;
+		}
+	}
+	if (c->version > SP_CASE_SCHEMA_VERSION) {
+		rc = sp_err_set(err, SP_E_SCHEMA, 0, "schema version %d is "
+		    "newer than this program's %d; upgrade spoor", c->version,
+		    SP_CASE_SCHEMA_VERSION);
+		goto fail;
+	}
+	if (!(flags & SP_CASE_READONLY)) {
+		if ((rc = sp_case_exec(c->db, "PRAGMA journal_mode = WAL;"
+		    "PRAGMA synchronous = NORMAL;", err)) != SP_OK ||
+		    (rc = migrate(c, err)) != SP_OK ||
+		    (rc = sp_case_exec(c->db, timeline_indexes, err)) != SP_OK)
+			goto fail;
+	} else if (c->version < SP_CASE_SCHEMA_VERSION) {
+		rc = sp_err_set(err, SP_E_SCHEMA, 0, "schema version %d needs "
+		    "migrating; open it once for writing", c->version);
+		goto fail;
+	}
+	if ((rc = sp_case_exec(c->db, "PRAGMA foreign_keys = ON", err)) != SP_OK)
+		goto fail;
+	*cp = c;
+	return SP_OK;
+fail:
+	sp_err_prefix(err, "case '%s'", path);
+	sp_case_close(c);
+	return rc;
+}
+
+void
+sp_case_close(struct sp_case *c)
+{
+	if (c == NULL)
+		return;
+	if (c->db != NULL)
+		sqlite3_close(c->db);
+	free(c->path);
+	free(c);
+}
+
+int
+sp_case_schema_version(const struct sp_case *c)
+{
+	return c->version;
+}
+
+const char *
+sp_case_path(const struct sp_case *c)
+{
+	return c->path;
+}
+
+const char *
+sp_case_path_from_env(const char *arg)
+{
+	const char *e;
+
+	if (arg != NULL)
+		return arg;
+	e = getenv("SPOOR_CASE");
+	return e != NULL && *e != '\0' ? e : NULL;
+}
+
+sqlite3 *
+sp_case_db(struct sp_case *c)
+{
+	return c->db;
+}

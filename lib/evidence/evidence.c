@@ -1,0 +1,1093 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The evidence layer (see include/spoor/evidence.h): recognises the kind of
+ * evidence, finds its segments, opens it through libtsk (image → volume
+ * system → file systems) or as a directory, and walks entries the way fls
+ * sees them, so that spoor's listings can be checked against TSK's.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <tsk/libtsk.h>
+
+#include "spoor/hash.h"
+#include "spoor/output.h"
+#include "spoor/signal.h"
+#include "spoor/case.h"
+#include "spoor/evidence.h"
+#include "evidence/evidence-internal.h"
+#include "base/util.h"
+
+#define MAX_SEGMENTS 100000
+#define EWF_STRINGS 16
+
+struct fs_slot {
+	struct sp_fs_info info;
+	TSK_FS_INFO *fs;
+	char label[128];
+	char id[80];
+};
+
+struct sp_evidence {
+	enum sp_evidence_kind kind;
+	char *path;
+	char **segments;
+	size_t nsegments;
+	uint64_t size;
+	unsigned sector_size;
+	struct sp_run *run;
+	uint64_t problems;
+
+	TSK_IMG_INFO *img;
+	TSK_VS_INFO *vs;
+	struct sp_volume *volumes;
+	char **volume_strings;
+	size_t nvolumes;
+	struct fs_slot *fss;
+	size_t nfs;
+
+	int is_ewf;
+	int media_only;		/* opened by sp_evidence_open_media */
+	struct sp_ewf_info ewf;
+	char *ewf_strings[EWF_STRINGS];
+};
+
+
+/* The TSK error as text, then reset. */
+static const char *
+tsk_msg(void)
+{
+	static char buf[512];
+	const char *m = tsk_error_get();
+
+	snprintf(buf, sizeof(buf), "%s", m ? m : "unknown libtsk error");
+	buf[strcspn(buf, "\n")] = '\0';
+	tsk_error_reset();
+	return buf;
+}
+
+/* ---- segment discovery ---- */
+
+static int
+add_segment(struct sp_evidence *ev, const char *name)
+{
+	char **n;
+
+	if ((ev->nsegments & (ev->nsegments - 1)) == 0) {
+		n = realloc(ev->segments, (ev->nsegments ? ev->nsegments * 2 :
+		    1) * sizeof(*n));
+		if (n == NULL)
+			return -1;
+		ev->segments = n;
+	}
+	if ((ev->segments[ev->nsegments] = strdup(name)) == NULL)
+		return -1;
+	ev->nsegments++;
+	return 0;
+}
+
+/*
+ * Split raw naming: the extension is the segment number, as digits
+ * (.000/.001, .001/.002) or letters (.aa/.ab).  Returns the index of the
+ * extension's first character, or -1 when the name is not split-like.
+ */
+static int
+split_ext(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *p;
+	size_t n;
+	int alldig = 1, alllow = 1;
+
+	if (dot == NULL || strchr(dot, '/') != NULL)
+		return -1;
+	n = strlen(dot + 1);
+	if (n < 2 || n > 4)
+		return -1;
+	for (p = dot + 1; *p; p++) {
+		alldig &= isdigit((unsigned char)*p) != 0;
+		alllow &= islower((unsigned char)*p) != 0;
+	}
+	if (alldig && n >= 3 && (strcmp(dot + 1, "000") == 0 ||
+	    strspn(dot + 1, "0") == n - 1))
+		return (int)(dot + 1 - path);
+	if (alllow && n == 2 && strcmp(dot + 1, "aa") == 0)
+		return (int)(dot + 1 - path);
+	return -1;
+}
+
+/* Increment the segment extension in place ("009" → "010", "az" → "ba"). */
+static int
+next_ext(char *ext)
+{
+	int i = (int)strlen(ext) - 1;
+
+	for (; i >= 0; i--) {
+		if (isdigit((unsigned char)ext[i])) {
+			if (ext[i] < '9') {
+				ext[i]++;
+				return 0;
+			}
+			ext[i] = '0';
+		} else {
+			if (ext[i] < 'z') {
+				ext[i]++;
+				return 0;
+			}
+			ext[i] = 'a';
+		}
+	}
+	return -1;
+}
+
+static int
+find_split(struct sp_evidence *ev, struct sp_err *err)
+{
+	char name[PATH_MAX];
+	struct stat st;
+	int at = split_ext(ev->path);
+
+	if (add_segment(ev, ev->path) != 0)
+		return sp_err_set(err, SP_E_NOMEM, 0, "segments");
+	if (at < 0)
+		return SP_OK;
+	snprintf(name, sizeof(name), "%s", ev->path);
+	while (ev->nsegments < MAX_SEGMENTS) {
+		if (next_ext(name + at) != 0 || stat(name, &st) != 0 ||
+		    !S_ISREG(st.st_mode))
+			break;
+		if (add_segment(ev, name) != 0)
+			return sp_err_set(err, SP_E_NOMEM, 0, "segments");
+	}
+	if (ev->nsegments > 1)
+		ev->kind = SP_EVIDENCE_SPLIT;
+	return SP_OK;
+}
+
+/* ---- volumes and file systems ---- */
+
+static char *
+dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *
+dupf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+static void
+ext_label(struct fs_slot *s)
+{
+	char sb[1024];
+
+	if (tsk_fs_read(s->fs, 1024, sb, sizeof(sb)) != (ssize_t)sizeof(sb)) {
+		tsk_error_reset();
+		return;
+	}
+	memcpy(s->label, sb + 120, 16);
+	s->label[16] = '\0';
+}
+
+static void
+fat_label(struct fs_slot *s)
+{
+	unsigned char bs[512];
+	int off, i;
+
+	if (tsk_fs_read(s->fs, 0, (char *)bs, sizeof(bs)) != (ssize_t)sizeof(bs)) {
+		tsk_error_reset();
+		return;
+	}
+	off = s->fs->ftype == TSK_FS_TYPE_FAT32 ? 71 : 43;
+	memcpy(s->label, bs + off, 11);
+	s->label[11] = '\0';
+	for (i = 10; i >= 0 && s->label[i] == ' '; i--)
+		s->label[i] = '\0';
+	if (strcmp(s->label, "NO NAME") == 0)
+		s->label[0] = '\0';
+}
+
+static void
+ntfs_label(struct fs_slot *s)
+{
+	TSK_FS_FILE *f;
+	const TSK_FS_ATTR *a;
+	unsigned char buf[256];
+	ssize_t n;
+	size_t i, o = 0;
+
+	if ((f = tsk_fs_file_open_meta(s->fs, NULL, 3)) == NULL) {
+		tsk_error_reset();
+		return;
+	}
+	a = tsk_fs_file_attr_get_type(f, TSK_FS_ATTR_TYPE_NTFS_VNAME, 0, 0);
+	if (a != NULL && (n = tsk_fs_attr_read(a, 0, (char *)buf,
+	    a->size < (TSK_OFF_T)sizeof(buf) ? (size_t)a->size : sizeof(buf),
+	    TSK_FS_FILE_READ_FLAG_NONE)) > 0) {
+		/* UTF-16LE (BMP) to UTF-8 */
+		for (i = 0; i + 1 < (size_t)n && o + 4 < sizeof(s->label); i += 2) {
+			unsigned c = buf[i] | (unsigned)buf[i + 1] << 8;
+			if (c < 0x80)
+				s->label[o++] = (char)c;
+			else if (c < 0x800) {
+				s->label[o++] = (char)(0xc0 | c >> 6);
+				s->label[o++] = (char)(0x80 | (c & 0x3f));
+			} else {
+				s->label[o++] = (char)(0xe0 | c >> 12);
+				s->label[o++] = (char)(0x80 | (c >> 6 & 0x3f));
+				s->label[o++] = (char)(0x80 | (c & 0x3f));
+			}
+		}
+		s->label[o] = '\0';
+	}
+	tsk_error_reset();
+	tsk_fs_file_close(f);
+}
+
+static int
+add_fs(struct sp_evidence *ev, TSK_FS_INFO *fs, int volume)
+{
+	struct fs_slot *n, *s;
+	size_t i;
+
+	n = realloc(ev->fss, (ev->nfs + 1) * sizeof(*n));
+	if (n == NULL)
+		return -1;
+	ev->fss = n;
+	s = &ev->fss[ev->nfs];
+	memset(s, 0, sizeof(*s));
+	s->fs = fs;
+	s->info.index = (unsigned)ev->nfs;
+	s->info.volume = volume;
+	s->info.offset = (uint64_t)fs->offset;
+	s->info.type = tsk_fs_type_toname(fs->ftype);
+	s->info.block_size = fs->block_size;
+	s->info.block_count = (uint64_t)fs->block_count;
+	s->info.first_inode = fs->first_inum;
+	s->info.last_inode = fs->last_inum;
+	s->info.root_inode = fs->root_inum;
+	s->info.last_written = SP_TIME_NONE;
+	if (TSK_FS_TYPE_ISEXT(fs->ftype))
+		ext_label(s);
+	else if (TSK_FS_TYPE_ISFAT(fs->ftype))
+		fat_label(s);
+	else if (TSK_FS_TYPE_ISNTFS(fs->ftype))
+		ntfs_label(s);
+	if (fs->fs_id_used > 0) {
+		size_t used = fs->fs_id_used;
+		if (used > 32)
+			used = 32;
+		/* as fsstat prints them: most significant byte first */
+		for (i = 0; i < used; i++)
+			snprintf(s->id + 2 * i, 3, "%02x", fs->fs_id[used - 1 - i]);
+	}
+	ev->nfs++;
+	/* the array may have moved: point every slot at its own strings */
+	for (i = 0; i < ev->nfs; i++) {
+		ev->fss[i].info.label = ev->fss[i].label;
+		ev->fss[i].info.id = ev->fss[i].id;
+	}
+	return 0;
+}
+
+static int
+open_volumes(struct sp_evidence *ev, struct sp_err *err)
+{
+	TSK_FS_INFO *fs;
+	TSK_PNUM_T i;
+
+	ev->vs = tsk_vs_open(ev->img, 0, TSK_VS_TYPE_DETECT);
+	tsk_error_reset();
+	if (ev->vs != NULL) {
+		ev->volumes = calloc(ev->vs->part_count, sizeof(*ev->volumes));
+		ev->volume_strings = calloc(ev->vs->part_count, sizeof(char *));
+		if (ev->volumes == NULL || ev->volume_strings == NULL)
+			return sp_err_set(err, SP_E_NOMEM, 0, "volumes");
+		for (i = 0; i < ev->vs->part_count; i++) {
+			const TSK_VS_PART_INFO *p = tsk_vs_part_get(ev->vs, i);
+			struct sp_volume *v = &ev->volumes[ev->nvolumes];
+			if (p == NULL)
+				continue;
+			v->index = (unsigned)p->addr;
+			v->start = p->start;
+			v->length = p->len;
+			v->description = p->desc ? p->desc : "";
+			v->meta = (p->flags & TSK_VS_PART_FLAG_META) != 0;
+			v->allocated = (p->flags & TSK_VS_PART_FLAG_ALLOC) != 0;
+			if (v->meta)
+				v->slot = "Meta";
+			else if (!v->allocated)
+				v->slot = "-------";
+			else {
+				/* as mmls: GPT slots have no table number */
+				ev->volume_strings[ev->nvolumes] =
+				    p->table_num < 0 ?
+				    dupf("%03d", p->slot_num) :
+				    dupf("%03d:%03d", p->table_num, p->slot_num);
+				v->slot = ev->volume_strings[ev->nvolumes] ?
+				    ev->volume_strings[ev->nvolumes] : "";
+			}
+			ev->nvolumes++;
+			if (!v->allocated)
+				continue;
+			fs = tsk_fs_open_vol(p, TSK_FS_TYPE_DETECT);
+			if (fs == NULL) {
+				tsk_error_reset();
+				continue;
+			}
+			if (add_fs(ev, fs, (int)(ev->nvolumes - 1)) != 0) {
+				tsk_fs_close(fs);
+				return sp_err_set(err, SP_E_NOMEM, 0, "fs");
+			}
+		}
+	}
+	if (ev->nfs == 0) {
+		fs = tsk_fs_open_img(ev->img, 0, TSK_FS_TYPE_DETECT);
+		if (fs == NULL) {
+			const char *m = tsk_msg();
+			if (ev->vs != NULL || ev->media_only) {
+				tsk_error_reset();
+				return SP_OK;	/* media without a file system */
+			}
+			return sp_err_set(err, SP_E_FORMAT, 0,
+			    "no volume system or file system found (%s)", m);
+		}
+		if (add_fs(ev, fs, -1) != 0) {
+			tsk_fs_close(fs);
+			return sp_err_set(err, SP_E_NOMEM, 0, "fs");
+		}
+	}
+	return SP_OK;
+}
+
+/* ---- open / close ---- */
+
+static int
+sniff(const char *path, unsigned char *magic, size_t n, uint64_t *size,
+    struct sp_err *err)
+{
+	struct stat st;
+	ssize_t r;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return sp_err_set(err, SP_E_OS, errno, "%s", "");
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		close(fd);
+		return sp_err_set(err, SP_E_FORMAT, 0,
+		    "not a file, block device or directory");
+	}
+	memset(magic, 0, n);
+	r = read(fd, magic, n);
+	close(fd);
+	if (r < 0)
+		return sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
+	if (r == 0)
+		return sp_err_set(err, SP_E_DATA, 0, "empty file");
+	*size = (uint64_t)st.st_size;
+	return SP_OK;
+}
+
+static int evidence_open(struct sp_evidence **evp, const char *path,
+    struct sp_run *run, int media_only, struct sp_err *err);
+
+int
+sp_evidence_open(struct sp_evidence **evp, const char *path,
+    struct sp_run *run, struct sp_err *err)
+{
+	return evidence_open(evp, path, run, 0, err);
+}
+
+int
+sp_evidence_open_media(struct sp_evidence **evp, const char *path,
+    struct sp_run *run, struct sp_err *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return sp_err_set(err, SP_E_USAGE, 0, "'%s': a directory has "
+		    "no media", path);
+	return evidence_open(evp, path, run, 1, err);
+}
+
+int
+sp_evidence_read(struct sp_evidence *ev, uint64_t offset, void *buf,
+    size_t len, size_t *got, struct sp_err *err)
+{
+	ssize_t n;
+
+	*got = 0;
+	if (ev->img == NULL)
+		return sp_err_set(err, SP_E_USAGE, 0, "no media to read");
+	if (offset >= ev->size)
+		return SP_OK;
+	if (len > ev->size - offset)
+		len = (size_t)(ev->size - offset);
+	n = tsk_img_read(ev->img, (TSK_OFF_T)offset, buf, len);
+	if (n < 0 || (size_t)n != len) {
+		const char *m = tsk_msg();
+		return sp_err_set(err, SP_E_IO, 0, "read at offset %" PRIu64
+		    ": %s", offset, m);
+	}
+	*got = (size_t)n;
+	return SP_OK;
+}
+
+static int
+evidence_open(struct sp_evidence **evp, const char *path,
+    struct sp_run *run, int media_only, struct sp_err *err)
+{
+	static const unsigned char ewf_magic[8] =
+	    { 'E', 'V', 'F', 0x09, 0x0d, 0x0a, 0xff, 0x00 };
+	struct sp_evidence *ev;
+	unsigned char magic[8];
+	struct stat st;
+	char **names = NULL;
+	int count = 0, rc;
+
+	*evp = NULL;
+	if ((ev = calloc(1, sizeof(*ev))) == NULL ||
+	    (ev->path = strdup(path)) == NULL) {
+		free(ev);
+		return sp_err_set(err, SP_E_NOMEM, 0, "'%s'", path);
+	}
+	ev->run = run;
+	ev->media_only = media_only;
+	ev->sector_size = 512;
+	if (stat(path, &st) != 0) {
+		rc = sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (access(path, R_OK | X_OK) != 0) {
+			rc = sp_err_set(err, sp_errno_code(errno), errno, "%s",
+			    "");
+			goto fail;
+		}
+		ev->kind = SP_EVIDENCE_DIR;
+		if (add_segment(ev, path) != 0 ||
+		    (ev->fss = calloc(1, sizeof(*ev->fss))) == NULL) {
+			rc = sp_err_set(err, SP_E_NOMEM, 0, "'%s'", path);
+			goto fail;
+		}
+		ev->nfs = 1;
+		ev->fss[0].info.volume = -1;
+		ev->fss[0].info.type = "dir";
+		ev->fss[0].info.label = ev->fss[0].label;
+		ev->fss[0].info.id = ev->fss[0].id;
+		ev->fss[0].info.last_written = SP_TIME_NONE;
+		*evp = ev;
+		return SP_OK;
+	}
+	if ((rc = sniff(path, magic, sizeof(magic), &ev->size, err)) != SP_OK)
+		goto fail;
+	if (memcmp(magic, ewf_magic, sizeof(ewf_magic)) == 0) {
+		ev->kind = SP_EVIDENCE_E01;
+		ev->is_ewf = 1;
+		if ((rc = sp_ewf_glob(path, &names, &count, err)) != SP_OK)
+			goto fail;
+		for (int i = 0; i < count; i++)
+			if (add_segment(ev, names[i]) != 0) {
+				rc = sp_err_set(err, SP_E_NOMEM, 0, "segments");
+				goto fail;
+			}
+		sp_ewf_glob_free(names, count);
+		names = NULL;
+		if ((rc = sp_ewf_read_info(ev->segments, (int)ev->nsegments,
+		    &ev->ewf, ev->ewf_strings, err)) != SP_OK)
+			goto fail;
+		ev->img = tsk_img_open_utf8((int)ev->nsegments,
+		    (const char *const *)ev->segments, TSK_IMG_TYPE_EWF_EWF,
+		    0);
+	} else {
+		ev->kind = SP_EVIDENCE_RAW;
+		if ((rc = find_split(ev, err)) != SP_OK)
+			goto fail;
+		ev->img = tsk_img_open_utf8((int)ev->nsegments,
+		    (const char *const *)ev->segments, TSK_IMG_TYPE_RAW, 0);
+	}
+	if (ev->img == NULL) {
+		rc = sp_err_set(err, SP_E_CORRUPT, 0, "cannot open image (%s)",
+		    tsk_msg());
+		goto fail;
+	}
+	ev->size = (uint64_t)ev->img->size;
+	ev->sector_size = ev->img->sector_size ? ev->img->sector_size : 512;
+	if ((rc = open_volumes(ev, err)) != SP_OK)
+		goto fail;
+	*evp = ev;
+	return SP_OK;
+fail:
+	sp_ewf_glob_free(names, count);
+	sp_evidence_close(ev);
+	return rc;
+}
+
+void
+sp_evidence_close(struct sp_evidence *ev)
+{
+	size_t i;
+
+	if (ev == NULL)
+		return;
+	for (i = 0; i < ev->nfs; i++)
+		if (ev->fss[i].fs != NULL)
+			tsk_fs_close(ev->fss[i].fs);
+	free(ev->fss);
+	if (ev->vs != NULL)
+		tsk_vs_close(ev->vs);
+	if (ev->img != NULL)
+		tsk_img_close(ev->img);
+	for (i = 0; i < ev->nvolumes; i++)
+		free(ev->volume_strings[i]);
+	free(ev->volume_strings);
+	free(ev->volumes);
+	for (i = 0; i < EWF_STRINGS; i++)
+		free(ev->ewf_strings[i]);
+	for (i = 0; i < ev->nsegments; i++)
+		free(ev->segments[i]);
+	free(ev->segments);
+	free(ev->path);
+	free(ev);
+}
+
+enum sp_evidence_kind sp_evidence_kind(const struct sp_evidence *ev)
+{ return ev->kind; }
+
+const char *
+sp_evidence_kind_name(enum sp_evidence_kind kind)
+{
+	switch (kind) {
+	case SP_EVIDENCE_RAW: return "raw";
+	case SP_EVIDENCE_SPLIT: return "split";
+	case SP_EVIDENCE_E01: return "e01";
+	case SP_EVIDENCE_DIR: return "dir";
+	}
+	return "unknown";
+}
+
+const char *sp_evidence_path(const struct sp_evidence *ev) { return ev->path; }
+uint64_t sp_evidence_size(const struct sp_evidence *ev) { return ev->size; }
+unsigned sp_evidence_sector_size(const struct sp_evidence *ev)
+{ return ev->sector_size; }
+size_t sp_evidence_segment_count(const struct sp_evidence *ev)
+{ return ev->nsegments; }
+const char *
+sp_evidence_segment(const struct sp_evidence *ev, size_t i)
+{ return i < ev->nsegments ? ev->segments[i] : NULL; }
+uint64_t sp_evidence_problem_count(const struct sp_evidence *ev)
+{ return ev->problems; }
+
+const struct sp_ewf_info *
+sp_evidence_ewf_info(const struct sp_evidence *ev)
+{
+	return ev->is_ewf ? &ev->ewf : NULL;
+}
+
+const char *
+sp_evidence_vs_type(const struct sp_evidence *ev)
+{
+	return ev->vs ? tsk_vs_type_toname(ev->vs->vstype) : NULL;
+}
+
+size_t sp_evidence_volume_count(const struct sp_evidence *ev)
+{ return ev->nvolumes; }
+
+const struct sp_volume *
+sp_evidence_volume(const struct sp_evidence *ev, size_t i)
+{
+	return i < ev->nvolumes ? &ev->volumes[i] : NULL;
+}
+
+size_t sp_evidence_fs_count(const struct sp_evidence *ev) { return ev->nfs; }
+
+const struct sp_fs_info *
+sp_evidence_fs(const struct sp_evidence *ev, size_t i)
+{
+	return i < ev->nfs ? &ev->fss[i].info : NULL;
+}
+
+/* ---- the walk ---- */
+
+struct walk {
+	struct sp_evidence *ev;
+	unsigned fs_index;
+	const char *prefix;	/* start directory, "" for the root */
+	sp_entry_fn *fn;
+	void *arg;
+	int stop;
+	char *path;
+	size_t pathcap;
+};
+
+static char
+name_type(TSK_FS_NAME_TYPE_ENUM t)
+{
+	return t < TSK_FS_NAME_TYPE_STR_MAX ? tsk_fs_name_type_str[t][0] : '-';
+}
+
+static char
+meta_type(TSK_FS_META_TYPE_ENUM t)
+{
+	return t < TSK_FS_META_TYPE_STR_MAX ? tsk_fs_meta_type_str[t][0] : '-';
+}
+
+static sp_time_ns
+tsk_time(time_t sec, uint32_t nsec)
+{
+	if (sec == 0 && nsec == 0)
+		return SP_TIME_NONE;
+	return sp_time_from_parts((int64_t)sec, nsec);
+}
+
+static int
+build_path(struct walk *w, const char *dir, const char *name)
+{
+	size_t need = strlen(w->prefix) + strlen(dir) + strlen(name) + 3;
+	char *n;
+
+	if (need > w->pathcap) {
+		if ((n = realloc(w->path, need * 2)) == NULL)
+			return -1;
+		w->path = n;
+		w->pathcap = need * 2;
+	}
+	snprintf(w->path, w->pathcap, "%s/%s%s", w->prefix, dir, name);
+	return 0;
+}
+
+static void
+emit(struct walk *w, TSK_FS_FILE *f, const TSK_FS_ATTR *attr)
+{
+	struct sp_entry e;
+	TSK_FS_META *m = f->meta;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	e.fs_index = w->fs_index;
+	e.inode = f->name->meta_addr;
+	e.path = w->path;
+	e.name = f->name->name;
+	e.name_type = name_type(f->name->type);
+	e.atime = e.mtime = e.ctime = e.crtime = e.dtime = SP_TIME_NONE;
+	if (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) {
+		e.flags |= SP_ENTRY_DELETED;
+		if (m != NULL && (m->flags & TSK_FS_META_FLAG_ALLOC))
+			e.flags |= SP_ENTRY_REALLOC;
+	}
+	if (attr != NULL) {
+		e.flags |= SP_ENTRY_ATTR;
+		e.attr_type = attr->type;
+		e.attr_id = attr->id;
+		if (attr->type == TSK_FS_ATTR_TYPE_NTFS_FNAME)
+			e.flags |= SP_ENTRY_FILE_NAME;
+		else if (attr->name != NULL &&
+		    (attr->type != TSK_FS_ATTR_TYPE_NTFS_IDXROOT ||
+		    strcmp(attr->name, "$I30") != 0)) {
+			e.flags |= SP_ENTRY_STREAM;
+			e.stream = attr->name;
+		}
+	}
+	if (m == NULL) {
+		e.flags |= SP_ENTRY_NO_META;
+		e.meta_type = '-';
+	} else {
+		e.meta_type = meta_type(m->type);
+		e.mode = (uint32_t)m->mode & 07777;
+		e.uid = m->uid;
+		e.gid = m->gid;
+		e.nlink = (uint32_t)m->nlink;
+		e.size = attr != NULL ? (uint64_t)attr->size : (uint64_t)m->size;
+		if (m->type == TSK_FS_META_TYPE_LNK && m->link != NULL)
+			e.link = m->link;
+		if (e.flags & SP_ENTRY_FILE_NAME) {
+			e.atime = tsk_time(m->time2.ntfs.fn_atime,
+			    m->time2.ntfs.fn_atime_nano);
+			e.mtime = tsk_time(m->time2.ntfs.fn_mtime,
+			    m->time2.ntfs.fn_mtime_nano);
+			e.ctime = tsk_time(m->time2.ntfs.fn_ctime,
+			    m->time2.ntfs.fn_ctime_nano);
+			e.crtime = tsk_time(m->time2.ntfs.fn_crtime,
+			    m->time2.ntfs.fn_crtime_nano);
+		} else {
+			e.atime = tsk_time(m->atime, m->atime_nano);
+			e.mtime = tsk_time(m->mtime, m->mtime_nano);
+			e.ctime = tsk_time(m->ctime, m->ctime_nano);
+			e.crtime = tsk_time(m->crtime, m->crtime_nano);
+			if (TSK_FS_TYPE_ISEXT(f->fs_info->ftype))
+				e.dtime = tsk_time(m->time2.ext2.dtime,
+				    m->time2.ext2.dtime_nano);
+		}
+	}
+	if ((rc = w->fn(&e, w->arg)) != 0)
+		w->stop = rc;
+}
+
+static TSK_WALK_RET_ENUM
+walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
+{
+	struct walk *w = arg;
+	TSK_FS_META *m;
+	int printed = 0, i, cnt;
+
+	if (sp_signal_pending()) {
+		w->stop = SP_E_INTERRUPTED;
+		return TSK_WALK_STOP;
+	}
+	if (f->name == NULL || f->name->name == NULL)
+		return TSK_WALK_CONT;
+	if (TSK_FS_ISDOT(f->name->name))
+		return TSK_WALK_CONT;
+	if (build_path(w, dir, f->name->name) != 0) {
+		w->stop = SP_E_NOMEM;
+		return TSK_WALK_STOP;
+	}
+	m = f->meta;
+	if (m == NULL && (f->name->flags & TSK_FS_NAME_FLAG_ALLOC)) {
+		/* an allocated name whose inode cannot be read */
+		sp_run_problem(w->ev->run, w->path, SP_E_CORRUPT,
+		    "inode %" PRIuINUM ": cannot read metadata",
+		    f->name->meta_addr);
+		w->ev->problems++;
+	}
+	if (m != NULL && m->type == TSK_FS_META_TYPE_DIR &&
+	    (f->name->flags & TSK_FS_NAME_FLAG_ALLOC) &&
+	    tsk_fs_file_attr_get(f) == NULL) {
+		/*
+		 * libtsk skips a directory whose content it cannot map and
+		 * says nothing; its entries are lost, so say it here.
+		 */
+		sp_run_problem(w->ev->run, w->path, SP_E_CORRUPT,
+		    "inode %" PRIuINUM ": directory content unreadable: %s",
+		    f->name->meta_addr, tsk_msg());
+		w->ev->problems++;
+	}
+	if (TSK_FS_TYPE_ISNTFS(f->fs_info->ftype) && m != NULL) {
+		cnt = tsk_fs_file_attr_getsize(f);
+		for (i = 0; i < cnt && !w->stop; i++) {
+			const TSK_FS_ATTR *a = tsk_fs_file_attr_get_idx(f, i);
+			if (a == NULL)
+				continue;
+			if (a->type == TSK_FS_ATTR_TYPE_NTFS_DATA ||
+			    a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT ||
+			    (a->type == TSK_FS_ATTR_TYPE_NTFS_FNAME &&
+			    a->id == m->time2.ntfs.fn_id)) {
+				if (a->type != TSK_FS_ATTR_TYPE_NTFS_FNAME)
+					printed = 1;
+				emit(w, f, a);
+			}
+		}
+		tsk_error_reset();
+		if (!printed && !w->stop)
+			emit(w, f, NULL);
+	} else
+		emit(w, f, NULL);
+	return w->stop ? TSK_WALK_STOP : TSK_WALK_CONT;
+}
+
+int
+sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
+    unsigned flags, sp_entry_fn *fn, void *arg, struct sp_err *err)
+{
+	struct walk w;
+	TSK_FS_INFO *fs;
+	TSK_INUM_T inum;
+	TSK_FS_FILE *f;
+	char *prefix = NULL;
+	unsigned tflags = 0;
+	int rc = SP_OK;
+	size_t n;
+
+	if (fs_index >= ev->nfs)
+		return sp_err_set(err, SP_E_USAGE, 0, "no file system %u",
+		    fs_index);
+	if (ev->kind == SP_EVIDENCE_DIR)
+		return sp_dir_walk(ev->path, path, flags, ev->run,
+		    &ev->problems, fn, arg, err);
+	fs = ev->fss[fs_index].fs;
+	memset(&w, 0, sizeof(w));
+	w.ev = ev;
+	w.fs_index = fs_index;
+	w.fn = fn;
+	w.arg = arg;
+	w.prefix = "";
+	inum = fs->root_inum;
+	if (path != NULL && strcmp(path, "/") != 0 && path[0] != '\0') {
+		if ((prefix = strdup(path[0] == '/' ? path : path - 0)) == NULL)
+			return sp_err_set(err, SP_E_NOMEM, 0, "walk");
+		if (path[0] != '/') {
+			free(prefix);
+			if ((prefix = dupf("/%s", path)) == NULL)
+				return sp_err_set(err, SP_E_NOMEM, 0, "walk");
+		}
+		n = strlen(prefix);
+		while (n > 1 && prefix[n - 1] == '/')
+			prefix[--n] = '\0';
+		f = tsk_fs_file_open(fs, NULL, prefix);
+		if (f == NULL) {
+			tsk_error_reset();
+			free(prefix);
+			return sp_err_set(err, SP_E_NOTFOUND, 0, "'%s'", path);
+		}
+		if (f->meta == NULL || f->meta->type != TSK_FS_META_TYPE_DIR) {
+			/* a single file: list just it */
+			char *slash = strrchr(prefix, '/');
+			*slash = '\0';
+			w.prefix = prefix;
+			if (build_path(&w, "", f->name->name) == 0)
+				emit(&w, f, NULL);
+			tsk_fs_file_close(f);
+			free(w.path);
+			free(prefix);
+			return SP_OK;
+		}
+		inum = f->meta->addr;
+		tsk_fs_file_close(f);
+		w.prefix = prefix;
+	}
+	if (flags & SP_WALK_RECURSE)
+		tflags |= TSK_FS_DIR_WALK_FLAG_RECURSE;
+	if (flags & SP_WALK_ALLOCATED)
+		tflags |= TSK_FS_DIR_WALK_FLAG_ALLOC;
+	if (flags & SP_WALK_DELETED)
+		tflags |= TSK_FS_DIR_WALK_FLAG_UNALLOC;
+	if (tsk_fs_dir_walk(fs, inum, (TSK_FS_DIR_WALK_FLAG_ENUM)tflags,
+	    walk_cb, &w) != 0 && !w.stop) {
+		/* the walk gave up part-way: keep what we have */
+		sp_run_problem(ev->run, w.prefix[0] ? w.prefix : "/",
+		    SP_E_CORRUPT, "directory walk: %s", tsk_msg());
+		ev->problems++;
+	}
+	tsk_error_reset();
+	if (w.stop)
+		rc = sp_err_set(err, w.stop, 0, "walk: %s", sp_strerror(w.stop));
+	free(w.path);
+	free(prefix);
+	return rc;
+}
+
+/* ---- content ---- */
+
+static int
+parse_inode(const char *s, TSK_INUM_T *inum, uint32_t *type, uint16_t *id,
+    int *has_attr)
+{
+	unsigned long long a, t, i;
+	char tail;
+
+	*has_attr = 0;
+	if (sscanf(s, "%llu-%llu-%llu%c", &a, &t, &i, &tail) == 3 &&
+	    isdigit((unsigned char)s[0]) && t <= UINT32_MAX && i <= 0xffff) {
+		*inum = a;
+		*type = (uint32_t)t;
+		*id = (uint16_t)i;
+		*has_attr = 1;
+		return 0;
+	}
+	if (s[0] != '\0' && strspn(s, "0123456789") == strlen(s)) {
+		*inum = strtoull(s, NULL, 10);
+		return 0;
+	}
+	return -1;
+}
+
+int
+sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
+    const char *what, sp_data_fn *fn, void *arg, struct sp_err *err)
+{
+	TSK_FS_INFO *fs;
+	TSK_FS_FILE *f;
+	TSK_INUM_T inum;
+	uint32_t type = 0;
+	uint16_t id = 0;
+	const TSK_FS_ATTR *a;
+	char *buf;
+	TSK_OFF_T off = 0, size;
+	ssize_t n;
+	int has_attr, rc = SP_OK;
+	const size_t bufsize = 1 << 16;
+
+	if (fs_index >= ev->nfs)
+		return sp_err_set(err, SP_E_USAGE, 0, "no file system %u",
+		    fs_index);
+	if (ev->kind == SP_EVIDENCE_DIR)
+		return sp_dir_read_file(ev->path, what, fn, arg, err);
+	fs = ev->fss[fs_index].fs;
+	if (parse_inode(what, &inum, &type, &id, &has_attr) == 0) {
+		if (inum < fs->first_inum || inum > fs->last_inum)
+			return sp_err_set(err, SP_E_NOTFOUND, 0,
+			    "inode %s: out of range %" PRIuINUM "-%" PRIuINUM,
+			    what, fs->first_inum, fs->last_inum);
+		f = tsk_fs_file_open_meta(fs, NULL, inum);
+	} else
+		f = tsk_fs_file_open(fs, NULL, what);
+	if (f == NULL) {
+		const char *m = tsk_msg();
+		return sp_err_set(err, SP_E_NOTFOUND, 0, "'%s': %s", what, m);
+	}
+	if (f->meta == NULL) {
+		tsk_fs_file_close(f);
+		return sp_err_set(err, SP_E_CORRUPT, 0, "'%s': no metadata",
+		    what);
+	}
+	if (!has_attr && f->meta->type == TSK_FS_META_TYPE_DIR) {
+		tsk_fs_file_close(f);
+		return sp_err_set(err, SP_E_USAGE, 0, "'%s': is a directory",
+		    what);
+	}
+	if (has_attr)
+		a = tsk_fs_file_attr_get_type(f, (TSK_FS_ATTR_TYPE_ENUM)type,
+		    id, 1);
+	else
+		a = tsk_fs_file_attr_get(f);
+	if (a == NULL) {
+		/* no data attribute: an empty file or a device */
+		tsk_error_reset();
+		tsk_fs_file_close(f);
+		return SP_OK;
+	}
+	size = a->size;
+	if ((buf = malloc(bufsize)) == NULL) {
+		tsk_fs_file_close(f);
+		return sp_err_set(err, SP_E_NOMEM, 0, "read");
+	}
+	while (off < size) {
+		size_t want = size - off < (TSK_OFF_T)bufsize ?
+		    (size_t)(size - off) : bufsize;
+		if (sp_signal_pending()) {
+			rc = sp_err_set(err, SP_E_INTERRUPTED, 0, "read");
+			break;
+		}
+		n = tsk_fs_attr_read(a, off, buf, want,
+		    TSK_FS_FILE_READ_FLAG_NONE);
+		if (n <= 0) {
+			rc = sp_err_set(err, SP_E_IO, 0, "'%s': read at offset "
+			    "%" PRId64 ": %s", what, (int64_t)off, tsk_msg());
+			break;
+		}
+		if (fn(buf, (size_t)n, arg) != 0)
+			break;
+		off += n;
+	}
+	free(buf);
+	tsk_fs_file_close(f);
+	return rc;
+}
+
+static int
+hash_data(const void *buf, size_t len, void *arg)
+{
+	sp_hash_update(arg, buf, len);
+	return 0;
+}
+
+int
+sp_entry_has_content(const struct sp_entry *e)
+{
+	if (e->meta_type != SP_TYPE_REG || (e->flags & (SP_ENTRY_NO_META |
+	    SP_ENTRY_REALLOC | SP_ENTRY_FILE_NAME)))
+		return 0;
+	/* an NTFS index is not data */
+	return !(e->flags & SP_ENTRY_ATTR) || e->attr_type == 128;
+}
+
+int
+sp_evidence_read_entry(struct sp_evidence *ev, const struct sp_entry *e,
+    sp_data_fn *fn, void *arg, struct sp_err *err)
+{
+	char ref[48];
+
+	if (!sp_entry_has_content(e))
+		return SP_OK;
+	if (ev->kind == SP_EVIDENCE_DIR)
+		return sp_dir_read_file(ev->path, e->path, fn, arg, err);
+	/* by inode: a deleted name has no path to look up */
+	return sp_evidence_read_file(ev, e->fs_index,
+	    sp_entry_inode_string(e, ref, sizeof(ref)), fn, arg, err);
+}
+
+int
+sp_evidence_hash_entry(struct sp_evidence *ev, const struct sp_entry *e,
+    unsigned mask, struct sp_hash **hp, struct sp_err *err)
+{
+	struct sp_hash *h;
+	int rc;
+
+	*hp = NULL;
+	if (!sp_entry_has_content(e))
+		return SP_OK;
+	if ((rc = sp_hash_new(&h, mask, err)) != SP_OK)
+		return rc;
+	rc = sp_evidence_read_entry(ev, e, hash_data, h, err);
+	if (rc == SP_OK)
+		rc = sp_hash_final(h, err);
+	if (rc != SP_OK) {
+		sp_hash_free(h);
+		return rc;
+	}
+	*hp = h;
+	return SP_OK;
+}
+
+int
+sp_evidence_record_inputs(const struct sp_evidence *ev, struct sp_run *run,
+    struct sp_err *err)
+{
+	unsigned char *buf;
+	struct sp_hash *h;
+	uint64_t total;
+	ssize_t n;
+	size_t i;
+	int fd, rc = SP_OK;
+
+	if (run == NULL)
+		return SP_OK;
+	if (ev->kind == SP_EVIDENCE_DIR)
+		return sp_run_add_input(run, ev->path, 0, NULL, err);
+	if ((buf = malloc(1 << 20)) == NULL)
+		return sp_err_set(err, SP_E_NOMEM, 0, "hash");
+	for (i = 0; i < ev->nsegments && rc == SP_OK; i++) {
+		if ((fd = open(ev->segments[i], O_RDONLY | O_CLOEXEC)) < 0) {
+			rc = sp_err_set(err, sp_errno_code(errno), errno,
+			    "'%s'", ev->segments[i]);
+			break;
+		}
+		if ((rc = sp_hash_new(&h, SP_HASH_SHA256, err)) != SP_OK) {
+			close(fd);
+			break;
+		}
+		total = 0;
+		while ((n = read(fd, buf, 1 << 20)) > 0) {
+			sp_hash_update(h, buf, (size_t)n);
+			total += (uint64_t)n;
+		}
+		if (n < 0)
+			rc = sp_err_set(err, sp_errno_code(errno), errno,
+			    "'%s'", ev->segments[i]);
+		else if ((rc = sp_hash_final(h, err)) == SP_OK)
+			rc = sp_run_add_input(run, ev->segments[i], total,
+			    sp_hash_hex(h, SP_HASH_SHA256), err);
+		sp_hash_free(h);
+		close(fd);
+	}
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,1373 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What feeds the scanner: the files of images and directories (with hash
+ * sets, dpkg's digests and the heuristics applied as each is read), single
+ * files, the ranges of memory images and the regions of live processes.
+ * All of it runs in the calling thread; YARA runs in the workers.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "spoor/case.h"
+#include "spoor/evidence.h"
+#include "base/util.h"
+#include "scan/scan-internal.h"
+#include "spoor/hash.h"
+#include "spoor/hashset.h"
+#include "spoor/heur.h"
+#include "spoor/signal.h"
+
+#define HEAD_MAX 4096
+#define HEADER_BLOCK (64 * 1024)
+
+/* ---- target details ------------------------------------------------------ */
+
+static void
+set_filetype(struct sp_starget *t, const unsigned char *h, size_t n)
+{
+	const char *ft = "DATA";
+
+	if (n >= 4 && memcmp(h, "\177ELF", 4) == 0)
+		ft = "ELF";
+	else if (n >= 2 && h[0] == 'M' && h[1] == 'Z')
+		ft = "EXE";
+	else if (memmem(h, n < 1024 ? n : 1024, "<?php", 5) != NULL)
+		ft = "PHP";
+	else if (n >= 2 && h[0] == '#' && h[1] == '!')
+		ft = "SCRIPT";
+	else if (n >= 4 && memcmp(h, "PK\003\004", 4) == 0)
+		ft = "ZIP";
+	else if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b)
+		ft = "GZIP";
+	snprintf(t->ext_filetype, sizeof(t->ext_filetype), "%s", ft);
+}
+
+static void
+set_name(struct sp_starget *t, const char *name)
+{
+	const char *dot;
+	size_t i;
+
+	snprintf(t->ext_name, sizeof(t->ext_name), "%s", name ? name : "");
+	dot = name ? strrchr(name, '.') : NULL;
+	t->ext_extension[0] = '\0';
+	if (dot != NULL && dot != name) {
+		snprintf(t->ext_extension, sizeof(t->ext_extension), "%s", dot);
+		for (i = 0; t->ext_extension[i]; i++)
+			t->ext_extension[i] = (char)tolower(
+			    (unsigned char)t->ext_extension[i]);
+	}
+}
+
+/* ---- reading a file into blocks ------------------------------------------ */
+
+struct reader {
+	struct sp_scan *s;
+	struct sp_starget *t;
+	int yara;		/* queue blocks */
+	uint64_t size;		/* expected size */
+	unsigned char *buf;	/* current block (or the whole file) */
+	size_t len, cap;
+	uint64_t base;		/* offset of buf[0] */
+	uint64_t keep_start;	/* matches before belong to the last block */
+	int first, chunked;
+	struct sp_hash *hash;
+	unsigned char head[HEAD_MAX];
+	size_t head_len;
+	unsigned char *content;	/* kept for the content heuristics */
+	size_t content_len;
+	int want_content;
+	int want_entropy;	/* an ELF file's histogram, for packed-elf */
+	uint64_t hist[256];
+	int elf;
+	uint64_t total;
+	int failed;
+};
+
+static int
+reader_flush(struct reader *r, int last)
+{
+	struct sp_scan *s = r->s;
+	unsigned char *next = NULL;
+	size_t keep = 0;
+	uint64_t keep_end = UINT64_MAX;
+	int rc;
+
+	if (!last) {
+		keep = (size_t)s->o.overlap;
+		if (keep > r->len)
+			keep = r->len;
+		keep_end = r->base + r->len - keep;
+		if ((next = malloc(r->cap)) == NULL)
+			return SP_E_NOMEM;
+		memcpy(next, r->buf + r->len - keep, keep);
+	}
+	if (r->first && !last && r->t->header == NULL &&
+	    (r->t->header = malloc(HEADER_BLOCK)) != NULL) {
+		r->t->header_len = r->len < HEADER_BLOCK ? r->len :
+		    HEADER_BLOCK;
+		memcpy(r->t->header, r->buf, r->t->header_len);
+	}
+	rc = sp_scan_enqueue(s, r->t, r->buf, r->len, r->base, r->base,
+	    r->size > r->total ? r->size : r->total, r->keep_start, keep_end,
+	    r->first);
+	r->keep_start = keep_end;
+	r->first = 0;
+	r->buf = next;
+	if (!last) {
+		r->base = keep_end;
+		r->len = keep;
+	} else
+		r->len = 0;
+	return rc;
+}
+
+static int
+reader_data(const void *data, size_t len, void *arg)
+{
+	struct reader *r = arg;
+	const unsigned char *p = data;
+	size_t n, i;
+
+	if (r->total == 0 && len >= 4 && memcmp(p, "\177ELF", 4) == 0)
+		r->elf = r->want_entropy;
+	if (r->head_len < HEAD_MAX) {
+		n = HEAD_MAX - r->head_len < len ? HEAD_MAX - r->head_len : len;
+		memcpy(r->head + r->head_len, p, n);
+		r->head_len += n;
+	}
+	if (r->want_content && r->content_len < SP_HEUR_CONTENT_MAX) {
+		n = SP_HEUR_CONTENT_MAX - r->content_len < len ?
+		    SP_HEUR_CONTENT_MAX - r->content_len : len;
+		unsigned char *c = realloc(r->content, r->content_len + n);
+		if (c != NULL) {
+			memcpy(c + r->content_len, p, n);
+			r->content = c;
+			r->content_len += n;
+		}
+	}
+	if (r->hash != NULL)
+		sp_hash_update(r->hash, p, len);
+	if (r->elf)
+		for (i = 0; i < len; i++)
+			r->hist[p[i]]++;
+	r->total += len;
+	if (!r->yara)
+		return 0;
+	while (len > 0) {
+		if (r->buf == NULL) {
+			if ((r->buf = malloc(r->cap)) == NULL) {
+				r->failed = SP_E_NOMEM;
+				return 1;
+			}
+		}
+		n = r->cap - r->len < len ? r->cap - r->len : len;
+		memcpy(r->buf + r->len, p, n);
+		r->len += n;
+		p += n;
+		len -= n;
+		if (r->len == r->cap && r->chunked) {
+			if (reader_flush(r, 0) != SP_OK) {
+				r->failed = SP_E_NOMEM;
+				return 1;
+			}
+		} else if (r->len == r->cap && len > 0) {
+			/* the file grew past its size: go on in blocks */
+			r->chunked = 1;
+			if (reader_flush(r, 0) != SP_OK) {
+				r->failed = SP_E_NOMEM;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static void
+reader_release(struct reader *r)
+{
+	free(r->buf);
+	free(r->content);
+	sp_hash_free(r->hash);
+	r->buf = NULL;
+	r->content = NULL;
+	r->hash = NULL;
+}
+
+/*
+ * A file read in blocks is hashed in a first pass, without YARA, when its
+ * hash may let it be skipped (a block queued before the verdict would be
+ * scanned anyway); q then queues its blocks in a second pass.
+ */
+static void
+reader_blocks_only(struct reader *q, const struct reader *r)
+{
+	memset(q, 0, sizeof(*q));
+	q->s = r->s;
+	q->t = r->t;
+	q->size = r->size;
+	q->first = 1;
+	q->yara = 1;
+	q->cap = r->cap;
+	q->chunked = 1;
+}
+
+/* ---- detections from the walk -------------------------------------------- */
+
+struct heur_ctx {
+	struct sp_scan *s;
+	struct sp_starget *t;
+};
+
+static void
+heur_extra(struct sp_json *w, void *arg)
+{
+	const struct sp_heur_hit *h = arg;
+
+	sp_json_kv_str(w, "detector", h->detector);
+	if (h->length > 0) {
+		sp_json_kv_uint(w, "offset", h->offset);
+		sp_json_kv_uint(w, "length", h->length);
+	}
+}
+
+static void
+on_heur(const struct sp_heur_hit *h, void *arg)
+{
+	struct heur_ctx *c = arg;
+	struct sp_detection d;
+	char *json;
+
+	memset(&d, 0, sizeof(d));
+	d.type = "heuristic";
+	d.name = h->detector;
+	d.severity = sp_heur_severity_name(h->severity);
+	d.score = h->score;
+	d.technique = h->technique;
+	d.reason = h->reason;
+	d.address = h->offset;
+	if (sp_detection_build(&d, &c->t->t, heur_extra, (void *)h, &json) ==
+	    0)
+		sp_scan_emit(c->s, c->t, &d);
+	free(json);
+}
+
+struct hash_hit {
+	const struct sp_hashset_match *m;
+	const char *hex;
+};
+
+static void
+hash_extra(struct sp_json *w, void *arg)
+{
+	const struct hash_hit *h = arg;
+
+	sp_json_kv_str(w, "set", h->m->set);
+	sp_json_kv_str(w, "list", h->m->source);
+	sp_json_kv_str(w, "algorithm", h->m->alg == SP_HASH_MD5 ? "md5" :
+	    h->m->alg == SP_HASH_SHA1 ? "sha1" : "sha256");
+	sp_json_kv_str(w, "hash", h->hex);
+	if (h->m->name[0] != '\0')
+		sp_json_kv_str(w, "entry", h->m->name);
+}
+
+static void
+emit_hash(struct sp_scan *s, struct sp_starget *t,
+    const struct sp_hashset_match *m, const struct sp_hash *h)
+{
+	struct sp_detection d;
+	struct hash_hit hh;
+	char reason[SP_HASHSET_NAME_MAX + 128], *json;
+
+	hh.m = m;
+	hh.hex = sp_hash_hex(h, m->alg);
+	snprintf(reason, sizeof(reason), "%s %s is in the known-bad set %s%s%s",
+	    m->alg == SP_HASH_MD5 ? "MD5" : m->alg == SP_HASH_SHA1 ? "SHA-1" :
+	    "SHA-256", hh.hex, m->set, m->name[0] ? " as " : "", m->name);
+	memset(&d, 0, sizeof(d));
+	d.type = "hash";
+	d.name = m->set;
+	d.severity = "critical";
+	d.score = 100;
+	d.reason = reason;
+	if (sp_detection_build(&d, &t->t, hash_extra, &hh, &json) == 0)
+		sp_scan_emit(s, t, &d);
+	free(json);
+}
+
+struct pkg_hit {
+	const char *package, *expected, *md5;
+};
+
+static void
+pkg_extra(struct sp_json *w, void *arg)
+{
+	const struct pkg_hit *p = arg;
+
+	sp_json_kv_str(w, "detector", "package-file-modified");
+	sp_json_kv_str(w, "package", p->package);
+	sp_json_kv_str(w, "expected_md5", p->expected);
+	sp_json_kv_str(w, "md5", p->md5);
+}
+
+static void
+emit_modified(struct sp_scan *s, struct sp_starget *t, const char *package,
+    const char *expected, const char *md5)
+{
+	struct sp_detection d;
+	struct pkg_hit p = { package, expected, md5 };
+	char reason[512], *json;
+
+	snprintf(reason, sizeof(reason), "MD5 %s differs from %s listed by "
+	    "package %s", md5, expected, package);
+	memset(&d, 0, sizeof(d));
+	d.type = "package";
+	d.name = "package-file-modified";
+	d.severity = "high";
+	d.score = 80;
+	d.technique = "T1554";
+	d.reason = reason;
+	if (sp_detection_build(&d, &t->t, pkg_extra, &p, &json) == 0)
+		sp_scan_emit(s, t, &d);
+	free(json);
+}
+
+/* ---- files of evidence --------------------------------------------------- */
+
+struct fn_time {
+	uint64_t inode;
+	sp_time_ns crtime, mtime;
+};
+
+struct walk {
+	struct sp_scan *s;
+	struct sp_evidence *ev;
+	const struct sp_fs_info *fs;
+	struct sp_pkgsums *pkgsums;
+	struct fn_time *fn;
+	size_t nfn, capfn;
+	int dir;
+	int owner_ok;		/* owner holds the name of owner_uid */
+	uint32_t owner_uid;
+	char owner[32];
+};
+
+static int
+in_window(const struct sp_scan *s, const struct sp_entry *e)
+{
+	sp_time_ns t[3] = { e->mtime, e->ctime, e->crtime };
+	int i;
+
+	if (s->o.newer == SP_TIME_NONE && s->o.older == SP_TIME_NONE)
+		return 1;
+	for (i = 0; i < 3; i++) {
+		if (t[i] == SP_TIME_NONE)
+			continue;
+		if (s->o.newer != SP_TIME_NONE && t[i] < s->o.newer)
+			continue;
+		if (s->o.older != SP_TIME_NONE && t[i] > s->o.older)
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+excluded(const struct sp_scan *s, const char *path, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->o.nexcludes; i++)
+		if (fnmatch(s->o.excludes[i], path, 0) == 0 ||
+		    fnmatch(s->o.excludes[i], name, 0) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cmp_fn(const void *a, const void *b)
+{
+	const struct fn_time *x = a, *y = b;
+
+	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+static int
+collect_fn(const struct sp_entry *e, void *arg)
+{
+	struct walk *w = arg;
+	struct fn_time *n;
+
+	if (!(e->flags & SP_ENTRY_FILE_NAME))
+		return SP_OK;
+	if (w->nfn == w->capfn) {
+		size_t cap = w->capfn ? w->capfn * 2 : 1024;
+		if ((n = realloc(w->fn, cap * sizeof(*n))) == NULL)
+			return SP_E_NOMEM;
+		w->fn = n;
+		w->capfn = cap;
+	}
+	w->fn[w->nfn].inode = e->inode;
+	w->fn[w->nfn].crtime = e->crtime;
+	w->fn[w->nfn].mtime = e->mtime;
+	w->nfn++;
+	return SP_OK;
+}
+
+static const struct fn_time *
+find_fn(const struct walk *w, uint64_t inode)
+{
+	struct fn_time key = { inode, 0, 0 };
+
+	if (w->nfn == 0)
+		return NULL;
+	return bsearch(&key, w->fn, w->nfn, sizeof(key), cmp_fn);
+}
+
+struct dpkg_file {
+	char *path;
+	char pkg[256];
+	enum sp_pkgsums_file kind;
+};
+
+struct dpkg_list {
+	struct dpkg_file *f;
+	size_t n, cap;
+};
+
+static int
+collect_dpkg(const struct sp_entry *e, void *arg)
+{
+	struct dpkg_list *l = arg;
+	struct dpkg_file *f;
+	enum sp_pkgsums_file k;
+	char pkg[256];
+
+	if (e->meta_type != SP_TYPE_REG || (e->flags & SP_ENTRY_DELETED))
+		return SP_OK;
+	k = sp_pkgsums_file_kind(e->path, pkg, sizeof(pkg));
+	if (k != SP_PKGSUMS_MD5SUMS && k != SP_PKGSUMS_CONFFILES)
+		return SP_OK;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		if ((f = realloc(l->f, cap * sizeof(*f))) == NULL)
+			return SP_E_NOMEM;
+		l->f = f;
+		l->cap = cap;
+	}
+	f = &l->f[l->n];
+	if ((f->path = strdup(e->path)) == NULL)
+		return SP_E_NOMEM;
+	snprintf(f->pkg, sizeof(f->pkg), "%s", pkg);
+	f->kind = k;
+	l->n++;
+	return SP_OK;
+}
+
+struct membuf {
+	unsigned char *p;
+	size_t len;
+	size_t max;
+};
+
+static int
+membuf_add(const void *data, size_t len, void *arg)
+{
+	struct membuf *m = arg;
+	unsigned char *p;
+
+	if (m->len + len > m->max)
+		return 1;
+	if ((p = realloc(m->p, m->len + len + 1)) == NULL)
+		return 1;
+	memcpy(p + m->len, data, len);
+	m->p = p;
+	m->len += len;
+	return 0;
+}
+
+/* dpkg's md5sums and conffiles of one file system, when it has them. */
+static int
+load_pkgsums(struct walk *w, struct sp_pkgsums **out)
+{
+	struct dpkg_list l = { NULL, 0, 0 };
+	struct sp_pkgsums *ps = NULL;
+	struct membuf m;
+	struct sp_err e;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	sp_err_init(&e);
+	rc = sp_evidence_walk(w->ev, w->fs->index, "/var/lib/dpkg/info",
+	    SP_WALK_ALLOCATED, collect_dpkg, &l, &e);
+	if (rc != SP_OK || l.n == 0)
+		goto out;	/* no dpkg here */
+	if ((rc = sp_pkgsums_new(&ps, &e)) != SP_OK)
+		goto out;
+	for (i = 0; i < l.n; i++) {
+		memset(&m, 0, sizeof(m));
+		m.max = 64u << 20;
+		rc = sp_evidence_read_file(w->ev, w->fs->index, l.f[i].path,
+		    membuf_add, &m, &e);
+		if (rc == SP_OK) {
+			if (l.f[i].kind == SP_PKGSUMS_MD5SUMS)
+				rc = sp_pkgsums_add(ps, l.f[i].pkg, m.p, m.len,
+				    l.f[i].path, w->s->run, &e);
+			else
+				rc = sp_pkgsums_add_conffiles(ps, m.p, m.len, 0,
+				    &e);
+		}
+		if (rc != SP_OK)
+			sp_run_problem(w->s->run, l.f[i].path, rc, "%s", e.msg);
+		free(m.p);
+	}
+	rc = SP_OK;
+	if (sp_pkgsums_paths(ps) > 0) {
+		*out = ps;
+		ps = NULL;
+	}
+out:
+	sp_pkgsums_free(ps);
+	for (i = 0; i < l.n; i++)
+		free(l.f[i].path);
+	free(l.f);
+	return rc == SP_E_INTERRUPTED ? rc : SP_OK;
+}
+
+static void
+set_owner(struct sp_starget *t, uint32_t uid, int host)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+
+	if (host && getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 &&
+	    res != NULL)
+		snprintf(t->ext_owner, sizeof(t->ext_owner), "%s", pw.pw_name);
+	else
+		snprintf(t->ext_owner, sizeof(t->ext_owner), "%" PRIu32, uid);
+}
+
+/* Reads a file's content from its start into fn (once or twice). */
+typedef int content_fn(void *ctx, sp_data_fn *fn, void *arg,
+    struct sp_err *err);
+
+/* One file to scan, whatever it is read from. */
+struct file_scan {
+	struct sp_scan *s;
+	struct sp_starget *t;
+	struct sp_heur_file *hf;	/* metadata filled in by the caller */
+	const char *subject;		/* the path problems are named by */
+	struct sp_pkgsums *pkgsums;	/* NULL: no package data */
+	const char *pkg_path;		/* the name packages list it by */
+	content_fn *read;
+	void *ctx;
+};
+
+/*
+ * Read the file once: digests for the hash sets and dpkg, the head, the
+ * entropy and the content the heuristics want, and the blocks for YARA.
+ * Then the verdicts: known-bad is a detection; known-good and unchanged
+ * packaged files go no further; the rest get the heuristics and YARA.  A
+ * file larger than a block that a verdict may skip is hashed first and
+ * read a second time for YARA only when it is not skipped.  Returns the
+ * read's error (the caller says whether that is a problem), SP_E_NOMEM or
+ * SP_E_INTERRUPTED; verdict problems are recorded here.
+ */
+static int
+scan_content(struct file_scan *f, struct sp_err *err)
+{
+	struct sp_scan *s = f->s;
+	struct sp_starget *t = f->t;
+	struct sp_heur_file *hf = f->hf;
+	struct sp_hashset_match hm;
+	struct heur_ctx hc;
+	struct reader r, q;
+	const char *pkg_md5 = NULL, *pkg = NULL, *which = NULL;
+	unsigned mask = 0;
+	int rc, packaged = -1, verified = 0, skip = 0, known_bad = 0, prehash;
+
+	if (f->pkgsums != NULL)
+		packaged = !hf->deleted && f->pkg_path != NULL &&
+		    sp_pkgsums_lookup(f->pkgsums, f->pkg_path, &pkg_md5, &pkg);
+	if (s->o.hashes != NULL)
+		mask |= sp_hashset_algorithms(s->o.hashes);
+	if (packaged == 1)
+		mask |= SP_HASH_MD5;
+	memset(&r, 0, sizeof(r));
+	r.s = s;
+	r.t = t;
+	r.size = hf->size;
+	r.first = 1;
+	r.yara = !(s->o.flags & SP_SCAN_NO_YARA);
+	r.cap = (size_t)(hf->size <= s->o.block_size ? (hf->size ? hf->size :
+	    1) : s->o.block_size);
+	r.chunked = hf->size > s->o.block_size;
+	r.want_content = !(s->o.flags & SP_SCAN_NO_HEURISTICS) &&
+	    sp_heur_wants_content(hf);
+	r.want_entropy = !(s->o.flags & SP_SCAN_NO_HEURISTICS);
+	prehash = r.yara && r.chunked && mask != 0;
+	if (prehash)
+		r.yara = 0;
+	if (mask != 0 && (rc = sp_hash_new(&r.hash, mask, err)) != SP_OK)
+		return rc;
+	rc = f->read(f->ctx, reader_data, &r, err);
+	if (rc == SP_OK && r.failed)
+		rc = sp_err_set(err, r.failed, 0, "out of memory");
+	if (rc != SP_OK)
+		goto out;
+	set_filetype(t, r.head, r.head_len);
+	if (r.hash != NULL && (rc = sp_hash_final(r.hash, err)) != SP_OK)
+		goto out;
+	if (mask & SP_HASH_MD5)
+		t->t.md5 = sp_starget_str(t, sp_hash_hex(r.hash, SP_HASH_MD5));
+	if (mask & SP_HASH_SHA1)
+		t->t.sha1 = sp_starget_str(t, sp_hash_hex(r.hash, SP_HASH_SHA1));
+	if (mask & SP_HASH_SHA256)
+		t->t.sha256 = sp_starget_str(t, sp_hash_hex(r.hash,
+		    SP_HASH_SHA256));
+	if (s->o.hashes != NULL) {
+		switch (sp_hashset_lookup(s->o.hashes, r.hash, &hm, err)) {
+		case 1:
+			if (hm.kind == SP_HASHSET_KNOWN_BAD) {
+				emit_hash(s, t, &hm, r.hash);
+				known_bad = 1;
+			} else {
+				s->stats.known_good++;
+				skip = 1;
+			}
+			break;
+		case -1:
+			sp_run_problem(s->run, f->subject, SP_E_DATA,
+			    "hash lookup: %s", err->msg);
+			break;
+		}
+	}
+	/* a known-bad file is scanned whatever its package says */
+	if (packaged == 1 && !skip && !known_bad) {
+		switch (sp_pkgsums_verify(f->pkgsums, f->pkg_path, t->t.md5,
+		    &which)) {
+		case SP_PKGSUMS_VERIFIED:
+			verified = 1;
+			s->stats.package_verified++;
+			skip = 1;
+			break;
+		case SP_PKGSUMS_MODIFIED:
+			if (!(s->o.flags & SP_SCAN_NO_PACKAGES))
+				emit_modified(s, t, which ? which : pkg,
+				    pkg_md5, t->t.md5);
+			break;
+		default:
+			break;
+		}
+	}
+	if (skip)
+		goto out;
+	if (!(s->o.flags & SP_SCAN_NO_HEURISTICS)) {
+		hf->head = r.head;
+		hf->head_len = r.head_len;
+		hf->entropy = r.elf ? sp_heur_entropy(r.hist, r.total) : -1;
+		hf->packaged = packaged;
+		hf->package_verified = verified;
+		hc.s = s;
+		hc.t = t;
+		sp_heur_check_file(hf, on_heur, &hc);
+		if (r.want_content)
+			sp_heur_check_content(hf, r.content, r.content_len,
+			    s->o.newer, s->o.older, on_heur, &hc);
+	}
+	s->stats.files_scanned++;
+	if (prehash) {
+		reader_blocks_only(&q, &r);
+		rc = f->read(f->ctx, reader_data, &q, err);
+		if (rc == SP_OK && q.failed)
+			rc = sp_err_set(err, q.failed, 0, "out of memory");
+		if (rc == SP_OK && (q.buf != NULL || q.first))
+			rc = reader_flush(&q, 1);
+		reader_release(&q);
+	} else if (r.yara && (r.buf != NULL || r.first))
+		rc = reader_flush(&r, 1);
+out:
+	reader_release(&r);
+	return rc;
+}
+
+struct entry_read {
+	struct sp_evidence *ev;
+	const struct sp_entry *e;
+};
+
+static int
+read_entry(void *ctx, sp_data_fn *fn, void *arg, struct sp_err *err)
+{
+	struct entry_read *c = ctx;
+
+	return sp_evidence_read_entry(c->ev, c->e, fn, arg, err);
+}
+
+/*
+ * On a merged-/usr system dpkg still lists /bin/ls for what lives at
+ * /usr/bin/ls (/bin is a link to usr/bin): the name packages use for path,
+ * or NULL.
+ */
+static const char *
+usrmerge_alias(const char *path)
+{
+	static const char *const dirs[] = { "/usr/bin/", "/usr/sbin/",
+	    "/usr/lib/", "/usr/lib32/", "/usr/lib64/", "/usr/libx32/" };
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strncmp(path, dirs[i], strlen(dirs[i])) == 0)
+			return path + 4;
+	return NULL;
+}
+
+static int
+scan_entry(const struct sp_entry *e, void *arg)
+{
+	struct walk *w = arg;
+	struct sp_scan *s = w->s;
+	struct sp_starget *t;
+	struct sp_heur_file hf;
+	struct file_scan f;
+	struct entry_read rd;
+	struct sp_err err;
+	const struct fn_time *fn;
+	const char *path;
+	char full[PATH_MAX + 256];
+	int rc, deleted;
+
+	if (sp_signal_pending())
+		return SP_E_INTERRUPTED;
+	if (e->flags & SP_ENTRY_FILE_NAME)
+		return SP_OK;
+	deleted = (e->flags & SP_ENTRY_DELETED) != 0;
+	if (!sp_entry_has_content(e)) {
+		if (e->meta_type == SP_TYPE_REG || e->name_type == SP_TYPE_REG) {
+			s->stats.files_seen++;
+			if (deleted)
+				s->stats.unrecoverable++;
+			else
+				s->stats.not_regular++;
+		}
+		return SP_OK;
+	}
+	s->stats.files_seen++;
+	if (e->stream != NULL) {
+		snprintf(full, sizeof(full), "%s:%s", e->path, e->stream);
+		path = full;
+	} else
+		path = e->path;
+	if (excluded(s, path, e->name)) {
+		s->stats.excluded++;
+		return SP_OK;
+	}
+	if (!in_window(s, e)) {
+		s->stats.out_of_window++;
+		return SP_OK;
+	}
+	if (s->o.max_size > 0 && e->size > s->o.max_size) {
+		s->stats.too_big++;
+		return SP_OK;
+	}
+	if ((t = sp_starget_new(s, SP_TARGET_FILE)) == NULL)
+		return SP_E_NOMEM;
+	t->t.source = sp_starget_str(t, sp_evidence_path(w->ev));
+	t->t.source_kind = sp_evidence_kind_name(sp_evidence_kind(w->ev));
+	t->t.fs_index = (int)w->fs->index;
+	t->t.fs_type = sp_starget_str(t, w->fs->type);
+	t->t.inode = e->inode;
+	t->t.path = sp_starget_str(t, path);
+	t->t.deleted = deleted;
+	t->t.size = e->size;
+	t->t.mode = e->mode;
+	t->t.uid = e->uid;
+	t->t.gid = e->gid;
+	t->t.mtime = e->mtime;
+	t->t.ctime = e->ctime;
+	t->t.crtime = e->crtime;
+	set_name(t, e->name);
+	/* one passwd lookup per run of files of one owner, not per file */
+	if (w->dir && w->owner_ok && w->owner_uid == e->uid)
+		snprintf(t->ext_owner, sizeof(t->ext_owner), "%s", w->owner);
+	else {
+		set_owner(t, e->uid, w->dir);
+		if (w->dir) {
+			snprintf(w->owner, sizeof(w->owner), "%s",
+			    t->ext_owner);
+			w->owner_uid = e->uid;
+			w->owner_ok = 1;
+		}
+	}
+
+	sp_heur_file_init(&hf);
+	hf.path = e->path;
+	hf.name = e->name;
+	hf.type = e->meta_type;
+	hf.mode = e->mode;
+	hf.uid = e->uid;
+	hf.gid = e->gid;
+	hf.size = e->size;
+	hf.atime = e->atime;
+	hf.mtime = e->mtime;
+	hf.ctime = e->ctime;
+	hf.crtime = e->crtime;
+	hf.fs_type = w->fs->type;
+	hf.deleted = deleted;
+	if ((fn = find_fn(w, e->inode)) != NULL) {
+		hf.fn_crtime = fn->crtime;
+		hf.fn_mtime = fn->mtime;
+	}
+	memset(&f, 0, sizeof(f));
+	f.s = s;
+	f.t = t;
+	f.hf = &hf;
+	f.subject = path;
+	f.pkgsums = w->pkgsums;
+	/* dpkg lists /bin/ls for /usr/bin/ls on a merged-/usr system */
+	f.pkg_path = e->path;
+	if (w->pkgsums != NULL && !sp_pkgsums_lookup(w->pkgsums, e->path, NULL,
+	    NULL) && usrmerge_alias(e->path) != NULL)
+		f.pkg_path = usrmerge_alias(e->path);
+	rd.ev = w->ev;
+	rd.e = e;
+	f.read = read_entry;
+	f.ctx = &rd;
+	sp_err_init(&err);
+	rc = scan_content(&f, &err);
+	sp_starget_unref(t);
+	if (rc == SP_E_INTERRUPTED || rc == SP_E_NOMEM)
+		return rc;
+	if (rc != SP_OK) {
+		if (deleted)
+			s->stats.unrecoverable++;
+		else {
+			s->stats.unreadable++;
+			sp_run_problem(s->run, path, rc, "%s", err.msg);
+		}
+	}
+	return SP_OK;
+}
+
+int
+sp_scan_evidence(struct sp_scan *s, struct sp_evidence *ev,
+    struct sp_err *err)
+{
+	struct walk w;
+	size_t i, nfs = sp_evidence_fs_count(ev);
+	unsigned flags = SP_WALK_RECURSE | SP_WALK_ALLOCATED;
+	int rc = SP_OK;
+
+	if (!(s->o.flags & SP_SCAN_NO_DELETED))
+		flags |= SP_WALK_DELETED;
+	rc = sp_scan_use_source(s, sp_evidence_kind_name(sp_evidence_kind(ev)),
+	    sp_evidence_path(ev), sp_evidence_size(ev), err);
+	if (rc != SP_OK)
+		return rc;
+	for (i = 0; i < nfs && rc == SP_OK; i++) {
+		memset(&w, 0, sizeof(w));
+		w.s = s;
+		w.ev = ev;
+		w.fs = sp_evidence_fs(ev, i);
+		w.dir = sp_evidence_kind(ev) == SP_EVIDENCE_DIR;
+		if (strcmp(w.fs->type, "ntfs") == 0) {
+			rc = sp_evidence_walk(ev, w.fs->index, NULL, flags,
+			    collect_fn, &w, err);
+			if (rc == SP_OK && w.nfn > 1)
+				qsort(w.fn, w.nfn, sizeof(*w.fn), cmp_fn);
+		}
+		if (rc == SP_OK)
+			rc = load_pkgsums(&w, &w.pkgsums);
+		if (rc == SP_OK)
+			rc = sp_evidence_walk(ev, w.fs->index, NULL, flags,
+			    scan_entry, &w, err);
+		free(w.fn);
+		sp_pkgsums_free(w.pkgsums);
+	}
+	if (rc == SP_E_INTERRUPTED)
+		return sp_err_set(err, rc, 0, "interrupted");
+	return rc;
+}
+
+/* ---- single files -------------------------------------------------------- */
+
+struct fd_read {
+	int fd;
+	const char *path;
+	unsigned char *buf;
+};
+
+static int
+read_fd_from_start(void *ctx, sp_data_fn *fn, void *arg, struct sp_err *err)
+{
+	struct fd_read *c = ctx;
+	ssize_t n;
+
+	if (lseek(c->fd, 0, SEEK_SET) != 0)
+		return sp_err_set(err, sp_errno_code(errno), errno,
+		    "'%s': seek", c->path);
+	while ((n = read(c->fd, c->buf, 1 << 20)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR && !sp_signal_pending())
+				continue;
+			return sp_err_set(err, sp_errno_code(errno), errno,
+			    "'%s': read", c->path);
+		}
+		if (sp_signal_pending())
+			return sp_err_set(err, SP_E_INTERRUPTED, 0,
+			    "interrupted");
+		if (fn(c->buf, (size_t)n, arg) != 0)
+			break;
+	}
+	return SP_OK;
+}
+
+int
+sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
+{
+	struct sp_starget *t;
+	struct sp_heur_file hf;
+	struct file_scan f;
+	struct fd_read rd;
+	struct stat st;
+	const char *base;
+	int rc;
+
+	if ((rd.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return sp_err_set(err, sp_errno_code(errno), errno, "'%s'",
+		    path);
+	if (fstat(rd.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(rd.fd);
+		return sp_err_set(err, SP_E_USAGE, 0, "'%s': not a regular "
+		    "file", path);
+	}
+	if ((rc = sp_scan_use_source(s, "file", path, (uint64_t)st.st_size,
+	    err)) != SP_OK) {
+		close(rd.fd);
+		return rc;
+	}
+	s->stats.files_seen++;
+	if (s->o.max_size > 0 && (uint64_t)st.st_size > s->o.max_size) {
+		s->stats.too_big++;
+		close(rd.fd);
+		return SP_OK;
+	}
+	if ((t = sp_starget_new(s, SP_TARGET_FILE)) == NULL ||
+	    (rd.buf = malloc(1 << 20)) == NULL) {
+		sp_starget_unref(t);
+		close(rd.fd);
+		return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+	}
+	rd.path = path;
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	t->t.source = sp_starget_str(t, path);
+	t->t.source_kind = "file";
+	t->t.path = sp_starget_str(t, path);
+	t->t.size = (uint64_t)st.st_size;
+	t->t.mode = st.st_mode;
+	t->t.uid = st.st_uid;
+	t->t.gid = st.st_gid;
+	t->t.mtime = sp_time_from_parts(st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	t->t.ctime = sp_time_from_parts(st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	set_name(t, base);
+	set_owner(t, st.st_uid, 1);
+	sp_heur_file_init(&hf);
+	hf.path = path;
+	hf.name = base;
+	hf.type = SP_TYPE_REG;
+	hf.mode = st.st_mode;
+	hf.uid = st.st_uid;
+	hf.gid = st.st_gid;
+	hf.size = (uint64_t)st.st_size;
+	hf.mtime = t->t.mtime;
+	hf.ctime = t->t.ctime;
+	hf.fs_type = "host";
+	memset(&f, 0, sizeof(f));
+	f.s = s;
+	f.t = t;
+	f.hf = &hf;
+	f.subject = path;
+	f.read = read_fd_from_start;
+	f.ctx = &rd;
+	rc = scan_content(&f, err);
+	free(rd.buf);
+	close(rd.fd);
+	sp_starget_unref(t);
+	return rc;
+}
+
+/* ---- memory images ------------------------------------------------------- */
+
+/* Queue [start, start+len) read by fetch in blocks of the block size. */
+typedef int fetch_fn(void *ctx, uint64_t addr, unsigned char *buf,
+    size_t len, struct sp_err *err);
+
+static int
+queue_range(struct sp_scan *s, struct sp_starget *t, uint64_t start,
+    uint64_t len, fetch_fn *fetch, void *ctx, struct sp_err *err)
+{
+	uint64_t off = 0, step = s->o.block_size - s->o.overlap, n;
+	unsigned char *buf;
+	int rc, first = 1;
+
+	while (off < len) {
+		if (sp_signal_pending())
+			return sp_err_set(err, SP_E_INTERRUPTED, 0,
+			    "interrupted");
+		n = len - off < s->o.block_size ? len - off : s->o.block_size;
+		if ((buf = malloc((size_t)n)) == NULL)
+			return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+		if ((rc = fetch(ctx, start + off, buf, (size_t)n, err)) !=
+		    SP_OK) {
+			free(buf);
+			return rc;
+		}
+		/* memory has no header: each block is matched from 0 */
+		rc = sp_scan_enqueue(s, t, buf, (size_t)n, 0, start + off, n,
+		    0, off + n >= len ? UINT64_MAX : step, first);
+		if (rc != SP_OK)
+			return sp_err_set(err, rc, 0, "scan");
+		first = 0;
+		if (off + n >= len)
+			break;
+		off += step;
+	}
+	return SP_OK;
+}
+
+static int
+fetch_mem(void *ctx, uint64_t addr, unsigned char *buf, size_t len,
+    struct sp_err *err)
+{
+	size_t got;
+
+	return sp_memimage_read(ctx, addr, buf, len, &got, err);
+}
+
+int
+sp_scan_memimage(struct sp_scan *s, struct sp_memimage *m,
+    struct sp_err *err)
+{
+	const struct sp_mem_range *r;
+	struct sp_starget *t;
+	size_t i;
+	int rc;
+
+	if ((rc = sp_scan_use_source(s, sp_memimage_format(m),
+	    sp_memimage_path(m), sp_memimage_file_size(m), err)) != SP_OK)
+		return rc;
+	if (s->o.flags & SP_SCAN_NO_YARA)
+		return SP_OK;
+	for (i = 0; i < sp_memimage_range_count(m); i++) {
+		r = sp_memimage_range(m, i);
+		if ((t = sp_starget_new(s, SP_TARGET_MEMORY)) == NULL)
+			return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+		t->t.source = sp_starget_str(t, sp_memimage_path(m));
+		t->t.source_kind = sp_memimage_format(m);
+		t->t.range_start = r->start;
+		t->t.range_end = r->end;
+		snprintf(t->ext_filetype, sizeof(t->ext_filetype), "MEMORY");
+		s->stats.memory_ranges++;
+		rc = queue_range(s, t, r->start, r->end - r->start + 1,
+		    fetch_mem, m, err);
+		sp_starget_unref(t);
+		if (rc != SP_OK)
+			return rc;
+	}
+	return SP_OK;
+}
+
+/* ---- live processes ------------------------------------------------------ */
+
+struct proc_read {
+	struct sp_scan *s;
+	int fd;
+	uint64_t unreadable;
+};
+
+static int
+fetch_proc(void *ctx, uint64_t addr, unsigned char *buf, size_t len,
+    struct sp_err *err)
+{
+	struct proc_read *p = ctx;
+	size_t done = 0, page = 4096, want;
+	ssize_t n;
+
+	(void)err;
+	while (done < len) {
+		n = pread(p->fd, buf + done, len - done, (off_t)(addr + done));
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		/* unreadable: go page by page, zeros where a page fails */
+		want = page - ((addr + done) % page);
+		if (want > len - done)
+			want = len - done;
+		n = pread(p->fd, buf + done, want, (off_t)(addr + done));
+		if (n <= 0) {
+			memset(buf + done, 0, want);
+			p->unreadable++;
+			n = (ssize_t)want;
+		}
+		done += (size_t)n;
+	}
+	return SP_OK;
+}
+
+static int
+skip_region(const char *perms, const char *path)
+{
+	struct stat st;
+
+	if (perms[0] != 'r')
+		return 1;
+	if (strcmp(path, "[vvar]") == 0 || strcmp(path, "[vsyscall]") == 0 ||
+	    strcmp(path, "[vvar_vclock]") == 0)
+		return 1;
+	/* device mappings can hang or change state on reads */
+	if (strncmp(path, "/dev/", 5) == 0 &&
+	    strncmp(path, "/dev/shm/", 9) != 0 &&
+	    (stat(path, &st) != 0 || S_ISCHR(st.st_mode) ||
+	    S_ISBLK(st.st_mode)))
+		return 1;
+	return 0;
+}
+
+static void
+read_small(const char *path, char *buf, size_t size, int nul_to_space)
+{
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	buf[0] = '\0';
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (i = 0; nul_to_space && i < (size_t)n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\n'))
+		buf[--n] = '\0';
+}
+
+static int
+scan_one_process(struct sp_scan *s, pid_t pid, int explicit,
+    struct sp_err *err)
+{
+	struct proc_read pr;
+	struct sp_starget *t;
+	char path[64], exe[PATH_MAX], cmdline[1024], *line = NULL;
+	char perms[8], rpath[PATH_MAX];
+	unsigned long long start, end, off, ino;
+	unsigned maj, min;
+	uint64_t total = 0, len;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *maps;
+	int consumed, rc = SP_OK, e;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	if ((maps = fopen(path, "re")) == NULL) {
+		e = errno;
+		if (!explicit)
+			return SP_OK;
+		return sp_err_set(err, e == ENOENT ? SP_E_NOINPUT :
+		    sp_errno_code(e), 0, "process %d: %s", (int)pid,
+		    e == ENOENT ? "no such process" : strerror(e));
+	}
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	if ((pr.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		e = errno;
+		fclose(maps);
+		if (!explicit) {
+			s->stats.regions_skipped++;
+			return SP_OK;
+		}
+		return sp_err_set(err, e == ENOENT ? SP_E_NOINPUT :
+		    sp_errno_code(e), 0, "process %d: %s", (int)pid,
+		    strerror(e));
+	}
+	pr.s = s;
+	pr.unreadable = 0;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if ((n = readlink(path, exe, sizeof(exe) - 1)) < 0)
+		n = 0;
+	exe[n] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	read_small(path, cmdline, sizeof(cmdline), 1);
+	s->stats.processes++;
+	while (rc == SP_OK && getline(&line, &cap, maps) > 0) {
+		rpath[0] = '\0';
+		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start,
+		    &end, perms, &off, &maj, &min, &ino, &consumed) < 7)
+			continue;
+		snprintf(rpath, sizeof(rpath), "%s", line + consumed);
+		rpath[strcspn(rpath, "\n")] = '\0';
+		if (end <= start || skip_region(perms, rpath)) {
+			s->stats.regions_skipped++;
+			continue;
+		}
+		len = end - start;
+		if (total + len > s->o.process_max) {
+			if (total >= s->o.process_max) {
+				s->stats.process_capped++;
+				break;
+			}
+			len = s->o.process_max - total;
+		}
+		if ((t = sp_starget_new(s, SP_TARGET_PROCESS)) == NULL) {
+			rc = sp_err_set(err, SP_E_NOMEM, 0, "scan");
+			break;
+		}
+		t->t.source = "/proc";
+		t->t.source_kind = "process";
+		t->t.pid = pid;
+		t->t.exe = sp_starget_str(t, exe);
+		t->t.cmdline = sp_starget_str(t, cmdline);
+		t->t.region_start = start;
+		t->t.region_end = end;
+		t->t.perms = sp_starget_str(t, perms);
+		t->t.region_path = sp_starget_str(t, rpath);
+		set_name(t, strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe);
+		snprintf(t->ext_filetype, sizeof(t->ext_filetype), "MEMORY");
+		s->stats.regions++;
+		rc = queue_range(s, t, start, len, fetch_proc, &pr, err);
+		sp_starget_unref(t);
+		total += len;
+		if (total >= s->o.process_max && len < end - start) {
+			s->stats.process_capped++;
+			break;
+		}
+	}
+	free(line);
+	fclose(maps);
+	close(pr.fd);
+	s->stats.unreadable_pages += pr.unreadable;
+	return rc;
+}
+
+int
+sp_scan_process(struct sp_scan *s, pid_t pid, struct sp_err *err)
+{
+	DIR *d;
+	struct dirent *de;
+	char *end;
+	long v;
+	int rc = SP_OK;
+
+	if (s->o.flags & SP_SCAN_NO_YARA)
+		return SP_OK;
+	if (s->source_id == 0 && s->db != NULL &&
+	    (rc = sp_scan_use_source(s, "process", "/proc", 0, err)) != SP_OK)
+		return rc;
+	if (pid > 0) {
+		if (pid == getpid())
+			return sp_err_set(err, SP_E_USAGE, 0, "process %d is "
+			    "this scanner", (int)pid);
+		return scan_one_process(s, pid, 1, err);
+	}
+	if ((d = opendir("/proc")) == NULL)
+		return sp_err_set(err, sp_errno_code(errno), errno, "/proc");
+	while (rc == SP_OK && (de = readdir(d)) != NULL) {
+		v = strtol(de->d_name, &end, 10);
+		if (*end != '\0' || v <= 0 || v == getpid())
+			continue;
+		rc = scan_one_process(s, (pid_t)v, 0, err);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* An EWF segment that libewf could not open is corrupt, not a plain file. */
+static int
+is_ewf(const char *path)
+{
+	static const unsigned char magic[8] = { 'E', 'V', 'F', 0x09, 0x0d,
+	    0x0a, 0xff, 0x00 };
+	unsigned char h[8];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return 0;
+	n = read(fd, h, sizeof(h));
+	close(fd);
+	return n == (ssize_t)sizeof(h) && memcmp(h, magic, sizeof(h)) == 0;
+}
+
+int
+sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
+    struct sp_err *err)
+{
+	struct sp_evidence *ev = NULL;
+	struct sp_memimage *m = NULL;
+	struct stat st;
+	int rc;
+
+	if (stat(path, &st) != 0)
+		return sp_err_set(err, sp_errno_code(errno), errno, "'%s'",
+		    path);
+	if (S_ISREG(st.st_mode) && (how == SP_SCAN_AS_MEMORY ||
+	    (how == SP_SCAN_AS_ANY && sp_memimage_is_lime(path)))) {
+		rc = sp_memimage_open(&m, path, sp_memimage_is_lime(path) ? 0 :
+		    SP_MEMIMAGE_RAW, err);
+		if (rc != SP_OK)
+			return sp_err_prefix(err, "'%s'", path);
+		/* the capture is as old as the file */
+		s->source_time = sp_time_from_parts(st.st_mtim.tv_sec,
+		    st.st_mtim.tv_nsec);
+		sp_run_add_input(s->run, path, sp_memimage_file_size(m), NULL,
+		    NULL);
+		rc = sp_scan_memimage(s, m, err);
+		s->source_time = SP_TIME_NONE;
+		sp_memimage_close(m);
+		return rc;
+	}
+	if (S_ISREG(st.st_mode) && (how == SP_SCAN_AS_FILE || st.st_size == 0))
+		return sp_scan_file(s, path, err);
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
+	    !S_ISBLK(st.st_mode))
+		return sp_err_set(err, SP_E_USAGE, 0, "'%s': not a file, "
+		    "directory or block device", path);
+	rc = sp_evidence_open(&ev, path, s->run, err);
+	if (rc == SP_E_FORMAT && S_ISREG(st.st_mode) && !is_ewf(path))
+		return sp_scan_file(s, path, err);
+	if (rc != SP_OK)
+		return sp_err_prefix(err, "'%s'", path);
+	if (sp_evidence_fs_count(ev) == 0) {
+		sp_evidence_close(ev);
+		if (S_ISREG(st.st_mode))
+			return sp_scan_file(s, path, err);
+		return sp_err_set(err, SP_E_FORMAT, 0, "'%s': no file system",
+		    path);
+	}
+	sp_run_add_input(s->run, path, sp_evidence_size(ev), NULL, NULL);
+	rc = sp_scan_evidence(s, ev, err);
+	sp_evidence_close(ev);
+	return rc;
+}
+
+void
+sp_scan_walk_release(struct sp_scan *s)
+{
+	(void)s;
+}

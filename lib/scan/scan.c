@@ -1,0 +1,1204 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The scanner's engine: a bounded queue of blocks (a whole file, a block
+ * of a large file, a piece of a memory range or of a process region) fed
+ * by the calling thread and drained by worker threads, each with its own
+ * YR_SCANNER over the one shared YR_RULES; detections go one at a time to
+ * the caller's callback and, with a case, into its detections table and
+ * timeline.  What feeds the queue is in scan-walk.c.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <yara.h>
+
+#include "spoor/case.h"
+#include "spoor/evidence.h"
+#include "case/case-internal.h"
+#include "scan/scan-internal.h"
+#include "spoor/heur.h"
+#include "spoor/json.h"
+#include "spoor/signal.h"
+
+#define MAX_LISTED_MATCHES 64	/* matched strings listed per detection */
+#define MAX_MATCH_DATA 64	/* bytes of each match shown */
+
+void
+sp_scan_options_init(struct sp_scan_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->block_size = 16u << 20;
+	o->overlap = 64u << 10;
+	o->process_max = 1024u << 20;
+	o->newer = SP_TIME_NONE;
+	o->older = SP_TIME_NONE;
+}
+
+int
+sp_parse_size(const char *s, uint64_t *bytes)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 't': case 'T': shift = 40; end++; break;
+	default: return -1;
+	}
+	if (*end == 'i' && shift)
+		end++;
+	if (*end == 'B' && shift)
+		end++;
+	if (*end != '\0' || (shift && v > (UINT64_MAX >> shift)))
+		return -1;
+	*bytes = (uint64_t)v << shift;
+	return 0;
+}
+
+/* ---- targets ----------------------------------------------------------- */
+
+struct sp_starget *
+sp_starget_new(struct sp_scan *s, enum sp_target_kind kind)
+{
+	struct sp_starget *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->refs = 1;
+	t->t.kind = kind;
+	t->t.fs_index = -1;
+	t->t.mtime = t->t.ctime = t->t.crtime = SP_TIME_NONE;
+	t->time = s->source_time;
+	t->source_id = s->source_id;
+	t->case_source_id = s->case_fs_source_id;
+	return t;
+}
+
+char *
+sp_starget_str(struct sp_starget *t, const char *s)
+{
+	char *c;
+
+	if (s == NULL || t->nstrs == sizeof(t->strs) / sizeof(t->strs[0]))
+		return NULL;
+	if ((c = strdup(s)) != NULL)
+		t->strs[t->nstrs++] = c;
+	return c;
+}
+
+void
+sp_starget_ref(struct sp_starget *t)
+{
+	__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+sp_starget_unref(struct sp_starget *t)
+{
+	size_t i;
+
+	if (t == NULL || __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	for (i = 0; i < t->nstrs; i++)
+		free(t->strs[i]);
+	free(t->header);
+	free(t->scores);
+	free(t);
+}
+
+/* ---- JSON of detections ------------------------------------------------ */
+
+static void
+kv_time(struct sp_json *w, const char *key, sp_time_ns t)
+{
+	char buf[SP_TIME_ISO_MAX];
+
+	if (t == SP_TIME_NONE)
+		return;
+	sp_json_kv_str(w, key, sp_time_format_iso(t, 9, buf, sizeof(buf)));
+}
+
+void
+sp_scan_target_json(struct sp_json *w, const struct sp_scan_target *t)
+{
+	char mode[16];
+
+	sp_json_key(w, "target");
+	sp_json_object_begin(w);
+	switch (t->kind) {
+	case SP_TARGET_FILE:
+		sp_json_kv_str(w, "kind", "file");
+		sp_json_kv_str(w, "source", t->source);
+		sp_json_kv_str(w, "source_kind", t->source_kind);
+		if (t->fs_index >= 0) {
+			sp_json_kv_int(w, "fs", t->fs_index);
+			sp_json_kv_str(w, "fs_type", t->fs_type);
+			sp_json_kv_uint(w, "inode", t->inode);
+		}
+		sp_json_kv_str(w, "path", t->path);
+		sp_json_kv_bool(w, "deleted", t->deleted);
+		sp_json_kv_uint(w, "size", t->size);
+		snprintf(mode, sizeof(mode), "%04o", (unsigned)(t->mode & 07777));
+		sp_json_kv_str(w, "mode", mode);
+		sp_json_kv_uint(w, "uid", t->uid);
+		sp_json_kv_uint(w, "gid", t->gid);
+		kv_time(w, "mtime", t->mtime);
+		kv_time(w, "ctime", t->ctime);
+		kv_time(w, "crtime", t->crtime);
+		if (t->md5)
+			sp_json_kv_str(w, "md5", t->md5);
+		if (t->sha1)
+			sp_json_kv_str(w, "sha1", t->sha1);
+		if (t->sha256)
+			sp_json_kv_str(w, "sha256", t->sha256);
+		break;
+	case SP_TARGET_MEMORY:
+		sp_json_kv_str(w, "kind", "memory");
+		sp_json_kv_str(w, "source", t->source);
+		sp_json_kv_str(w, "source_kind", t->source_kind);
+		sp_json_key(w, "range");
+		sp_json_object_begin(w);
+		sp_json_kv_uint(w, "start", t->range_start);
+		sp_json_kv_uint(w, "end", t->range_end);
+		sp_json_object_end(w);
+		break;
+	case SP_TARGET_PROCESS:
+		sp_json_kv_str(w, "kind", "process");
+		sp_json_kv_int(w, "pid", t->pid);
+		sp_json_kv_str(w, "exe", t->exe);
+		sp_json_kv_str(w, "cmdline", t->cmdline);
+		sp_json_key(w, "region");
+		sp_json_object_begin(w);
+		sp_json_kv_uint(w, "start", t->region_start);
+		sp_json_kv_uint(w, "end", t->region_end);
+		sp_json_kv_str(w, "perms", t->perms);
+		sp_json_kv_str(w, "path", t->region_path);
+		sp_json_object_end(w);
+		break;
+	}
+	sp_json_object_end(w);
+}
+
+/* A short name of the target for text output and the combined scores. */
+void
+sp_scan_target_label(const struct sp_scan_target *t, char *buf, size_t size)
+{
+	switch (t->kind) {
+	case SP_TARGET_FILE:
+		if (t->fs_index >= 0)
+			snprintf(buf, size, "%s:%d:%s", t->source, t->fs_index,
+			    t->path ? t->path : "");
+		else
+			snprintf(buf, size, "%s", t->path ? t->path : "");
+		break;
+	case SP_TARGET_MEMORY:
+		snprintf(buf, size, "%s:0x%" PRIx64 "-0x%" PRIx64, t->source,
+		    t->range_start, t->range_end);
+		break;
+	case SP_TARGET_PROCESS:
+		snprintf(buf, size, "pid %d:0x%" PRIx64 "-0x%" PRIx64,
+		    (int)t->pid, t->region_start, t->region_end);
+		break;
+	}
+}
+
+/* ---- the case ---------------------------------------------------------- */
+
+static const char *
+target_kind_name(enum sp_target_kind k)
+{
+	return k == SP_TARGET_FILE ? "file" : k == SP_TARGET_MEMORY ?
+	    "memory" : "process";
+}
+
+static void
+case_store(struct sp_scan *s, struct sp_starget *st,
+    const struct sp_detection *d)
+{
+	const struct sp_scan_target *t = &st->t;
+	sqlite3_stmt *q;
+	sp_time_ns when;
+	int64_t event_id = 0;
+	char label[1024], *msg;
+
+	if (s->db == NULL)
+		return;
+	if (st->source_id == 0)
+		return;
+	if (t->kind == SP_TARGET_FILE && st->file_id == 0 &&
+	    t->fs_index >= 0 && s->q_file != NULL && st->case_source_id) {
+		q = s->q_file;
+		sqlite3_bind_int64(q, 1, st->case_source_id);
+		sqlite3_bind_int(q, 2, t->fs_index);
+		sqlite3_bind_int64(q, 3, (sqlite3_int64)t->inode);
+		sqlite3_bind_text(q, 4, t->path, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			st->file_id = sqlite3_column_int64(q, 0);
+		else
+			st->file_id = -1;
+		sqlite3_reset(q);
+	}
+	/* when the file came or last changed: the later of birth and
+	 * modification (a backdated mtime loses to the birth) */
+	when = t->crtime;
+	if (t->mtime != SP_TIME_NONE && (when == SP_TIME_NONE ||
+	    t->mtime > when))
+		when = t->mtime;
+	if (when == SP_TIME_NONE)
+		when = t->ctime;
+	if (when == SP_TIME_NONE)
+		when = st->time != SP_TIME_NONE ? st->time : s->started;
+	sp_scan_target_label(t, label, sizeof(label));
+	if (asprintf(&msg, "%s %s (%s, score %d) in %s", d->type, d->name,
+	    d->severity, d->score, label) < 0)
+		msg = NULL;
+	q = s->q_event;
+	sqlite3_bind_int64(q, 1, when);
+	sqlite3_bind_int64(q, 2, st->source_id);
+	if (st->file_id > 0)
+		sqlite3_bind_int64(q, 3, st->file_id);
+	else
+		sqlite3_bind_null(q, 3);
+	if (t->kind == SP_TARGET_PROCESS) {
+		sqlite3_bind_int64(q, 4, t->pid);
+		sqlite3_bind_text(q, 5, t->exe, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(q, 4);
+		sqlite3_bind_null(q, 5);
+	}
+	sqlite3_bind_text(q, 6, t->kind == SP_TARGET_FILE ? t->path :
+	    t->region_path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, msg ? msg : d->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 8, d->json, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 9, t->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 10, sp_run_id(s->run));
+	if (sqlite3_step(q) == SQLITE_DONE) {
+		event_id = sqlite3_last_insert_rowid(s->db);
+		sqlite3_bind_int64(s->q_fts, 1, event_id);
+		sqlite3_bind_text(s->q_fts, 2, msg ? msg : d->name, -1,
+		    SQLITE_STATIC);
+		(void)sqlite3_step(s->q_fts);
+		sqlite3_reset(s->q_fts);
+	} else
+		s->db_failed++;
+	sqlite3_reset(q);
+	q = s->q_detection;
+	sqlite3_bind_int64(q, 1, sp_run_id(s->run));
+	sqlite3_bind_int64(q, 2, st->source_id);
+	if (st->file_id > 0)
+		sqlite3_bind_int64(q, 3, st->file_id);
+	else
+		sqlite3_bind_null(q, 3);
+	if (event_id > 0)
+		sqlite3_bind_int64(q, 4, event_id);
+	else
+		sqlite3_bind_null(q, 4);
+	sqlite3_bind_text(q, 5, d->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, d->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, d->ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 8, d->severity, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 9, d->score);
+	sqlite3_bind_text(q, 10, target_kind_name(t->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 11, t->kind == SP_TARGET_FILE ? t->path :
+	    t->region_path, -1, SQLITE_STATIC);
+	if (t->kind == SP_TARGET_FILE && t->fs_index >= 0) {
+		sqlite3_bind_int(q, 12, t->fs_index);
+		sqlite3_bind_int64(q, 13, (sqlite3_int64)t->inode);
+	} else {
+		sqlite3_bind_null(q, 12);
+		sqlite3_bind_null(q, 13);
+	}
+	if (t->kind == SP_TARGET_PROCESS)
+		sqlite3_bind_int64(q, 14, t->pid);
+	else
+		sqlite3_bind_null(q, 14);
+	if (t->kind == SP_TARGET_FILE)
+		sqlite3_bind_null(q, 15);
+	else
+		sqlite3_bind_int64(q, 15, (sqlite3_int64)d->address);
+	sqlite3_bind_text(q, 16, d->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 17, d->json, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 18, when);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		s->db_failed++;
+	sqlite3_reset(q);
+	free(msg);
+	if (++s->db_pending >= 1000) {
+		(void)sqlite3_exec(s->db, "COMMIT; BEGIN", NULL, NULL, NULL);
+		s->db_pending = 0;
+	}
+}
+
+static const char *
+existing_source_sql(void)
+{
+	return "SELECT id FROM sources WHERE path = ?1 ORDER BY "
+	    "(file_count IS NULL), id DESC LIMIT 1";
+}
+
+/*
+ * The sources row detections of path go to: the row an earlier load of the
+ * same evidence made (so detections link to its files), else a new one.
+ */
+int
+sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
+    uint64_t size, struct sp_err *err)
+{
+	struct sp_source_record src;
+	sqlite3_stmt *q;
+	int64_t id = 0;
+	char *real;
+	int rc;
+
+	s->source_id = 0;
+	s->case_fs_source_id = 0;
+	if (s->db == NULL)
+		return SP_OK;
+	if (sqlite3_prepare_v2(s->db, existing_source_sql(), -1, &q, NULL) !=
+	    SQLITE_OK)
+		return sp_err_set(err, SP_E_CASE, 0, "%s",
+		    sqlite3_errmsg(s->db));
+	real = realpath(path, NULL);
+	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		id = sqlite3_column_int64(q, 0);
+	else if (real != NULL) {
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, real, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			id = sqlite3_column_int64(q, 0);
+	}
+	sqlite3_finalize(q);
+	free(real);
+	if (id > 0) {
+		s->source_id = s->case_fs_source_id = id;
+		return SP_OK;
+	}
+	memset(&src, 0, sizeof(src));
+	src.kind = kind;
+	src.path = path;
+	src.size = size;
+	(void)sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	rc = sp_case_source_add(s->run, &src, &id, err);
+	(void)sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+	if (rc != SP_OK)
+		return rc;
+	s->source_id = id;
+	return SP_OK;
+}
+
+static int
+case_prepare(struct sp_scan *s, struct sp_err *err)
+{
+	struct sp_case *c = sp_run_case(s->run);
+
+	if (c == NULL)
+		return SP_OK;
+	s->db = sp_case_db(c);
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM files WHERE "
+	    "source_id = ?1 AND fs = ?2 AND inode = ?3 AND path = ?4 LIMIT 1",
+	    -1, &s->q_file, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO events (time_ns, time_desc, "
+	    "artifact, source_id, file_id, pid, exe, path, message, extra, "
+	    "origin, run_id) VALUES (?1, 'detection', 'detection', ?2, ?3, "
+	    "?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &s->q_event, NULL) !=
+	    SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO events_fts(rowid, message) "
+	    "VALUES (?1, ?2)", -1, &s->q_fts, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO detections (run_id, "
+	    "source_id, file_id, event_id, type, name, namespace, severity, "
+	    "score, target_kind, path, fs, inode, pid, address, reason, "
+	    "details, time_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)", -1,
+	    &s->q_detection, NULL) != SQLITE_OK)
+		return sp_err_set(err, SP_E_CASE, 0, "prepare: %s",
+		    sqlite3_errmsg(s->db));
+	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return sp_err_set(err, SP_E_CASE, 0, "begin: %s",
+		    sqlite3_errmsg(s->db));
+	return SP_OK;
+}
+
+static void
+case_close(struct sp_scan *s)
+{
+	if (s->db == NULL)
+		return;
+	(void)sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_finalize(s->q_file);
+	sqlite3_finalize(s->q_event);
+	sqlite3_finalize(s->q_fts);
+	sqlite3_finalize(s->q_detection);
+	s->q_file = s->q_event = s->q_fts = s->q_detection = NULL;
+	s->db = NULL;
+}
+
+/* ---- detections -------------------------------------------------------- */
+
+/* Called with s->lock held. */
+static void
+sp_scan_emit_locked(struct sp_scan *s, struct sp_starget *st,
+    struct sp_detection *d)
+{
+	int *scores;
+
+	d->target = &st->t;
+	s->stats.detections++;
+	if (st->nscores == 0) {
+		s->stats.targets_hit++;
+		if (s->nhits == s->caphits) {
+			size_t cap = s->caphits ? s->caphits * 2 : 64;
+			struct sp_starget **h = realloc(s->hits,
+			    cap * sizeof(*h));
+			if (h != NULL) {
+				s->hits = h;
+				s->caphits = cap;
+			}
+		}
+		if (s->nhits < s->caphits) {
+			sp_starget_ref(st);
+			s->hits[s->nhits++] = st;
+		}
+	}
+	if ((scores = realloc(st->scores, (st->nscores + 1) *
+	    sizeof(*scores))) != NULL) {
+		st->scores = scores;
+		st->scores[st->nscores++] = d->score;
+	}
+	case_store(s, st, d);
+	if (s->fn != NULL)
+		s->fn(d, s->arg);
+}
+
+void
+sp_scan_emit(struct sp_scan *s, struct sp_starget *st, struct sp_detection *d)
+{
+	pthread_mutex_lock(&s->lock);
+	sp_scan_emit_locked(s, st, d);
+	pthread_mutex_unlock(&s->lock);
+}
+
+int
+sp_severity_score(const char *severity)
+{
+	if (severity == NULL)
+		return 75;
+	if (strcmp(severity, "critical") == 0)
+		return 100;
+	if (strcmp(severity, "high") == 0)
+		return 80;
+	if (strcmp(severity, "medium") == 0)
+		return 60;
+	if (strcmp(severity, "low") == 0)
+		return 40;
+	if (strcmp(severity, "info") == 0)
+		return 20;
+	return 75;
+}
+
+const char *
+sp_score_severity(int score)
+{
+	return score >= 100 ? "critical" : score >= 80 ? "high" :
+	    score >= 60 ? "medium" : score >= 40 ? "low" : "info";
+}
+
+/* Build d->json from the common fields plus what extra writes. */
+int
+sp_detection_build(struct sp_detection *d, const struct sp_scan_target *t,
+    void (*extra)(struct sp_json *, void *), void *arg, char **json)
+{
+	struct sp_json w;
+	size_t len;
+	FILE *fp;
+
+	*json = NULL;
+	if ((fp = open_memstream(json, &len)) == NULL)
+		return -1;
+	sp_json_init(&w, fp);
+	sp_json_object_begin(&w);
+	sp_json_kv_str(&w, "type", d->type);
+	sp_json_kv_str(&w, "name", d->name);
+	if (d->ns != NULL)
+		sp_json_kv_str(&w, "namespace", d->ns);
+	sp_json_kv_str(&w, "severity", d->severity);
+	sp_json_kv_int(&w, "score", d->score);
+	if (d->technique != NULL)
+		sp_json_kv_str(&w, "technique", d->technique);
+	if (d->reason != NULL)
+		sp_json_kv_str(&w, "reason", d->reason);
+	if (extra != NULL)
+		extra(&w, arg);
+	sp_scan_target_json(&w, t);
+	sp_json_object_end(&w);
+	if (fclose(fp) != 0) {
+		free(*json);
+		*json = NULL;
+		return -1;
+	}
+	d->json = *json;
+	return 0;
+}
+
+/* ---- YARA -------------------------------------------------------------- */
+
+struct job {
+	struct sp_starget *tg;
+	unsigned char *buf;
+	size_t len;
+	uint64_t base;		/* offset of buf[0] as the rules see it */
+	uint64_t addr;		/* offset or address of buf[0] reported */
+	uint64_t total;		/* filesize seen by the rules */
+	uint64_t keep_start;	/* matches before: an earlier block's */
+	uint64_t keep_end;	/* matches from here belong to the next block */
+	int first;		/* the first block of its target */
+	struct job *next;
+};
+
+struct worker {
+	struct sp_scan *s;
+	pthread_t thread;
+	YR_SCANNER *scanner;
+	const struct job *job;
+	YR_MEMORY_BLOCK block;
+	int stage;
+	int started;
+};
+
+static const uint8_t *
+block_fetch(YR_MEMORY_BLOCK *b)
+{
+	return ((struct worker *)b->context)->job->buf;
+}
+
+static const uint8_t *
+header_fetch(YR_MEMORY_BLOCK *b)
+{
+	return ((struct worker *)b->context)->job->tg->header;
+}
+
+/*
+ * A later block of a large file comes with the file's first bytes as a
+ * block of their own, so conditions on the header (uint32(0) == ...) hold
+ * in every block as they do for the whole file; matches in the header are
+ * the first block's to report.
+ */
+static YR_MEMORY_BLOCK *
+it_main(YR_MEMORY_BLOCK_ITERATOR *it)
+{
+	struct worker *w = it->context;
+
+	w->block.size = w->job->len;
+	w->block.base = w->job->base;
+	w->block.context = w;
+	w->block.fetch_data = block_fetch;
+	w->stage = 2;
+	return &w->block;
+}
+
+static YR_MEMORY_BLOCK *
+it_first(YR_MEMORY_BLOCK_ITERATOR *it)
+{
+	struct worker *w = it->context;
+	const struct job *j = w->job;
+
+	it->last_error = ERROR_SUCCESS;
+	if (j->tg->header != NULL && j->base > 0) {
+		w->block.size = j->tg->header_len < j->base ?
+		    j->tg->header_len : (size_t)j->base;
+		w->block.base = 0;
+		w->block.context = w;
+		w->block.fetch_data = header_fetch;
+		w->stage = 1;
+		return &w->block;
+	}
+	return it_main(it);
+}
+
+static YR_MEMORY_BLOCK *
+it_next(YR_MEMORY_BLOCK_ITERATOR *it)
+{
+	struct worker *w = it->context;
+
+	it->last_error = ERROR_SUCCESS;
+	if (w->stage == 1)
+		return it_main(it);
+	return NULL;
+}
+
+static uint64_t
+it_size(YR_MEMORY_BLOCK_ITERATOR *it)
+{
+	return ((struct worker *)it->context)->job->total;
+}
+
+/*
+ * libyara 4.2.3 allocates YR_MATCH records at 4-byte aligned addresses
+ * in its arenas, so they are copied into an aligned one before any field
+ * is read (yr_string_matches_foreach would read them in place).  m points
+ * at the copy; private matches are skipped as the library's macro does.
+ */
+#define MATCHES_FOREACH(ctx, str, m, cur, p)				\
+	for ((p) = (ctx)->matches[(str)->idx].head;			\
+	    (p) != NULL && (memcpy(&(cur), (p), sizeof(cur)), (m) = &(cur), 1); \
+	    (p) = (cur).next)						\
+		if ((cur).is_private)					\
+			continue;					\
+		else
+
+struct rule_hit {
+	const YR_RULE *rule;
+	YR_SCAN_CONTEXT *ctx;
+	const struct job *job;
+	uint64_t first;
+	unsigned listed, total;
+	int keep_data;
+};
+
+static void
+match_data_json(struct sp_json *w, const uint8_t *data, size_t len)
+{
+	sp_json_strn(w, (const char *)data, len > MAX_MATCH_DATA ?
+	    MAX_MATCH_DATA : len);
+}
+
+static void
+yara_extra(struct sp_json *w, void *arg)
+{
+	struct rule_hit *h = arg;
+	const YR_RULE *rule = h->rule;
+	const YR_META *meta;
+	const YR_STRING *str;
+	const YR_MATCH *m, *p;
+	YR_MATCH cur;
+	const char *tag;
+	uint64_t abs;
+	unsigned listed = 0;
+
+	sp_json_kv_str(w, "rule", rule->identifier);
+	sp_json_key(w, "tags");
+	sp_json_array_begin(w);
+	yr_rule_tags_foreach(rule, tag)
+		sp_json_str(w, tag);
+	sp_json_array_end(w);
+	sp_json_key(w, "meta");
+	sp_json_object_begin(w);
+	yr_rule_metas_foreach(rule, meta) {
+		sp_json_key(w, meta->identifier);
+		if (meta->type == META_TYPE_INTEGER)
+			sp_json_int(w, meta->integer);
+		else if (meta->type == META_TYPE_BOOLEAN)
+			sp_json_bool(w, meta->integer != 0);
+		else
+			sp_json_str(w, meta->string);
+	}
+	sp_json_object_end(w);
+	sp_json_kv_uint(w, "address", h->first);
+	sp_json_kv_uint(w, "string_matches", h->total);
+	sp_json_key(w, "strings");
+	sp_json_array_begin(w);
+	yr_rule_strings_foreach(rule, str) {
+		MATCHES_FOREACH(h->ctx, str, m, cur, p) {
+			abs = (uint64_t)m->base + (uint64_t)m->offset;
+			if (abs < h->job->keep_start || abs >= h->job->keep_end)
+				continue;
+			if (listed++ >= MAX_LISTED_MATCHES)
+				break;
+			sp_json_object_begin(w);
+			sp_json_kv_str(w, "id", str->identifier);
+			sp_json_kv_uint(w, "offset", h->job->addr +
+			    (abs - h->job->base));
+			sp_json_kv_uint(w, "length", (uint64_t)m->match_length);
+			if (h->keep_data) {
+				sp_json_key(w, "data");
+				match_data_json(w, m->data,
+				    (size_t)m->data_length);
+			}
+			sp_json_object_end(w);
+		}
+	}
+	sp_json_array_end(w);
+}
+
+static const char *
+meta_string(const YR_RULE *rule, const char *a, const char *b)
+{
+	const YR_META *meta;
+
+	yr_rule_metas_foreach(rule, meta) {
+		if (meta->type != META_TYPE_STRING)
+			continue;
+		if (strcmp(meta->identifier, a) == 0 ||
+		    (b != NULL && strcmp(meta->identifier, b) == 0))
+			return meta->string;
+	}
+	return NULL;
+}
+
+static int
+meta_score(const YR_RULE *rule)
+{
+	const YR_META *meta;
+
+	yr_rule_metas_foreach(rule, meta)
+		if (meta->type == META_TYPE_INTEGER &&
+		    strcmp(meta->identifier, "score") == 0)
+			return meta->integer < 0 ? 0 : meta->integer > 100 ?
+			    100 : (int)meta->integer;
+	return -1;
+}
+
+static int
+on_rule(struct worker *w, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule)
+{
+	struct sp_scan *s = w->s;
+	const struct job *job = w->job;
+	struct rule_hit h;
+	struct sp_detection d;
+	const YR_STRING *str;
+	const YR_MATCH *m, *p;
+	YR_MATCH cur;
+	const char *sev;
+	uint64_t abs;
+	unsigned any = 0;
+	char *json;
+	int score;
+
+	memset(&h, 0, sizeof(h));
+	h.rule = rule;
+	h.ctx = ctx;
+	h.job = job;
+	h.first = UINT64_MAX;
+	h.keep_data = (s->o.flags & SP_SCAN_STRINGS) != 0;
+	yr_rule_strings_foreach(rule, str) {
+		MATCHES_FOREACH(ctx, str, m, cur, p) {
+			any++;
+			abs = (uint64_t)m->base + (uint64_t)m->offset;
+			if (abs < job->keep_start || abs >= job->keep_end)
+				continue;
+			h.total++;
+			abs = job->addr + (abs - job->base);
+			if (abs < h.first)
+				h.first = abs;
+		}
+	}
+	/* matches only in the overlap: the next block reports them */
+	if (any > 0 && h.total == 0)
+		return CALLBACK_CONTINUE;
+	/* a rule without string matches: once per target */
+	if (any == 0 && !job->first)
+		return CALLBACK_CONTINUE;
+	if (h.first == UINT64_MAX)
+		h.first = job->addr;
+	memset(&d, 0, sizeof(d));
+	sev = meta_string(rule, "severity", NULL);
+	score = meta_score(rule);
+	if (score < 0)
+		score = sp_severity_score(sev);
+	d.type = "yara";
+	d.name = rule->identifier;
+	d.ns = rule->ns != NULL ? rule->ns->name : NULL;
+	d.severity = sev != NULL ? sev : sp_score_severity(score);
+	d.score = score;
+	d.technique = meta_string(rule, "attack", "technique");
+	d.reason = meta_string(rule, "description", NULL);
+	d.address = h.first;
+	if (sp_detection_build(&d, &job->tg->t, yara_extra, &h, &json) != 0)
+		return CALLBACK_ERROR;
+	sp_scan_emit(s, job->tg, &d);
+	free(json);
+	return CALLBACK_CONTINUE;
+}
+
+static int
+yara_callback(YR_SCAN_CONTEXT *ctx, int message, void *data, void *arg)
+{
+	struct worker *w = arg;
+
+	switch (message) {
+	case CALLBACK_MSG_RULE_MATCHING:
+		return on_rule(w, ctx, data);
+	case CALLBACK_MSG_TOO_MANY_MATCHES:
+		return CALLBACK_CONTINUE;	/* drop that string, go on */
+	default:
+		return CALLBACK_CONTINUE;
+	}
+}
+
+static void
+set_externals(struct worker *w, const struct sp_starget *t)
+{
+	const char *v[SP_SCAN_NEXTERNALS];
+	size_t i;
+
+	v[0] = t->ext_name;
+	v[1] = t->t.path != NULL ? t->t.path : "";
+	v[2] = t->ext_extension;
+	v[3] = t->ext_filetype;
+	v[4] = t->ext_owner;
+	for (i = 0; i < SP_SCAN_NEXTERNALS; i++)
+		(void)yr_scanner_define_string_variable(w->scanner,
+		    sp_scan_externals[i], v[i] != NULL ? v[i] : "");
+}
+
+static void
+scan_job(struct worker *w, const struct job *job)
+{
+	struct sp_scan *s = w->s;
+	YR_MEMORY_BLOCK_ITERATOR it;
+	char label[1024];
+	int rc;
+
+	w->job = job;
+	set_externals(w, job->tg);
+	memset(&it, 0, sizeof(it));
+	it.context = w;
+	it.first = it_first;
+	it.next = it_next;
+	it.file_size = it_size;
+	rc = yr_scanner_scan_mem_blocks(w->scanner, &it);
+	if (rc == ERROR_SUCCESS)
+		return;
+	sp_scan_target_label(&job->tg->t, label, sizeof(label));
+	pthread_mutex_lock(&s->lock);
+	if (rc == ERROR_SCAN_TIMEOUT) {
+		const YR_RULE *r = yr_scanner_last_error_rule(w->scanner);
+		sp_run_problem(s->run, label, SP_E_DATA, "YARA timed out at "
+		    "offset %" PRIu64 "%s%s", job->base, r ? " in rule " : "",
+		    r ? r->identifier : "");
+	} else
+		sp_run_problem(s->run, label, SP_E_INTERNAL, "YARA error %d "
+		    "at offset %" PRIu64, rc, job->base);
+	s->stats_partial++;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void
+job_free(struct job *j)
+{
+	free(j->buf);
+	sp_starget_unref(j->tg);
+	free(j);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct sp_scan *s = w->s;
+	struct job *j;
+
+	for (;;) {
+		pthread_mutex_lock(&s->qlock);
+		while (s->qhead == NULL && !s->qdone)
+			pthread_cond_wait(&s->qnonempty, &s->qlock);
+		if ((j = s->qhead) == NULL) {
+			pthread_mutex_unlock(&s->qlock);
+			break;
+		}
+		s->qhead = j->next;
+		if (s->qhead == NULL)
+			s->qtail = NULL;
+		pthread_mutex_unlock(&s->qlock);
+		if (!sp_signal_pending())
+			scan_job(w, j);
+		pthread_mutex_lock(&s->qlock);
+		s->qbytes -= j->len;
+		s->qcount--;
+		pthread_cond_signal(&s->qspace);
+		pthread_mutex_unlock(&s->qlock);
+		job_free(j);
+	}
+	return NULL;
+}
+
+/*
+ * Queue buf (len bytes, taken over) of target t for YARA.  base is the
+ * offset or address of buf[0]; matches at keep_end or later are left to
+ * the next block.  Blocks while too many bytes are waiting.
+ */
+int
+sp_scan_enqueue(struct sp_scan *s, struct sp_starget *t, unsigned char *buf,
+    size_t len, uint64_t base, uint64_t addr, uint64_t total,
+    uint64_t keep_start, uint64_t keep_end, int first)
+{
+	struct job *j;
+
+	if (s->nworkers == 0) {
+		free(buf);
+		return SP_OK;
+	}
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		free(buf);
+		return SP_E_NOMEM;
+	}
+	sp_starget_ref(t);
+	j->tg = t;
+	j->buf = buf;
+	j->len = len;
+	j->base = base;
+	j->addr = addr;
+	j->total = total;
+	j->keep_start = keep_start;
+	j->keep_end = keep_end;
+	j->first = first;
+	pthread_mutex_lock(&s->qlock);
+	while (s->qcount > 0 && (s->qbytes + len > s->qmax ||
+	    s->qcount >= s->qmaxcount))
+		pthread_cond_wait(&s->qspace, &s->qlock);
+	s->qbytes += len;
+	s->qcount++;
+	if (s->qtail != NULL)
+		s->qtail->next = j;
+	else
+		s->qhead = j;
+	s->qtail = j;
+	pthread_cond_signal(&s->qnonempty);
+	pthread_mutex_unlock(&s->qlock);
+	s->stats.bytes_scanned += len;
+	return SP_OK;
+}
+
+static void
+stop_workers(struct sp_scan *s)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&s->qlock);
+	s->qdone = 1;
+	pthread_cond_broadcast(&s->qnonempty);
+	pthread_mutex_unlock(&s->qlock);
+	for (i = 0; i < s->nworkers; i++) {
+		if (s->workers[i].started)
+			pthread_join(s->workers[i].thread, NULL);
+		s->workers[i].started = 0;
+	}
+}
+
+int
+sp_scan_new(struct sp_scan **sp, const struct sp_scan_options *o,
+    struct sp_run *run, sp_detection_fn *fn, void *arg, struct sp_err *err)
+{
+	struct sp_scan *s;
+	unsigned i, n;
+	long cores;
+	int rc;
+
+	*sp = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+	s->o = *o;
+	s->run = run;
+	s->fn = fn;
+	s->arg = arg;
+	s->started = sp_time_now();
+	s->source_time = SP_TIME_NONE;
+	if (s->o.block_size < (1u << 16))
+		s->o.block_size = 1u << 16;
+	if (s->o.overlap >= s->o.block_size / 2)
+		s->o.overlap = s->o.block_size / 2;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->qlock, NULL);
+	pthread_cond_init(&s->qnonempty, NULL);
+	pthread_cond_init(&s->qspace, NULL);
+	s->locks_ready = 1;
+	if ((rc = case_prepare(s, err)) != SP_OK) {
+		sp_scan_free(s);
+		return rc;
+	}
+	if ((s->o.flags & SP_SCAN_NO_YARA) || s->o.rules == NULL) {
+		s->o.flags |= SP_SCAN_NO_YARA;
+		*sp = s;
+		return SP_OK;
+	}
+	n = s->o.threads;
+	if (n == 0) {
+		cores = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cores > 0 ? (unsigned)cores : 1;
+	}
+	if (n > 64)
+		n = 64;
+	/* bytes and blocks waiting: small files must not pile up either */
+	s->qmax = (size_t)s->o.block_size * (n + 2);
+	s->qmaxcount = 64 * (size_t)n;
+	if ((s->workers = calloc(n, sizeof(*s->workers))) == NULL) {
+		sp_scan_free(s);
+		return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+	}
+	for (i = 0; i < n; i++) {
+		struct worker *w = &s->workers[i];
+		w->s = s;
+		if (yr_scanner_create(sp_rules_yara(s->o.rules), &w->scanner) !=
+		    ERROR_SUCCESS) {
+			sp_scan_free(s);
+			return sp_err_set(err, SP_E_NOMEM, 0, "libyara scanner");
+		}
+		yr_scanner_set_callback(w->scanner, yara_callback, w);
+		yr_scanner_set_flags(w->scanner, SCAN_FLAGS_REPORT_RULES_MATCHING);
+		if (s->o.timeout > 0)
+			yr_scanner_set_timeout(w->scanner, s->o.timeout);
+		s->nworkers++;
+		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+			sp_scan_free(s);
+			return sp_err_set(err, SP_E_OS, errno, "thread");
+		}
+		w->started = 1;
+	}
+	*sp = s;
+	return SP_OK;
+}
+
+static int
+cmp_hits(const void *a, const void *b)
+{
+	const struct sp_starget *x = *(struct sp_starget *const *)a;
+	const struct sp_starget *y = *(struct sp_starget *const *)b;
+
+	return (y->combined > x->combined) - (y->combined < x->combined);
+}
+
+int
+sp_scan_finish(struct sp_scan *s, sp_target_score_fn *fn, void *arg,
+    struct sp_err *err)
+{
+	struct sp_json w;
+	char label[1024], *json;
+	size_t i, len;
+	FILE *fp;
+
+	(void)err;
+	stop_workers(s);
+	for (i = 0; i < s->nhits; i++)
+		s->hits[i]->combined = sp_score_combine(s->hits[i]->scores,
+		    s->hits[i]->nscores);
+	if (s->nhits > 1)
+		qsort(s->hits, s->nhits, sizeof(*s->hits), cmp_hits);
+	for (i = 0; fn != NULL && i < s->nhits; i++) {
+		struct sp_starget *t = s->hits[i];
+		sp_scan_target_label(&t->t, label, sizeof(label));
+		json = NULL;
+		if ((fp = open_memstream(&json, &len)) == NULL)
+			continue;
+		sp_json_init(&w, fp);
+		sp_json_object_begin(&w);
+		sp_json_kv_str(&w, "type", "target");
+		sp_json_kv_int(&w, "score", t->combined);
+		sp_json_kv_str(&w, "severity", sp_score_severity(t->combined));
+		sp_json_kv_uint(&w, "detections", t->nscores);
+		sp_scan_target_json(&w, &t->t);
+		sp_json_object_end(&w);
+		if (fclose(fp) == 0)
+			fn(label, t->combined, (unsigned)t->nscores, json, arg);
+		free(json);
+	}
+	case_close(s);
+	return SP_OK;
+}
+
+const struct sp_scan_stats *
+sp_scan_stats(const struct sp_scan *s)
+{
+	return &s->stats;
+}
+
+void
+sp_scan_free(struct sp_scan *s)
+{
+	struct job *j;
+	size_t i;
+
+	if (s == NULL)
+		return;
+	if (s->locks_ready) {
+		stop_workers(s);
+		while ((j = s->qhead) != NULL) {
+			s->qhead = j->next;
+			job_free(j);
+		}
+	}
+	for (i = 0; i < s->nworkers; i++)
+		if (s->workers[i].scanner != NULL)
+			yr_scanner_destroy(s->workers[i].scanner);
+	free(s->workers);
+	case_close(s);
+	for (i = 0; i < s->nhits; i++)
+		sp_starget_unref(s->hits[i]);
+	free(s->hits);
+	sp_scan_walk_release(s);
+	if (s->locks_ready) {
+		pthread_mutex_destroy(&s->lock);
+		pthread_mutex_destroy(&s->qlock);
+		pthread_cond_destroy(&s->qnonempty);
+		pthread_cond_destroy(&s->qspace);
+	}
+	free(s);
+}
+
+static void
+human_bytes(uint64_t n, char *buf, size_t size)
+{
+	const char *u[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	int i = 0;
+
+	while (v >= 1024 && i < 4) {
+		v /= 1024;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, size, "%" PRIu64 " B", n);
+	else
+		snprintf(buf, size, "%.1f %s", v, u[i]);
+}
+
+void
+sp_scan_summary(const struct sp_scan *s, char *buf, size_t size)
+{
+	const struct sp_scan_stats *t = &s->stats;
+	char bytes[32];
+	size_t n;
+
+	human_bytes(t->bytes_scanned, bytes, sizeof(bytes));
+	n = (size_t)snprintf(buf, size, "%" PRIu64 " detection%s in %" PRIu64
+	    " target%s; %" PRIu64 " of %" PRIu64 " files scanned (%s)",
+	    t->detections, t->detections == 1 ? "" : "s", t->targets_hit,
+	    t->targets_hit == 1 ? "" : "s", t->files_scanned, t->files_seen,
+	    bytes);
+#define PART(cond, ...) do { \
+	if ((cond) && n < size) \
+		n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__); \
+} while (0)
+	PART(t->memory_ranges, ", %" PRIu64 " memory ranges", t->memory_ranges);
+	PART(t->processes, ", %" PRIu64 " processes (%" PRIu64 " regions, %"
+	    PRIu64 " skipped)", t->processes, t->regions, t->regions_skipped);
+	PART(t->known_good, "; skipped: %" PRIu64 " known-good", t->known_good);
+	PART(t->package_verified, ", %" PRIu64 " package-verified",
+	    t->package_verified);
+	PART(t->too_big, ", %" PRIu64 " too big", t->too_big);
+	PART(t->excluded, ", %" PRIu64 " excluded", t->excluded);
+	PART(t->out_of_window, ", %" PRIu64 " outside the time window",
+	    t->out_of_window);
+	PART(t->unreadable, ", %" PRIu64 " unreadable", t->unreadable);
+	PART(t->unrecoverable, ", %" PRIu64 " deleted and unrecoverable",
+	    t->unrecoverable);
+	PART(t->process_capped, ", %" PRIu64 " processes cut at the size cap",
+	    t->process_capped);
+	PART(t->unreadable_pages, ", %" PRIu64 " unreadable pages",
+	    t->unreadable_pages);
+#undef PART
+}

@@ -1,0 +1,1299 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The file system timeline (see include/spoor/timeline.h).  Entries go
+ * into files, and each distinct time of an entry into events, through
+ * prepared statements in batched transactions; the full-text index is
+ * filled once per source at the end, which is far cheaper than a trigger
+ * per row.  The source's own SHA-256 is computed by a second thread while
+ * the walk runs, unless a source of the same size is already in the case,
+ * when it must be known first to refuse a duplicate.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <zlib.h>
+
+#include "spoor/artifact.h"
+#include "spoor/hash.h"
+#include "spoor/json.h"
+#include "spoor/output.h"
+#include "spoor/signal.h"
+#include "spoor/timeline.h"
+#include "spoor/case.h"
+#include "spoor/evidence.h"
+#include "case/case-internal.h"
+#include "base/util.h"
+
+#define BATCH 20000
+
+/* An artifact found during the walk, parsed once the walk is done. */
+struct found {
+	unsigned fs_index;
+	char ref[48];		/* inode (or N-T-I) to read it by */
+	char *path;
+	sp_time_ns mtime;
+	int64_t file_id;
+	const struct sp_artifact_kind *kind;
+};
+
+struct loader {
+	sqlite3 *db;
+	struct sp_run *run;
+	struct sp_evidence *ev;
+	const struct sp_timeline_opts *opts;
+	int64_t source_id;
+	sqlite3_stmt *ins_file, *ins_event, *ins_artifact;
+	int64_t last_file_id;
+	struct found *found;
+	size_t nfound;
+	int64_t artifact_file_id;	/* files row of the artifact parsed now */
+	uint64_t files, events, in_batch;
+	struct sp_progress *progress;
+	const char *origin;		/* bodyfile path */
+	uint64_t problems_before;	/* the run's problems at the start */
+	int64_t origin_line;
+	char *msg;
+	size_t msgcap;
+	int bulk;		/* indexes dropped for a first load */
+	int rc;
+	struct sp_err *err;
+};
+
+static int
+db_fail(struct sp_err *err, sqlite3 *db, const char *what)
+{
+	return sp_err_set(err, SP_E_CASE, 0, "%s: %s", what,
+	    sqlite3_errmsg(db));
+}
+
+static int
+exec(sqlite3 *db, const char *sql, struct sp_err *err)
+{
+	char *m = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &m) != SQLITE_OK) {
+		sp_err_set(err, SP_E_CASE, 0, "%s", m ? m : sqlite3_errmsg(db));
+		sqlite3_free(m);
+		return SP_E_CASE;
+	}
+	return SP_OK;
+}
+
+/* ---- the source's hash, on its own thread ---- */
+
+struct hasher {
+	pthread_t thread;
+	int started;
+	char **paths;
+	size_t npaths;
+	uint64_t bytes;
+	uint64_t *seg_bytes;
+	char (*seg_sha256)[SP_HASH_HEX_MAX];	/* each segment's own */
+	char sha256[SP_HASH_HEX_MAX];		/* all segments in order */
+	struct sp_err err;
+	int rc;
+};
+
+static void *
+hash_main(void *arg)
+{
+	struct hasher *h = arg;
+	struct sp_hash *s = NULL, *seg = NULL;
+	unsigned char *buf;
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	sp_err_init(&h->err);
+	if ((buf = malloc(1 << 20)) == NULL) {
+		h->rc = sp_err_set(&h->err, SP_E_NOMEM, 0, "hash");
+		return NULL;
+	}
+	if ((h->rc = sp_hash_new(&s, SP_HASH_SHA256, &h->err)) != SP_OK) {
+		free(buf);
+		return NULL;
+	}
+	for (i = 0; i < h->npaths && h->rc == SP_OK; i++) {
+		if ((fd = open(h->paths[i], O_RDONLY | O_CLOEXEC)) < 0) {
+			h->rc = sp_err_set(&h->err, sp_errno_code(errno), errno,
+			    "'%s'", h->paths[i]);
+			break;
+		}
+		/* one segment's hash is the whole hash: compute it once */
+		if (h->npaths > 1 && (h->rc = sp_hash_new(&seg, SP_HASH_SHA256,
+		    &h->err)) != SP_OK) {
+			close(fd);
+			break;
+		}
+		while ((n = read(fd, buf, 1 << 20)) > 0) {
+			sp_hash_update(s, buf, (size_t)n);
+			sp_hash_update(seg, buf, (size_t)n);
+			h->bytes += (uint64_t)n;
+			h->seg_bytes[i] += (uint64_t)n;
+			if (sp_signal_pending())
+				break;
+		}
+		if (n < 0)
+			h->rc = sp_err_set(&h->err, sp_errno_code(errno), errno,
+			    "'%s'", h->paths[i]);
+		else if (seg != NULL && sp_hash_final(seg, &h->err) == SP_OK)
+			snprintf(h->seg_sha256[i], SP_HASH_HEX_MAX, "%s",
+			    sp_hash_hex(seg, SP_HASH_SHA256));
+		sp_hash_free(seg);
+		seg = NULL;
+		close(fd);
+	}
+	/* a hash of part of the evidence must never be stored as its own */
+	if (h->rc == SP_OK && sp_signal_pending())
+		h->rc = sp_err_set(&h->err, SP_E_INTERRUPTED, 0, "hash");
+	if (h->rc == SP_OK && (h->rc = sp_hash_final(s, &h->err)) == SP_OK) {
+		snprintf(h->sha256, sizeof(h->sha256), "%s",
+		    sp_hash_hex(s, SP_HASH_SHA256));
+		if (h->npaths == 1)
+			memcpy(h->seg_sha256[0], h->sha256, SP_HASH_HEX_MAX);
+	}
+	sp_hash_free(s);
+	free(buf);
+	return NULL;
+}
+
+/* ---- rows ---- */
+
+static int
+grow_msg(struct loader *l, size_t need)
+{
+	char *n;
+
+	if (need <= l->msgcap)
+		return 0;
+	if ((n = realloc(l->msg, need * 2)) == NULL)
+		return -1;
+	l->msg = n;
+	l->msgcap = need * 2;
+	return 0;
+}
+
+/* The entry's name as a timeline shows it (the bodyfile name, raw). */
+static const char *
+display_name(struct loader *l, const struct sp_entry *e)
+{
+	size_t need = strlen(e->path) + (e->stream ? strlen(e->stream) : 0) +
+	    (e->link ? strlen(e->link) : 0) + 64;
+
+	if (grow_msg(l, need) != 0)
+		return e->path;
+	snprintf(l->msg, l->msgcap, "%s%s%s%s%s%s%s", e->path,
+	    e->stream ? ":" : "", e->stream ? e->stream : "",
+	    e->flags & SP_ENTRY_FILE_NAME ? " ($FILE_NAME)" : "",
+	    e->link ? " -> " : "", e->link ? e->link : "",
+	    !(e->flags & SP_ENTRY_DELETED) ? "" :
+	    e->flags & SP_ENTRY_REALLOC ? " (deleted-realloc)" : " (deleted)");
+	return l->msg;
+}
+
+static void
+bind_time(sqlite3_stmt *st, int i, sp_time_ns t)
+{
+	if (t == SP_TIME_NONE)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, t);
+}
+
+static void
+bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static int
+commit_batch(struct loader *l)
+{
+	if (exec(l->db, "COMMIT", l->err) != SP_OK ||
+	    exec(l->db, "BEGIN", l->err) != SP_OK)
+		return l->err ? l->err->code : SP_E_CASE;
+	l->in_batch = 0;
+	return SP_OK;
+}
+
+static int
+insert_entry(struct loader *l, const struct sp_entry *e,
+    const struct sp_hash *h, const char *md5)
+{
+	sqlite3_stmt *st = l->ins_file;
+	sp_time_ns t[4] = { e->mtime, e->atime, e->ctime, e->crtime };
+	sp_time_ns gt[4];
+	unsigned gm[4], ng = 0, i, j;
+	char t1[2] = { e->name_type, 0 }, t2[2] = { e->meta_type, 0 };
+	char desc[5];
+	const char *name;
+	int64_t file_id;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, l->source_id);
+	sqlite3_bind_int(st, 2, (int)e->fs_index);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)e->inode);
+	if (e->flags & SP_ENTRY_ATTR) {
+		sqlite3_bind_int(st, 4, (int)e->attr_type);
+		sqlite3_bind_int(st, 5, e->attr_id);
+	} else {
+		sqlite3_bind_null(st, 4);
+		sqlite3_bind_null(st, 5);
+	}
+	sqlite3_bind_text(st, 6, e->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, e->name ? e->name : "", -1, SQLITE_STATIC);
+	bind_str(st, 8, e->stream);
+	sqlite3_bind_text(st, 9, t1, 1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 10, t2, 1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 11, (int)e->mode);
+	sqlite3_bind_int64(st, 12, e->uid);
+	sqlite3_bind_int64(st, 13, e->gid);
+	sqlite3_bind_int64(st, 14, (sqlite3_int64)e->size);
+	sqlite3_bind_int64(st, 15, e->nlink);
+	bind_time(st, 16, e->atime);
+	bind_time(st, 17, e->mtime);
+	bind_time(st, 18, e->ctime);
+	bind_time(st, 19, e->crtime);
+	bind_time(st, 20, e->dtime);
+	sqlite3_bind_int(st, 21, (int)e->flags);
+	sqlite3_bind_int(st, 22, !(e->flags & SP_ENTRY_DELETED));
+	bind_str(st, 23, e->link);
+	bind_str(st, 24, h ? sp_hash_hex(h, SP_HASH_MD5) : md5);
+	bind_str(st, 25, h ? sp_hash_hex(h, SP_HASH_SHA1) : NULL);
+	bind_str(st, 26, h ? sp_hash_hex(h, SP_HASH_SHA256) : NULL);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(l->err, l->db, "insert file");
+	file_id = sqlite3_last_insert_rowid(l->db);
+	l->last_file_id = file_id;
+	l->files++;
+
+	/* one event per distinct time, its MACB letters together */
+	for (i = 0; i < 4; i++) {
+		if (t[i] == SP_TIME_NONE)
+			continue;
+		for (j = 0; j < ng && gt[j] != t[i]; j++)
+			;
+		if (j == ng) {
+			gt[ng] = t[i];
+			gm[ng++] = 0;
+		}
+		gm[j] |= 1u << i;
+	}
+	if (ng == 0)
+		return SP_OK;
+	name = display_name(l, e);
+	st = l->ins_event;
+	for (j = 0; j < ng; j++) {
+		desc[0] = gm[j] & 1 ? 'm' : '.';
+		desc[1] = gm[j] & 2 ? 'a' : '.';
+		desc[2] = gm[j] & 4 ? 'c' : '.';
+		desc[3] = gm[j] & 8 ? 'b' : '.';
+		desc[4] = '\0';
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, gt[j]);
+		sqlite3_bind_text(st, 2, desc, 4, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, l->source_id);
+		sqlite3_bind_int64(st, 4, file_id);
+		bind_str(st, 5, l->opts->host);
+		sqlite3_bind_text(st, 6, e->path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, name, -1, SQLITE_STATIC);
+		bind_str(st, 8, l->origin);
+		if (l->origin != NULL)
+			sqlite3_bind_int64(st, 9, l->origin_line);
+		else
+			sqlite3_bind_null(st, 9);
+		sqlite3_bind_int64(st, 10, sp_run_id(l->run));
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return db_fail(l->err, l->db, "insert event");
+		l->events++;
+	}
+	return SP_OK;
+}
+
+static int emit_event(const struct sp_event *e, void *arg);
+
+/*
+ * A unit is enabled by a symbolic link in a *.wants directory: there is
+ * no content to parse, the link itself is the persistence entry.
+ */
+static int
+note_enablement(struct loader *l, const struct sp_entry *e)
+{
+	static const char *const wants[] = {
+		"/etc/systemd/system/*.wants/*",
+		"/etc/systemd/user/*.wants/*",
+		"/root/.config/systemd/user/*.wants/*",
+		"/home/*/.config/systemd/user/*.wants/*",
+	};
+	const struct sp_artifact_kind *k = sp_artifact_find("systemd");
+	struct sp_extra x = { 0 };
+	struct sp_event ev;
+	char msg[1024], wanted[256];
+	const char *slash, *dot;
+	size_t i;
+	int rc;
+
+	for (i = 0; sp_artifact_kind_at(i) != k; i++)
+		;
+	if (!(l->opts->artifacts & (UINT64_C(1) << i)))
+		return SP_OK;
+	for (i = 0; i < sizeof(wants) / sizeof(wants[0]); i++)
+		if (fnmatch(wants[i], e->path, FNM_PATHNAME) == 0)
+			break;
+	if (i == sizeof(wants) / sizeof(wants[0]))
+		return SP_OK;
+	/* the directory names the target that wants the unit */
+	slash = strrchr(e->path, '/');
+	for (dot = slash; dot > e->path && dot[-1] != '/'; dot--)
+		;
+	snprintf(wanted, sizeof(wanted), "%.*s", (int)(slash - dot), dot);
+	if ((dot = strstr(wanted, ".wants")) != NULL)
+		wanted[dot - wanted] = '\0';
+	sp_extra_begin(&x);
+	sp_extra_str(&x, "kind", "systemd_enablement");
+	sp_extra_str(&x, "unit", e->name);
+	sp_extra_str(&x, "target", e->link);
+	sp_extra_str(&x, "wanted_by", wanted);
+	sp_event_init(&ev);
+	ev.time = e->crtime != SP_TIME_NONE ? e->crtime : e->mtime;
+	ev.artifact = "persistence";
+	ev.time_desc = "persistence";
+	ev.path = e->path;
+	snprintf(msg, sizeof(msg), "systemd unit %s enabled for %s -> %s",
+	    e->name, wanted, e->link ? e->link : "?");
+	ev.message = msg;
+	ev.extra = sp_extra_text(&x);
+	l->artifact_file_id = l->last_file_id;
+	l->origin = e->path;
+	rc = emit_event(&ev, l);
+	l->origin = NULL;
+	l->artifact_file_id = 0;
+	sp_extra_release(&x);
+	return rc;
+}
+
+static int
+note_artifact(struct loader *l, const struct sp_entry *e)
+{
+	const struct sp_artifact_kind *k;
+	struct found *n, *f;
+	size_t i;
+
+	if (e->meta_type == SP_TYPE_LNK && !(e->flags & SP_ENTRY_DELETED))
+		return note_enablement(l, e);
+	if (e->meta_type != SP_TYPE_REG || (e->flags & (SP_ENTRY_DELETED |
+	    SP_ENTRY_NO_META | SP_ENTRY_FILE_NAME | SP_ENTRY_STREAM)) ||
+	    (k = sp_artifact_match(e->path)) == NULL)
+		return SP_OK;
+	for (i = 0; sp_artifact_kind_at(i) != k; i++)
+		;
+	if (!(l->opts->artifacts & (UINT64_C(1) << i)))
+		return SP_OK;
+	if ((l->nfound & (l->nfound - 1)) == 0) {
+		n = realloc(l->found, (l->nfound ? l->nfound * 2 : 1) *
+		    sizeof(*n));
+		if (n == NULL)
+			return sp_err_set(l->err, SP_E_NOMEM, 0, "artifacts");
+		l->found = n;
+	}
+	f = &l->found[l->nfound];
+	if ((f->path = strdup(e->path)) == NULL)
+		return sp_err_set(l->err, SP_E_NOMEM, 0, "artifacts");
+	f->fs_index = e->fs_index;
+	sp_entry_inode_string(e, f->ref, sizeof(f->ref));
+	f->mtime = e->mtime;
+	f->file_id = l->last_file_id;
+	f->kind = k;
+	l->nfound++;
+	return SP_OK;
+}
+
+static int
+on_entry(const struct sp_entry *e, void *arg)
+{
+	struct loader *l = arg;
+	struct sp_hash *h = NULL;
+	struct sp_err herr;
+	int rc;
+
+	if (l->opts->hash_mask != 0 && sp_evidence_hash_entry(l->ev, e,
+	    l->opts->hash_mask, &h, &herr) != SP_OK &&
+	    !(e->flags & SP_ENTRY_DELETED))
+		sp_run_problem(l->run, e->path, herr.code, "hash: %s",
+		    herr.msg);
+	rc = insert_entry(l, e, h, NULL);
+	sp_hash_free(h);
+	if (rc != SP_OK)
+		return rc;
+	if (l->opts->artifacts != 0 && (rc = note_artifact(l, e)) != SP_OK)
+		return rc;
+	sp_progress_update(l->progress, l->files);
+	if (++l->in_batch >= BATCH)
+		return commit_batch(l);
+	return 0;
+}
+
+/* ---- artifacts ---- */
+
+static int
+emit_event(const struct sp_event *e, void *arg)
+{
+	struct loader *l = arg;
+	sqlite3_stmt *st = l->ins_artifact;
+	const char *origin = l->origin;
+
+	if (e->time == SP_TIME_NONE)
+		return 0;	/* a parser gives every event its time */
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, e->time);
+	sqlite3_bind_text(st, 2, e->time_desc ? e->time_desc : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->artifact ? e->artifact : "unknown", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, l->source_id);
+	if (l->artifact_file_id > 0)
+		sqlite3_bind_int64(st, 5, l->artifact_file_id);
+	else
+		sqlite3_bind_null(st, 5);
+	bind_str(st, 6, e->host ? e->host : l->opts->host);
+	bind_str(st, 7, e->user);
+	if (e->pid >= 0)
+		sqlite3_bind_int64(st, 8, e->pid);
+	else
+		sqlite3_bind_null(st, 8);
+	if (e->ppid >= 0)
+		sqlite3_bind_int64(st, 9, e->ppid);
+	else
+		sqlite3_bind_null(st, 9);
+	bind_str(st, 10, e->exe);
+	bind_str(st, 11, e->path);
+	sqlite3_bind_text(st, 12, e->message ? e->message : "", -1,
+	    SQLITE_STATIC);
+	bind_str(st, 13, e->extra);
+	bind_str(st, 14, origin);
+	if (e->line > 0)
+		sqlite3_bind_int64(st, 15, e->line);
+	else
+		sqlite3_bind_null(st, 15);
+	if (e->offset >= 0)
+		sqlite3_bind_int64(st, 16, e->offset);
+	else
+		sqlite3_bind_null(st, 16);
+	sqlite3_bind_int64(st, 17, sp_run_id(l->run));
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(l->err, l->db, "insert event");
+	l->events++;
+	if (++l->in_batch >= BATCH)
+		return commit_batch(l);
+	if (sp_signal_pending())
+		return sp_err_set(l->err, SP_E_INTERRUPTED, 0, "artifacts");
+	return 0;
+}
+
+/*
+ * A gzip stream read through stdio, so parsers see one kind of input.  A
+ * truncated or corrupt stream ends the input early; the cookie remembers
+ * why, so the loss is recorded instead of passing for a short log.
+ */
+struct gz_cookie {
+	gzFile gz;
+	char error[128];
+};
+
+static ssize_t
+gz_read(void *cookie, char *buf, size_t size)
+{
+	struct gz_cookie *c = cookie;
+	int n = gzread(c->gz, buf, size > INT32_MAX ? INT32_MAX :
+	    (unsigned)size);
+	int errnum = Z_OK;
+	const char *msg;
+
+	if (n <= 0) {
+		msg = gzerror(c->gz, &errnum);
+		if (errnum != Z_OK && errnum != Z_STREAM_END &&
+		    c->error[0] == '\0')
+			snprintf(c->error, sizeof(c->error), "%s",
+			    msg && *msg ? msg : "corrupt gzip stream");
+		if (n < 0) {
+			errno = EIO;
+			return -1;
+		}
+	}
+	return n;
+}
+
+static int
+gz_close(void *cookie)
+{
+	struct gz_cookie *c = cookie;
+	int rc = gzclose(c->gz) == Z_OK ? 0 : -1;
+
+	free(c);
+	return rc;
+}
+
+static FILE *
+open_gz(FILE *raw, struct gz_cookie **cp)
+{
+	cookie_io_functions_t io = { gz_read, NULL, NULL, gz_close };
+	struct gz_cookie *c;
+	FILE *f;
+	int fd;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	if ((fd = dup(fileno(raw))) < 0) {
+		free(c);
+		return NULL;
+	}
+	lseek(fd, 0, SEEK_SET);
+	if ((c->gz = gzdopen(fd, "rb")) == NULL) {
+		close(fd);
+		free(c);
+		return NULL;
+	}
+	if ((f = fopencookie(c, "r", io)) == NULL) {
+		gzclose(c->gz);
+		free(c);
+		return NULL;
+	}
+	*cp = c;
+	return f;
+}
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/*
+ * Parse one artifact stream.  A parser's failure is a problem of the run,
+ * not the end of the load.
+ */
+static int
+parse_artifact(struct loader *l, const struct sp_artifact_kind *k,
+    FILE *raw, const char *origin, sp_time_ns mtime)
+{
+	struct sp_artifact_ctx ctx;
+	struct sp_err perr;
+	struct gz_cookie *gz = NULL;
+	FILE *in = raw;
+	int rc;
+
+	if (has_suffix(origin, ".gz") && (in = open_gz(raw, &gz)) == NULL) {
+		sp_run_problem(l->run, origin, SP_E_DATA, "cannot read gzip");
+		return SP_OK;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.origin = origin;
+	ctx.origin_mtime = mtime;
+	ctx.host = l->opts->host;
+	ctx.run = l->run;
+	ctx.emit = emit_event;
+	ctx.arg = l;
+	l->origin = origin;
+	sp_err_init(&perr);
+	rc = k->parse(&ctx, in, &perr);
+	l->origin = NULL;
+	if (gz != NULL && gz->error[0] != '\0')
+		sp_run_problem(l->run, origin, SP_E_CORRUPT, "gzip: %s; "
+		    "the records after it are lost", gz->error);
+	if (in != raw)
+		fclose(in);
+	if (rc == SP_E_INTERRUPTED || rc == SP_E_CASE || rc == SP_E_NOMEM) {
+		if (l->err && l->err->code == SP_OK)
+			*l->err = perr;
+		return rc;
+	}
+	if (rc == SP_E_UNSUPPORTED)
+		return SP_OK;	/* a kind this build cannot read yet */
+	if (rc != SP_OK)
+		sp_run_problem(l->run, origin, rc, "%s: %s", k->name,
+		    perr.msg);
+	return SP_OK;
+}
+
+static int
+spool(const void *buf, size_t len, void *arg)
+{
+	return fwrite(buf, 1, len, arg) != len ? SP_E_IO : 0;
+}
+
+/* Parse every artifact the walk found, reading it out of the evidence. */
+static int
+parse_found(struct loader *l, struct sp_evidence *ev)
+{
+	struct sp_err rerr;
+	size_t i;
+	FILE *tmp;
+	int rc = SP_OK;
+
+	for (i = 0; i < l->nfound && rc == SP_OK; i++) {
+		struct found *f = &l->found[i];
+		if ((tmp = tmpfile()) == NULL)
+			return sp_err_set(l->err, SP_E_OS, errno, "temporary file");
+		sp_err_init(&rerr);
+		/* images are read by inode, a directory by its path */
+		if (sp_evidence_read_file(ev, f->fs_index,
+		    sp_evidence_kind(ev) == SP_EVIDENCE_DIR ? f->path : f->ref,
+		    spool, tmp, &rerr) != SP_OK || fflush(tmp) != 0) {
+			sp_run_problem(l->run, f->path, rerr.code ? rerr.code :
+			    SP_E_IO, "read: %s", rerr.msg);
+			fclose(tmp);
+			continue;
+		}
+		rewind(tmp);
+		l->artifact_file_id = f->file_id;
+		rc = parse_artifact(l, f->kind, tmp, f->path, f->mtime);
+		l->artifact_file_id = 0;
+		fclose(tmp);
+	}
+	return rc;
+}
+
+/* ---- sources ---- */
+
+static void
+fill_details(struct sp_json *w, const void *arg)
+{
+	const struct sp_evidence *ev = arg;
+	size_t i;
+
+	sp_json_object_begin(w);
+	if (ev == NULL) {
+		sp_json_object_end(w);
+		return;
+	}
+	sp_json_key(w, "segments");
+	sp_json_array_begin(w);
+	for (i = 0; i < sp_evidence_segment_count(ev); i++)
+		sp_json_str(w, sp_evidence_segment(ev, i));
+	sp_json_array_end(w);
+	sp_json_kv_str(w, "volume_system", sp_evidence_vs_type(ev));
+	sp_json_key(w, "file_systems");
+	sp_json_array_begin(w);
+	for (i = 0; i < sp_evidence_fs_count(ev); i++) {
+		const struct sp_fs_info *fs = sp_evidence_fs(ev, i);
+		sp_json_object_begin(w);
+		sp_json_kv_uint(w, "index", fs->index);
+		sp_json_kv_str(w, "type", fs->type);
+		sp_json_kv_uint(w, "offset", fs->offset);
+		sp_json_kv_str(w, "label", fs->label);
+		sp_json_kv_str(w, "id", fs->id);
+		sp_json_object_end(w);
+	}
+	sp_json_array_end(w);
+	sp_json_object_end(w);
+}
+
+static char *
+details_json(const struct sp_evidence *ev)
+{
+	struct sp_json w;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	sp_json_init(&w, f);
+	fill_details(&w, ev);
+	fclose(f);
+	return buf;
+}
+
+/* Delete a source and everything it brought, keeping the FTS index. */
+static int
+delete_source(sqlite3 *db, int64_t id, struct sp_err *err)
+{
+	sqlite3_stmt *st;
+	static const char *const sql[] = {
+		/* a source still 'loading' never reached the FTS index */
+		"INSERT INTO events_fts(events_fts, rowid, message) "
+		"SELECT 'delete', id, message FROM events WHERE source_id = ?1 "
+		"AND (SELECT state FROM sources WHERE id = ?1) != 'loading'",
+		"DELETE FROM events WHERE source_id = ?1",
+		"DELETE FROM files WHERE source_id = ?1",
+		"DELETE FROM sources WHERE id = ?1",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if (sqlite3_prepare_v2(db, sql[i], -1, &st, NULL) != SQLITE_OK)
+			return db_fail(err, db, "delete source");
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return db_fail(err, db, "delete source");
+		}
+		sqlite3_finalize(st);
+	}
+	return SP_OK;
+}
+
+/*
+ * Find a source with the same identity: same kind and size and SHA-256
+ * (sha256 NULL: same kind and path, for directories).  *id is 0 if none.
+ */
+static int
+find_same(sqlite3 *db, const char *kind, const char *path, uint64_t size,
+    const char *sha256, int64_t *id, struct sp_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*id = 0;
+	if (sqlite3_prepare_v2(db, sha256 ? "SELECT id FROM sources WHERE "
+	    "size = ?1 AND sha256 = ?2" : "SELECT id FROM sources WHERE "
+	    "kind = ?3 AND path = ?4", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(err, db, "find source");
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	bind_str(st, 2, sha256);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK :
+	    db_fail(err, db, "find source");
+}
+
+static int
+size_taken(sqlite3 *db, uint64_t size, int *taken, struct sp_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sources WHERE size = ?1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return db_fail(err, db, "find source");
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	rc = sqlite3_step(st);
+	*taken = rc == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK :
+	    db_fail(err, db, "find source");
+}
+
+static int
+refuse_or_replace(struct loader *l, int64_t same, const char *what)
+{
+	if (same == 0)
+		return SP_OK;
+	if (!l->opts->replace)
+		return sp_err_set(l->err, SP_E_EXISTS, 0, "%s is already in "
+		    "the case as source %" PRId64 "; use --replace to load it "
+		    "again", what, same);
+	return delete_source(l->db, same, l->err);
+}
+
+static int
+prepare(struct loader *l)
+{
+	if (sqlite3_prepare_v2(l->db, "INSERT INTO files (source_id, fs, "
+	    "inode, attr_type, attr_id, path, name, stream, name_type, "
+	    "meta_type, mode, uid, gid, size, nlink, atime_ns, mtime_ns, "
+	    "ctime_ns, crtime_ns, dtime_ns, flags, allocated, link, md5, "
+	    "sha1, sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	    "?,?,?,?,?)", -1, &l->ins_file, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(l->db, "INSERT INTO events (time_ns, "
+	    "time_desc, artifact, source_id, file_id, host, path, message, "
+	    "origin, origin_line, run_id) VALUES (?1,?2,'fs',?3,?4,?5,?6,?7,"
+	    "?8,?9,?10)", -1, &l->ins_event, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(l->db, "INSERT INTO events (time_ns, "
+	    "time_desc, artifact, source_id, file_id, host, user, pid, ppid, "
+	    "exe, path, message, extra, origin, origin_line, origin_offset, "
+	    "run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+	    &l->ins_artifact, NULL) != SQLITE_OK)
+		return db_fail(l->err, l->db, "prepare");
+	return SP_OK;
+}
+
+static int
+add_source(struct loader *l, const char *kind, const char *path,
+    uint64_t size, const char *sha256, const char *details)
+{
+	sqlite3_stmt *st;
+	int rc = SP_OK;
+
+	if (sqlite3_prepare_v2(l->db, "INSERT INTO sources (run_id, kind, "
+	    "path, size, sha256, host, details, added_ns, state) VALUES "
+	    "(?,?,?,?,?,?,?,?,'loading')", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(l->err, l->db, "add source");
+	sqlite3_bind_int64(st, 1, sp_run_id(l->run));
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
+	bind_str(st, 5, sha256);
+	bind_str(st, 6, l->opts->host);
+	bind_str(st, 7, details);
+	sqlite3_bind_int64(st, 8, sp_time_now());
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(l->err, l->db, "add source");
+	else
+		l->source_id = sqlite3_last_insert_rowid(l->db);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Fill the FTS index and the source's counts and state. */
+static int
+finish_source(struct loader *l, const char *sha256, const char *state)
+{
+	sqlite3_stmt *st;
+	int rc = SP_OK;
+
+	if (sqlite3_prepare_v2(l->db, "INSERT INTO events_fts(rowid, message) "
+	    "SELECT id, message FROM events WHERE source_id = ?1", -1, &st,
+	    NULL) != SQLITE_OK)
+		return db_fail(l->err, l->db, "index messages");
+	sqlite3_bind_int64(st, 1, l->source_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(l->err, l->db, "index messages");
+	sqlite3_finalize(st);
+	if (rc != SP_OK)
+		return rc;
+	if (sqlite3_prepare_v2(l->db, "UPDATE sources SET state = ?2, "
+	    "file_count = ?3, event_count = ?4, sha256 = coalesce(?5, sha256) "
+	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(l->err, l->db, "finish source");
+	sqlite3_bind_int64(st, 1, l->source_id);
+	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)l->files);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)l->events);
+	bind_str(st, 5, sha256);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(l->err, l->db, "finish source");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * In an empty case, drop the secondary indexes for the load; loader_end
+ * builds them again.
+ */
+static int
+maybe_bulk(struct loader *l)
+{
+	sqlite3_stmt *st;
+	int empty = 0;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT NOT EXISTS (SELECT 1 FROM "
+	    "events) AND NOT EXISTS (SELECT 1 FROM files)", -1, &st, NULL)
+	    != SQLITE_OK)
+		return db_fail(l->err, l->db, "prepare");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		empty = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!empty)
+		return SP_OK;
+	l->bulk = 1;
+	return sp_case_timeline_indexes(sp_run_case(l->run), 0, l->err);
+}
+
+static void
+loader_release(struct loader *l)
+{
+	size_t i;
+
+	sqlite3_finalize(l->ins_file);
+	sqlite3_finalize(l->ins_event);
+	sqlite3_finalize(l->ins_artifact);
+	for (i = 0; i < l->nfound; i++)
+		free(l->found[i].path);
+	free(l->found);
+	sp_progress_free(l->progress);
+	free(l->msg);
+}
+
+static int
+loader_init(struct loader *l, struct sp_run *run,
+    const struct sp_timeline_opts *opts, struct sp_err *err)
+{
+	memset(l, 0, sizeof(*l));
+	l->run = run;
+	l->opts = opts;
+	l->err = err;
+	if (sp_run_case(run) == NULL)
+		return sp_err_set(err, SP_E_USAGE, 0, "no case database");
+	l->db = sp_case_db(sp_run_case(run));
+	l->problems_before = sp_run_problem_count(run);
+	return SP_OK;
+}
+
+/* End the load: commit, mark the source, fill the stats. */
+static int
+loader_end(struct loader *l, int rc, const char *sha256,
+    struct sp_timeline_stats *stats)
+{
+	const char *state = rc == SP_E_INTERRUPTED ? "interrupted" :
+	    rc != SP_OK ? "partial" :
+	    sp_run_problem_count(l->run) > l->problems_before ? "partial" :
+	    "complete";
+	struct sp_err ferr;
+	int frc;
+
+	sp_err_init(&ferr);
+	if (l->bulk) {
+		frc = sp_case_timeline_indexes(sp_run_case(l->run), 1, &ferr);
+		if (frc != SP_OK && rc == SP_OK) {
+			rc = frc;
+			if (l->err)
+				*l->err = ferr;
+		}
+	}
+	if (l->source_id != 0) {
+		frc = finish_source(l, sha256, state);
+		if (frc == SP_OK)
+			frc = exec(l->db, "COMMIT", &ferr);
+		else
+			exec(l->db, "COMMIT", NULL);
+		if (frc != SP_OK && rc == SP_OK) {
+			rc = frc;
+			if (l->err)
+				*l->err = ferr;
+		}
+	} else
+		exec(l->db, "ROLLBACK", NULL);
+	if (stats != NULL) {
+		stats->source_id = l->source_id;
+		stats->files = l->files;
+		stats->events = l->events;
+	}
+	loader_release(l);
+	return rc;
+}
+
+int
+sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
+    const struct sp_timeline_opts *opts, struct sp_timeline_stats *stats,
+    struct sp_err *err)
+{
+	struct loader l;
+	struct hasher h;
+	struct stat st;
+	const char *kind = sp_evidence_kind_name(sp_evidence_kind(ev));
+	char *details = NULL;
+	uint64_t size = 0;
+	int64_t same;
+	size_t i;
+	int rc, taken = 0, is_dir = sp_evidence_kind(ev) == SP_EVIDENCE_DIR;
+
+	if ((rc = loader_init(&l, run, opts, err)) != SP_OK)
+		return rc;
+	l.ev = ev;
+	memset(&h, 0, sizeof(h));
+	h.npaths = is_dir ? 0 : sp_evidence_segment_count(ev);
+	if ((h.paths = calloc(h.npaths + 1, sizeof(char *))) == NULL ||
+	    (h.seg_bytes = calloc(h.npaths + 1, sizeof(uint64_t))) == NULL ||
+	    (h.seg_sha256 = calloc(h.npaths + 1, SP_HASH_HEX_MAX)) == NULL) {
+		free(h.paths);
+		free(h.seg_bytes);
+		return sp_err_set(err, SP_E_NOMEM, 0, "timeline");
+	}
+	for (i = 0; i < h.npaths; i++) {
+		h.paths[i] = (char *)sp_evidence_segment(ev, i);
+		if (stat(h.paths[i], &st) == 0)
+			size += (uint64_t)st.st_size;
+	}
+	if ((rc = exec(l.db, "BEGIN IMMEDIATE", err)) != SP_OK)
+		goto out;
+	/* same hashes imply the same size: hash first only then */
+	if (!is_dir && (rc = size_taken(l.db, size, &taken, err)) != SP_OK)
+		goto fail;
+	if (is_dir || taken) {
+		if (!is_dir) {
+			hash_main(&h);
+			if ((rc = h.rc) != SP_OK) {
+				*err = h.err;
+				goto fail;
+			}
+		}
+		if ((rc = find_same(l.db, kind, sp_evidence_path(ev), size,
+		    is_dir ? NULL : h.sha256, &same, err)) != SP_OK ||
+		    (rc = refuse_or_replace(&l, same, is_dir ? "this directory" :
+		    "evidence with the same SHA-256")) != SP_OK)
+			goto fail;
+	}
+	if ((details = details_json(ev)) == NULL) {
+		rc = sp_err_set(err, SP_E_NOMEM, 0, "timeline");
+		goto fail;
+	}
+	if ((rc = add_source(&l, kind, sp_evidence_path(ev), size,
+	    h.sha256[0] ? h.sha256 : NULL, details)) != SP_OK ||
+	    (rc = maybe_bulk(&l)) != SP_OK || (rc = prepare(&l)) != SP_OK)
+		goto fail;
+	/* the source row is visible (state 'loading') from here on */
+	if ((rc = commit_batch(&l)) != SP_OK)
+		goto fail;
+	if (!is_dir && !taken) {
+		if (pthread_create(&h.thread, NULL, hash_main, &h) == 0)
+			h.started = 1;
+		else
+			hash_main(&h);
+	}
+	l.progress = sp_progress_new(stderr, opts->progress, "entries", 0);
+	for (i = 0; i < sp_evidence_fs_count(ev) && rc == SP_OK; i++)
+		rc = sp_evidence_walk(ev, (unsigned)i, NULL, SP_WALK_RECURSE |
+		    SP_WALK_ALL, on_entry, &l, err);
+	if (rc == SP_OK)
+		rc = parse_found(&l, ev);
+	if (h.started)
+		pthread_join(h.thread, NULL);
+	if (rc == SP_OK && !is_dir && h.rc != SP_OK) {
+		*err = h.err;
+		rc = h.rc;
+	}
+	/* the run's inputs: the files read, hashed once on the way */
+	if (is_dir)
+		sp_run_add_input(run, sp_evidence_path(ev), 0, NULL, NULL);
+	for (i = 0; i < h.npaths && h.rc == SP_OK; i++)
+		sp_run_add_input(run, h.paths[i], h.seg_bytes[i],
+		    h.seg_sha256[i], NULL);
+	rc = loader_end(&l, rc, h.sha256[0] ? h.sha256 : NULL, stats);
+	goto out;
+fail:
+	loader_end(&l, rc, NULL, stats);
+	if (stats != NULL)
+		stats->source_id = 0;
+	/* nothing of a refused source is kept */
+	if (l.source_id != 0 && rc != SP_E_INTERRUPTED) {
+		exec(l.db, "BEGIN", NULL);
+		delete_source(l.db, l.source_id, NULL);
+		exec(l.db, "COMMIT", NULL);
+	}
+out:
+	free(details);
+	free(h.paths);
+	free(h.seg_bytes);
+	free(h.seg_sha256);
+	return rc;
+}
+
+#define LINE_MAX_BYTES (1 << 20)
+
+int
+sp_timeline_add_bodyfile(struct sp_run *run, const char *path,
+    const struct sp_timeline_opts *opts, struct sp_timeline_stats *stats,
+    struct sp_err *err)
+{
+	struct loader l;
+	struct sp_entry e;
+	struct sp_err lerr;
+	struct sp_hash *h = NULL;
+	struct stat st;
+	const char *md5, *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int64_t same = 0;
+	uint64_t bytes = 0;
+	FILE *f;
+	int rc;
+
+	if ((rc = loader_init(&l, run, opts, err)) != SP_OK)
+		return rc;
+	l.origin = name;
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "re")) == NULL)
+		return sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
+	else if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return sp_err_set(err, SP_E_USAGE, 0, "is a directory");
+	}
+	if ((rc = sp_hash_new(&h, SP_HASH_SHA256, err)) != SP_OK)
+		goto close;
+	if ((rc = exec(l.db, "BEGIN IMMEDIATE", err)) != SP_OK)
+		goto close;
+	if ((rc = add_source(&l, "bodyfile", name, 0, NULL, NULL)) != SP_OK ||
+	    (rc = maybe_bulk(&l)) != SP_OK || (rc = prepare(&l)) != SP_OK)
+		goto fail;
+	l.progress = sp_progress_new(stderr, opts->progress, "entries", 0);
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		l.origin_line++;
+		bytes += (uint64_t)n;
+		sp_hash_update(h, line, (size_t)n);
+		if (sp_signal_pending()) {
+			rc = sp_err_set(err, SP_E_INTERRUPTED, 0, "import");
+			break;
+		}
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		if (n > LINE_MAX_BYTES || memchr(line, '\0', (size_t)n)) {
+			sp_run_problem(run, name, SP_E_DATA, "line %" PRId64
+			    ": %s", l.origin_line, n > LINE_MAX_BYTES ?
+			    "longer than 1 MiB" : "NUL byte");
+			continue;
+		}
+		sp_err_init(&lerr);
+		if (sp_bodyfile_parse(line, &e, &md5, &lerr) != SP_OK) {
+			sp_run_problem(run, name, SP_E_DATA, "line %" PRId64
+			    ": %s", l.origin_line, lerr.msg);
+			continue;
+		}
+		if ((rc = insert_entry(&l, &e, NULL, md5)) != SP_OK)
+			break;
+		sp_progress_update(l.progress, l.files);
+		if (++l.in_batch >= BATCH && (rc = commit_batch(&l)) != SP_OK)
+			break;
+	}
+	if (rc == SP_OK && ferror(f))
+		rc = sp_err_set(err, SP_E_IO, errno, "read");
+	if (rc == SP_OK && (rc = sp_hash_final(h, err)) == SP_OK) {
+		const char *hex = sp_hash_hex(h, SP_HASH_SHA256);
+		sqlite3_stmt *up;
+		/* a bodyfile is known by its bytes, read only now */
+		if ((rc = find_same(l.db, "bodyfile", name, bytes, hex, &same,
+		    err)) == SP_OK && same != 0 && same != l.source_id) {
+			if (!opts->replace)
+				rc = sp_err_set(err, SP_E_EXISTS, 0, "a bodyfile "
+				    "with the same SHA-256 is already in the "
+				    "case as source %" PRId64 "; use --replace "
+				    "to load it again", same);
+			else
+				rc = delete_source(l.db, same, err);
+		}
+		if (rc == SP_OK) {
+			if (sqlite3_prepare_v2(l.db, "UPDATE sources SET size = "
+			    "?2 WHERE id = ?1", -1, &up, NULL) != SQLITE_OK)
+				rc = db_fail(err, l.db, "finish source");
+			else {
+				sqlite3_bind_int64(up, 1, l.source_id);
+				sqlite3_bind_int64(up, 2, (sqlite3_int64)bytes);
+				if (sqlite3_step(up) != SQLITE_DONE)
+					rc = db_fail(err, l.db, "finish source");
+				sqlite3_finalize(up);
+			}
+		}
+		if (rc == SP_OK) {
+			rc = loader_end(&l, rc, hex, stats);
+			goto close;
+		}
+	}
+	if (rc == SP_E_INTERRUPTED) {
+		rc = loader_end(&l, rc, NULL, stats);
+		goto close;
+	}
+fail:
+	loader_end(&l, rc, NULL, stats);
+	if (stats != NULL)
+		stats->source_id = 0;
+	if (l.source_id != 0) {
+		exec(l.db, "BEGIN", NULL);
+		delete_source(l.db, l.source_id, NULL);
+		exec(l.db, "COMMIT", NULL);
+	}
+close:
+	sp_hash_free(h);
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+int
+sp_timeline_add_artifact_file(struct sp_run *run, const char *kind,
+    const char *path, const struct sp_timeline_opts *opts,
+    struct sp_timeline_stats *stats, struct sp_err *err)
+{
+	const struct sp_artifact_kind *k = sp_artifact_find(kind);
+	const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	struct loader l;
+	struct sp_hash *h = NULL;
+	struct stat st;
+	char buf[1 << 16];
+	FILE *in = NULL, *tmp = NULL;
+	int64_t same = 0;
+	uint64_t bytes = 0;
+	size_t n;
+	int rc;
+
+	if (k == NULL)
+		return sp_err_set(err, SP_E_USAGE, 0, "unknown artifact '%s'",
+		    kind);
+	if ((rc = loader_init(&l, run, opts, err)) != SP_OK)
+		return rc;
+	if (strcmp(path, "-") == 0)
+		in = stdin;
+	else if ((in = fopen(path, "re")) == NULL)
+		return sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
+	if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+		rc = sp_err_set(err, SP_E_USAGE, 0, "is a directory");
+		goto close;
+	}
+	/* a copy to parse and a hash to know it by, in one read */
+	if ((tmp = tmpfile()) == NULL) {
+		rc = sp_err_set(err, SP_E_OS, errno, "temporary file");
+		goto close;
+	}
+	if ((rc = sp_hash_new(&h, SP_HASH_SHA256, err)) != SP_OK)
+		goto close;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+		sp_hash_update(h, buf, n);
+		bytes += n;
+		if (fwrite(buf, 1, n, tmp) != n) {
+			rc = sp_err_set(err, SP_E_IO, errno, "temporary file");
+			goto close;
+		}
+	}
+	if (ferror(in)) {
+		rc = sp_err_set(err, SP_E_IO, errno, "read");
+		goto close;
+	}
+	if ((rc = sp_hash_final(h, err)) != SP_OK)
+		goto close;
+	sp_run_add_input(run, name, bytes, sp_hash_hex(h, SP_HASH_SHA256),
+	    NULL);
+	if (fflush(tmp) != 0) {
+		rc = sp_err_set(err, SP_E_IO, errno, "temporary file");
+		goto close;
+	}
+	rewind(tmp);
+	if ((rc = exec(l.db, "BEGIN IMMEDIATE", err)) != SP_OK)
+		goto close;
+	if ((rc = find_same(l.db, "file", name, bytes,
+	    sp_hash_hex(h, SP_HASH_SHA256), &same, err)) != SP_OK ||
+	    (rc = refuse_or_replace(&l, same, "a file with the same SHA-256"))
+	    != SP_OK ||
+	    (rc = add_source(&l, "file", name, bytes,
+	    sp_hash_hex(h, SP_HASH_SHA256), NULL)) != SP_OK ||
+	    (rc = maybe_bulk(&l)) != SP_OK || (rc = prepare(&l)) != SP_OK) {
+		loader_end(&l, rc, NULL, stats);
+		if (stats != NULL)
+			stats->source_id = 0;
+		goto close;
+	}
+	/* a pipe's time is now, not the artifact's: it has none */
+	rc = parse_artifact(&l, k, tmp, name, S_ISREG(st.st_mode) ?
+	    sp_time_from_parts(st.st_mtim.tv_sec, st.st_mtim.tv_nsec) :
+	    SP_TIME_NONE);
+	rc = loader_end(&l, rc, NULL, stats);
+close:
+	sp_hash_free(h);
+	if (tmp != NULL)
+		fclose(tmp);
+	if (in != NULL && in != stdin)
+		fclose(in);
+	return rc;
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Shared command plumbing (see include/spoor/tool.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "spoor/log.h"
+#include "spoor/signal.h"
+#include "common/tool.h"
+
+static void
+stderr_sink(enum sp_log_level level, const char *msg, void *arg)
+{
+	const struct sp_tool *t = arg;
+
+	fprintf(stderr, "%s: %s%s\n", t->name,
+	    level == SP_LOG_WARN ? "warning: " : "", msg);
+}
+
+void
+sp_tool_init(struct sp_tool *t, const char *name, int argc,
+    char *const argv[])
+{
+	memset(t, 0, sizeof(*t));
+	t->name = name;
+	t->argc = argc;
+	t->argv = argv;
+	/* times are UTC unless a command is told otherwise */
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	sp_signal_install();
+	sp_log_set_sink(stderr_sink, t);
+}
+
+void
+sp_tool_warn(const struct sp_tool *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", t->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+sp_tool_error(const struct sp_tool *t, const struct sp_err *err)
+{
+	fprintf(stderr, "%s: %s\n", t->name,
+	    err->msg[0] ? err->msg : sp_strerror(err->code));
+	return sp_err_exit_status(err->code);
+}
+
+int
+sp_tool_begin(struct sp_tool *t, const char *path, struct sp_err *err)
+{
+	int rc;
+
+	if (t->run == NULL &&
+	    (rc = sp_run_new(&t->run, t->name, t->argc, t->argv, err)) != SP_OK)
+		return rc;
+	if ((path = sp_case_path_from_env(path)) == NULL)
+		return SP_OK;
+	if ((rc = sp_case_open(&t->c, path, SP_CASE_CREATE, err)) != SP_OK)
+		return rc;
+	if ((rc = sp_case_run_attach(t->c, t->run, err)) != SP_OK) {
+		sp_err_prefix(err, "case '%s'", path);
+		sp_case_close(t->c);
+		t->c = NULL;
+	}
+	return rc;
+}
+
+int
+sp_tool_finish(struct sp_tool *t, int status)
+{
+	struct sp_err err;
+	uint64_t n = sp_run_problem_count(t->run);
+	const char *state;
+
+	if (sp_signal_exit_status() != 0) {
+		status = sp_signal_exit_status();
+		sp_tool_warn(t, "interrupted by signal %d", status - 128);
+	}
+	else if (status == 0 && n > 0)
+		status = SP_EXIT_PARTIAL;
+	if (status >= 128)
+		state = "interrupted";
+	else if (status == SP_EXIT_PARTIAL)
+		state = "partial";
+	else if (status <= SP_EXIT_FOUND)
+		state = "done";
+	else
+		state = "failed";
+	if (n > 0)
+		sp_tool_warn(t, "%llu problem%s skipped (partial results)%s",
+		    (unsigned long long)n, n == 1 ? "" : "s",
+		    t->c ? "; see the case's problems table" : "");
+	sp_err_init(&err);
+	if (t->run != NULL &&
+	    sp_run_end(t->run, status, state, &err) != SP_OK) {
+		sp_tool_error(t, &err);
+		if (status == 0)
+			status = sp_err_exit_status(err.code);
+	}
+	sp_run_free(t->run);
+	t->run = NULL;
+	sp_case_close(t->c);
+	t->c = NULL;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (status == 0)
+			status = 74;
+	}
+	return status;
+}
+
+void
+sp_tool_version(const struct sp_tool *t)
+{
+	printf("%s (spoor)\n%s", t->name, sp_versions_text());
+}

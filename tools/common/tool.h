@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What every spoor command does the same way: program name and messages,
+ * UTC as the process time zone, signal handling, the case database from -c
+ * or $SPOOR_CASE, and the run record that ends with the exit status.
+ */
+#ifndef SPOOR_TOOL_H
+#define SPOOR_TOOL_H
+
+#include "spoor/case.h"
+#include "spoor/err.h"
+
+/* Common state of one command; caller-owned, set up by sp_tool_init. */
+struct sp_tool {
+	const char *name;	/* "spoor-ls" */
+	int argc;
+	char *const *argv;
+	struct sp_run *run;
+	struct sp_case *c;
+};
+
+/*
+ * Set the program name (borrowed; a string literal), the time zone to UTC,
+ * the signal handlers and a log sink that writes "name: message" to
+ * stderr.  argv is borrowed for sp_tool_begin.  Nothing is allocated, so a
+ * command may return at once (--help, usage errors).
+ */
+void sp_tool_init(struct sp_tool *t, const char *name, int argc,
+    char *const argv[]);
+
+/*
+ * Start the run record once the arguments are accepted, and open the case
+ * named by case_path (or $SPOOR_CASE when NULL; none when neither),
+ * creating it and recording the run in it.  On failure the error is in
+ * err; sp_tool_finish must still be called.
+ */
+int sp_tool_begin(struct sp_tool *t, const char *case_path,
+    struct sp_err *err);
+
+/* Print "name: message" on stderr (the message of err if fmt is NULL). */
+void sp_tool_warn(const struct sp_tool *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Print err's message and return its exit status. */
+int sp_tool_error(const struct sp_tool *t, const struct sp_err *err);
+
+/*
+ * End the run with status (130/143 when a signal came, 2 when problems were
+ * recorded and status is 0), print how many problems were skipped, close
+ * the case and return the final exit status.
+ */
+int sp_tool_finish(struct sp_tool *t, int status);
+
+/* Print the versions for --version. */
+void sp_tool_version(const struct sp_tool *t);
+
+#endif
