@@ -72,7 +72,8 @@ SCENARIO = $(BUILD)/scenario/web01.raw
 all: $(TOOL_BIN)
 
 # objects are kept between builds, not treated as intermediates
-.SECONDARY: $(LIB_OBJ) $(TOOL_OBJ) $(COMMON_OBJ)
+.SECONDARY: $(LIB_OBJ) $(TOOL_OBJ) $(COMMON_OBJ) \
+	$(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%.o,$(wildcard tests/helpers/*.c))
 
 deps:
 	$(Q)scripts/install-deps
@@ -95,6 +96,14 @@ $(BUILD)/bin/$(1): $(call tool_objs,$(1)) $(COMMON_OBJ) $(LIBSPOOR)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
+# Test programs: tests/helpers/NAME.c is linked with libspoor into
+# $(BUILD)/tests/NAME, for the tests that drive the library directly.
+TEST_PROG = $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(wildcard tests/helpers/*.c))
+$(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o $(LIBSPOOR)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBSPOOR) $(LIBS)
+
 scenario: $(SCENARIO)
 $(SCENARIO): tests/fixtures/mkscenario $(shell find tests/fixtures/scenario -type f)
 	$(Q)rm -rf $(BUILD)/scenario.tmp
@@ -104,7 +113,7 @@ $(SCENARIO): tests/fixtures/mkscenario $(shell find tests/fixtures/scenario -typ
 lint-man:
 	$(Q)scripts/lint-man $(MANPAGES)
 
-test: all $(SCENARIO)
+test: all $(TEST_PROG) $(SCENARIO)
 	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) scripts/run-tests \
 		$(if $(TESTS),$(TESTS),tests)
 
