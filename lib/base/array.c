@@ -5,8 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "spoor/case.h"
-#include "spoor/evidence.h"
+#include "spoor/err.h"
 #include "base/util.h"
 
 int

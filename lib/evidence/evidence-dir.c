@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 
 #include "spoor/signal.h"
-#include "spoor/case.h"
 #include "spoor/evidence.h"
 #include "evidence/evidence-internal.h"
 #include "base/util.h"

@@ -10,7 +10,6 @@
 
 #include <libewf.h>
 
-#include "spoor/case.h"
 #include "spoor/evidence.h"
 #include "evidence/evidence-internal.h"
 

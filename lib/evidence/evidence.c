@@ -21,7 +21,6 @@
 #include "spoor/hash.h"
 #include "spoor/output.h"
 #include "spoor/signal.h"
-#include "spoor/case.h"
 #include "spoor/evidence.h"
 #include "evidence/evidence-internal.h"
 #include "base/util.h"

@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "spoor/case.h"
 #include "spoor/evidence.h"
 #include "base/util.h"
 #include "spoor/memimage.h"

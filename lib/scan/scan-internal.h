@@ -101,6 +101,5 @@ int sp_scan_use_source(struct sp_scan *s, const char *kind,
     const char *path, uint64_t size, struct sp_err *err);
 int sp_severity_score(const char *severity);
 const char *sp_score_severity(int score);
-void sp_scan_walk_release(struct sp_scan *s);
 
 #endif

@@ -6,7 +6,6 @@
  * All of it runs in the calling thread; YARA runs in the workers.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -26,6 +25,7 @@
 #include "spoor/hash.h"
 #include "spoor/hashset.h"
 #include "spoor/heur.h"
+#include "spoor/live.h"
 #include "spoor/signal.h"
 
 #define HEAD_MAX 4096
@@ -1092,141 +1092,53 @@ sp_scan_memimage(struct sp_scan *s, struct sp_memimage *m,
 
 /* ---- live processes ------------------------------------------------------ */
 
-struct proc_read {
-	struct sp_scan *s;
-	int fd;
-	uint64_t unreadable;
-};
-
 static int
 fetch_proc(void *ctx, uint64_t addr, unsigned char *buf, size_t len,
     struct sp_err *err)
 {
-	struct proc_read *p = ctx;
-	size_t done = 0, page = 4096, want;
-	ssize_t n;
-
 	(void)err;
-	while (done < len) {
-		n = pread(p->fd, buf + done, len - done, (off_t)(addr + done));
-		if (n > 0) {
-			done += (size_t)n;
-			continue;
-		}
-		/* unreadable: go page by page, zeros where a page fails */
-		want = page - ((addr + done) % page);
-		if (want > len - done)
-			want = len - done;
-		n = pread(p->fd, buf + done, want, (off_t)(addr + done));
-		if (n <= 0) {
-			memset(buf + done, 0, want);
-			p->unreadable++;
-			n = (ssize_t)want;
-		}
-		done += (size_t)n;
-	}
+	sp_live_procmem_read(ctx, addr, buf, len);
 	return SP_OK;
-}
-
-static int
-skip_region(const char *perms, const char *path)
-{
-	struct stat st;
-
-	if (perms[0] != 'r')
-		return 1;
-	if (strcmp(path, "[vvar]") == 0 || strcmp(path, "[vsyscall]") == 0 ||
-	    strcmp(path, "[vvar_vclock]") == 0)
-		return 1;
-	/* device mappings can hang or change state on reads */
-	if (strncmp(path, "/dev/", 5) == 0 &&
-	    strncmp(path, "/dev/shm/", 9) != 0 &&
-	    (stat(path, &st) != 0 || S_ISCHR(st.st_mode) ||
-	    S_ISBLK(st.st_mode)))
-		return 1;
-	return 0;
-}
-
-static void
-read_small(const char *path, char *buf, size_t size, int nul_to_space)
-{
-	ssize_t n;
-	size_t i;
-	int fd;
-
-	buf[0] = '\0';
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	for (i = 0; nul_to_space && i < (size_t)n; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
-	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\n'))
-		buf[--n] = '\0';
 }
 
 static int
 scan_one_process(struct sp_scan *s, pid_t pid, int explicit,
     struct sp_err *err)
 {
-	struct proc_read pr;
+	struct sp_live_maps *maps;
+	struct sp_live_procmem *mem;
+	struct sp_live_region *rg;
 	struct sp_starget *t;
-	char path[64], exe[PATH_MAX], cmdline[1024], *line = NULL;
-	char perms[8], rpath[PATH_MAX];
-	unsigned long long start, end, off, ino;
-	unsigned maj, min;
+	char exe[PATH_MAX], cmdline[1024];
 	uint64_t total = 0, len;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *maps;
-	int consumed, rc = SP_OK, e;
+	int rc = SP_OK;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	if ((maps = fopen(path, "re")) == NULL) {
-		e = errno;
-		if (!explicit)
-			return SP_OK;
-		return sp_err_set(err, e == ENOENT ? SP_E_NOINPUT :
-		    sp_errno_code(e), 0, "process %d: %s", (int)pid,
-		    e == ENOENT ? "no such process" : strerror(e));
-	}
-	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
-	if ((pr.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		e = errno;
-		fclose(maps);
+	if ((rc = sp_live_maps_open(&maps, pid, explicit ? err : NULL)) !=
+	    SP_OK)
+		return explicit ? rc : SP_OK;
+	if ((rc = sp_live_procmem_open(&mem, pid, explicit ? err : NULL)) !=
+	    SP_OK) {
+		sp_live_maps_close(maps);
 		if (!explicit) {
 			s->stats.regions_skipped++;
 			return SP_OK;
 		}
-		return sp_err_set(err, e == ENOENT ? SP_E_NOINPUT :
-		    sp_errno_code(e), 0, "process %d: %s", (int)pid,
-		    strerror(e));
+		return rc;
 	}
-	pr.s = s;
-	pr.unreadable = 0;
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	if ((n = readlink(path, exe, sizeof(exe) - 1)) < 0)
-		n = 0;
-	exe[n] = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	read_small(path, cmdline, sizeof(cmdline), 1);
+	if ((rg = malloc(sizeof(*rg))) == NULL) {
+		sp_live_procmem_close(mem);
+		sp_live_maps_close(maps);
+		return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+	}
+	sp_live_process_exe(pid, exe, sizeof(exe));
+	sp_live_process_cmdline(pid, cmdline, sizeof(cmdline));
 	s->stats.processes++;
-	while (rc == SP_OK && getline(&line, &cap, maps) > 0) {
-		rpath[0] = '\0';
-		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start,
-		    &end, perms, &off, &maj, &min, &ino, &consumed) < 7)
-			continue;
-		snprintf(rpath, sizeof(rpath), "%s", line + consumed);
-		rpath[strcspn(rpath, "\n")] = '\0';
-		if (end <= start || skip_region(perms, rpath)) {
+	while (rc == SP_OK && sp_live_maps_next(maps, rg)) {
+		if (rg->end <= rg->start || sp_live_region_skip(rg)) {
 			s->stats.regions_skipped++;
 			continue;
 		}
-		len = end - start;
+		len = rg->end - rg->start;
 		if (total + len > s->o.process_max) {
 			if (total >= s->o.process_max) {
 				s->stats.process_capped++;
@@ -1243,35 +1155,33 @@ scan_one_process(struct sp_scan *s, pid_t pid, int explicit,
 		t->t.pid = pid;
 		t->t.exe = sp_starget_str(t, exe);
 		t->t.cmdline = sp_starget_str(t, cmdline);
-		t->t.region_start = start;
-		t->t.region_end = end;
-		t->t.perms = sp_starget_str(t, perms);
-		t->t.region_path = sp_starget_str(t, rpath);
+		t->t.region_start = rg->start;
+		t->t.region_end = rg->end;
+		t->t.perms = sp_starget_str(t, rg->perms);
+		t->t.region_path = sp_starget_str(t, rg->path);
 		set_name(t, strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe);
 		snprintf(t->ext_filetype, sizeof(t->ext_filetype), "MEMORY");
 		s->stats.regions++;
-		rc = queue_range(s, t, start, len, fetch_proc, &pr, err);
+		rc = queue_range(s, t, rg->start, len, fetch_proc, mem, err);
 		sp_starget_unref(t);
 		total += len;
-		if (total >= s->o.process_max && len < end - start) {
+		if (total >= s->o.process_max && len < rg->end - rg->start) {
 			s->stats.process_capped++;
 			break;
 		}
 	}
-	free(line);
-	fclose(maps);
-	close(pr.fd);
-	s->stats.unreadable_pages += pr.unreadable;
+	s->stats.unreadable_pages += sp_live_procmem_unreadable(mem);
+	free(rg);
+	sp_live_procmem_close(mem);
+	sp_live_maps_close(maps);
 	return rc;
 }
 
 int
 sp_scan_process(struct sp_scan *s, pid_t pid, struct sp_err *err)
 {
-	DIR *d;
-	struct dirent *de;
-	char *end;
-	long v;
+	struct sp_live_procs *procs;
+	pid_t p;
 	int rc = SP_OK;
 
 	if (s->o.flags & SP_SCAN_NO_YARA)
@@ -1285,15 +1195,11 @@ sp_scan_process(struct sp_scan *s, pid_t pid, struct sp_err *err)
 			    "this scanner", (int)pid);
 		return scan_one_process(s, pid, 1, err);
 	}
-	if ((d = opendir("/proc")) == NULL)
-		return sp_err_set(err, sp_errno_code(errno), errno, "/proc");
-	while (rc == SP_OK && (de = readdir(d)) != NULL) {
-		v = strtol(de->d_name, &end, 10);
-		if (*end != '\0' || v <= 0 || v == getpid())
-			continue;
-		rc = scan_one_process(s, (pid_t)v, 0, err);
-	}
-	closedir(d);
+	if ((rc = sp_live_procs_open(&procs, err)) != SP_OK)
+		return rc;
+	while (rc == SP_OK && (p = sp_live_procs_next(procs)) != 0)
+		rc = scan_one_process(s, p, 0, err);
+	sp_live_procs_close(procs);
 	return rc;
 }
 
@@ -1364,10 +1270,4 @@ sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
 	rc = sp_scan_evidence(s, ev, err);
 	sp_evidence_close(ev);
 	return rc;
-}
-
-void
-sp_scan_walk_release(struct sp_scan *s)
-{
-	(void)s;
 }

@@ -1139,7 +1139,6 @@ sp_scan_free(struct sp_scan *s)
 	for (i = 0; i < s->nhits; i++)
 		sp_starget_unref(s->hits[i]);
 	free(s->hits);
-	sp_scan_walk_release(s);
 	if (s->locks_ready) {
 		pthread_mutex_destroy(&s->lock);
 		pthread_mutex_destroy(&s->qlock);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libFuzzer target for the ELF core program-header parser of memory
- * acquisition (/proc/kcore and crash dumps): any bytes give PT_LOAD
+ * libFuzzer target for the ELF core program-header parser of
+ * lib/live/physmem.c (/proc/kcore and crash dumps): any bytes give PT_LOAD
  * segments or an error, never a read past the input; every physical
  * address the segments map lands inside a segment's file range.
  */
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "spoor/acquire.h"
+#include "spoor/live.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,7 +19,7 @@ check_map(const struct sp_elf_load *l, size_t n, uint64_t p)
 	uint64_t off, avail;
 	size_t i;
 
-	if (!sp_elfcore_map(l, n, p, UINT64_C(0xffff888000000000), &off,
+	if (!sp_live_elfcore_map(l, n, p, UINT64_C(0xffff888000000000), &off,
 	    &avail))
 		return;
 	if (avail == 0)
@@ -39,7 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = 0, need = 0, i;
 
 	sp_err_init(&err);
-	if (sp_elfcore_parse(data, size, &l, &n, &need, &err) != SP_OK) {
+	if (sp_live_elfcore_parse(data, size, &l, &n, &need, &err) != SP_OK) {
 		if (l != NULL || n != 0)
 			abort();
 		return 0;

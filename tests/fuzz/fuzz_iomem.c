@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libFuzzer target for the /proc/iomem parser of memory acquisition: any
+ * libFuzzer target for the /proc/iomem parser of lib/live/physmem.c: any
  * text gives SP_OK with sorted, disjoint, non-adjacent System RAM ranges
  * (start <= end), or an error with no ranges.
  */
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "spoor/acquire.h"
+#include "spoor/live.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = 0, i;
 
 	sp_err_init(&err);
-	if (sp_iomem_parse((const char *)data, size, &r, &n, &err) != SP_OK) {
+	if (sp_live_iomem_parse((const char *)data, size, &r, &n, &err) != SP_OK) {
 		if (r != NULL || n != 0)
 			abort();
 		return 0;

@@ -165,48 +165,4 @@ const char *sp_ewf_compression_name(enum sp_ewf_compression c);
  */
 int sp_acquire_parse_size(const char *s, uint64_t *size);
 
-/* ---- parsers of untrusted input, exposed for the fuzz targets ---- */
-
-/* A range of physical memory, end inclusive. */
-struct sp_phys_range {
-	uint64_t start, end;
-};
-
-/*
- * The "System RAM" ranges of /proc/iomem text (len bytes at text),
- * sorted and merged, into *ranges (owned by the caller, free(3)).
- * Malformed lines are skipped.  SP_E_PERM when every address reads as 0
- * (the kernel hides them from unprivileged readers); SP_E_DATA when there
- * is no System RAM line.
- */
-int sp_iomem_parse(const char *text, size_t len,
-    struct sp_phys_range **ranges, size_t *n, struct sp_err *err);
-
-/* One PT_LOAD segment of an ELF core (/proc/kcore or a crash dump). */
-struct sp_elf_load {
-	uint64_t offset;	/* file offset */
-	uint64_t vaddr, paddr;
-	uint64_t filesz, memsz;
-};
-
-/*
- * The PT_LOAD segments of the ELF64 little-endian core whose first len
- * bytes (header and program headers) are at buf, into *loads (owned by the
- * caller, free(3)).  SP_E_FORMAT when buf is not an ELF64 LE core,
- * SP_E_DATA when its program header table is out of bounds; *need, when
- * not NULL, receives the number of bytes the header says the table needs.
- */
-int sp_elfcore_parse(const void *buf, size_t len, struct sp_elf_load **loads,
-    size_t *n, size_t *need, struct sp_err *err);
-
-/*
- * The file offset holding physical address p in the core, and in *avail
- * how many bytes from there are in the file; 0 when no segment holds it.
- * Segments whose p_paddr covers p are used; when no segment carries a
- * physical address (p_paddr 0 or ~0 everywhere), p is looked up at
- * direct_map + p by virtual address.
- */
-int sp_elfcore_map(const struct sp_elf_load *loads, size_t n, uint64_t p,
-    uint64_t direct_map, uint64_t *offset, uint64_t *avail);
-
 #endif
