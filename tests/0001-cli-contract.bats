@@ -2,16 +2,82 @@
 # SPDX-License-Identifier: Apache-2.0
 # The command-line contract every command keeps (spoor(7)): --help on
 # stdout with status 0, --version with library versions, usage errors on
-# stderr with status 64, man pages that document every option.
+# stderr with status 64, a missing input with status 66 naming it, JSON
+# output that parses, man pages that document every option.  The commands
+# are the ones built in $BUILD/bin, so a new command is covered as soon as
+# it exists.
 
 load helpers/common
 
-TOOLS="spoor-info spoor-ls spoor-cat"
+setup() {
+	tmp=$(mktemp -d)
+	TOOLS=
+	for cmd in "$BUILD"/bin/spoor-*; do
+		TOOLS="$TOOLS ${cmd##*/}"
+	done
+}
+
+teardown() {
+	rm -rf "$tmp"
+}
+
+# The arguments that make command $1 read the missing file $2.  A command
+# that takes one operand, its input, needs no entry here.
+missing_input_args() {
+	case $1 in
+	spoor-acquire) echo "$2 $tmp/out.raw" ;;
+	spoor-cat) echo "$2 /etc/passwd" ;;
+	spoor-export) echo "-c $2 --jsonl" ;;
+	spoor-hashset) echo "import --known-good $tmp/h.db $2" ;;
+	spoor-timeline) echo "-c $tmp/case.db $2" ;;
+	*) echo "$2" ;;
+	esac
+}
+
+# Evidence for the JSON tests: a directory with one file.
+make_evidence() {
+	mkdir -p "$tmp/ev"
+	echo hello >"$tmp/ev/a.txt"
+}
+
+# The arguments that make command $1 print JSON (its --json or --jsonl).
+json_args() {
+	case $1 in
+	spoor-acquire) echo "--json $tmp/ev/a.txt $tmp/out.raw" ;;
+	spoor-export) spoor-timeline -c "$tmp/x.db" "$tmp/ev" >/dev/null &&
+		echo "-c $tmp/x.db --jsonl" ;;
+	spoor-hashset) sha256sum "$tmp/ev/a.txt" | cut -c1-64 >"$tmp/l.txt" &&
+		echo "import --known-good --json $tmp/h.db $tmp/l.txt" ;;
+	spoor-scan) echo "--json -r $REPO/rules $tmp/ev" ;;
+	spoor-timeline) echo "--json -c $tmp/case.db $tmp/ev" ;;
+	*) echo "--json $tmp/ev" ;;
+	esac
+}
+
+@test "the commands built are the ones in tools/" {
+	n=0
+	for src in "$REPO"/tools/spoor-*; do
+		t=${src##*/}
+		t=${t%.c}
+		[ -x "$BUILD/bin/$t" ] || fail "$t is not built"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 8 ]
+	assert_equal "$(echo $TOOLS | wc -w)" "$n"
+}
 
 @test "every command prints help on stdout and exits 0" {
 	for t in spoor $TOOLS; do
 		run -0 --separate-stderr "$t" --help
 		assert_output --partial "usage: $t"
+		[ -z "$stderr" ]
+	done
+}
+
+@test "every command prints its version on stdout" {
+	for t in spoor $TOOLS; do
+		run -0 --separate-stderr "$t" --version
+		assert_line --regexp "^$t( |$)"
 		[ -z "$stderr" ]
 	done
 }
@@ -36,10 +102,40 @@ TOOLS="spoor-info spoor-ls spoor-cat"
 	done
 }
 
+@test "a missing input file is status 66, named on stderr" {
+	for t in $TOOLS; do
+		run -66 --separate-stderr "$t" $(missing_input_args "$t" "$tmp/no-such-file")
+		assert_equal "$output" ""
+		[[ "$stderr" == "$t: "*"'$tmp/no-such-file'"* ]] ||
+			fail "$t: $stderr"
+	done
+}
+
+@test "spoor itself reads no input file: it runs a verb" {
+	run -64 --separate-stderr spoor
+	[[ "$stderr" == "usage: spoor"* ]]
+}
+
+@test "--json output is JSON: one object a line" {
+	make_evidence
+	for t in $TOOLS; do
+		spoor_help=$("$t" --help)
+		grep -qE -- '--json' <<<"$spoor_help" || continue
+		run --separate-stderr "$t" $(json_args "$t")
+		[ "$status" -eq 0 ] || [ "$status" -eq 1 -a "$t" = spoor-scan ] ||
+			fail "$t: status $status: $stderr"
+		[ -n "$output" ] || fail "$t: no output"
+		while IFS= read -r line; do
+			jq -e 'type == "object"' <<<"$line" >/dev/null ||
+				fail "$t: not a JSON object: $line"
+		done <<<"$output"
+	done
+}
+
 @test "a missing operand is a usage error with status 64" {
 	for t in $TOOLS; do
 		run -64 --separate-stderr "$t"
-		[[ "$stderr" == "usage: $t"* ]]
+		[[ "$stderr" == *"usage: $t"* ]]
 	done
 }
 

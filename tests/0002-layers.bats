@@ -54,7 +54,7 @@ copy_tree() {
 	sed -i 's|#include "common/tool.h"|#include "common/tool.h"\n#include "base/util.h"|' \
 		"$tmp/tools/spoor-cat.c"
 	run -1 "$REPO/scripts/check-layers" -r "$tmp"
-	assert_output --regexp '^tools/spoor-cat.c:[0-9]+: includes "base/util.h" \(base\), but tools may include only tools, public$'
+	assert_line --regexp '^tools/spoor-cat.c:[0-9]+: includes "base/util.h" \(base\), but tools may include only tools, public$'
 }
 
 @test "check-layers reports SQLite and the case's internals outside lib/case" {
@@ -62,8 +62,8 @@ copy_tree() {
 	printf '#include <sqlite3.h>\n#include "case/case-internal.h"\n' \
 		>>"$tmp/lib/acquire/acquire-internal.h"
 	run -1 "$REPO/scripts/check-layers" -r "$tmp"
-	assert_output --regexp '^lib/acquire/acquire-internal.h:[0-9]+: includes <sqlite3.h>, private to case'
-	assert_output --regexp '^lib/acquire/acquire-internal.h:[0-9]+: includes "case/case-internal.h", private to case'
+	assert_line --regexp '^lib/acquire/acquire-internal.h:[0-9]+: includes <sqlite3.h>, private to case'
+	assert_line --regexp '^lib/acquire/acquire-internal.h:[0-9]+: includes "case/case-internal.h", private to case'
 }
 
 @test "check-layers reports files that include each other" {
