@@ -5,7 +5,8 @@
 #   make demo             install, build, build the reference scenario, run
 #   make fuzz             build and run the fuzz targets (clang, libFuzzer)
 #   make bench            run the benchmarks in bench/
-#   make install          install into $(DESTDIR)$(PREFIX)
+#   make install          install into $(DESTDIR)$(PREFIX) (commands, man
+#                         pages, rules, LICENSE in share/doc/spoor)
 # Variables: PREFIX, DESTDIR, V=1 (show commands), DEVELOPER=1 (warnings are
 # errors), SANITIZE=address,undefined (sanitizer build), BUILD (build dir).
 
@@ -13,6 +14,7 @@ VERSION   = 0.1.0
 PREFIX   ?= /usr/local
 BINDIR    = $(PREFIX)/bin
 MANDIR    = $(PREFIX)/share/man
+DOCDIR    = $(PREFIX)/share/doc/spoor
 BUILD    ?= build
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
@@ -67,7 +69,7 @@ MANPAGES = $(wildcard man/*.[157])
 SCENARIO = $(BUILD)/scenario/web01.raw
 
 .PHONY: all check test demo deps fuzz bench install uninstall clean \
-	lint-man scenario update-expected
+	lint-man scenario
 
 all: $(TOOL_BIN)
 
@@ -134,13 +136,12 @@ bench: deps all
 		if [ -f "$$b" ] && [ -x "$$b" ]; then \
 			SPOOR_BUILD=$(abspath $(BUILD)) "$$b" || exit 1; fi; done
 
-update-expected: all $(SCENARIO)
-	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) scripts/update-expected
-
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(DOCDIR)
 	install -m 755 $(TOOL_BIN) $(DESTDIR)$(BINDIR)
+	install -m 644 LICENSE $(DESTDIR)$(DOCDIR)
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
 	for r in $$(cd rules && find . -name '*.yar' -o -name README.md); do \
@@ -151,6 +152,8 @@ uninstall:
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 	rm -rf $(DESTDIR)$(RULESDIR)
+	rm -f $(DESTDIR)$(DOCDIR)/LICENSE
+	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD) build-*
