@@ -14,7 +14,7 @@
  * callback, which applies that check and the target's own (struct
  * fuzz_rules).
  *
- * The checker is written independently of lib/json.c on purpose.
+ * The checker is written independently of lib/base/json.c on purpose.
  */
 #ifndef FUZZ_EVENT_H
 #define FUZZ_EVENT_H
