@@ -2,6 +2,7 @@
 /*
  * spoor-cat: write the content of one file inside evidence to stdout.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +37,9 @@ help(void)
 static int
 on_data(const void *buf, size_t len, void *arg)
 {
-	(void)arg;
-	return fwrite(buf, 1, len, stdout) != len ? SP_E_IO : SP_CB_CONTINUE;
+	if (fwrite(buf, 1, len, stdout) != len)
+		return sp_err_set(arg, SP_E_IO, errno, "standard output");
+	return SP_CB_CONTINUE;
 }
 
 int
@@ -87,7 +89,7 @@ main(int argc, char *argv[])
 		status = sp_evidence_fs_count(ev) ? SP_EXIT_USAGE :
 		    SP_EXIT_OF(SP_E_FORMAT);
 	} else if (sp_evidence_read_file(ev, (unsigned)fs, argv[optind + 1],
-	    on_data, NULL, &err) != SP_OK) {
+	    on_data, &err, &err) != SP_OK) {
 		sp_err_prefix(&err, "'%s'", argv[optind]);
 		status = sp_tool_error(&t, &err);
 	} else if (ferror(stdout)) {

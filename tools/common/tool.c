@@ -121,6 +121,7 @@ sp_tool_finish(struct sp_tool *t, int status)
 	sp_case_close(t->c);
 	t->c = NULL;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
+		sp_tool_warn(t, "standard output: write error");
 		if (status == SP_EXIT_OK)
 			status = SP_EXIT_OF(SP_E_IO);
 	}
