@@ -8,6 +8,9 @@
 #   make install          install into $(DESTDIR)$(PREFIX)
 # Variables: PREFIX, DESTDIR, V=1 (show commands), DEVELOPER=1 (warnings are
 # errors), SANITIZE=address,undefined (sanitizer build), BUILD (build dir).
+# A ThreadSanitizer build goes in its own tree:
+#   make SANITIZE=thread BUILD=build-tsan
+# (tests/4250-scan-tsan.bats builds build-tsan/bin/spoor-scan this way).
 
 VERSION   = 0.1.0
 PREFIX   ?= /usr/local
