@@ -1587,8 +1587,10 @@ sp_hashdb_imports(const char *db_path, sp_hashdb_import_fn *fn, void *arg,
 		rec.added = (uint64_t)sqlite3_column_int64(st, 8);
 		rec.duplicates = (uint64_t)sqlite3_column_int64(st, 9);
 		rec.malformed = (uint64_t)sqlite3_column_int64(st, 10);
-		if ((rc = fn(&rec, arg)) != 0)
+		if ((rc = fn(&rec, arg)) != SP_CB_CONTINUE) {
+			rc = sp_err_callback(err, rc, "import");
 			goto done;
+		}
 	}
 	if (r != SQLITE_DONE) {
 		rc = db_err(err, db, "import");
