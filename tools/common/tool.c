@@ -121,9 +121,11 @@ sp_tool_finish(struct sp_tool *t, int status)
 	sp_case_close(t->c);
 	t->c = NULL;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		sp_tool_warn(t, "standard output: write error");
-		if (status == SP_EXIT_OK)
+		/* only when it is the run's one failure */
+		if (status == SP_EXIT_OK) {
+			sp_tool_warn(t, "standard output: write error");
 			status = SP_EXIT_OF(SP_E_IO);
+		}
 	}
 	return status;
 }
