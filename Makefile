@@ -9,6 +9,9 @@
 #                         pages, rules, LICENSE in share/doc/spoor)
 # Variables: PREFIX, DESTDIR, V=1 (show commands), DEVELOPER=1 (warnings are
 # errors), SANITIZE=address,undefined (sanitizer build), BUILD (build dir).
+# A ThreadSanitizer build goes in its own tree:
+#   make SANITIZE=thread BUILD=build-tsan
+# (tests/4250-scan-tsan.bats builds build-tsan/bin/spoor-scan this way).
 
 VERSION   = 0.1.0
 PREFIX   ?= /usr/local

@@ -13,7 +13,7 @@
 
 #include "spoor/acquire.h"
 #include "spoor/json.h"
-#include "spoor/progress.h"
+#include "common/progress.h"
 #include "common/tool.h"
 
 enum {
@@ -182,7 +182,7 @@ usage_error(const char *fmt, const char *arg)
 	fputs("spoor-acquire: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n%s", usage_text);
-	return 64;
+	return SP_EXIT_USAGE;
 }
 
 static int
@@ -203,7 +203,7 @@ main(int argc, char *argv[])
 	struct sp_err err;
 	struct sp_json w;
 	const char *case_path = NULL, *format = NULL;
-	int ch, json = 0, memory = 0, rc, status = 0, split = 0;
+	int ch, json = 0, memory = 0, rc, status = SP_EXIT_OK, split = 0;
 	uint64_t v;
 	char *end;
 
@@ -277,9 +277,9 @@ main(int argc, char *argv[])
 		case OPT_SOURCE: o.source = optarg; break;
 		case OPT_IOMEM: o.iomem = optarg; break;
 		case OPT_LOCKDOWN_FILE: o.lockdown = optarg; break;
-		case 'h': help(); return 0;
-		case 'V': sp_tool_version(&t); return 0;
-		default: fputs(usage_text, stderr); return 64;
+		case 'h': help(); return SP_EXIT_OK;
+		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
+		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;
 		}
 	}
 	if (memory) {
@@ -294,7 +294,7 @@ main(int argc, char *argv[])
 	} else {
 		if (argc - optind != 2) {
 			fputs(usage_text, stderr);
-			return 64;
+			return SP_EXIT_USAGE;
 		}
 		if (o.source != NULL || o.iomem != NULL || o.lockdown != NULL)
 			return usage_error("%s", "--source, --iomem and "
@@ -312,6 +312,7 @@ main(int argc, char *argv[])
 	if (pr.mode == SP_PROGRESS_AUTO)
 		pr.mode = isatty(2) ? SP_PROGRESS_BAR : SP_PROGRESS_NONE;
 	o.progress = on_progress;
+	o.cancel = &t.cancel;
 	o.progress_arg = &pr;
 	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));

@@ -2,6 +2,7 @@
 /*
  * spoor-cat: write the content of one file inside evidence to stdout.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +37,9 @@ help(void)
 static int
 on_data(const void *buf, size_t len, void *arg)
 {
-	(void)arg;
-	return fwrite(buf, 1, len, stdout) != len;
+	if (fwrite(buf, 1, len, stdout) != len)
+		return sp_err_set(arg, SP_E_IO, errno, "standard output");
+	return SP_CB_CONTINUE;
 }
 
 int
@@ -49,7 +51,7 @@ main(int argc, char *argv[])
 	const char *case_path = NULL;
 	long fs = 0;
 	char *end;
-	int ch, status = 0;
+	int ch, status = SP_EXIT_OK;
 
 	sp_tool_init(&t, "spoor-cat", argc, argv);
 	sp_err_init(&err);
@@ -60,18 +62,18 @@ main(int argc, char *argv[])
 			if (*end != '\0' || fs < 0) {
 				fprintf(stderr, "spoor-cat: bad file system "
 				    "number '%s'\n%s", optarg, usage_text);
-				return 64;
+				return SP_EXIT_USAGE;
 			}
 			break;
 		case 'c': case_path = optarg; break;
-		case 'h': help(); return 0;
-		case 'V': sp_tool_version(&t); return 0;
-		default: fputs(usage_text, stderr); return 64;
+		case 'h': help(); return SP_EXIT_OK;
+		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
+		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 2) {
 		fputs(usage_text, stderr);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
@@ -79,18 +81,20 @@ main(int argc, char *argv[])
 		sp_err_prefix(&err, "'%s'", argv[optind]);
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
 	}
+	sp_evidence_set_cancel(ev, &t.cancel);
 	if (t.c != NULL && sp_evidence_record_inputs(ev, t.run, &err) != SP_OK)
 		sp_tool_warn(&t, "%s", err.msg);
 	if ((size_t)fs >= sp_evidence_fs_count(ev)) {
 		sp_tool_warn(&t, "'%s': no file system %ld", argv[optind], fs);
-		status = sp_evidence_fs_count(ev) ? 64 : 65;
+		status = sp_evidence_fs_count(ev) ? SP_EXIT_USAGE :
+		    SP_EXIT_OF(SP_E_FORMAT);
 	} else if (sp_evidence_read_file(ev, (unsigned)fs, argv[optind + 1],
-	    on_data, NULL, &err) != SP_OK) {
+	    on_data, &err, &err) != SP_OK) {
 		sp_err_prefix(&err, "'%s'", argv[optind]);
 		status = sp_tool_error(&t, &err);
 	} else if (ferror(stdout)) {
 		sp_tool_warn(&t, "write: output error");
-		status = 74;
+		status = SP_EXIT_OF(SP_E_IO);
 	}
 	sp_evidence_close(ev);
 	return sp_tool_finish(&t, status);

@@ -80,7 +80,7 @@ main(int argc, char *argv[])
 	struct sp_err err;
 	const char *case_path = NULL, *zone = NULL, *source = NULL;
 	uint64_t rows;
-	int ch, csv = 0, status = 0, rc;
+	int ch, csv = 0, status = SP_EXIT_OK, rc;
 
 	sp_tool_init(&t, "spoor-export", argc, argv);
 	sp_err_init(&err);
@@ -106,37 +106,37 @@ main(int argc, char *argv[])
 				fprintf(stderr, "spoor-export: bad time '%s' "
 				    "(ISO-8601 expected)\n%s", optarg,
 				    usage_text);
-				return 64;
+				return SP_EXIT_USAGE;
 			}
 			break;
 		case OPT_SOURCE: source = optarg; break;
 		case OPT_ARTIFACT: o.artifact = optarg; break;
-		case 'h': help(); return 0;
-		case 'V': sp_tool_version(&t); return 0;
-		default: fputs(usage_text, stderr); return 64;
+		case 'h': help(); return SP_EXIT_OK;
+		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
+		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		fputs(usage_text, stderr);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	if (csv) {
 		if (o.format != SP_EXPORT_MACTIME) {
 			fprintf(stderr, "spoor-export: --csv goes with "
 			    "--mactime\n%s", usage_text);
-			return 64;
+			return SP_EXIT_USAGE;
 		}
 		o.format = SP_EXPORT_MACTIME_CSV;
 	}
 	if (zone != NULL && sp_time_set_zone(zone) != SP_OK) {
 		fprintf(stderr, "spoor-export: unknown time zone '%s'\n%s",
 		    zone, usage_text);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	if (sp_case_path_from_env(case_path) == NULL) {
 		fprintf(stderr, "spoor-export: no case database: give -c or "
 		    "set SPOOR_CASE\n%s", usage_text);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	/* an export needs a case that exists; its run is recorded there */
 	if (sp_case_open(&t.c, sp_case_path_from_env(case_path), 0, &err)

@@ -147,7 +147,7 @@ cmd_import(struct sp_tool *t, int json, enum sp_hashset_kind kind,
 			    (unsigned long long)st.malformed);
 		}
 	}
-	return 0;
+	return SP_EXIT_OK;
 }
 
 static int
@@ -159,7 +159,7 @@ cmd_lookup(struct sp_tool *t, int json, enum sp_hashset_kind kind, int argc,
 	struct sp_json w;
 	struct sp_err err;
 	uint64_t seen = 0;
-	int i, r, status = 0;
+	int i, r, status = SP_EXIT_OK;
 
 	sp_err_init(&err);
 	for (i = 1; i < argc; i++) {
@@ -168,7 +168,7 @@ cmd_lookup(struct sp_tool *t, int json, enum sp_hashset_kind kind, int argc,
 		    strspn(argv[i], "0123456789abcdefABCDEF") != n) {
 			sp_tool_warn(t, "'%s': not an MD5, SHA-1 or SHA-256 "
 			    "hash", argv[i]);
-			return 64;
+			return SP_EXIT_USAGE;
 		}
 	}
 	if (sp_hashset_new(&hs, &err) != SP_OK ||
@@ -185,7 +185,7 @@ cmd_lookup(struct sp_tool *t, int json, enum sp_hashset_kind kind, int argc,
 			break;
 		}
 		if (r == 0)
-			status = 1;
+			status = SP_EXIT_MISS;
 		if (json) {
 			sp_json_object_begin(&w);
 			sp_json_kv_int(&w, "schema", SP_JSON_SCHEMA);
@@ -244,7 +244,7 @@ print_import(const struct sp_hashdb_import *rec, void *arg)
 		sp_json_kv_uint(w, "malformed", rec->malformed);
 		sp_json_object_end(w);
 		sp_json_line_end(w);
-		return 0;
+		return SP_CB_CONTINUE;
 	}
 	printf("import %lld: ", (long long)rec->id);
 	put_text(rec->source ? rec->source : "");
@@ -257,7 +257,7 @@ print_import(const struct sp_hashdb_import *rec, void *arg)
 	    (unsigned long long)rec->read, (unsigned long long)rec->added,
 	    (unsigned long long)rec->duplicates,
 	    (unsigned long long)rec->malformed);
-	return 0;
+	return SP_CB_CONTINUE;
 }
 
 static int
@@ -275,7 +275,7 @@ cmd_info(struct sp_tool *t, int json, const char *path)
 		return sp_tool_error(t, &err);
 	if (fmt != SP_HASHSET_HASHDB) {
 		sp_tool_warn(t, "'%s': not a spoor hash database", path);
-		return 65;
+		return SP_EXIT_OF(SP_E_FORMAT);
 	}
 	if (sp_hashset_new(&hs, &err) != SP_OK ||
 	    sp_hashset_load(hs, path, SP_HASHSET_RECORDED, t->run, &err)
@@ -311,7 +311,7 @@ cmd_info(struct sp_tool *t, int json, const char *path)
 	if (sp_hashdb_imports(path, print_import, json ? &w : NULL, &err)
 	    != SP_OK)
 		return sp_tool_error(t, &err);
-	return 0;
+	return SP_EXIT_OK;
 }
 
 int
@@ -334,7 +334,7 @@ main(int argc, char *argv[])
 				fprintf(stderr, "spoor-hashset: --known-good "
 				    "and --known-bad exclude each other\n%s",
 				    usage_text);
-				return 64;
+				return SP_EXIT_USAGE;
 			}
 			kind = ch == 'g' ? SP_HASHSET_KNOWN_GOOD :
 			    SP_HASHSET_KNOWN_BAD;
@@ -342,14 +342,14 @@ main(int argc, char *argv[])
 		case 'n': name = optarg; break;
 		case OPT_JSON: json = 1; break;
 		case 'c': case_path = optarg; break;
-		case 'h': help(); return 0;
-		case 'V': sp_tool_version(&t); return 0;
-		default: fputs(usage_text, stderr); return 64;
+		case 'h': help(); return SP_EXIT_OK;
+		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
+		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fputs(usage_text, stderr);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	verb = argv[optind++];
 	n = argc - optind;
@@ -359,18 +359,18 @@ main(int argc, char *argv[])
 	    (strcmp(verb, "import") != 0 && strcmp(verb, "lookup") != 0 &&
 	    strcmp(verb, "info") != 0)) {
 		fputs(usage_text, stderr);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	if ((name != NULL && strcmp(verb, "import") != 0) ||
 	    (kind != SP_HASHSET_RECORDED && strcmp(verb, "info") == 0)) {
 		fprintf(stderr, "spoor-hashset: option not valid with '%s'\n%s",
 		    verb, usage_text);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	if (name != NULL && name[0] == '\0') {
 		fprintf(stderr, "spoor-hashset: empty set name\n%s",
 		    usage_text);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));

@@ -323,7 +323,7 @@ main(int argc, char *argv[])
 	struct sp_memimage *mem;
 	struct sp_err err;
 	const char *case_path = NULL;
-	int ch, json = 0, status = 0, i, s;
+	int ch, json = 0, status = SP_EXIT_OK, i, s;
 
 	sp_tool_init(&t, "spoor-info", argc, argv);
 	sp_err_init(&err);
@@ -331,14 +331,14 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'c': case_path = optarg; break;
 		case OPT_JSON: json = 1; break;
-		case 'h': help(); return 0;
-		case 'V': sp_tool_version(&t); return 0;
-		default: fputs(usage_text, stderr); return 64;
+		case 'h': help(); return SP_EXIT_OK;
+		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
+		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;
 		}
 	}
 	if (optind == argc) {
 		fputs(usage_text, stderr);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
@@ -347,7 +347,7 @@ main(int argc, char *argv[])
 			if (sp_memimage_open(&mem, argv[i], 0, &err) != SP_OK) {
 				sp_err_prefix(&err, "'%s'", argv[i]);
 				s = sp_tool_error(&t, &err);
-				if (status == 0)
+				if (status == SP_EXIT_OK)
 					status = s;
 				continue;
 			}
@@ -363,7 +363,7 @@ main(int argc, char *argv[])
 		if (sp_evidence_open(&ev, argv[i], t.run, &err) != SP_OK) {
 			sp_err_prefix(&err, "'%s'", argv[i]);
 			s = sp_tool_error(&t, &err);
-			if (status == 0)
+			if (status == SP_EXIT_OK)
 				status = s;
 			continue;
 		}

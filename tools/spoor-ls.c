@@ -12,7 +12,7 @@
 #include "spoor/hash.h"
 #include "spoor/json.h"
 #include "spoor/output.h"
-#include "spoor/progress.h"
+#include "common/progress.h"
 #include "spoor/signal.h"
 #include "common/tool.h"
 
@@ -70,6 +70,7 @@ struct ls {
 	struct sp_evidence *ev;
 	struct sp_run *run;
 	unsigned hash_mask;
+	const struct sp_cancel *cancel;
 };
 
 static int
@@ -94,8 +95,9 @@ on_entry(const struct sp_entry *e, void *arg)
 	}
 	sp_hash_free(h);
 	if (ferror(stdout))
-		return sp_signal_pending() ? SP_E_INTERRUPTED : SP_E_IO;
-	return 0;
+		return sp_cancel_requested(ls->cancel) ? SP_E_INTERRUPTED :
+		    SP_E_IO;
+	return SP_CB_CONTINUE;
 }
 
 int
@@ -104,14 +106,14 @@ main(int argc, char *argv[])
 	struct sp_tool t;
 	struct sp_evidence *ev = NULL;
 	struct sp_err err;
-	struct ls ls = { TEXT, 0, { 0 }, NULL, 0, NULL, NULL, 0 };
+	struct ls ls = { TEXT, 0, { 0 }, NULL, 0, NULL, NULL, 0, NULL };
 	enum sp_progress_mode progress = SP_PROGRESS_AUTO;
 	const char *case_path = NULL, *path = NULL;
 	unsigned flags = SP_WALK_ALL;
 	long fs_only = -1;
 	char *end;
 	size_t i, nfs;
-	int ch, rc, status = 0;
+	int ch, rc, status = SP_EXIT_OK;
 
 	sp_tool_init(&t, "spoor-ls", argc, argv);
 	sp_err_init(&err);
@@ -126,7 +128,7 @@ main(int argc, char *argv[])
 			if (*end != '\0' || fs_only < 0) {
 				fprintf(stderr, "spoor-ls: bad file system "
 				    "number '%s'\n%s", optarg, usage_text);
-				return 64;
+				return SP_EXIT_USAGE;
 			}
 			break;
 		case 'c': case_path = optarg; break;
@@ -138,25 +140,25 @@ main(int argc, char *argv[])
 			    != SP_OK) {
 				fprintf(stderr, "spoor-ls: %s\n%s", err.msg,
 				    usage_text);
-				return 64;
+				return SP_EXIT_USAGE;
 			}
 			break;
 		case OPT_PROGRESS:
 			if (sp_progress_parse_mode(optarg, &progress) != SP_OK) {
 				fprintf(stderr, "spoor-ls: bad progress mode "
 				    "'%s'\n%s", optarg, usage_text);
-				return 64;
+				return SP_EXIT_USAGE;
 			}
 			break;
-		case 'h': help(); return 0;
-		case 'V': sp_tool_version(&t); return 0;
-		default: fputs(usage_text, stderr); return 64;
+		case 'h': help(); return SP_EXIT_OK;
+		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
+		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2 ||
 	    (flags & SP_WALK_ALL) == 0) {
 		fputs(usage_text, stderr);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	if (argc - optind == 2)
 		path = argv[optind + 1];
@@ -174,17 +176,19 @@ main(int argc, char *argv[])
 	ls.progress = sp_progress_new(stderr, progress, "entries", 0);
 	ls.ev = ev;
 	ls.run = t.run;
+	ls.cancel = &t.cancel;
+	sp_evidence_set_cancel(ev, &t.cancel);
 	nfs = sp_evidence_fs_count(ev);
 	if (nfs == 0) {
 		sp_tool_warn(&t, "'%s': no file system found", argv[optind]);
-		status = 65;
+		status = SP_EXIT_OF(SP_E_FORMAT);
 	}
 	if (fs_only >= 0 && (size_t)fs_only >= nfs) {
 		sp_tool_warn(&t, "'%s': no file system %ld (it has %zu)",
 		    argv[optind], fs_only, nfs);
-		status = 64;
+		status = SP_EXIT_USAGE;
 	}
-	for (i = 0; i < nfs && status == 0; i++) {
+	for (i = 0; i < nfs && status == SP_EXIT_OK; i++) {
 		const struct sp_fs_info *fs = sp_evidence_fs(ev, i);
 		if (fs_only >= 0 && (size_t)fs_only != i)
 			continue;
@@ -197,7 +201,7 @@ main(int argc, char *argv[])
 			break;	/* sp_tool_finish reports the signal */
 		if (rc == SP_E_IO) {
 			sp_tool_warn(&t, "standard output: write error");
-			status = 74;
+			status = SP_EXIT_OF(SP_E_IO);
 		} else if (rc != SP_OK) {
 			sp_err_prefix(&err, "'%s'", argv[optind]);
 			status = sp_tool_error(&t, &err);

@@ -322,7 +322,7 @@ main(int argc, char *argv[])
 	struct out out = { 0, 0, stdout };
 	const char *case_path = NULL, *compiled = NULL;
 	char summary[1024], *end;
-	int ch, status = 0, quiet = 0, as_memory = 0, as_file = 0;
+	int ch, status = SP_EXIT_OK, quiet = 0, as_memory = 0, as_file = 0;
 	int all_processes = 0, first_error = 0, rc;
 	long v;
 	size_t i;
@@ -331,12 +331,13 @@ main(int argc, char *argv[])
 	sp_tool_init(&t, "spoor-scan", argc, argv);
 	sp_err_init(&err);
 	sp_scan_options_init(&o);
+	o.cancel = &t.cancel;
 	while ((ch = getopt_long(argc, argv, "r:C:j:c:qhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			if (list_add(&rule_paths, optarg) != 0)
-				return 71;
+				return SP_EXIT_OF(SP_E_NOMEM);
 			break;
 		case 'C': compiled = optarg; break;
 		case 'j':
@@ -365,7 +366,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_EXCLUDE:
 			if (list_add(&excludes, optarg) != 0)
-				return 71;
+				return SP_EXIT_OF(SP_E_NOMEM);
 			break;
 		case OPT_NEWER:
 			if (sp_time_parse_iso(optarg, &o.newer) != 0)
@@ -377,11 +378,11 @@ main(int argc, char *argv[])
 			break;
 		case OPT_KNOWN_GOOD:
 			if (list_add(&good, optarg) != 0)
-				return 71;
+				return SP_EXIT_OF(SP_E_NOMEM);
 			break;
 		case OPT_KNOWN_BAD:
 			if (list_add(&bad, optarg) != 0)
-				return 71;
+				return SP_EXIT_OF(SP_E_NOMEM);
 			break;
 		case OPT_NO_YARA: o.flags |= SP_SCAN_NO_YARA; break;
 		case OPT_NO_HEUR: o.flags |= SP_SCAN_NO_HEURISTICS; break;
@@ -401,12 +402,12 @@ main(int argc, char *argv[])
 			if (*end != '\0' || v < 1 || v > 0x3fffffff)
 				return bad_value("--pid", optarg);
 			if (list_add(&pids, optarg) != 0)
-				return 71;
+				return SP_EXIT_OF(SP_E_NOMEM);
 			break;
 		case OPT_ALL_PROCESSES: all_processes = 1; break;
-		case OPT_DETECTORS: list_detectors(); return 0;
-		case 'h': help(); return 0;
-		case 'V': sp_tool_version(&t); return 0;
+		case OPT_DETECTORS: list_detectors(); return SP_EXIT_OK;
+		case 'h': help(); return SP_EXIT_OK;
+		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
 		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;
 		}
 	}

@@ -14,6 +14,7 @@
 #include "spoor/json.h"
 #include "spoor/signal.h"
 #include "spoor/timeline.h"
+#include "common/progress.h"
 #include "common/tool.h"
 
 enum { OPT_JSON = 256, OPT_BODYFILE, OPT_HOST, OPT_HASH, OPT_REPLACE,
@@ -94,8 +95,10 @@ main(int argc, char *argv[])
 	struct sp_timeline_stats stats;
 	struct sp_evidence *ev;
 	struct sp_err err;
+	struct sp_progress *progress;
+	enum sp_progress_mode mode = SP_PROGRESS_AUTO;
 	const char *case_path = NULL, *tz = NULL, *artifact = NULL;
-	int ch, json = 0, bodyfile = 0, status = 0, s, i, rc;
+	int ch, json = 0, bodyfile = 0, status = SP_EXIT_OK, s, i, rc;
 
 	sp_tool_init(&t, "spoor-timeline", argc, argv);
 	sp_err_init(&err);
@@ -110,7 +113,7 @@ main(int argc, char *argv[])
 			if (sp_artifact_find(optarg) == NULL) {
 				fprintf(stderr, "spoor-timeline: unknown "
 				    "artifact '%s'\n%s", optarg, usage_text);
-				return 64;
+				return SP_EXIT_USAGE;
 			}
 			artifact = optarg;
 			break;
@@ -119,7 +122,7 @@ main(int argc, char *argv[])
 			    &err) != SP_OK) {
 				fprintf(stderr, "spoor-timeline: %s\n%s",
 				    err.msg, usage_text);
-				return 64;
+				return SP_EXIT_USAGE;
 			}
 			break;
 		case OPT_HASH:
@@ -127,43 +130,47 @@ main(int argc, char *argv[])
 			    != SP_OK) {
 				fprintf(stderr, "spoor-timeline: %s\n%s",
 				    err.msg, usage_text);
-				return 64;
+				return SP_EXIT_USAGE;
 			}
 			break;
 		case OPT_REPLACE: opts.replace = 1; break;
 		case OPT_TZ: tz = optarg; break;
 		case OPT_PROGRESS:
-			if (sp_progress_parse_mode(optarg, &opts.progress)
-			    != SP_OK) {
+			if (sp_progress_parse_mode(optarg, &mode) != SP_OK) {
 				fprintf(stderr, "spoor-timeline: bad progress "
 				    "mode '%s'\n%s", optarg, usage_text);
-				return 64;
+				return SP_EXIT_USAGE;
 			}
 			break;
 		case OPT_JSON: json = 1; break;
-		case 'h': help(); return 0;
-		case 'V': sp_tool_version(&t); return 0;
-		default: fputs(usage_text, stderr); return 64;
+		case 'h': help(); return SP_EXIT_OK;
+		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
+		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;
 		}
 	}
 	if (optind == argc || (bodyfile && artifact != NULL)) {
 		fputs(usage_text, stderr);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	if (sp_case_path_from_env(case_path) == NULL) {
 		fprintf(stderr, "spoor-timeline: no case database: give -c "
 		    "or set SPOOR_CASE\n%s", usage_text);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	if (tz != NULL && sp_time_set_zone(tz) != SP_OK) {
 		fprintf(stderr, "spoor-timeline: unknown time zone '%s'\n%s",
 		    tz, usage_text);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
-	for (i = optind; i < argc && !sp_signal_pending(); i++) {
+	opts.cancel = &t.cancel;
+	for (i = optind; i < argc && !sp_cancel_requested(&t.cancel); i++) {
+		progress = NULL;
 		if (bodyfile) {
+			progress = sp_progress_new(stderr, mode, "entries", 0);
+			opts.progress.fn = sp_progress_on_count;
+			opts.progress.arg = progress;
 			rc = sp_timeline_add_bodyfile(t.run, argv[i], &opts,
 			    &stats, &err);
 		} else if (artifact != NULL) {
@@ -174,15 +181,21 @@ main(int argc, char *argv[])
 			    != SP_OK) {
 				sp_err_prefix(&err, "'%s'", argv[i]);
 				s = sp_tool_error(&t, &err);
-				if (status == 0)
+				if (status == SP_EXIT_OK)
 					status = s;
 				continue;
 			}
 			/* inputs are hashed and recorded by the load itself */
+			progress = sp_progress_new(stderr, mode, "entries", 0);
+			opts.progress.fn = sp_progress_on_count;
+			opts.progress.arg = progress;
 			rc = sp_timeline_add_evidence(t.run, ev, &opts, &stats,
 			    &err);
 			sp_evidence_close(ev);
 		}
+		sp_progress_free(progress);
+		opts.progress.fn = NULL;
+		opts.progress.arg = NULL;
 		if (rc == SP_E_INTERRUPTED) {
 			report(json, argv[i], &stats);
 			break;
@@ -190,7 +203,7 @@ main(int argc, char *argv[])
 		if (rc != SP_OK) {
 			sp_err_prefix(&err, "'%s'", argv[i]);
 			s = sp_tool_error(&t, &err);
-			if (status == 0)
+			if (status == SP_EXIT_OK)
 				status = s;
 			continue;
 		}

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "spoor/err.h"
 #include "spoor/versions.h"
 
 static const struct {
@@ -59,21 +60,21 @@ main(int argc, char *argv[])
 
 	if (argc < 2) {
 		fputs(usage_text, stderr);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		help();
-		return 0;
+		return SP_EXIT_OK;
 	}
 	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("spoor\n%s", sp_versions_text());
-		return 0;
+		return SP_EXIT_OK;
 	}
 	if (!valid_verb(argv[1])) {
 		fprintf(stderr, "spoor: '%s' is not a verb\n%s", argv[1],
 		    usage_text);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	dir = getenv("SPOOR_EXEC_PATH");
 	if (dir == NULL) {
@@ -93,7 +94,7 @@ main(int argc, char *argv[])
 			execv(prog, argv + 1);
 			fprintf(stderr, "spoor: cannot run '%s': %s\n", prog,
 			    strerror(errno));
-			return 71;
+			return SP_EXIT_OF(SP_E_OS);
 		}
 	}
 	snprintf(prog, sizeof(prog), "spoor-%s", argv[1]);
@@ -102,8 +103,8 @@ main(int argc, char *argv[])
 	if (errno == ENOENT) {
 		fprintf(stderr, "spoor: '%s' is not a spoor verb; see "
 		    "'spoor --help'\n", prog + 6);
-		return 64;
+		return SP_EXIT_USAGE;
 	}
 	fprintf(stderr, "spoor: cannot run '%s': %s\n", prog, strerror(errno));
-	return 71;
+	return SP_EXIT_OF(SP_E_OS);
 }

@@ -171,7 +171,7 @@ sp_acquire_memory(struct sp_run *run, const struct sp_acquire_opts *o,
 	started = 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	last = t0;
-	for (i = 0; i < nr && rc == SP_OK && !sp_signal_pending(); i++) {
+	for (i = 0; i < nr && rc == SP_OK && !sp_cancel_requested(o->cancel); i++) {
 		struct sp_acquired_range *ar = &a->ranges[a->nranges];
 		ar->start = r[i].start;
 		ar->end = r[i].end;
@@ -191,7 +191,7 @@ sp_acquire_memory(struct sp_run *run, const struct sp_acquire_opts *o,
 			size_t want = r[i].end - p + 1 < COPY_BLOCK ?
 			    (size_t)(r[i].end - p + 1) : COPY_BLOCK;
 			size_t have = 0;
-			if (sp_signal_pending())
+			if (sp_cancel_requested(o->cancel))
 				break;
 			while (have < want) {
 				got = sp_live_physmem_read(m, p + have, buf + have,

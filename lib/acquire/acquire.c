@@ -826,7 +826,7 @@ reader_main(void *arg)
 		while (s->filled && !p->abort_all)
 			pthread_cond_wait(&p->cv, &p->mu);
 		pthread_mutex_unlock(&p->mu);
-		if (p->abort_all || sp_signal_pending())
+		if (p->abort_all || sp_cancel_requested(p->o->cancel))
 			break;
 		off = seq * p->block;
 		len = p->src->size - off < p->block ?
@@ -1511,8 +1511,8 @@ sp_acquire_disk(struct sp_run *run, const struct sp_acquire_opts *o,
 		    (size_t)((a->acquired - 1) / a->hash_window + 1);
 	a->complete = rc == SP_OK && a->acquired == src.size;
 	if (rc == SP_OK && !a->complete)
-		rc = sp_signal_pending() ? sp_err_set(err, SP_E_INTERRUPTED,
-		    0, "interrupted after %" PRIu64 " of %" PRIu64 " bytes; "
+		rc = sp_cancel_requested(o->cancel) ? sp_err_set(err,
+		    SP_E_INTERRUPTED, 0, "interrupted after %" PRIu64 " of %" PRIu64 " bytes; "
 		    "the image is incomplete", a->acquired, src.size) :
 		    sp_err_set(err, SP_E_INTERNAL, 0, "short acquisition");
 	if (p.ewf != NULL) {

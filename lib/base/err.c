@@ -14,11 +14,21 @@ static const struct {
 	int status;
 	const char *msg;
 } table[] = {
-	[SP_OK] = { "SP_OK", 0, "success" },
+	[SP_OK] = { "SP_OK", SP_EXIT_OK, "success" },
+#define SP_EXIT(name, status, meaning)
 #define SP_ERROR(name, status, msg) [name] = { #name, status, msg },
 #include "errors.def"
 #undef SP_ERROR
+#undef SP_EXIT
 };
+
+/*
+ * The code of the last failure recorded on this thread, so that a layer
+ * that prepends context and returns the code keeps it when its caller
+ * passed no struct sp_err (like errno, it is only meaningful right after
+ * a failure).
+ */
+static _Thread_local int last_code;
 
 void
 sp_err_init(struct sp_err *err)
@@ -36,6 +46,7 @@ sp_err_set(struct sp_err *err, int code, int sys_errno, const char *fmt, ...)
 	va_list ap;
 	size_t n;
 
+	last_code = code;
 	if (err == NULL)
 		return code;
 	err->code = code;
@@ -58,7 +69,7 @@ sp_err_prefix(struct sp_err *err, const char *fmt, ...)
 	va_list ap;
 
 	if (err == NULL)
-		return SP_E_INTERNAL;
+		return last_code != SP_OK ? last_code : SP_E_INTERNAL;
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
@@ -66,6 +77,16 @@ sp_err_prefix(struct sp_err *err, const char *fmt, ...)
 	snprintf(err->msg, sizeof(err->msg), "%s%s%s", prefix,
 	    old[0] ? ": " : "", old);
 	return err->code;
+}
+
+int
+sp_err_callback(struct sp_err *err, int r, const char *what)
+{
+	if ((r = sp_cb_status(r)) == SP_OK)
+		return SP_OK;
+	if (err != NULL && err->code == r && err->msg[0] != '\0')
+		return r;
+	return sp_err_set(err, r, 0, "%s: %s", what, sp_strerror(r));
 }
 
 static int
@@ -83,7 +104,7 @@ sp_strerror(int code)
 int
 sp_err_exit_status(int code)
 {
-	return valid(code) ? table[code].status : 70;
+	return valid(code) ? table[code].status : SP_EXIT_OF(SP_E_INTERNAL);
 }
 
 const char *

@@ -5,15 +5,18 @@
 #include <signal.h>
 #include <string.h>
 
+#include "spoor/err.h"
 #include "spoor/signal.h"
 
 static volatile sig_atomic_t pending;
+static struct sp_cancel *_Atomic current;
 
 static void
 on_signal(int signo)
 {
 	if (pending == 0)
 		pending = signo;
+	sp_cancel_request(atomic_load(&current), signo);
 }
 
 void
@@ -29,6 +32,15 @@ sp_signal_install(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+void
+sp_signal_set_cancel(struct sp_cancel *c)
+{
+	atomic_store(&current, c);
+	/* a signal that came first still cancels the new operation */
+	if (c != NULL && pending != 0)
+		sp_cancel_request(c, pending);
+}
+
 int
 sp_signal_pending(void)
 {
@@ -38,5 +50,14 @@ sp_signal_pending(void)
 int
 sp_signal_exit_status(void)
 {
-	return pending ? 128 + pending : 0;
+	switch (pending) {
+	case 0:
+		return 0;
+	case SIGINT:
+		return SP_EXIT_SIGINT;
+	case SIGTERM:
+		return SP_EXIT_SIGTERM;
+	default:
+		return SP_EXIT_OF(SP_E_INTERRUPTED);
+	}
 }

@@ -26,6 +26,7 @@ struct dwalk {
 	unsigned flags;
 	struct sp_run *run;
 	uint64_t *problems;
+	const struct sp_cancel *cancel;
 	sp_entry_fn *fn;
 	void *arg;
 	char path[PATH_MAX * 2];
@@ -103,7 +104,7 @@ emit(struct dwalk *w, int dfd, const char *name)
 			}
 		}
 	}
-	if ((n = w->fn(&e, w->arg)) != 0)
+	if ((n = w->fn(&e, w->arg)) != SP_CB_CONTINUE)
 		w->stop = (int)n;
 }
 
@@ -143,7 +144,7 @@ walk_dir(struct dwalk *w, int dfd, int depth)
 	if (n > 1)
 		qsort(names, n, sizeof(*names), cmp);
 	for (i = 0; i < n && !w->stop; i++) {
-		if (sp_signal_pending()) {
+		if (sp_cancel_requested(w->cancel)) {
 			w->stop = SP_E_INTERRUPTED;
 			break;
 		}
@@ -212,8 +213,8 @@ open_beneath(const char *root, const char *start, int *fdp, struct sp_err *err)
 
 int
 sp_dir_walk(const char *root, const char *start, unsigned flags,
-    struct sp_run *run, uint64_t *problems, sp_entry_fn *fn, void *arg,
-    struct sp_err *err)
+    struct sp_run *run, uint64_t *problems, const struct sp_cancel *cancel,
+    sp_entry_fn *fn, void *arg, struct sp_err *err)
 {
 	struct dwalk *w;
 	struct stat st;
@@ -228,6 +229,7 @@ sp_dir_walk(const char *root, const char *start, unsigned flags,
 	w->flags = flags;
 	w->run = run;
 	w->problems = problems;
+	w->cancel = cancel;
 	w->fn = fn;
 	w->arg = arg;
 	if (start != NULL && strcmp(start, "/") != 0) {
@@ -250,15 +252,15 @@ sp_dir_walk(const char *root, const char *start, unsigned flags,
 	} else
 		walk_dir(w, fd, 0);
 	close(fd);
-	rc = w->stop ? sp_err_set(err, w->stop, 0, "walk: %s",
-	    sp_strerror(w->stop)) : SP_OK;
+	rc = sp_err_callback(err, w->stop, "walk");
 	free(w);
 	return rc;
 }
 
 int
-sp_dir_read_file(const char *root, const char *path, sp_data_fn *fn,
-    void *arg, struct sp_err *err)
+sp_dir_read_file(const char *root, const char *path,
+    const struct sp_cancel *cancel, sp_data_fn *fn, void *arg,
+    struct sp_err *err)
 {
 	char buf[1 << 16];
 	struct stat st;
@@ -273,12 +275,14 @@ sp_dir_read_file(const char *root, const char *path, sp_data_fn *fn,
 		    path);
 	}
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		if (sp_signal_pending()) {
+		if (sp_cancel_requested(cancel)) {
 			close(fd);
 			return sp_err_set(err, SP_E_INTERRUPTED, 0, "read");
 		}
-		if (fn(buf, (size_t)n, arg) != 0)
-			break;
+		if ((rc = fn(buf, (size_t)n, arg)) != SP_CB_CONTINUE) {
+			close(fd);
+			return sp_err_callback(err, rc, path);
+		}
 	}
 	if (n < 0)
 		rc = sp_err_set(err, sp_errno_code(errno), errno, "'%s'", path);

@@ -17,9 +17,10 @@ int sp_ewf_read_info(char *const *names, int count, struct sp_ewf_info *info,
 
 /* Directory evidence (evidence-dir.c). */
 int sp_dir_walk(const char *root, const char *start, unsigned flags,
-    struct sp_run *run, uint64_t *problems, sp_entry_fn *fn, void *arg,
+    struct sp_run *run, uint64_t *problems, const struct sp_cancel *cancel,
+    sp_entry_fn *fn, void *arg, struct sp_err *err);
+int sp_dir_read_file(const char *root, const char *path,
+    const struct sp_cancel *cancel, sp_data_fn *fn, void *arg,
     struct sp_err *err);
-int sp_dir_read_file(const char *root, const char *path, sp_data_fn *fn,
-    void *arg, struct sp_err *err);
 
 #endif

@@ -44,6 +44,7 @@ struct sp_evidence {
 	unsigned sector_size;
 	struct sp_run *run;
 	uint64_t problems;
+	const struct sp_cancel *cancel;	/* borrowed; NULL: the process's */
 
 	TSK_IMG_INFO *img;
 	TSK_VS_INFO *vs;
@@ -571,6 +572,12 @@ sp_evidence_close(struct sp_evidence *ev)
 enum sp_evidence_kind sp_evidence_kind(const struct sp_evidence *ev)
 { return ev->kind; }
 
+void
+sp_evidence_set_cancel(struct sp_evidence *ev, const struct sp_cancel *cancel)
+{
+	ev->cancel = cancel;
+}
+
 const char *
 sp_evidence_kind_name(enum sp_evidence_kind kind)
 {
@@ -736,7 +743,7 @@ emit(struct walk *w, TSK_FS_FILE *f, const TSK_FS_ATTR *attr)
 				    m->time2.ext2.dtime_nano);
 		}
 	}
-	if ((rc = w->fn(&e, w->arg)) != 0)
+	if ((rc = w->fn(&e, w->arg)) != SP_CB_CONTINUE)
 		w->stop = rc;
 }
 
@@ -747,7 +754,7 @@ walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 	TSK_FS_META *m;
 	int printed = 0, i, cnt;
 
-	if (sp_signal_pending()) {
+	if (sp_cancel_requested(w->ev->cancel)) {
 		w->stop = SP_E_INTERRUPTED;
 		return TSK_WALK_STOP;
 	}
@@ -820,7 +827,7 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 		    fs_index);
 	if (ev->kind == SP_EVIDENCE_DIR)
 		return sp_dir_walk(ev->path, path, flags, ev->run,
-		    &ev->problems, fn, arg, err);
+		    &ev->problems, ev->cancel, fn, arg, err);
 	fs = ev->fss[fs_index].fs;
 	memset(&w, 0, sizeof(w));
 	w.ev = ev;
@@ -856,7 +863,7 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 			tsk_fs_file_close(f);
 			free(w.path);
 			free(prefix);
-			return SP_OK;
+			return sp_err_callback(err, w.stop, "walk");
 		}
 		inum = f->meta->addr;
 		tsk_fs_file_close(f);
@@ -876,8 +883,7 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 		ev->problems++;
 	}
 	tsk_error_reset();
-	if (w.stop)
-		rc = sp_err_set(err, w.stop, 0, "walk: %s", sp_strerror(w.stop));
+	rc = sp_err_callback(err, w.stop, "walk");
 	free(w.path);
 	free(prefix);
 	return rc;
@@ -928,7 +934,8 @@ sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
 		return sp_err_set(err, SP_E_USAGE, 0, "no file system %u",
 		    fs_index);
 	if (ev->kind == SP_EVIDENCE_DIR)
-		return sp_dir_read_file(ev->path, what, fn, arg, err);
+		return sp_dir_read_file(ev->path, what, ev->cancel, fn, arg,
+		    err);
 	fs = ev->fss[fs_index].fs;
 	if (parse_inode(what, &inum, &type, &id, &has_attr) == 0) {
 		if (inum < fs->first_inum || inum > fs->last_inum)
@@ -971,7 +978,7 @@ sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
 	while (off < size) {
 		size_t want = size - off < (TSK_OFF_T)bufsize ?
 		    (size_t)(size - off) : bufsize;
-		if (sp_signal_pending()) {
+		if (sp_cancel_requested(ev->cancel)) {
 			rc = sp_err_set(err, SP_E_INTERRUPTED, 0, "read");
 			break;
 		}
@@ -982,8 +989,10 @@ sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
 			    "%" PRId64 ": %s", what, (int64_t)off, tsk_msg());
 			break;
 		}
-		if (fn(buf, (size_t)n, arg) != 0)
+		if ((rc = fn(buf, (size_t)n, arg)) != SP_CB_CONTINUE) {
+			rc = sp_err_callback(err, rc, what);
 			break;
+		}
 		off += n;
 	}
 	free(buf);
@@ -995,7 +1004,7 @@ static int
 hash_data(const void *buf, size_t len, void *arg)
 {
 	sp_hash_update(arg, buf, len);
-	return 0;
+	return SP_CB_CONTINUE;
 }
 
 int
@@ -1017,7 +1026,8 @@ sp_evidence_read_entry(struct sp_evidence *ev, const struct sp_entry *e,
 	if (!sp_entry_has_content(e))
 		return SP_OK;
 	if (ev->kind == SP_EVIDENCE_DIR)
-		return sp_dir_read_file(ev->path, e->path, fn, arg, err);
+		return sp_dir_read_file(ev->path, e->path, ev->cancel, fn,
+		    arg, err);
 	/* by inode: a deleted name has no path to look up */
 	return sp_evidence_read_file(ev, e->fs_index,
 	    sp_entry_inode_string(e, ref, sizeof(ref)), fn, arg, err);

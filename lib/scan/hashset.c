@@ -758,14 +758,18 @@ sp_hashset_sniff(const char *path, enum sp_hashset_format *format,
 	sqlite3 *db;
 	int yes, rc;
 
-	if ((rc = is_sqlite(path, &yes, err)) != SP_OK)
-		return sp_err_prefix(err, "'%s'", path);
+	if ((rc = is_sqlite(path, &yes, err)) != SP_OK) {
+		sp_err_prefix(err, "'%s'", path);
+		return rc;
+	}
 	if (!yes) {
 		*format = SP_HASHSET_LIST;
 		return SP_OK;
 	}
-	if ((rc = open_sqlite(path, 0, &db, format, err)) != SP_OK)
-		return sp_err_prefix(err, "'%s'", path);
+	if ((rc = open_sqlite(path, 0, &db, format, err)) != SP_OK) {
+		sp_err_prefix(err, "'%s'", path);
+		return rc;
+	}
 	sqlite3_close(db);
 	return SP_OK;
 }
@@ -884,8 +888,10 @@ sp_hashset_load(struct sp_hashset *hs, const char *path,
 	size_t first = hs->nsets;
 	int yes, rc;
 
-	if ((rc = is_sqlite(path, &yes, err)) != SP_OK)
-		return sp_err_prefix(err, "'%s'", path);
+	if ((rc = is_sqlite(path, &yes, err)) != SP_OK) {
+		sp_err_prefix(err, "'%s'", path);
+		return rc;
+	}
 	if (!yes) {
 		if ((rc = load_list(hs, path, kind, run, err)) != SP_OK)
 			sp_err_prefix(err, "'%s'", path);
@@ -912,7 +918,8 @@ sp_hashset_load(struct sp_hashset *hs, const char *path,
 fail:
 	drop_sets(hs, first);
 	db_free(d);
-	return sp_err_prefix(err, "'%s'", path);
+	sp_err_prefix(err, "'%s'", path);
+	return rc;
 }
 
 unsigned
@@ -1248,8 +1255,10 @@ import_nsrl(struct import *im, const char *path, struct sp_err *err)
 	unsigned char d[32];
 	int a, r, rc;
 
-	if ((rc = open_sqlite(path, 0, &src, &fmt, err)) != SP_OK)
-		return sp_err_prefix(err, "'%s'", path);
+	if ((rc = open_sqlite(path, 0, &src, &fmt, err)) != SP_OK) {
+		sp_err_prefix(err, "'%s'", path);
+		return rc;
+	}
 	/* FILE repeats a digest for every package holding the file */
 	if (sqlite3_prepare_v2(src, "SELECT sha256, sha1, md5, file_name, "
 	    "file_size FROM FILE GROUP BY sha256, sha1, md5", -1, &st, NULL)
@@ -1514,10 +1523,14 @@ sp_hashdb_import(const char *db_path, const char *source_path,
 	snprintf(stats->set, sizeof(stats->set), "%s", set_name != NULL ?
 	    set_name : base_name(source_path));
 	if ((rc = file_sha256(source_path, stats->source_sha256, &size, err))
-	    != SP_OK)
-		return sp_err_prefix(err, "'%s'", source_path);
-	if ((rc = open_hashdb_rw(db_path, &im.db, err)) != SP_OK)
-		return sp_err_prefix(err, "hash database '%s'", db_path);
+	    != SP_OK) {
+		sp_err_prefix(err, "'%s'", source_path);
+		return rc;
+	}
+	if ((rc = open_hashdb_rw(db_path, &im.db, err)) != SP_OK) {
+		sp_err_prefix(err, "hash database '%s'", db_path);
+		return rc;
+	}
 	/* a 64 MiB page cache for the sorted inserts */
 	sqlite3_exec(im.db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	stats->source_size = (uint64_t)size;
@@ -1544,8 +1557,10 @@ sp_hashdb_imports(const char *db_path, sp_hashdb_import_fn *fn, void *arg,
 	struct sp_hashdb_import rec;
 	int r, rc;
 
-	if ((rc = open_sqlite(db_path, 0, &db, &fmt, err)) != SP_OK)
-		return sp_err_prefix(err, "'%s'", db_path);
+	if ((rc = open_sqlite(db_path, 0, &db, &fmt, err)) != SP_OK) {
+		sp_err_prefix(err, "'%s'", db_path);
+		return rc;
+	}
 	if (fmt != SP_HASHSET_HASHDB) {
 		rc = sp_err_set(err, SP_E_FORMAT, 0, "'%s': not a spoor hash "
 		    "database", db_path);
@@ -1572,8 +1587,10 @@ sp_hashdb_imports(const char *db_path, sp_hashdb_import_fn *fn, void *arg,
 		rec.added = (uint64_t)sqlite3_column_int64(st, 8);
 		rec.duplicates = (uint64_t)sqlite3_column_int64(st, 9);
 		rec.malformed = (uint64_t)sqlite3_column_int64(st, 10);
-		if ((rc = fn(&rec, arg)) != 0)
+		if ((rc = fn(&rec, arg)) != SP_CB_CONTINUE) {
+			rc = sp_err_callback(err, rc, "import");
 			goto done;
+		}
 	}
 	if (r != SQLITE_DONE) {
 		rc = db_err(err, db, "import");

@@ -164,12 +164,12 @@ reader_data(const void *data, size_t len, void *arg)
 			r->hist[p[i]]++;
 	r->total += len;
 	if (!r->yara)
-		return 0;
+		return SP_CB_CONTINUE;
 	while (len > 0) {
 		if (r->buf == NULL) {
 			if ((r->buf = malloc(r->cap)) == NULL) {
 				r->failed = SP_E_NOMEM;
-				return 1;
+				return SP_CB_STOP;
 			}
 		}
 		n = r->cap - r->len < len ? r->cap - r->len : len;
@@ -180,14 +180,14 @@ reader_data(const void *data, size_t len, void *arg)
 		if (r->len == r->cap && r->chunked) {
 			if (reader_flush(r, 0) != SP_OK) {
 				r->failed = SP_E_NOMEM;
-				return 1;
+				return SP_CB_STOP;
 			}
 		} else if (r->len == r->cap && len > 0) {
 			/* the file grew past its size: go on in blocks */
 			r->chunked = 1;
 			if (reader_flush(r, 0) != SP_OK) {
 				r->failed = SP_E_NOMEM;
-				return 1;
+				return SP_CB_STOP;
 			}
 		}
 	}
@@ -488,9 +488,9 @@ membuf_add(const void *data, size_t len, void *arg)
 	unsigned char *p;
 
 	if (m->len + len > m->max)
-		return 1;
+		return SP_CB_STOP;
 	if ((p = realloc(m->p, m->len + len + 1)) == NULL)
-		return 1;
+		return SP_CB_STOP;
 	memcpy(p + m->len, data, len);
 	m->p = p;
 	m->len += len;
@@ -749,7 +749,7 @@ scan_entry(const struct sp_entry *e, void *arg)
 	char full[PATH_MAX + 256];
 	int rc, deleted;
 
-	if (sp_signal_pending())
+	if (sp_cancel_requested(s->o.cancel))
 		return SP_E_INTERRUPTED;
 	if (e->flags & SP_ENTRY_FILE_NAME)
 		return SP_OK;
@@ -904,6 +904,7 @@ sp_scan_evidence(struct sp_scan *s, struct sp_evidence *ev,
 /* ---- single files -------------------------------------------------------- */
 
 struct fd_read {
+	const struct sp_cancel *cancel;
 	int fd;
 	const char *path;
 	unsigned char *buf;
@@ -914,22 +915,23 @@ read_fd_from_start(void *ctx, sp_data_fn *fn, void *arg, struct sp_err *err)
 {
 	struct fd_read *c = ctx;
 	ssize_t n;
+	int rc;
 
 	if (lseek(c->fd, 0, SEEK_SET) != 0)
 		return sp_err_set(err, sp_errno_code(errno), errno,
 		    "'%s': seek", c->path);
 	while ((n = read(c->fd, c->buf, 1 << 20)) != 0) {
 		if (n < 0) {
-			if (errno == EINTR && !sp_signal_pending())
+			if (errno == EINTR && !sp_cancel_requested(c->cancel))
 				continue;
 			return sp_err_set(err, sp_errno_code(errno), errno,
 			    "'%s': read", c->path);
 		}
-		if (sp_signal_pending())
+		if (sp_cancel_requested(c->cancel))
 			return sp_err_set(err, SP_E_INTERRUPTED, 0,
 			    "interrupted");
-		if (fn(c->buf, (size_t)n, arg) != 0)
-			break;
+		if ((rc = fn(c->buf, (size_t)n, arg)) != SP_CB_CONTINUE)
+			return sp_err_callback(err, rc, c->path);
 	}
 	return SP_OK;
 }
@@ -945,6 +947,7 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 	const char *base;
 	int rc;
 
+	rd.cancel = s->o.cancel;
 	if ((rd.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return sp_err_set(err, sp_errno_code(errno), errno, "'%s'",
 		    path);
@@ -1024,7 +1027,7 @@ queue_range(struct sp_scan *s, struct sp_starget *t, uint64_t start,
 	int rc, first = 1;
 
 	while (off < len) {
-		if (sp_signal_pending())
+		if (sp_cancel_requested(s->o.cancel))
 			return sp_err_set(err, SP_E_INTERRUPTED, 0,
 			    "interrupted");
 		n = len - off < s->o.block_size ? len - off : s->o.block_size;
@@ -1236,8 +1239,10 @@ sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
 	    (how == SP_SCAN_AS_ANY && sp_memimage_is_lime(path)))) {
 		rc = sp_memimage_open(&m, path, sp_memimage_is_lime(path) ? 0 :
 		    SP_MEMIMAGE_RAW, err);
-		if (rc != SP_OK)
-			return sp_err_prefix(err, "'%s'", path);
+		if (rc != SP_OK) {
+			sp_err_prefix(err, "'%s'", path);
+			return rc;
+		}
 		/* the capture is as old as the file */
 		s->source_time = sp_time_from_parts(st.st_mtim.tv_sec,
 		    st.st_mtim.tv_nsec);
@@ -1257,8 +1262,11 @@ sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
 	rc = sp_evidence_open(&ev, path, s->run, err);
 	if (rc == SP_E_FORMAT && S_ISREG(st.st_mode) && !is_ewf(path))
 		return sp_scan_file(s, path, err);
-	if (rc != SP_OK)
-		return sp_err_prefix(err, "'%s'", path);
+	if (rc != SP_OK) {
+		sp_err_prefix(err, "'%s'", path);
+		return rc;
+	}
+	sp_evidence_set_cancel(ev, s->o.cancel);
 	if (sp_evidence_fs_count(ev) == 0) {
 		sp_evidence_close(ev);
 		if (S_ISREG(st.st_mode))

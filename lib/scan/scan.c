@@ -915,7 +915,7 @@ worker_main(void *arg)
 		if (s->qhead == NULL)
 			s->qtail = NULL;
 		pthread_mutex_unlock(&s->qlock);
-		if (!sp_signal_pending())
+		if (!sp_cancel_requested(s->o.cancel))
 			scan_job(w, j);
 		pthread_mutex_lock(&s->qlock);
 		s->qbytes -= j->len;

@@ -56,7 +56,6 @@ struct loader {
 	size_t nfound;
 	int64_t artifact_file_id;	/* files row of the artifact parsed now */
 	uint64_t files, events, in_batch;
-	struct sp_progress *progress;
 	const char *origin;		/* bodyfile path */
 	uint64_t problems_before;	/* the run's problems at the start */
 	int64_t origin_line;
@@ -100,6 +99,7 @@ struct hasher {
 	char sha256[SP_HASH_HEX_MAX];		/* all segments in order */
 	struct sp_err err;
 	int rc;
+	const struct sp_cancel *cancel;
 };
 
 static void *
@@ -138,7 +138,7 @@ hash_main(void *arg)
 			sp_hash_update(seg, buf, (size_t)n);
 			h->bytes += (uint64_t)n;
 			h->seg_bytes[i] += (uint64_t)n;
-			if (sp_signal_pending())
+			if (sp_cancel_requested(h->cancel))
 				break;
 		}
 		if (n < 0)
@@ -152,7 +152,7 @@ hash_main(void *arg)
 		close(fd);
 	}
 	/* a hash of part of the evidence must never be stored as its own */
-	if (h->rc == SP_OK && sp_signal_pending())
+	if (h->rc == SP_OK && sp_cancel_requested(h->cancel))
 		h->rc = sp_err_set(&h->err, SP_E_INTERRUPTED, 0, "hash");
 	if (h->rc == SP_OK && (h->rc = sp_hash_final(s, &h->err)) == SP_OK) {
 		snprintf(h->sha256, sizeof(h->sha256), "%s",
@@ -438,7 +438,7 @@ on_entry(const struct sp_entry *e, void *arg)
 		return rc;
 	if (l->opts->artifacts != 0 && (rc = note_artifact(l, e)) != SP_OK)
 		return rc;
-	sp_progress_update(l->progress, l->files);
+	sp_progress_report(&l->opts->progress, "entries", l->files, 0);
 	if (++l->in_batch >= BATCH)
 		return commit_batch(l);
 	return 0;
@@ -496,7 +496,7 @@ emit_event(const struct sp_event *e, void *arg)
 	l->events++;
 	if (++l->in_batch >= BATCH)
 		return commit_batch(l);
-	if (sp_signal_pending())
+	if (sp_cancel_requested(l->opts->cancel))
 		return sp_err_set(l->err, SP_E_INTERRUPTED, 0, "artifacts");
 	return 0;
 }
@@ -918,7 +918,6 @@ loader_release(struct loader *l)
 	for (i = 0; i < l->nfound; i++)
 		free(l->found[i].path);
 	free(l->found);
-	sp_progress_free(l->progress);
 	free(l->msg);
 }
 
@@ -998,7 +997,10 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 	if ((rc = loader_init(&l, run, opts, err)) != SP_OK)
 		return rc;
 	l.ev = ev;
+	if (opts->cancel != NULL)
+		sp_evidence_set_cancel(ev, opts->cancel);
 	memset(&h, 0, sizeof(h));
+	h.cancel = opts->cancel;
 	h.npaths = is_dir ? 0 : sp_evidence_segment_count(ev);
 	if ((h.paths = calloc(h.npaths + 1, sizeof(char *))) == NULL ||
 	    (h.seg_bytes = calloc(h.npaths + 1, sizeof(uint64_t))) == NULL ||
@@ -1048,7 +1050,6 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 		else
 			hash_main(&h);
 	}
-	l.progress = sp_progress_new(stderr, opts->progress, "entries", 0);
 	for (i = 0; i < sp_evidence_fs_count(ev) && rc == SP_OK; i++)
 		rc = sp_evidence_walk(ev, (unsigned)i, NULL, SP_WALK_RECURSE |
 		    SP_WALK_ALL, on_entry, &l, err);
@@ -1125,12 +1126,11 @@ sp_timeline_add_bodyfile(struct sp_run *run, const char *path,
 	if ((rc = add_source(&l, "bodyfile", name, 0, NULL, NULL)) != SP_OK ||
 	    (rc = maybe_bulk(&l)) != SP_OK || (rc = prepare(&l)) != SP_OK)
 		goto fail;
-	l.progress = sp_progress_new(stderr, opts->progress, "entries", 0);
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		l.origin_line++;
 		bytes += (uint64_t)n;
 		sp_hash_update(h, line, (size_t)n);
-		if (sp_signal_pending()) {
+		if (sp_cancel_requested(opts->cancel)) {
 			rc = sp_err_set(err, SP_E_INTERRUPTED, 0, "import");
 			break;
 		}
@@ -1154,7 +1154,7 @@ sp_timeline_add_bodyfile(struct sp_run *run, const char *path,
 		}
 		if ((rc = insert_entry(&l, &e, NULL, md5)) != SP_OK)
 			break;
-		sp_progress_update(l.progress, l.files);
+		sp_progress_report(&opts->progress, "entries", l.files, 0);
 		if (++l.in_batch >= BATCH && (rc = commit_batch(&l)) != SP_OK)
 			break;
 	}

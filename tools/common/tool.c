@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Shared command plumbing (see include/spoor/tool.h).
+ * Shared command plumbing (see common/tool.h).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,7 +32,9 @@ sp_tool_init(struct sp_tool *t, const char *name, int argc,
 	/* times are UTC unless a command is told otherwise */
 	setenv("TZ", "UTC0", 1);
 	tzset();
+	sp_cancel_init(&t->cancel);
 	sp_signal_install();
+	sp_signal_set_cancel(&t->cancel);
 	sp_log_set_sink(stderr_sink, t);
 }
 
@@ -82,14 +84,20 @@ sp_tool_finish(struct sp_tool *t, int status)
 	struct sp_err err;
 	uint64_t n = sp_run_problem_count(t->run);
 	const char *state;
+	int signo;
 
-	if (sp_signal_exit_status() != 0) {
-		status = sp_signal_exit_status();
-		sp_tool_warn(t, "interrupted by signal %d", status - 128);
+	/* the handler tripped the token; its reason is the signal */
+	if ((signo = sp_cancel_requested(&t->cancel)) != 0) {
+		status = sp_cancel_exit_status(&t->cancel);
+		if (signo == SP_CANCEL_REQUESTED)
+			sp_tool_warn(t, "interrupted");
+		else
+			sp_tool_warn(t, "interrupted by signal %d", signo);
 	}
-	else if (status == 0 && n > 0)
+	else if (status == SP_EXIT_OK && n > 0)
 		status = SP_EXIT_PARTIAL;
-	if (status >= 128)
+	sp_signal_set_cancel(NULL);
+	if (signo != 0)
 		state = "interrupted";
 	else if (status == SP_EXIT_PARTIAL)
 		state = "partial";
@@ -105,7 +113,7 @@ sp_tool_finish(struct sp_tool *t, int status)
 	if (t->run != NULL &&
 	    sp_run_end(t->run, status, state, &err) != SP_OK) {
 		sp_tool_error(t, &err);
-		if (status == 0)
+		if (status == SP_EXIT_OK)
 			status = sp_err_exit_status(err.code);
 	}
 	sp_run_free(t->run);
@@ -113,8 +121,11 @@ sp_tool_finish(struct sp_tool *t, int status)
 	sp_case_close(t->c);
 	t->c = NULL;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		if (status == 0)
-			status = 74;
+		/* only when it is the run's one failure */
+		if (status == SP_EXIT_OK) {
+			sp_tool_warn(t, "standard output: write error");
+			status = SP_EXIT_OF(SP_E_IO);
+		}
 	}
 	return status;
 }

@@ -7,6 +7,7 @@
 #ifndef SPOOR_TOOL_H
 #define SPOOR_TOOL_H
 
+#include "spoor/cancel.h"
 #include "spoor/case.h"
 #include "spoor/err.h"
 
@@ -17,12 +18,18 @@ struct sp_tool {
 	char *const *argv;
 	struct sp_run *run;
 	struct sp_case *c;
+	/*
+	 * The running operation's cancellation token: the SIGINT/SIGTERM
+	 * handler trips it; pass it to the operation (its opts->cancel,
+	 * sp_evidence_set_cancel) and reset it to reuse it.
+	 */
+	struct sp_cancel cancel;
 };
 
 /*
  * Set the program name (borrowed; a string literal), the time zone to UTC,
- * the signal handlers and a log sink that writes "name: message" to
- * stderr.  argv is borrowed for sp_tool_begin.  Nothing is allocated, so a
+ * the signal handlers (which trip t->cancel, so t must stay in place until
+ * sp_tool_finish) and a log sink that writes "name: message" to stderr.  argv is borrowed for sp_tool_begin.  Nothing is allocated, so a
  * command may return at once (--help, usage errors).
  */
 void sp_tool_init(struct sp_tool *t, const char *name, int argc,
@@ -44,8 +51,9 @@ void sp_tool_warn(const struct sp_tool *t, const char *fmt, ...)
 int sp_tool_error(const struct sp_tool *t, const struct sp_err *err);
 
 /*
- * End the run with status (130/143 when a signal came, 2 when problems were
- * recorded and status is 0), print how many problems were skipped, close
+ * End the run with status (SP_EXIT_SIGINT/SP_EXIT_SIGTERM when a signal
+ * tripped t->cancel, SP_EXIT_PARTIAL when problems were recorded and
+ * status is SP_EXIT_OK), print how many problems were skipped, close
  * the case and return the final exit status.
  */
 int sp_tool_finish(struct sp_tool *t, int status);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cancel.h"
 #include "run.h"
 #include "err.h"
 #include "json.h"
@@ -62,6 +63,7 @@ struct sp_acquire_opts {
 	const char *lockdown;	/* instead of /sys/kernel/security/lockdown */
 	sp_acquire_progress_fn *progress;
 	void *progress_arg;
+	const struct sp_cancel *cancel;	/* borrowed; NULL: the process's */
 };
 
 /* A run of bytes (bad sectors, unreadable pages), in source offsets. */

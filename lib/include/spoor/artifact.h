@@ -55,7 +55,10 @@ struct sp_artifact_ctx {
 	sp_time_ns origin_mtime;	/* its modification time, or NONE */
 	const char *host;	/* host label of the source, or NULL */
 	struct sp_run *run;	/* where problems go; may be NULL */
-	/* receives each event; a non-zero return stops the parser */
+	/*
+	 * Receives each event; returns SP_CB_CONTINUE or an SP_E_* code
+	 * that stops the parser with that error (enum sp_cb).
+	 */
 	int (*emit)(const struct sp_event *e, void *arg);
 	void *arg;
 	uint64_t events;	/* events emitted (kept by sp_artifact_emit) */

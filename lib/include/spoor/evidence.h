@@ -15,6 +15,7 @@
 
 #include "run.h"
 #include "err.h"
+#include "cancel.h"
 #include "time.h"
 
 enum sp_evidence_kind {
@@ -54,6 +55,14 @@ int sp_evidence_read(struct sp_evidence *ev, uint64_t offset, void *buf,
     size_t len, size_t *got, struct sp_err *err);
 
 enum sp_evidence_kind sp_evidence_kind(const struct sp_evidence *ev);
+
+/*
+ * The cancellation token that walks and reads of ev poll (borrowed until
+ * replaced or ev is closed).  NULL, the default, polls the process's
+ * signal flag.
+ */
+void sp_evidence_set_cancel(struct sp_evidence *ev,
+    const struct sp_cancel *cancel);
 /* "raw", "split", "e01", "dir". */
 const char *sp_evidence_kind_name(enum sp_evidence_kind kind);
 /* The path given to sp_evidence_open; owned by ev. */
@@ -172,7 +181,10 @@ struct sp_entry {
 	unsigned flags;		/* enum sp_entry_flags */
 };
 
-/* Return 0 to go on, or an SP_E_* code to stop the walk with that error. */
+/*
+ * Returns SP_CB_CONTINUE, SP_CB_STOP (the walk returns SP_OK) or an SP_E_*
+ * code that stops the walk with that error (enum sp_cb).
+ */
 typedef int sp_entry_fn(const struct sp_entry *e, void *arg);
 
 enum sp_walk_flags {
@@ -186,20 +198,25 @@ enum sp_walk_flags {
  * Walk file system fs_index from path (NULL or "/" for the root): every
  * entry, in directory order, depth first.  Corrupt entries are recorded as
  * problems and skipped.  Returns SP_OK; the callback's code when it
- * stopped the walk; SP_E_INTERRUPTED when a signal came; or an error for a
- * start path that cannot be opened.
+ * stopped the walk with an error; SP_E_INTERRUPTED when ev's cancellation
+ * token was tripped; or an error for a start path that cannot be opened.
  */
 int sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index,
     const char *path, unsigned flags, sp_entry_fn *fn, void *arg,
     struct sp_err *err);
 
-/* Receives content in order; return non-zero to stop. */
+/*
+ * Receives content in order; returns SP_CB_CONTINUE, SP_CB_STOP (the read
+ * ends with SP_OK) or an SP_E_* code, which the read returns (enum sp_cb).
+ */
 typedef int sp_data_fn(const void *buf, size_t len, void *arg);
 
 /*
  * Read the content of the file at path (or, when path is all digits or
  * "N-T-I", that inode / NTFS attribute) in fs_index and feed it to fn in
  * chunks.  Deleted files are read from their metadata where recoverable.
+ * Returns SP_OK, the error code fn returned, SP_E_INTERRUPTED when ev's
+ * cancellation token was tripped, or the read's own error.
  */
 int sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
     const char *path_or_inode, sp_data_fn *fn, void *arg,

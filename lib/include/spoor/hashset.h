@@ -179,7 +179,8 @@ typedef int sp_hashdb_import_fn(const struct sp_hashdb_import *rec,
 
 /*
  * Call fn for each import recorded in the hash database at db_path, oldest
- * first; a non-zero return of fn stops and is returned.
+ * first.  fn returns SP_CB_CONTINUE, SP_CB_STOP (SP_OK is returned) or an
+ * SP_E_* code, which is returned (enum sp_cb).
  */
 int sp_hashdb_imports(const char *db_path, sp_hashdb_import_fn *fn,
     void *arg, struct sp_err *err);

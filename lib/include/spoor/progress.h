@@ -1,41 +1,37 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Progress reporting: a bar on stderr when stderr is a terminal, JSON lines
- * ({"progress":...}) with --progress=json, nothing otherwise.
+ * Progress of a long operation.  The library never draws anything: it
+ * reports counts through a callback its caller installs, and the caller
+ * (tools/common renders a bar or --progress=json lines on stderr) decides
+ * what to show and how often.
  */
 #ifndef SPOOR_PROGRESS_H
 #define SPOOR_PROGRESS_H
 
 #include <stdint.h>
-#include <stdio.h>
 
-#include "err.h"
+/*
+ * what names the units counted ("entries"; a string literal), done how
+ * many are done so far, total how many there are (0 if unknown).  Called
+ * from the operation's calling thread, once per record or block: keep it
+ * cheap.
+ */
+typedef void sp_progress_fn(const char *what, uint64_t done, uint64_t total,
+    void *arg);
 
-enum sp_progress_mode {
-	SP_PROGRESS_AUTO,	/* bar when the stream is a terminal, else none */
-	SP_PROGRESS_NONE,
-	SP_PROGRESS_BAR,
-	SP_PROGRESS_JSON
+/* Where an operation reports progress; fn NULL for nowhere.  Borrowed. */
+struct sp_progress_sink {
+	sp_progress_fn *fn;
+	void *arg;
 };
 
-struct sp_progress;
-
-/*
- * Parse the argument of --progress ("auto", "none", "bar", "json").
- * Returns SP_OK or SP_E_USAGE.
- */
-int sp_progress_parse_mode(const char *s, enum sp_progress_mode *mode);
-
-/*
- * New reporter on out (borrowed) for a task named label (copied) whose
- * total is total units (0 if unknown).  Returns NULL only on allocation
- * failure, in which case progress is silently not reported.
- */
-struct sp_progress *sp_progress_new(FILE *out, enum sp_progress_mode mode,
-    const char *label, uint64_t total);
-/* Report done units; rate-limited, cheap to call for every record. */
-void sp_progress_update(struct sp_progress *p, uint64_t done);
-/* Print the final state and clear the bar; frees p. */
-void sp_progress_free(struct sp_progress *p);
+/* Report to sink (NULL or without fn: nothing). */
+static inline void
+sp_progress_report(const struct sp_progress_sink *sink, const char *what,
+    uint64_t done, uint64_t total)
+{
+	if (sink != NULL && sink->fn != NULL)
+		sink->fn(what, done, total, sink->arg);
+}
 
 #endif

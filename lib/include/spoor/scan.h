@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cancel.h"
 #include "run.h"
 #include "err.h"
 #include "evidence.h"
@@ -72,6 +73,7 @@ struct sp_scan_options {
 	sp_time_ns newer, older;	/* window on mtime/ctime/crtime */
 	struct sp_rules *rules;		/* NULL with SP_SCAN_NO_YARA */
 	struct sp_hashset *hashes;	/* known-good/known-bad, or NULL */
+	const struct sp_cancel *cancel;	/* borrowed; NULL: the process's */
 };
 
 /* Fill o with the defaults. */

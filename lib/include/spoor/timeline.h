@@ -12,12 +12,14 @@
 #include "run.h"
 #include "evidence.h"
 #include "progress.h"
+#include "cancel.h"
 
 struct sp_timeline_opts {
 	const char *host;	/* label for the source, or NULL */
 	unsigned hash_mask;	/* SP_HASH_* bits: hash file content */
 	int replace;		/* replace a source with the same hashes */
-	enum sp_progress_mode progress;
+	struct sp_progress_sink progress;	/* entries loaded */
+	const struct sp_cancel *cancel;	/* borrowed; NULL: the process's */
 	/*
 	 * Artifact kinds to parse where they are found (bits over
 	 * sp_artifact_kind_at's indexes); 0 parses none.
@@ -34,8 +36,9 @@ struct sp_timeline_stats {
  * Add every entry of every file system of ev to the case the run is
  * attached to, as a new source.  A source whose files have the same
  * SHA-256 is refused (SP_E_EXISTS) unless opts->replace, which deletes it
- * first.  Work is committed in batches, so an interruption leaves a
- * consistent case with the source marked "interrupted".
+ * first.  Work is committed in batches, so an interruption (opts->cancel,
+ * which also becomes ev's token when set) leaves a consistent case with
+ * the source marked "interrupted".
  */
 int sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
     const struct sp_timeline_opts *opts, struct sp_timeline_stats *stats,

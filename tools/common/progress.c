@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Progress reporting (see include/spoor/progress.h).  Updates are cheap: the
- * clock is read at most every 1024 calls and output at most 10 times a
- * second.
+ * Progress rendering for the commands (see common/progress.h): the library
+ * reports counts through sp_progress_fn and this draws them.  Updates are
+ * cheap: the clock is read at most every 1024 calls and output at most 10
+ * times a second.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 #include <unistd.h>
 
 #include "spoor/json.h"
-#include "spoor/progress.h"
+#include "common/progress.h"
 
 struct sp_progress {
 	FILE *out;
@@ -137,4 +138,18 @@ sp_progress_free(struct sp_progress *p)
 		fflush(p->out);
 	}
 	free(p);
+}
+
+void
+sp_progress_on_count(const char *what, uint64_t done, uint64_t total,
+    void *arg)
+{
+	struct sp_progress *p = arg;
+
+	(void)what;
+	if (p == NULL)
+		return;
+	if (total != 0)
+		p->total = total;
+	sp_progress_update(p, done);
 }
