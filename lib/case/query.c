@@ -744,6 +744,18 @@ sp_query_row_key(const struct sp_query *q)
 	return k;
 }
 
+char *
+sp_query_sql(const struct sp_query *q)
+{
+	char *s = sqlite3_expanded_sql(q->st), *copy;
+
+	if (s == NULL)
+		return NULL;
+	copy = strdup(s);
+	sqlite3_free(s);
+	return copy;
+}
+
 void
 sp_query_close(struct sp_query *q)
 {

@@ -200,6 +200,12 @@ const struct sp_query_bucket *sp_query_bucket(const struct sp_query *q);
 /* The key of the current event or detection row (for the next page). */
 struct sp_query_key sp_query_row_key(const struct sp_query *q);
 
+/*
+ * The SQL q runs with its parameters written in, for EXPLAIN QUERY PLAN in
+ * tests and bug reports; NULL when out of memory.  The caller frees it.
+ */
+char *sp_query_sql(const struct sp_query *q);
+
 /* Close q and release its statement; accepts NULL. */
 void sp_query_close(struct sp_query *q);
 
