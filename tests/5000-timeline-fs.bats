@@ -166,6 +166,31 @@ fls_m() {
 	    "$(sqlite3 "$db" "SELECT strftime('%Y-%m-%dT%H:%M:%S', time_ns / 1000000000, 'unixepoch') || printf('.%09d+00:00 %d ', time_ns % 1000000000, time_ns / 1000) || time_desc FROM events WHERE path = '/var/www/html/uploads/thumb.php' ORDER BY time_ns LIMIT 1") Content Modification Time; Last Access Time; Creation Time"
 }
 
+@test "with the schema 4 columns filled, mactime and the bodyfile still equal fls | mactime; JSONL carries them" {
+	db=$BATS_TEST_TMPDIR/case.db
+	img=$SCENARIO/web01.E01
+	spoor-timeline -c "$db" --host web01 "$img" >/dev/null
+	# the columns as schema 4's writers fill them: the log an event was
+	# read from in origin_file_id, its subject in file_id, process identity
+	sqlite3 "$db" "UPDATE events SET origin_file_id = file_id, file_id = (
+	    SELECT f.id FROM files f WHERE f.source_id = events.source_id
+	    AND f.path = events.path AND f.allocated = 1 ORDER BY f.id LIMIT 1)
+	    WHERE artifact NOT IN ('fs', 'detection');
+	    UPDATE events SET session = id % 4 + 1, boot_id = 'boot' || (id % 2),
+	    auid = 1000, tty = 'pts/0', cwd = '/root' WHERE artifact = 'auth'"
+	assert_equal "$(spoor-export -c "$db" --mactime --csv -y)" "$(fls_m "$img" | mactime -b - -d -y)"
+	assert_equal "$(spoor-export -c "$db" --mactime)" "$(fls_m "$img" | mactime -b -)"
+	assert_equal "$(spoor-export -c "$db" --bodyfile | sort)" "$(fls_m "$img" | sort)"
+	want=$(sqlite3 "$db" "SELECT e.id, f.inode, e.file_id, e.origin_file_id, e.boot_id, e.session, e.auid, e.tty, e.cwd
+	    FROM events e LEFT JOIN files f ON f.id = e.file_id ORDER BY e.time_ns, e.id")
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE origin_file_id IS NOT NULL AND file_id IS NOT origin_file_id")" -gt 0 ]
+	run -0 spoor-export -c "$db" --jsonl
+	assert_equal "$(echo "$output" | jq -r '[.id, .inode, .file_id, .origin_file_id, .boot_id, .session, .auid, .tty, .cwd] | map(. // "" | tostring) | join("|")')" "$want"
+	run -0 spoor-export -c "$db" --timesketch
+	assert_equal "$(echo "$output" | jq -r '[.inode, .file_id, .origin_file_id, .boot_id, .session, .auid, .tty, .cwd] | map(. // "" | tostring) | join("|")')" \
+	    "$(echo "$want" | cut -d'|' -f2-)"
+}
+
 @test "two exports of the same case are byte-identical, and sorted by time" {
 	db=$BATS_TEST_TMPDIR/case.db
 	spoor-timeline -c "$db" "$SCENARIO/web01.E01" "$IMAGES/ntfs/test.ntfs.dd.E01" >/dev/null

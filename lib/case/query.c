@@ -1,0 +1,1010 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The read cursors of a case (see include/spoor/query.h): the SQL that
+ * reads events, files and detections, built from a filter and a page key,
+ * one prepared statement per cursor stepped a row at a time.  Keyset pages
+ * compare the row value (time_ns, id) so SQLite seeks the events_time index
+ * instead of counting past an offset.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spoor/query.h"
+#include "case/case-internal.h"
+
+enum query_kind {
+	Q_EVENTS, Q_FILES, Q_FILE_TIMES, Q_DETECTIONS, Q_HISTOGRAM
+};
+
+struct sp_query {
+	enum query_kind kind;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int has_row;
+	struct sp_event_row event;
+	struct sp_file_time_row ftime;	/* .file serves Q_FILES too */
+	struct sp_detection_row detection;
+	/* histogram: the bucket being counted and the one given out */
+	sp_time_ns width;
+	int per_artifact, pending, done;
+	struct sp_query_bucket pend, out;
+	char *pend_artifact, *out_artifact;
+};
+
+/* Parameters bound in the order their '?' were written. */
+#define MAX_BINDS 64
+struct binds {
+	int n;
+	struct {
+		int text;
+		int64_t i;
+		const char *s;
+	} v[MAX_BINDS];
+};
+
+struct sql {
+	char *buf;
+	size_t len, size;
+	int oom;
+};
+
+static void
+sql_add(struct sql *q, const char *s)
+{
+	size_t n = strlen(s);
+	char *p;
+
+	if (q->oom)
+		return;
+	if (q->len + n + 1 > q->size) {
+		q->size = (q->len + n + 1) * 2;
+		if ((p = realloc(q->buf, q->size)) == NULL) {
+			q->oom = 1;
+			return;
+		}
+		q->buf = p;
+	}
+	memcpy(q->buf + q->len, s, n + 1);
+	q->len += n;
+}
+
+static void
+bind_int(struct binds *b, int64_t i)
+{
+	if (b->n < MAX_BINDS) {
+		b->v[b->n].text = 0;
+		b->v[b->n++].i = i;
+	}
+}
+
+static void
+bind_text(struct binds *b, const char *s)
+{
+	if (b->n < MAX_BINDS) {
+		b->v[b->n].text = 1;
+		b->v[b->n++].s = s;
+	}
+}
+
+static int
+db_fail(struct sp_err *err, sqlite3 *db, const char *what)
+{
+	if (sqlite3_errcode(db) == SQLITE_INTERRUPT)
+		return sp_err_set(err, SP_E_INTERRUPTED, 0, "%s: interrupted",
+		    what);
+	return sp_case_db_err(err, db, what);
+}
+
+void
+sp_query_filter_init(struct sp_query_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->from = f->to = SP_TIME_NONE;
+	f->pid = f->session = SP_QUERY_NULL;
+}
+
+/*
+ * The WHERE terms of f on the events aliased e.  One kind uses
+ * events_artifact_time; a set of kinds is tested row by row ('+' keeps the
+ * planner on events_time, which also gives the order, rather than sorting
+ * the union of several index ranges).
+ */
+static void
+event_terms(struct sql *s, struct binds *b, const struct sp_query_filter *f)
+{
+	size_t i;
+
+	if (f->from != SP_TIME_NONE) {
+		sql_add(s, " AND e.time_ns >= ?");
+		bind_int(b, f->from);
+	}
+	if (f->to != SP_TIME_NONE) {
+		sql_add(s, " AND e.time_ns <= ?");
+		bind_int(b, f->to);
+	}
+	if (f->nartifacts == 1) {
+		sql_add(s, " AND e.artifact = ?");
+		bind_text(b, f->artifacts[0]);
+	} else if (f->nartifacts > 1) {
+		sql_add(s, " AND +e.artifact IN (");
+		for (i = 0; i < f->nartifacts && i < MAX_BINDS / 2; i++) {
+			sql_add(s, i ? ", ?" : "?");
+			bind_text(b, f->artifacts[i]);
+		}
+		sql_add(s, ")");
+	}
+	if (f->source_id != 0) {
+		sql_add(s, " AND e.source_id = ?");
+		bind_int(b, f->source_id);
+	}
+	if (f->host != NULL) {
+		sql_add(s, " AND e.host = ?");
+		bind_text(b, f->host);
+	}
+	if (f->user != NULL) {
+		sql_add(s, " AND e.user = ?");
+		bind_text(b, f->user);
+	}
+	if (f->pid != SP_QUERY_NULL) {
+		sql_add(s, " AND e.pid = ?");
+		bind_int(b, f->pid);
+	}
+	if (f->session != SP_QUERY_NULL) {
+		sql_add(s, " AND e.session = ?");
+		bind_int(b, f->session);
+	}
+	if (f->detections_only)
+		sql_add(s, " AND e.artifact = 'detection'");
+	if (f->match != NULL) {
+		sql_add(s, " AND e.id IN (SELECT rowid FROM events_fts WHERE "
+		    "events_fts MATCH ?)");
+		bind_text(b, f->match);
+	}
+}
+
+/*
+ * The key and order of a page on the table aliased a.  A page before a
+ * key is read in the opposite order from the key and turned back by an
+ * outer query, which sorts no more than its limit rows.
+ */
+static int
+page_terms(struct sql *s, struct binds *b, const char *a,
+    const struct sp_query_page *p, int *wrap, struct sp_err *err)
+{
+	char buf[160];
+	const struct sp_query_key *k;
+	int desc = p && p->descending, rev;
+
+	*wrap = 0;
+	if (p && p->after && p->before)
+		return sp_err_set(err, SP_E_USAGE, 0, "a page is after a key "
+		    "or before one, not both");
+	if (p && p->before && p->limit == 0)
+		return sp_err_set(err, SP_E_USAGE, 0, "a page before a key "
+		    "needs a limit");
+	k = p ? (p->after ? p->after : p->before) : NULL;
+	rev = p && p->before;
+	if (k) {
+		snprintf(buf, sizeof(buf), " AND (%s.time_ns, %s.id) %s (?, ?)",
+		    a, a, desc != rev ? "<" : ">");
+		sql_add(s, buf);
+		bind_int(b, k->time_ns);
+		bind_int(b, k->id);
+	}
+	snprintf(buf, sizeof(buf), " ORDER BY %s.time_ns%s, %s.id%s", a,
+	    desc != rev ? " DESC" : "", a, desc != rev ? " DESC" : "");
+	sql_add(s, buf);
+	if (p && p->limit) {
+		sql_add(s, " LIMIT ?");
+		bind_int(b, (int64_t)p->limit);
+	}
+	*wrap = rev;
+	return SP_OK;
+}
+
+static int
+prepare(struct sp_query *q, struct sql *s, const struct binds *b,
+    const char *what, struct sp_err *err)
+{
+	int i;
+
+	if (s->oom || b->n >= MAX_BINDS) {
+		free(s->buf);
+		return sp_err_set(err, SP_E_NOMEM, 0, "%s: query too large",
+		    what);
+	}
+	if (sqlite3_prepare_v2(q->db, s->buf, -1, &q->st, NULL) != SQLITE_OK) {
+		free(s->buf);
+		return db_fail(err, q->db, what);
+	}
+	free(s->buf);
+	for (i = 0; i < b->n; i++) {
+		if (b->v[i].text)
+			sqlite3_bind_text(q->st, i + 1, b->v[i].s, -1,
+			    SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_int64(q->st, i + 1, b->v[i].i);
+	}
+	return SP_OK;
+}
+
+static int
+query_new(struct sp_query **q, struct sp_case *c, enum query_kind kind,
+    struct sp_err *err)
+{
+	*q = calloc(1, sizeof(**q));
+	if (*q == NULL)
+		return sp_err_set(err, SP_E_NOMEM, 0, "query");
+	(*q)->kind = kind;
+	(*q)->db = sp_case_db(c);
+	return SP_OK;
+}
+
+#define EVENT_COLUMNS "e.id, e.time_ns, e.time_desc, e.artifact, " \
+	"e.source_id, s.path, e.file_id, e.origin_file_id, e.host, e.user, " \
+	"e.pid, e.ppid, e.exe, e.path, e.message, e.extra, e.origin, " \
+	"e.origin_line, e.origin_offset, e.boot_id, e.session, e.auid, " \
+	"e.tty, e.cwd, e.run_id, f.inode, f.flags"
+#define EVENT_FROM " FROM events e JOIN sources s ON s.id = e.source_id " \
+	"LEFT JOIN files f ON f.id = e.file_id"
+
+int
+sp_query_open_events(struct sp_query **q, struct sp_case *c,
+    const struct sp_query_filter *f, const struct sp_query_page *page,
+    struct sp_err *err)
+{
+	struct sql s = { 0 };
+	struct binds b = { 0 };
+	int rc, wrap;
+
+	if ((rc = query_new(q, c, Q_EVENTS, err)) != SP_OK)
+		return rc;
+	sql_add(&s, "SELECT " EVENT_COLUMNS EVENT_FROM " WHERE 1");
+	event_terms(&s, &b, f);
+	if ((rc = page_terms(&s, &b, "e", page, &wrap, err)) != SP_OK) {
+		free(s.buf);
+		goto fail;
+	}
+	if (wrap) {
+		/* the outer query names the inner columns by position */
+		struct sql w = { 0 };
+
+		sql_add(&w, "SELECT * FROM (");
+		sql_add(&w, s.buf ? s.buf : "");
+		sql_add(&w, page->descending ? ") ORDER BY 2 DESC, 1 DESC" :
+		    ") ORDER BY 2, 1");
+		free(s.buf);
+		w.oom |= s.oom;
+		s = w;
+	}
+	if ((rc = prepare(*q, &s, &b, "events", err)) != SP_OK)
+		goto fail;
+	return SP_OK;
+fail:
+	sp_query_close(*q);
+	*q = NULL;
+	return rc;
+}
+
+static sp_time_ns
+col_time(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? SP_TIME_NONE :
+	    sqlite3_column_int64(st, i);
+}
+
+static int64_t
+col_int(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? SP_QUERY_NULL :
+	    sqlite3_column_int64(st, i);
+}
+
+static const char *
+col_str(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static void
+row_event(sqlite3_stmt *st, struct sp_event_row *e)
+{
+	e->id = sqlite3_column_int64(st, 0);
+	e->time_ns = sqlite3_column_int64(st, 1);
+	e->time_desc = col_str(st, 2);
+	e->artifact = col_str(st, 3);
+	e->source_id = sqlite3_column_int64(st, 4);
+	e->source = col_str(st, 5);
+	e->file_id = col_int(st, 6);
+	e->origin_file_id = col_int(st, 7);
+	e->host = col_str(st, 8);
+	e->user = col_str(st, 9);
+	e->pid = col_int(st, 10);
+	e->ppid = col_int(st, 11);
+	e->exe = col_str(st, 12);
+	e->path = col_str(st, 13);
+	e->message = col_str(st, 14);
+	e->extra = col_str(st, 15);
+	e->origin = col_str(st, 16);
+	e->origin_line = col_int(st, 17);
+	e->origin_offset = col_int(st, 18);
+	e->boot_id = col_str(st, 19);
+	e->session = col_int(st, 20);
+	e->auid = col_int(st, 21);
+	e->tty = col_str(st, 22);
+	e->cwd = col_str(st, 23);
+	e->run_id = col_int(st, 24);
+	e->inode = col_int(st, 25);
+	e->file_flags = (unsigned)sqlite3_column_int(st, 26);
+}
+
+/* The columns of files that make an sp_file_row, in this order. */
+#define FILE_COLUMNS "f.fs, f.inode, f.attr_type, f.attr_id, f.path, " \
+	"f.name, f.stream, f.name_type, f.meta_type, f.mode, f.uid, f.gid, " \
+	"f.size, f.nlink, f.atime_ns, f.mtime_ns, f.ctime_ns, f.crtime_ns, " \
+	"f.dtime_ns, f.flags, f.link, f.md5, f.id, f.source_id, " \
+	"f.allocated, f.sha1, f.sha256"
+
+/* Fill r from the FILE_COLUMNS starting at column i; strings live in st. */
+static void
+row_file(sqlite3_stmt *st, int i, struct sp_file_row *r)
+{
+	struct sp_entry *e = &r->entry;
+	const char *t;
+
+	memset(r, 0, sizeof(*r));
+	e->fs_index = (unsigned)sqlite3_column_int(st, i);
+	e->inode = (uint64_t)sqlite3_column_int64(st, i + 1);
+	if (sqlite3_column_type(st, i + 2) != SQLITE_NULL) {
+		e->attr_type = (uint32_t)sqlite3_column_int(st, i + 2);
+		e->attr_id = (uint16_t)sqlite3_column_int(st, i + 3);
+	}
+	e->path = col_str(st, i + 4);
+	e->name = col_str(st, i + 5);
+	e->stream = col_str(st, i + 6);
+	t = col_str(st, i + 7);
+	e->name_type = t && t[0] ? t[0] : '-';
+	t = col_str(st, i + 8);
+	e->meta_type = t && t[0] ? t[0] : '-';
+	e->mode = (uint32_t)sqlite3_column_int(st, i + 9);
+	e->uid = (uint32_t)sqlite3_column_int64(st, i + 10);
+	e->gid = (uint32_t)sqlite3_column_int64(st, i + 11);
+	e->size = (uint64_t)sqlite3_column_int64(st, i + 12);
+	e->nlink = (uint32_t)sqlite3_column_int64(st, i + 13);
+	e->atime = col_time(st, i + 14);
+	e->mtime = col_time(st, i + 15);
+	e->ctime = col_time(st, i + 16);
+	e->crtime = col_time(st, i + 17);
+	e->dtime = col_time(st, i + 18);
+	e->flags = (unsigned)sqlite3_column_int(st, i + 19);
+	e->link = col_str(st, i + 20);
+	if (e->path == NULL)
+		e->path = "";
+	r->md5 = col_str(st, i + 21);
+	r->id = sqlite3_column_int64(st, i + 22);
+	r->source_id = sqlite3_column_int64(st, i + 23);
+	r->allocated = sqlite3_column_int(st, i + 24);
+	r->sha1 = col_str(st, i + 25);
+	r->sha256 = col_str(st, i + 26);
+}
+
+/* Whether files (the "fs" artifact) pass the kinds of f. */
+static int
+files_pass(const struct sp_query_filter *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nartifacts; i++)
+		if (strcmp(f->artifacts[i], "fs") == 0)
+			return 1;
+	return f->nartifacts == 0;
+}
+
+/* ?1 source (0: all), ?2 from, ?3 to (NULL: open), in ns or seconds. */
+static void
+bind_files(sqlite3_stmt *st, const struct sp_query_filter *f, int seconds)
+{
+	sqlite3_bind_int64(st, 1, f->source_id);
+	if (f->from != SP_TIME_NONE)
+		sqlite3_bind_int64(st, 2, seconds ? sp_time_sec(f->from) :
+		    f->from);
+	if (f->to != SP_TIME_NONE)
+		sqlite3_bind_int64(st, 3, seconds ? sp_time_sec(f->to) : f->to);
+}
+
+int
+sp_query_open_files(struct sp_query **q, struct sp_case *c,
+    const struct sp_query_filter *f, struct sp_err *err)
+{
+	int rc;
+
+	if ((rc = query_new(q, c, Q_FILES, err)) != SP_OK)
+		return rc;
+	if (sqlite3_prepare_v2((*q)->db, "SELECT " FILE_COLUMNS " FROM files f "
+	    "WHERE (?1 = 0 OR f.source_id = ?1) AND ?4 "
+	    /* a file is in the window when one of its times is */
+	    "AND (?2 IS NULL AND ?3 IS NULL OR "
+	    "f.atime_ns BETWEEN coalesce(?2, -9e18) AND coalesce(?3, 9e18) OR "
+	    "f.mtime_ns BETWEEN coalesce(?2, -9e18) AND coalesce(?3, 9e18) OR "
+	    "f.ctime_ns BETWEEN coalesce(?2, -9e18) AND coalesce(?3, 9e18) OR "
+	    "f.crtime_ns BETWEEN coalesce(?2, -9e18) AND coalesce(?3, 9e18)) "
+	    "ORDER BY f.id", -1, &(*q)->st, NULL) != SQLITE_OK) {
+		rc = db_fail(err, (*q)->db, "files");
+		sp_query_close(*q);
+		*q = NULL;
+		return rc;
+	}
+	bind_files((*q)->st, f, 0);
+	sqlite3_bind_int((*q)->st, 4, files_pass(f));
+	return SP_OK;
+}
+
+/* Seconds of a nanosecond column, floor, NULL as 0 (mactime's view). */
+#define SEC(col) "(CASE WHEN " col " IS NULL THEN 0 WHEN " col " >= 0 " \
+	"THEN " col " / 1000000000 ELSE -((-" col " + 999999999) / " \
+	"1000000000) END)"
+
+int
+sp_query_open_file_times(struct sp_query **q, struct sp_case *c,
+    const struct sp_query_filter *f, struct sp_err *err)
+{
+	int rc;
+
+	if ((rc = query_new(q, c, Q_FILE_TIMES, err)) != SP_OK)
+		return rc;
+	if (sqlite3_prepare_v2((*q)->db, "WITH t(fid, sec, bit) AS ("
+	    "SELECT id, " SEC("mtime_ns") ", 1 FROM files WHERE ?1 = 0 OR "
+	    "source_id = ?1 UNION ALL "
+	    "SELECT id, " SEC("atime_ns") ", 2 FROM files WHERE ?1 = 0 OR "
+	    "source_id = ?1 UNION ALL "
+	    "SELECT id, " SEC("ctime_ns") ", 4 FROM files WHERE ?1 = 0 OR "
+	    "source_id = ?1 UNION ALL "
+	    "SELECT id, " SEC("crtime_ns") ", 8 FROM files WHERE ?1 = 0 OR "
+	    "source_id = ?1), "
+	    "g(fid, sec, bits) AS (SELECT fid, sec, sum(bit) FROM t "
+	    "GROUP BY fid, sec) "
+	    "SELECT g.sec, g.bits, " FILE_COLUMNS " FROM g JOIN files f ON "
+	    "f.id = g.fid WHERE ?4 AND "
+	    /* mactime skips a line whose four times are all 0 */
+	    "(f.atime_ns IS NOT NULL OR f.mtime_ns IS NOT NULL OR "
+	    "f.ctime_ns IS NOT NULL OR f.crtime_ns IS NOT NULL) AND "
+	    "(?2 IS NULL OR g.sec >= ?2) AND (?3 IS NULL OR g.sec <= ?3) "
+	    /* mactime's own order: time, then inode and name as text */
+	    "ORDER BY g.sec, CASE WHEN f.attr_type IS NULL THEN "
+	    "CAST(f.inode AS TEXT) ELSE f.inode || '-' || f.attr_type || '-' "
+	    "|| f.attr_id END, f.path, f.stream, f.flags, g.fid", -1,
+	    &(*q)->st, NULL) != SQLITE_OK) {
+		rc = db_fail(err, (*q)->db, "file times");
+		sp_query_close(*q);
+		*q = NULL;
+		return rc;
+	}
+	bind_files((*q)->st, f, 1);
+	sqlite3_bind_int((*q)->st, 4, files_pass(f));
+	return SP_OK;
+}
+
+#define DETECTION_COLUMNS "d.id, d.run_id, d.source_id, d.file_id, " \
+	"d.event_id, d.type, d.name, d.namespace, d.severity, d.score, " \
+	"d.target_kind, d.path, d.fs, d.inode, d.pid, d.address, d.reason, " \
+	"d.details, d.time_ns"
+
+static void
+row_detection(sqlite3_stmt *st, struct sp_detection_row *d)
+{
+	d->id = sqlite3_column_int64(st, 0);
+	d->run_id = col_int(st, 1);
+	d->source_id = col_int(st, 2);
+	d->file_id = col_int(st, 3);
+	d->event_id = col_int(st, 4);
+	d->type = col_str(st, 5);
+	d->name = col_str(st, 6);
+	d->namespace_ = col_str(st, 7);
+	d->severity = col_str(st, 8);
+	d->score = sqlite3_column_int64(st, 9);
+	d->target_kind = col_str(st, 10);
+	d->path = col_str(st, 11);
+	d->fs = col_int(st, 12);
+	d->inode = col_int(st, 13);
+	d->pid = col_int(st, 14);
+	d->address = col_int(st, 15);
+	d->reason = col_str(st, 16);
+	d->details = col_str(st, 17);
+	d->time_ns = sqlite3_column_int64(st, 18);
+}
+
+int
+sp_query_open_detections(struct sp_query **q, struct sp_case *c,
+    const struct sp_query_filter *f, const struct sp_query_page *page,
+    struct sp_err *err)
+{
+	struct sql s = { 0 };
+	struct binds b = { 0 };
+	int rc, wrap;
+
+	if ((rc = query_new(q, c, Q_DETECTIONS, err)) != SP_OK)
+		return rc;
+	sql_add(&s, "SELECT " DETECTION_COLUMNS " FROM detections d WHERE 1");
+	if (f->from != SP_TIME_NONE) {
+		sql_add(&s, " AND d.time_ns >= ?");
+		bind_int(&b, f->from);
+	}
+	if (f->to != SP_TIME_NONE) {
+		sql_add(&s, " AND d.time_ns <= ?");
+		bind_int(&b, f->to);
+	}
+	if (f->source_id != 0) {
+		sql_add(&s, " AND d.source_id = ?");
+		bind_int(&b, f->source_id);
+	}
+	if (f->pid != SP_QUERY_NULL) {
+		sql_add(&s, " AND d.pid = ?");
+		bind_int(&b, f->pid);
+	}
+	if ((rc = page_terms(&s, &b, "d", page, &wrap, err)) != SP_OK) {
+		free(s.buf);
+		goto fail;
+	}
+	if (wrap) {
+		struct sql w = { 0 };
+
+		sql_add(&w, "SELECT * FROM (");
+		sql_add(&w, s.buf ? s.buf : "");
+		sql_add(&w, page->descending ? ") ORDER BY 19 DESC, 1 DESC" :
+		    ") ORDER BY 19, 1");
+		free(s.buf);
+		w.oom |= s.oom;
+		s = w;
+	}
+	if ((rc = prepare(*q, &s, &b, "detections", err)) != SP_OK)
+		goto fail;
+	return SP_OK;
+fail:
+	sp_query_close(*q);
+	*q = NULL;
+	return rc;
+}
+
+int
+sp_query_open_histogram(struct sp_query **q, struct sp_case *c,
+    const struct sp_query_filter *f, sp_time_ns width_ns, int per_artifact,
+    struct sp_err *err)
+{
+	struct sql s = { 0 };
+	struct binds b = { 0 };
+	int rc;
+
+	if (width_ns <= 0)
+		return sp_err_set(err, SP_E_USAGE, 0, "histogram: the bucket "
+		    "width must be positive");
+	if ((rc = query_new(q, c, Q_HISTOGRAM, err)) != SP_OK)
+		return rc;
+	(*q)->width = width_ns;
+	(*q)->per_artifact = per_artifact;
+	/*
+	 * The times come in index order (events_time, or
+	 * events_artifact_time per kind), so a bucket's rows are adjacent and
+	 * are counted in one pass without a GROUP BY sorting them all.
+	 */
+	sql_add(&s, "SELECT e.time_ns, e.artifact FROM events e WHERE 1");
+	event_terms(&s, &b, f);
+	sql_add(&s, per_artifact ? " ORDER BY e.artifact, e.time_ns" :
+	    " ORDER BY e.time_ns");
+	if ((rc = prepare(*q, &s, &b, "histogram", err)) != SP_OK) {
+		sp_query_close(*q);
+		*q = NULL;
+		return rc;
+	}
+	return SP_OK;
+}
+
+static int
+histogram_next(struct sp_query *q, int *has_row, struct sp_err *err)
+{
+	sp_time_ns t, start;
+	const char *art;
+	char *tmp;
+	int rc;
+
+	*has_row = 0;
+	while (!q->done) {
+		rc = sqlite3_step(q->st);
+		if (rc == SQLITE_DONE) {
+			q->done = 1;
+			break;
+		}
+		if (rc != SQLITE_ROW)
+			return db_fail(err, q->db, "histogram");
+		t = sqlite3_column_int64(q->st, 0);
+		art = q->per_artifact ? col_str(q->st, 1) : NULL;
+		start = t - ((t % q->width) + q->width) % q->width;
+		if (q->pending && start == q->pend.start && (art == NULL ||
+		    strcmp(art, q->pend_artifact) == 0)) {
+			q->pend.count++;
+			continue;
+		}
+		if (q->pending) {
+			/* give the finished bucket; this row starts the next */
+			tmp = q->out_artifact;
+			q->out = q->pend;
+			q->out_artifact = q->pend_artifact;
+			q->out.artifact = q->out_artifact;
+			q->pend_artifact = tmp;
+			*has_row = 1;
+		}
+		if (art != NULL) {
+			free(q->pend_artifact);
+			if ((q->pend_artifact = strdup(art)) == NULL)
+				return sp_err_set(err, SP_E_NOMEM, 0,
+				    "histogram");
+		}
+		q->pend.start = start;
+		q->pend.count = 1;
+		q->pending = 1;
+		if (*has_row)
+			return SP_OK;
+	}
+	if (q->pending) {
+		tmp = q->out_artifact;
+		q->out = q->pend;
+		q->out_artifact = q->pend_artifact;
+		q->out.artifact = q->per_artifact ? q->out_artifact : NULL;
+		q->pend_artifact = tmp;
+		q->pending = 0;
+		*has_row = 1;
+	}
+	return SP_OK;
+}
+
+int
+sp_query_next(struct sp_query *q, int *has_row, struct sp_err *err)
+{
+	int rc;
+
+	*has_row = 0;
+	q->has_row = 0;
+	if (q->kind == Q_HISTOGRAM) {
+		rc = histogram_next(q, has_row, err);
+		if (!q->per_artifact)
+			q->out.artifact = NULL;
+		q->has_row = *has_row;
+		return rc;
+	}
+	rc = sqlite3_step(q->st);
+	if (rc == SQLITE_DONE)
+		return SP_OK;
+	if (rc != SQLITE_ROW)
+		return db_fail(err, q->db, "query");
+	switch (q->kind) {
+	case Q_EVENTS:
+		row_event(q->st, &q->event);
+		break;
+	case Q_FILES:
+		row_file(q->st, 0, &q->ftime.file);
+		break;
+	case Q_FILE_TIMES:
+		q->ftime.sec = sqlite3_column_int64(q->st, 0);
+		q->ftime.macb = (unsigned)sqlite3_column_int(q->st, 1);
+		row_file(q->st, 2, &q->ftime.file);
+		break;
+	case Q_DETECTIONS:
+		row_detection(q->st, &q->detection);
+		break;
+	case Q_HISTOGRAM:
+		break;
+	}
+	q->has_row = *has_row = 1;
+	return SP_OK;
+}
+
+const struct sp_event_row *
+sp_query_event(const struct sp_query *q)
+{
+	return q->kind == Q_EVENTS && q->has_row ? &q->event : NULL;
+}
+
+const struct sp_file_row *
+sp_query_file(const struct sp_query *q)
+{
+	return (q->kind == Q_FILES || q->kind == Q_FILE_TIMES) && q->has_row ?
+	    &q->ftime.file : NULL;
+}
+
+const struct sp_file_time_row *
+sp_query_file_time(const struct sp_query *q)
+{
+	return q->kind == Q_FILE_TIMES && q->has_row ? &q->ftime : NULL;
+}
+
+const struct sp_detection_row *
+sp_query_detection(const struct sp_query *q)
+{
+	return q->kind == Q_DETECTIONS && q->has_row ? &q->detection : NULL;
+}
+
+const struct sp_query_bucket *
+sp_query_bucket(const struct sp_query *q)
+{
+	return q->kind == Q_HISTOGRAM && q->has_row ? &q->out : NULL;
+}
+
+struct sp_query_key
+sp_query_row_key(const struct sp_query *q)
+{
+	struct sp_query_key k = { SP_TIME_NONE, 0 };
+
+	if (q->has_row && q->kind == Q_EVENTS) {
+		k.time_ns = q->event.time_ns;
+		k.id = q->event.id;
+	} else if (q->has_row && q->kind == Q_DETECTIONS) {
+		k.time_ns = q->detection.time_ns;
+		k.id = q->detection.id;
+	}
+	return k;
+}
+
+char *
+sp_query_sql(const struct sp_query *q)
+{
+	char *s = sqlite3_expanded_sql(q->st), *copy;
+
+	if (s == NULL)
+		return NULL;
+	copy = strdup(s);
+	sqlite3_free(s);
+	return copy;
+}
+
+void
+sp_query_close(struct sp_query *q)
+{
+	if (q == NULL)
+		return;
+	sqlite3_finalize(q->st);
+	free(q->pend_artifact);
+	free(q->out_artifact);
+	free(q);
+}
+
+void
+sp_query_interrupt(struct sp_case *c)
+{
+	sqlite3_interrupt(sp_case_db(c));
+}
+
+/*
+ * A record owns copies of its strings, so it outlives the statements it
+ * was read with and holds no read transaction open.
+ */
+#define RECORD_STRINGS 64
+struct record {
+	struct sp_event_record pub;
+	struct sp_event_row event;
+	struct sp_source_record source;
+	struct sp_file_row files[2];
+	struct sp_detection_row detection;
+	char *strings[RECORD_STRINGS];
+	int nstrings, oom;
+};
+
+static const char *
+keep(struct record *r, const char *s)
+{
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	if (r->nstrings == RECORD_STRINGS || (p = strdup(s)) == NULL) {
+		r->oom = 1;
+		return NULL;
+	}
+	r->strings[r->nstrings++] = p;
+	return p;
+}
+
+static void
+keep_file(struct record *r, struct sp_file_row *f)
+{
+	struct sp_entry *e = &f->entry;
+
+	e->path = keep(r, e->path);
+	e->name = keep(r, e->name);
+	e->stream = keep(r, e->stream);
+	e->link = keep(r, e->link);
+	f->md5 = keep(r, f->md5);
+	f->sha1 = keep(r, f->sha1);
+	f->sha256 = keep(r, f->sha256);
+}
+
+/* Step st once; 1 for a row, 0 for none, an SP_E_* code on error. */
+static int
+step_one(sqlite3 *db, sqlite3_stmt *st, const char *what, struct sp_err *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return -db_fail(err, db, what);
+}
+
+static int
+record_file(struct record *r, sqlite3 *db, int64_t id, int i,
+    const struct sp_file_row **out, struct sp_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (id == SP_QUERY_NULL)
+		return SP_OK;
+	if (sqlite3_prepare_v2(db, "SELECT " FILE_COLUMNS " FROM files f "
+	    "WHERE f.id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(err, db, "file");
+	sqlite3_bind_int64(st, 1, id);
+	rc = step_one(db, st, "file", err);
+	if (rc == 1) {
+		row_file(st, 0, &r->files[i]);
+		keep_file(r, &r->files[i]);
+		*out = &r->files[i];
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -rc : SP_OK;
+}
+
+int
+sp_event_record_get(struct sp_case *c, int64_t id,
+    struct sp_event_record **rec, struct sp_err *err)
+{
+	sqlite3 *db = sp_case_db(c);
+	sqlite3_stmt *st = NULL;
+	struct record *r;
+	struct sp_event_row *e;
+	struct sp_detection_row *d;
+	struct sp_source_record *s;
+	int rc;
+
+	*rec = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return sp_err_set(err, SP_E_NOMEM, 0, "event %lld",
+		    (long long)id);
+	/* one read transaction, so the parts agree with each other */
+	if ((rc = sp_case_exec(db, "BEGIN", err)) != SP_OK)
+		goto fail;
+	if (sqlite3_prepare_v2(db, "SELECT " EVENT_COLUMNS EVENT_FROM
+	    " WHERE e.id = ?1", -1, &st, NULL) != SQLITE_OK) {
+		rc = db_fail(err, db, "event");
+		goto end;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = step_one(db, st, "event", err)) <= 0) {
+		rc = rc < 0 ? -rc : sp_err_set(err, SP_E_NOTFOUND, 0,
+		    "no event %lld in the case", (long long)id);
+		goto end;
+	}
+	e = &r->event;
+	row_event(st, e);
+	e->time_desc = keep(r, e->time_desc);
+	e->artifact = keep(r, e->artifact);
+	e->source = keep(r, e->source);
+	e->host = keep(r, e->host);
+	e->user = keep(r, e->user);
+	e->exe = keep(r, e->exe);
+	e->path = keep(r, e->path);
+	e->message = keep(r, e->message);
+	e->extra = keep(r, e->extra);
+	e->origin = keep(r, e->origin);
+	e->boot_id = keep(r, e->boot_id);
+	e->tty = keep(r, e->tty);
+	e->cwd = keep(r, e->cwd);
+	r->pub.event = e;
+	r->pub.source_id = e->source_id;
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT kind, path, size, md5, sha1, "
+	    "sha256, host, details FROM sources WHERE id = ?1", -1, &st,
+	    NULL) != SQLITE_OK) {
+		rc = db_fail(err, db, "source");
+		goto end;
+	}
+	sqlite3_bind_int64(st, 1, e->source_id);
+	if ((rc = step_one(db, st, "source", err)) < 0) {
+		rc = -rc;
+		goto end;
+	}
+	if (rc == 1) {
+		s = &r->source;
+		s->kind = keep(r, col_str(st, 0));
+		s->path = keep(r, col_str(st, 1));
+		s->size = (uint64_t)sqlite3_column_int64(st, 2);
+		s->md5 = keep(r, col_str(st, 3));
+		s->sha1 = keep(r, col_str(st, 4));
+		s->sha256 = keep(r, col_str(st, 5));
+		s->host = keep(r, col_str(st, 6));
+		s->details = keep(r, col_str(st, 7));
+		r->pub.source = s;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if ((rc = record_file(r, db, e->origin_file_id, 0,
+	    &r->pub.origin_file, err)) != SP_OK ||
+	    (rc = record_file(r, db, e->file_id, 1, &r->pub.file, err))
+	    != SP_OK)
+		goto end;
+
+	/* detections has no index on event_id; it is small beside events */
+	if (sqlite3_prepare_v2(db, "SELECT " DETECTION_COLUMNS " FROM "
+	    "detections d WHERE d.event_id = ?1 ORDER BY d.id LIMIT 1", -1,
+	    &st, NULL) != SQLITE_OK) {
+		rc = db_fail(err, db, "detection");
+		goto end;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = step_one(db, st, "detection", err)) < 0) {
+		rc = -rc;
+		goto end;
+	}
+	if (rc == 1) {
+		d = &r->detection;
+		row_detection(st, d);
+		d->type = keep(r, d->type);
+		d->name = keep(r, d->name);
+		d->namespace_ = keep(r, d->namespace_);
+		d->severity = keep(r, d->severity);
+		d->target_kind = keep(r, d->target_kind);
+		d->path = keep(r, d->path);
+		d->reason = keep(r, d->reason);
+		d->details = keep(r, d->details);
+		r->pub.detection = d;
+	}
+	rc = r->oom ? sp_err_set(err, SP_E_NOMEM, 0, "event %lld",
+	    (long long)id) : SP_OK;
+end:
+	sqlite3_finalize(st);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc == SP_OK) {
+		*rec = &r->pub;
+		return SP_OK;
+	}
+fail:
+	sp_event_record_free(&r->pub);
+	return rc;
+}
+
+void
+sp_event_record_free(struct sp_event_record *rec)
+{
+	struct record *r = (struct record *)rec;
+	int i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nstrings; i++)
+		free(r->strings[i]);
+	free(r);
+}
+
+int
+sp_query_find_source(struct sp_case *c, const char *s, int64_t *id,
+    struct sp_err *err)
+{
+	sqlite3 *db = sp_case_db(c);
+	sqlite3_stmt *st;
+
+	*id = 0;
+	if (sqlite3_prepare_v2(db, "SELECT id FROM sources WHERE "
+	    "CAST(id AS TEXT) = ?1 OR path = ?1 ORDER BY id DESC LIMIT 1", -1,
+	    &st, NULL) != SQLITE_OK)
+		return db_fail(err, db, "find source");
+	sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (*id == 0)
+		return sp_err_set(err, SP_E_NOTFOUND, 0, "no source '%s' in "
+		    "the case", s);
+	return SP_OK;
+}
