@@ -52,7 +52,7 @@ setup() {
 @test "every event of an artifact names its file and line" {
 	db=$BATS_TEST_TMPDIR/case.db
 	spoor-timeline -c "$db" "$root" >/dev/null
-	assert_equal "$(sqlite3 "$db" "SELECT e.origin = f.path, e.origin_line FROM events e JOIN files f ON f.id = e.file_id WHERE e.artifact = 'auth' AND e.user = 'deploy'")" "1|1"
+	assert_equal "$(sqlite3 "$db" "SELECT e.origin = f.path, e.origin_line FROM events e JOIN files f ON f.id = e.origin_file_id WHERE e.artifact = 'auth' AND e.user = 'deploy'")" "1|1"
 }
 
 @test "--artifact KIND FILE reads a lone file, gzip included" {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The write side of the case: every row spoor adds goes through here (runs,
- * their problems, sources; files, events and detections follow the same
- * path).  Statements bind every value; nothing from evidence is ever part
- * of SQL text.
+ * The write side of the case: runs, their problems and sources here; the
+ * loader of files, events and detections in store-load.c, tags and notes
+ * in store-marks.c (include/spoor/store.h).  Statements bind every value;
+ * nothing from evidence is ever part of SQL text.
  */
 #include <limits.h>
 #include <stdlib.h>

@@ -7,11 +7,11 @@
 #define SPOOR_SCAN_INTERNAL_H
 
 #include <pthread.h>
-#include <sqlite3.h>
 #include <yara.h>
 
 #include "spoor/json.h"
 #include "spoor/scan.h"
+#include "spoor/store.h"
 
 #define SP_SCAN_NEXTERNALS 5
 extern const char *const sp_scan_externals[SP_SCAN_NEXTERNALS];
@@ -69,11 +69,9 @@ struct sp_scan {
 	size_t nhits, caphits;
 
 	/* the case */
-	sqlite3 *db;
-	sqlite3_stmt *q_file, *q_event, *q_fts, *q_detection;
+	struct sp_store *store;	/* NULL without a case */
 	int64_t source_id, case_fs_source_id;
 	sp_time_ns source_time;	/* a memory image's modification time */
-	unsigned db_pending;
 	uint64_t db_failed;
 
 	/* the walk (scan-walk.c) */

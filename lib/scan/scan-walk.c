@@ -1189,7 +1189,7 @@ sp_scan_process(struct sp_scan *s, pid_t pid, struct sp_err *err)
 
 	if (s->o.flags & SP_SCAN_NO_YARA)
 		return SP_OK;
-	if (s->source_id == 0 && s->db != NULL &&
+	if (s->source_id == 0 && s->store != NULL &&
 	    (rc = sp_scan_use_source(s, "process", "/proc", 0, err)) != SP_OK)
 		return rc;
 	if (pid > 0) {

@@ -19,7 +19,6 @@
 
 #include "spoor/case.h"
 #include "spoor/evidence.h"
-#include "case/case-internal.h"
 #include "scan/scan-internal.h"
 #include "spoor/heur.h"
 #include "spoor/json.h"
@@ -231,27 +230,20 @@ case_store(struct sp_scan *s, struct sp_starget *st,
     const struct sp_detection *d)
 {
 	const struct sp_scan_target *t = &st->t;
-	sqlite3_stmt *q;
+	struct sp_detection_record r;
 	sp_time_ns when;
-	int64_t event_id = 0;
 	char label[1024], *msg;
 
-	if (s->db == NULL)
+	if (s->store == NULL)
 		return;
 	if (st->source_id == 0)
 		return;
 	if (t->kind == SP_TARGET_FILE && st->file_id == 0 &&
-	    t->fs_index >= 0 && s->q_file != NULL && st->case_source_id) {
-		q = s->q_file;
-		sqlite3_bind_int64(q, 1, st->case_source_id);
-		sqlite3_bind_int(q, 2, t->fs_index);
-		sqlite3_bind_int64(q, 3, (sqlite3_int64)t->inode);
-		sqlite3_bind_text(q, 4, t->path, -1, SQLITE_STATIC);
-		if (sqlite3_step(q) == SQLITE_ROW)
-			st->file_id = sqlite3_column_int64(q, 0);
-		else
+	    t->fs_index >= 0 && st->case_source_id) {
+		if (sp_store_file_find(s->store, st->case_source_id,
+		    t->fs_index, t->inode, t->path, &st->file_id, NULL) !=
+		    SP_OK || st->file_id == 0)
 			st->file_id = -1;
-		sqlite3_reset(q);
 	}
 	/* when the file came or last changed: the later of birth and
 	 * modification (a backdated mtime loses to the birth) */
@@ -267,88 +259,32 @@ case_store(struct sp_scan *s, struct sp_starget *st,
 	if (asprintf(&msg, "%s %s (%s, score %d) in %s", d->type, d->name,
 	    d->severity, d->score, label) < 0)
 		msg = NULL;
-	q = s->q_event;
-	sqlite3_bind_int64(q, 1, when);
-	sqlite3_bind_int64(q, 2, st->source_id);
-	if (st->file_id > 0)
-		sqlite3_bind_int64(q, 3, st->file_id);
-	else
-		sqlite3_bind_null(q, 3);
-	if (t->kind == SP_TARGET_PROCESS) {
-		sqlite3_bind_int64(q, 4, t->pid);
-		sqlite3_bind_text(q, 5, t->exe, -1, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(q, 4);
-		sqlite3_bind_null(q, 5);
-	}
-	sqlite3_bind_text(q, 6, t->kind == SP_TARGET_FILE ? t->path :
-	    t->region_path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 7, msg ? msg : d->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 8, d->json, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 9, t->source, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 10, sp_run_id(s->run));
-	if (sqlite3_step(q) == SQLITE_DONE) {
-		event_id = sqlite3_last_insert_rowid(s->db);
-		sqlite3_bind_int64(s->q_fts, 1, event_id);
-		sqlite3_bind_text(s->q_fts, 2, msg ? msg : d->name, -1,
-		    SQLITE_STATIC);
-		(void)sqlite3_step(s->q_fts);
-		sqlite3_reset(s->q_fts);
-	} else
+	memset(&r, 0, sizeof(r));
+	r.source_id = st->source_id;
+	r.file_id = st->file_id > 0 ? st->file_id : 0;
+	r.time = when;
+	r.type = d->type;
+	r.name = d->name;
+	r.ns = d->ns;
+	r.severity = d->severity;
+	r.score = d->score;
+	r.target_kind = target_kind_name(t->kind);
+	r.path = t->kind == SP_TARGET_FILE ? t->path : t->region_path;
+	r.fs_index = t->kind == SP_TARGET_FILE && t->fs_index >= 0 ?
+	    t->fs_index : -1;
+	r.inode = t->inode;
+	r.pid = t->kind == SP_TARGET_PROCESS ? t->pid : -1;
+	r.exe = t->exe;
+	r.has_address = t->kind != SP_TARGET_FILE;
+	r.address = d->address;
+	r.reason = d->reason;
+	r.details = d->json;
+	r.message = msg;
+	r.origin = t->source;
+	if (sp_store_detection_add(s->store, &r, NULL) != SP_OK)
 		s->db_failed++;
-	sqlite3_reset(q);
-	q = s->q_detection;
-	sqlite3_bind_int64(q, 1, sp_run_id(s->run));
-	sqlite3_bind_int64(q, 2, st->source_id);
-	if (st->file_id > 0)
-		sqlite3_bind_int64(q, 3, st->file_id);
-	else
-		sqlite3_bind_null(q, 3);
-	if (event_id > 0)
-		sqlite3_bind_int64(q, 4, event_id);
-	else
-		sqlite3_bind_null(q, 4);
-	sqlite3_bind_text(q, 5, d->type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 6, d->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 7, d->ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 8, d->severity, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 9, d->score);
-	sqlite3_bind_text(q, 10, target_kind_name(t->kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 11, t->kind == SP_TARGET_FILE ? t->path :
-	    t->region_path, -1, SQLITE_STATIC);
-	if (t->kind == SP_TARGET_FILE && t->fs_index >= 0) {
-		sqlite3_bind_int(q, 12, t->fs_index);
-		sqlite3_bind_int64(q, 13, (sqlite3_int64)t->inode);
-	} else {
-		sqlite3_bind_null(q, 12);
-		sqlite3_bind_null(q, 13);
-	}
-	if (t->kind == SP_TARGET_PROCESS)
-		sqlite3_bind_int64(q, 14, t->pid);
-	else
-		sqlite3_bind_null(q, 14);
-	if (t->kind == SP_TARGET_FILE)
-		sqlite3_bind_null(q, 15);
-	else
-		sqlite3_bind_int64(q, 15, (sqlite3_int64)d->address);
-	sqlite3_bind_text(q, 16, d->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 17, d->json, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 18, when);
-	if (sqlite3_step(q) != SQLITE_DONE)
-		s->db_failed++;
-	sqlite3_reset(q);
 	free(msg);
-	if (++s->db_pending >= 1000) {
-		(void)sqlite3_exec(s->db, "COMMIT; BEGIN", NULL, NULL, NULL);
-		s->db_pending = 0;
-	}
-}
-
-static const char *
-existing_source_sql(void)
-{
-	return "SELECT id FROM sources WHERE path = ?1 ORDER BY "
-	    "(file_count IS NULL), id DESC LIMIT 1";
+	(void)sp_store_tick(s->store, NULL);
 }
 
 /*
@@ -360,31 +296,23 @@ sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
     uint64_t size, struct sp_err *err)
 {
 	struct sp_source_record src;
-	sqlite3_stmt *q;
 	int64_t id = 0;
 	char *real;
 	int rc;
 
 	s->source_id = 0;
 	s->case_fs_source_id = 0;
-	if (s->db == NULL)
+	if (s->store == NULL)
 		return SP_OK;
-	if (sqlite3_prepare_v2(s->db, existing_source_sql(), -1, &q, NULL) !=
-	    SQLITE_OK)
-		return sp_err_set(err, SP_E_CASE, 0, "%s",
-		    sqlite3_errmsg(s->db));
-	real = realpath(path, NULL);
-	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		id = sqlite3_column_int64(q, 0);
-	else if (real != NULL) {
-		sqlite3_reset(q);
-		sqlite3_bind_text(q, 1, real, -1, SQLITE_STATIC);
-		if (sqlite3_step(q) == SQLITE_ROW)
-			id = sqlite3_column_int64(q, 0);
+	if ((rc = sp_store_source_find_path(s->store, path, &id, err)) !=
+	    SP_OK)
+		return rc;
+	if (id == 0 && (real = realpath(path, NULL)) != NULL) {
+		rc = sp_store_source_find_path(s->store, real, &id, err);
+		free(real);
+		if (rc != SP_OK)
+			return rc;
 	}
-	sqlite3_finalize(q);
-	free(real);
 	if (id > 0) {
 		s->source_id = s->case_fs_source_id = id;
 		return SP_OK;
@@ -393,59 +321,41 @@ sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
 	src.kind = kind;
 	src.path = path;
 	src.size = size;
-	(void)sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	(void)sp_store_commit(s->store, NULL);
 	rc = sp_case_source_add(s->run, &src, &id, err);
-	(void)sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+	(void)sp_store_begin(s->store, 0, NULL);
 	if (rc != SP_OK)
 		return rc;
 	s->source_id = id;
 	return SP_OK;
 }
 
+/* Detections are committed 1,000 at a time. */
 static int
 case_prepare(struct sp_scan *s, struct sp_err *err)
 {
-	struct sp_case *c = sp_run_case(s->run);
+	int rc;
 
-	if (c == NULL)
+	if (sp_run_case(s->run) == NULL)
 		return SP_OK;
-	s->db = sp_case_db(c);
-	if (sqlite3_prepare_v2(s->db, "SELECT id FROM files WHERE "
-	    "source_id = ?1 AND fs = ?2 AND inode = ?3 AND path = ?4 LIMIT 1",
-	    -1, &s->q_file, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "INSERT INTO events (time_ns, time_desc, "
-	    "artifact, source_id, file_id, pid, exe, path, message, extra, "
-	    "origin, run_id) VALUES (?1, 'detection', 'detection', ?2, ?3, "
-	    "?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &s->q_event, NULL) !=
-	    SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "INSERT INTO events_fts(rowid, message) "
-	    "VALUES (?1, ?2)", -1, &s->q_fts, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "INSERT INTO detections (run_id, "
-	    "source_id, file_id, event_id, type, name, namespace, severity, "
-	    "score, target_kind, path, fs, inode, pid, address, reason, "
-	    "details, time_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)", -1,
-	    &s->q_detection, NULL) != SQLITE_OK)
-		return sp_err_set(err, SP_E_CASE, 0, "prepare: %s",
-		    sqlite3_errmsg(s->db));
-	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return sp_err_set(err, SP_E_CASE, 0, "begin: %s",
-		    sqlite3_errmsg(s->db));
+	if ((rc = sp_store_new(&s->store, s->run, 1000, err)) != SP_OK)
+		return rc;
+	if ((rc = sp_store_begin(s->store, 0, err)) != SP_OK) {
+		sp_store_free(s->store);
+		s->store = NULL;
+		return sp_err_prefix(err, "begin");
+	}
 	return SP_OK;
 }
 
 static void
 case_close(struct sp_scan *s)
 {
-	if (s->db == NULL)
+	if (s->store == NULL)
 		return;
-	(void)sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	sqlite3_finalize(s->q_file);
-	sqlite3_finalize(s->q_event);
-	sqlite3_finalize(s->q_fts);
-	sqlite3_finalize(s->q_detection);
-	s->q_file = s->q_event = s->q_fts = s->q_detection = NULL;
-	s->db = NULL;
+	(void)sp_store_commit(s->store, NULL);
+	sp_store_free(s->store);
+	s->store = NULL;
 }
 
 /* ---- detections -------------------------------------------------------- */

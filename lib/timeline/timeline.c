@@ -2,11 +2,11 @@
 /*
  * The file system timeline (see include/spoor/timeline.h).  Entries go
  * into files, and each distinct time of an entry into events, through
- * prepared statements in batched transactions; the full-text index is
- * filled once per source at the end, which is far cheaper than a trigger
- * per row.  The source's own SHA-256 is computed by a second thread while
- * the walk runs, unless a source of the same size is already in the case,
- * when it must be known first to refuse a duplicate.
+ * the case's store (store.h) in batched transactions; the full-text index
+ * is filled once per source at the end, which is far cheaper than a
+ * trigger per row.  The source's own SHA-256 is computed by a second
+ * thread while the walk runs, unless a source of the same size is already
+ * in the case, when it must be known first to refuse a duplicate.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -29,10 +29,8 @@
 #include "spoor/timeline.h"
 #include "spoor/case.h"
 #include "spoor/evidence.h"
-#include "case/case-internal.h"
+#include "spoor/store.h"
 #include "base/util.h"
-
-#define BATCH 20000
 
 /* An artifact found during the walk, parsed once the walk is done. */
 struct found {
@@ -45,46 +43,24 @@ struct found {
 };
 
 struct loader {
-	sqlite3 *db;
+	struct sp_store *store;
 	struct sp_run *run;
 	struct sp_evidence *ev;
 	const struct sp_timeline_opts *opts;
 	int64_t source_id;
-	sqlite3_stmt *ins_file, *ins_event, *ins_artifact;
 	int64_t last_file_id;
 	struct found *found;
 	size_t nfound;
 	int64_t artifact_file_id;	/* files row of the artifact parsed now */
-	uint64_t files, events, in_batch;
+	uint64_t files, events;
 	const char *origin;		/* bodyfile path */
 	uint64_t problems_before;	/* the run's problems at the start */
 	int64_t origin_line;
 	char *msg;
 	size_t msgcap;
-	int bulk;		/* indexes dropped for a first load */
 	int rc;
 	struct sp_err *err;
 };
-
-static int
-db_fail(struct sp_err *err, sqlite3 *db, const char *what)
-{
-	return sp_err_set(err, SP_E_CASE, 0, "%s: %s", what,
-	    sqlite3_errmsg(db));
-}
-
-static int
-exec(sqlite3 *db, const char *sql, struct sp_err *err)
-{
-	char *m = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &m) != SQLITE_OK) {
-		sp_err_set(err, SP_E_CASE, 0, "%s", m ? m : sqlite3_errmsg(db));
-		sqlite3_free(m);
-		return SP_E_CASE;
-	}
-	return SP_OK;
-}
 
 /* ---- the source's hash, on its own thread ---- */
 
@@ -199,82 +175,24 @@ display_name(struct loader *l, const struct sp_entry *e)
 	return l->msg;
 }
 
-static void
-bind_time(sqlite3_stmt *st, int i, sp_time_ns t)
-{
-	if (t == SP_TIME_NONE)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, t);
-}
-
-static void
-bind_str(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
-static int
-commit_batch(struct loader *l)
-{
-	if (exec(l->db, "COMMIT", l->err) != SP_OK ||
-	    exec(l->db, "BEGIN", l->err) != SP_OK)
-		return l->err ? l->err->code : SP_E_CASE;
-	l->in_batch = 0;
-	return SP_OK;
-}
-
 static int
 insert_entry(struct loader *l, const struct sp_entry *e,
     const struct sp_hash *h, const char *md5)
 {
-	sqlite3_stmt *st = l->ins_file;
 	sp_time_ns t[4] = { e->mtime, e->atime, e->ctime, e->crtime };
 	sp_time_ns gt[4];
 	unsigned gm[4], ng = 0, i, j;
-	char t1[2] = { e->name_type, 0 }, t2[2] = { e->meta_type, 0 };
+	struct sp_fs_event fe;
 	char desc[5];
-	const char *name;
 	int64_t file_id;
+	int rc;
 
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, l->source_id);
-	sqlite3_bind_int(st, 2, (int)e->fs_index);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)e->inode);
-	if (e->flags & SP_ENTRY_ATTR) {
-		sqlite3_bind_int(st, 4, (int)e->attr_type);
-		sqlite3_bind_int(st, 5, e->attr_id);
-	} else {
-		sqlite3_bind_null(st, 4);
-		sqlite3_bind_null(st, 5);
-	}
-	sqlite3_bind_text(st, 6, e->path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, e->name ? e->name : "", -1, SQLITE_STATIC);
-	bind_str(st, 8, e->stream);
-	sqlite3_bind_text(st, 9, t1, 1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 10, t2, 1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 11, (int)e->mode);
-	sqlite3_bind_int64(st, 12, e->uid);
-	sqlite3_bind_int64(st, 13, e->gid);
-	sqlite3_bind_int64(st, 14, (sqlite3_int64)e->size);
-	sqlite3_bind_int64(st, 15, e->nlink);
-	bind_time(st, 16, e->atime);
-	bind_time(st, 17, e->mtime);
-	bind_time(st, 18, e->ctime);
-	bind_time(st, 19, e->crtime);
-	bind_time(st, 20, e->dtime);
-	sqlite3_bind_int(st, 21, (int)e->flags);
-	sqlite3_bind_int(st, 22, !(e->flags & SP_ENTRY_DELETED));
-	bind_str(st, 23, e->link);
-	bind_str(st, 24, h ? sp_hash_hex(h, SP_HASH_MD5) : md5);
-	bind_str(st, 25, h ? sp_hash_hex(h, SP_HASH_SHA1) : NULL);
-	bind_str(st, 26, h ? sp_hash_hex(h, SP_HASH_SHA256) : NULL);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(l->err, l->db, "insert file");
-	file_id = sqlite3_last_insert_rowid(l->db);
+	if ((rc = sp_store_file_add(l->store, l->source_id, e,
+	    h ? sp_hash_hex(h, SP_HASH_MD5) : md5,
+	    h ? sp_hash_hex(h, SP_HASH_SHA1) : NULL,
+	    h ? sp_hash_hex(h, SP_HASH_SHA256) : NULL, &file_id, l->err))
+	    != SP_OK)
+		return rc;
 	l->last_file_id = file_id;
 	l->files++;
 
@@ -292,30 +210,24 @@ insert_entry(struct loader *l, const struct sp_entry *e,
 	}
 	if (ng == 0)
 		return SP_OK;
-	name = display_name(l, e);
-	st = l->ins_event;
+	memset(&fe, 0, sizeof(fe));
+	fe.source_id = l->source_id;
+	fe.file_id = file_id;
+	fe.macb = desc;
+	fe.host = l->opts->host;
+	fe.path = e->path;
+	fe.message = display_name(l, e);
+	fe.origin = l->origin;
+	fe.origin_line = l->origin_line;
 	for (j = 0; j < ng; j++) {
 		desc[0] = gm[j] & 1 ? 'm' : '.';
 		desc[1] = gm[j] & 2 ? 'a' : '.';
 		desc[2] = gm[j] & 4 ? 'c' : '.';
 		desc[3] = gm[j] & 8 ? 'b' : '.';
 		desc[4] = '\0';
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, gt[j]);
-		sqlite3_bind_text(st, 2, desc, 4, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 3, l->source_id);
-		sqlite3_bind_int64(st, 4, file_id);
-		bind_str(st, 5, l->opts->host);
-		sqlite3_bind_text(st, 6, e->path, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, name, -1, SQLITE_STATIC);
-		bind_str(st, 8, l->origin);
-		if (l->origin != NULL)
-			sqlite3_bind_int64(st, 9, l->origin_line);
-		else
-			sqlite3_bind_null(st, 9);
-		sqlite3_bind_int64(st, 10, sp_run_id(l->run));
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return db_fail(l->err, l->db, "insert event");
+		fe.time = gt[j];
+		if ((rc = sp_store_fs_event_add(l->store, &fe, l->err)) != SP_OK)
+			return rc;
 		l->events++;
 	}
 	return SP_OK;
@@ -439,9 +351,7 @@ on_entry(const struct sp_entry *e, void *arg)
 	if (l->opts->artifacts != 0 && (rc = note_artifact(l, e)) != SP_OK)
 		return rc;
 	sp_progress_report(&l->opts->progress, "entries", l->files, 0);
-	if (++l->in_batch >= BATCH)
-		return commit_batch(l);
-	return 0;
+	return sp_store_tick(l->store, l->err);
 }
 
 /* ---- artifacts ---- */
@@ -450,52 +360,16 @@ static int
 emit_event(const struct sp_event *e, void *arg)
 {
 	struct loader *l = arg;
-	sqlite3_stmt *st = l->ins_artifact;
-	const char *origin = l->origin;
+	int rc;
 
 	if (e->time == SP_TIME_NONE)
 		return 0;	/* a parser gives every event its time */
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, e->time);
-	sqlite3_bind_text(st, 2, e->time_desc ? e->time_desc : "", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, e->artifact ? e->artifact : "unknown", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, l->source_id);
-	if (l->artifact_file_id > 0)
-		sqlite3_bind_int64(st, 5, l->artifact_file_id);
-	else
-		sqlite3_bind_null(st, 5);
-	bind_str(st, 6, e->host ? e->host : l->opts->host);
-	bind_str(st, 7, e->user);
-	if (e->pid >= 0)
-		sqlite3_bind_int64(st, 8, e->pid);
-	else
-		sqlite3_bind_null(st, 8);
-	if (e->ppid >= 0)
-		sqlite3_bind_int64(st, 9, e->ppid);
-	else
-		sqlite3_bind_null(st, 9);
-	bind_str(st, 10, e->exe);
-	bind_str(st, 11, e->path);
-	sqlite3_bind_text(st, 12, e->message ? e->message : "", -1,
-	    SQLITE_STATIC);
-	bind_str(st, 13, e->extra);
-	bind_str(st, 14, origin);
-	if (e->line > 0)
-		sqlite3_bind_int64(st, 15, e->line);
-	else
-		sqlite3_bind_null(st, 15);
-	if (e->offset >= 0)
-		sqlite3_bind_int64(st, 16, e->offset);
-	else
-		sqlite3_bind_null(st, 16);
-	sqlite3_bind_int64(st, 17, sp_run_id(l->run));
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(l->err, l->db, "insert event");
+	if ((rc = sp_store_artifact_event_add(l->store, l->source_id,
+	    l->artifact_file_id, l->origin, l->opts->host, e, l->err)) != SP_OK)
+		return rc;
 	l->events++;
-	if (++l->in_batch >= BATCH)
-		return commit_batch(l);
+	if ((rc = sp_store_tick(l->store, l->err)) != SP_OK)
+		return rc;
 	if (sp_cancel_requested(l->opts->cancel))
 		return sp_err_set(l->err, SP_E_INTERRUPTED, 0, "artifacts");
 	return 0;
@@ -717,80 +591,6 @@ details_json(const struct sp_evidence *ev)
 	return buf;
 }
 
-/* Delete a source and everything it brought, keeping the FTS index. */
-static int
-delete_source(sqlite3 *db, int64_t id, struct sp_err *err)
-{
-	sqlite3_stmt *st;
-	static const char *const sql[] = {
-		/* a source still 'loading' never reached the FTS index */
-		"INSERT INTO events_fts(events_fts, rowid, message) "
-		"SELECT 'delete', id, message FROM events WHERE source_id = ?1 "
-		"AND (SELECT state FROM sources WHERE id = ?1) != 'loading'",
-		"DELETE FROM events WHERE source_id = ?1",
-		"DELETE FROM files WHERE source_id = ?1",
-		"DELETE FROM sources WHERE id = ?1",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		if (sqlite3_prepare_v2(db, sql[i], -1, &st, NULL) != SQLITE_OK)
-			return db_fail(err, db, "delete source");
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			sqlite3_finalize(st);
-			return db_fail(err, db, "delete source");
-		}
-		sqlite3_finalize(st);
-	}
-	return SP_OK;
-}
-
-/*
- * Find a source with the same identity: same kind and size and SHA-256
- * (sha256 NULL: same kind and path, for directories).  *id is 0 if none.
- */
-static int
-find_same(sqlite3 *db, const char *kind, const char *path, uint64_t size,
-    const char *sha256, int64_t *id, struct sp_err *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*id = 0;
-	if (sqlite3_prepare_v2(db, sha256 ? "SELECT id FROM sources WHERE "
-	    "size = ?1 AND sha256 = ?2" : "SELECT id FROM sources WHERE "
-	    "kind = ?3 AND path = ?4", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(err, db, "find source");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	bind_str(st, 2, sha256);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, path, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK :
-	    db_fail(err, db, "find source");
-}
-
-static int
-size_taken(sqlite3 *db, uint64_t size, int *taken, struct sp_err *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sources WHERE size = ?1",
-	    -1, &st, NULL) != SQLITE_OK)
-		return db_fail(err, db, "find source");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	rc = sqlite3_step(st);
-	*taken = rc == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK :
-	    db_fail(err, db, "find source");
-}
-
 static int
 refuse_or_replace(struct loader *l, int64_t same, const char *what)
 {
@@ -800,111 +600,23 @@ refuse_or_replace(struct loader *l, int64_t same, const char *what)
 		return sp_err_set(l->err, SP_E_EXISTS, 0, "%s is already in "
 		    "the case as source %" PRId64 "; use --replace to load it "
 		    "again", what, same);
-	return delete_source(l->db, same, l->err);
-}
-
-static int
-prepare(struct loader *l)
-{
-	if (sqlite3_prepare_v2(l->db, "INSERT INTO files (source_id, fs, "
-	    "inode, attr_type, attr_id, path, name, stream, name_type, "
-	    "meta_type, mode, uid, gid, size, nlink, atime_ns, mtime_ns, "
-	    "ctime_ns, crtime_ns, dtime_ns, flags, allocated, link, md5, "
-	    "sha1, sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-	    "?,?,?,?,?)", -1, &l->ins_file, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(l->db, "INSERT INTO events (time_ns, "
-	    "time_desc, artifact, source_id, file_id, host, path, message, "
-	    "origin, origin_line, run_id) VALUES (?1,?2,'fs',?3,?4,?5,?6,?7,"
-	    "?8,?9,?10)", -1, &l->ins_event, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(l->db, "INSERT INTO events (time_ns, "
-	    "time_desc, artifact, source_id, file_id, host, user, pid, ppid, "
-	    "exe, path, message, extra, origin, origin_line, origin_offset, "
-	    "run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
-	    &l->ins_artifact, NULL) != SQLITE_OK)
-		return db_fail(l->err, l->db, "prepare");
-	return SP_OK;
+	return sp_store_source_delete(l->store, same, l->err);
 }
 
 static int
 add_source(struct loader *l, const char *kind, const char *path,
     uint64_t size, const char *sha256, const char *details)
 {
-	sqlite3_stmt *st;
-	int rc = SP_OK;
+	struct sp_source_record src;
 
-	if (sqlite3_prepare_v2(l->db, "INSERT INTO sources (run_id, kind, "
-	    "path, size, sha256, host, details, added_ns, state) VALUES "
-	    "(?,?,?,?,?,?,?,?,'loading')", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(l->err, l->db, "add source");
-	sqlite3_bind_int64(st, 1, sp_run_id(l->run));
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
-	bind_str(st, 5, sha256);
-	bind_str(st, 6, l->opts->host);
-	bind_str(st, 7, details);
-	sqlite3_bind_int64(st, 8, sp_time_now());
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(l->err, l->db, "add source");
-	else
-		l->source_id = sqlite3_last_insert_rowid(l->db);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Fill the FTS index and the source's counts and state. */
-static int
-finish_source(struct loader *l, const char *sha256, const char *state)
-{
-	sqlite3_stmt *st;
-	int rc = SP_OK;
-
-	if (sqlite3_prepare_v2(l->db, "INSERT INTO events_fts(rowid, message) "
-	    "SELECT id, message FROM events WHERE source_id = ?1", -1, &st,
-	    NULL) != SQLITE_OK)
-		return db_fail(l->err, l->db, "index messages");
-	sqlite3_bind_int64(st, 1, l->source_id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(l->err, l->db, "index messages");
-	sqlite3_finalize(st);
-	if (rc != SP_OK)
-		return rc;
-	if (sqlite3_prepare_v2(l->db, "UPDATE sources SET state = ?2, "
-	    "file_count = ?3, event_count = ?4, sha256 = coalesce(?5, sha256) "
-	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(l->err, l->db, "finish source");
-	sqlite3_bind_int64(st, 1, l->source_id);
-	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)l->files);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)l->events);
-	bind_str(st, 5, sha256);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(l->err, l->db, "finish source");
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/*
- * In an empty case, drop the secondary indexes for the load; loader_end
- * builds them again.
- */
-static int
-maybe_bulk(struct loader *l)
-{
-	sqlite3_stmt *st;
-	int empty = 0;
-
-	if (sqlite3_prepare_v2(l->db, "SELECT NOT EXISTS (SELECT 1 FROM "
-	    "events) AND NOT EXISTS (SELECT 1 FROM files)", -1, &st, NULL)
-	    != SQLITE_OK)
-		return db_fail(l->err, l->db, "prepare");
-	if (sqlite3_step(st) == SQLITE_ROW)
-		empty = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (!empty)
-		return SP_OK;
-	l->bulk = 1;
-	return sp_case_timeline_indexes(sp_run_case(l->run), 0, l->err);
+	memset(&src, 0, sizeof(src));
+	src.kind = kind;
+	src.path = path;
+	src.size = size;
+	src.sha256 = sha256;
+	src.host = l->opts->host;
+	src.details = details;
+	return sp_store_source_add(l->store, &src, &l->source_id, l->err);
 }
 
 static void
@@ -912,13 +624,13 @@ loader_release(struct loader *l)
 {
 	size_t i;
 
-	sqlite3_finalize(l->ins_file);
-	sqlite3_finalize(l->ins_event);
-	sqlite3_finalize(l->ins_artifact);
 	for (i = 0; i < l->nfound; i++)
 		free(l->found[i].path);
 	free(l->found);
+	l->found = NULL;
+	l->nfound = 0;
 	free(l->msg);
+	l->msg = NULL;
 }
 
 static int
@@ -929,14 +641,30 @@ loader_init(struct loader *l, struct sp_run *run,
 	l->run = run;
 	l->opts = opts;
 	l->err = err;
-	if (sp_run_case(run) == NULL)
-		return sp_err_set(err, SP_E_USAGE, 0, "no case database");
-	l->db = sp_case_db(sp_run_case(run));
 	l->problems_before = sp_run_problem_count(run);
-	return SP_OK;
+	return sp_store_new(&l->store, run, SP_STORE_BATCH, err);
 }
 
-/* End the load: commit, mark the source, fill the stats. */
+/*
+ * Nothing of a refused source is kept: delete it in a transaction of its
+ * own, and free the store.
+ */
+static void
+loader_drop(struct loader *l)
+{
+	if (l->source_id != 0 && sp_store_begin(l->store, 0, NULL) == SP_OK) {
+		sp_store_source_delete(l->store, l->source_id, NULL);
+		sp_store_commit(l->store, NULL);
+	}
+	sp_store_free(l->store);
+	l->store = NULL;
+}
+
+/*
+ * End the load: build the indexes a first load dropped, mark the source,
+ * commit, fill the stats.  The store stays for loader_drop or
+ * sp_store_free.
+ */
 static int
 loader_end(struct loader *l, int rc, const char *sha256,
     struct sp_timeline_stats *stats)
@@ -949,27 +677,26 @@ loader_end(struct loader *l, int rc, const char *sha256,
 	int frc;
 
 	sp_err_init(&ferr);
-	if (l->bulk) {
-		frc = sp_case_timeline_indexes(sp_run_case(l->run), 1, &ferr);
-		if (frc != SP_OK && rc == SP_OK) {
-			rc = frc;
-			if (l->err)
-				*l->err = ferr;
-		}
+	frc = sp_store_bulk_end(l->store, &ferr);
+	if (frc != SP_OK && rc == SP_OK) {
+		rc = frc;
+		if (l->err)
+			*l->err = ferr;
 	}
 	if (l->source_id != 0) {
-		frc = finish_source(l, sha256, state);
+		frc = sp_store_source_finish(l->store, l->source_id, state,
+		    l->files, l->events, sha256, &ferr);
 		if (frc == SP_OK)
-			frc = exec(l->db, "COMMIT", &ferr);
+			frc = sp_store_commit(l->store, &ferr);
 		else
-			exec(l->db, "COMMIT", NULL);
+			sp_store_commit(l->store, NULL);
 		if (frc != SP_OK && rc == SP_OK) {
 			rc = frc;
 			if (l->err)
 				*l->err = ferr;
 		}
 	} else
-		exec(l->db, "ROLLBACK", NULL);
+		sp_store_rollback(l->store);
 	if (stats != NULL) {
 		stats->source_id = l->source_id;
 		stats->files = l->files;
@@ -1007,6 +734,7 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 	    (h.seg_sha256 = calloc(h.npaths + 1, SP_HASH_HEX_MAX)) == NULL) {
 		free(h.paths);
 		free(h.seg_bytes);
+		sp_store_free(l.store);
 		return sp_err_set(err, SP_E_NOMEM, 0, "timeline");
 	}
 	for (i = 0; i < h.npaths; i++) {
@@ -1014,10 +742,11 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 		if (stat(h.paths[i], &st) == 0)
 			size += (uint64_t)st.st_size;
 	}
-	if ((rc = exec(l.db, "BEGIN IMMEDIATE", err)) != SP_OK)
+	if ((rc = sp_store_begin(l.store, 1, err)) != SP_OK)
 		goto out;
 	/* same hashes imply the same size: hash first only then */
-	if (!is_dir && (rc = size_taken(l.db, size, &taken, err)) != SP_OK)
+	if (!is_dir && (rc = sp_store_source_size_taken(l.store, size, &taken,
+	    err)) != SP_OK)
 		goto fail;
 	if (is_dir || taken) {
 		if (!is_dir) {
@@ -1027,8 +756,9 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 				goto fail;
 			}
 		}
-		if ((rc = find_same(l.db, kind, sp_evidence_path(ev), size,
-		    is_dir ? NULL : h.sha256, &same, err)) != SP_OK ||
+		if ((rc = sp_store_source_find(l.store, kind,
+		    sp_evidence_path(ev), size, is_dir ? NULL : h.sha256, &same,
+		    err)) != SP_OK ||
 		    (rc = refuse_or_replace(&l, same, is_dir ? "this directory" :
 		    "evidence with the same SHA-256")) != SP_OK)
 			goto fail;
@@ -1039,10 +769,10 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 	}
 	if ((rc = add_source(&l, kind, sp_evidence_path(ev), size,
 	    h.sha256[0] ? h.sha256 : NULL, details)) != SP_OK ||
-	    (rc = maybe_bulk(&l)) != SP_OK || (rc = prepare(&l)) != SP_OK)
+	    (rc = sp_store_bulk_begin(l.store, err)) != SP_OK)
 		goto fail;
 	/* the source row is visible (state 'loading') from here on */
-	if ((rc = commit_batch(&l)) != SP_OK)
+	if ((rc = sp_store_commit_batch(l.store, err)) != SP_OK)
 		goto fail;
 	if (!is_dir && !taken) {
 		if (pthread_create(&h.thread, NULL, hash_main, &h) == 0)
@@ -1074,12 +804,10 @@ fail:
 	if (stats != NULL)
 		stats->source_id = 0;
 	/* nothing of a refused source is kept */
-	if (l.source_id != 0 && rc != SP_E_INTERRUPTED) {
-		exec(l.db, "BEGIN", NULL);
-		delete_source(l.db, l.source_id, NULL);
-		exec(l.db, "COMMIT", NULL);
-	}
+	if (rc != SP_E_INTERRUPTED)
+		loader_drop(&l);
 out:
+	sp_store_free(l.store);
 	free(details);
 	free(h.paths);
 	free(h.seg_bytes);
@@ -1113,18 +841,20 @@ sp_timeline_add_bodyfile(struct sp_run *run, const char *path,
 	l.origin = name;
 	if (strcmp(path, "-") == 0)
 		f = stdin;
-	else if ((f = fopen(path, "re")) == NULL)
+	else if ((f = fopen(path, "re")) == NULL) {
+		sp_store_free(l.store);
 		return sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
-	else if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+	} else if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fclose(f);
+		sp_store_free(l.store);
 		return sp_err_set(err, SP_E_USAGE, 0, "is a directory");
 	}
 	if ((rc = sp_hash_new(&h, SP_HASH_SHA256, err)) != SP_OK)
 		goto close;
-	if ((rc = exec(l.db, "BEGIN IMMEDIATE", err)) != SP_OK)
+	if ((rc = sp_store_begin(l.store, 1, err)) != SP_OK)
 		goto close;
 	if ((rc = add_source(&l, "bodyfile", name, 0, NULL, NULL)) != SP_OK ||
-	    (rc = maybe_bulk(&l)) != SP_OK || (rc = prepare(&l)) != SP_OK)
+	    (rc = sp_store_bulk_begin(l.store, err)) != SP_OK)
 		goto fail;
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		l.origin_line++;
@@ -1155,37 +885,28 @@ sp_timeline_add_bodyfile(struct sp_run *run, const char *path,
 		if ((rc = insert_entry(&l, &e, NULL, md5)) != SP_OK)
 			break;
 		sp_progress_report(&opts->progress, "entries", l.files, 0);
-		if (++l.in_batch >= BATCH && (rc = commit_batch(&l)) != SP_OK)
+		if ((rc = sp_store_tick(l.store, err)) != SP_OK)
 			break;
 	}
 	if (rc == SP_OK && ferror(f))
 		rc = sp_err_set(err, SP_E_IO, errno, "read");
 	if (rc == SP_OK && (rc = sp_hash_final(h, err)) == SP_OK) {
 		const char *hex = sp_hash_hex(h, SP_HASH_SHA256);
-		sqlite3_stmt *up;
 		/* a bodyfile is known by its bytes, read only now */
-		if ((rc = find_same(l.db, "bodyfile", name, bytes, hex, &same,
-		    err)) == SP_OK && same != 0 && same != l.source_id) {
+		if ((rc = sp_store_source_find(l.store, "bodyfile", name, bytes,
+		    hex, &same, err)) == SP_OK && same != 0 &&
+		    same != l.source_id) {
 			if (!opts->replace)
 				rc = sp_err_set(err, SP_E_EXISTS, 0, "a bodyfile "
 				    "with the same SHA-256 is already in the "
 				    "case as source %" PRId64 "; use --replace "
 				    "to load it again", same);
 			else
-				rc = delete_source(l.db, same, err);
+				rc = sp_store_source_delete(l.store, same, err);
 		}
-		if (rc == SP_OK) {
-			if (sqlite3_prepare_v2(l.db, "UPDATE sources SET size = "
-			    "?2 WHERE id = ?1", -1, &up, NULL) != SQLITE_OK)
-				rc = db_fail(err, l.db, "finish source");
-			else {
-				sqlite3_bind_int64(up, 1, l.source_id);
-				sqlite3_bind_int64(up, 2, (sqlite3_int64)bytes);
-				if (sqlite3_step(up) != SQLITE_DONE)
-					rc = db_fail(err, l.db, "finish source");
-				sqlite3_finalize(up);
-			}
-		}
+		if (rc == SP_OK)
+			rc = sp_store_source_set_size(l.store, l.source_id, bytes,
+			    err);
 		if (rc == SP_OK) {
 			rc = loader_end(&l, rc, hex, stats);
 			goto close;
@@ -1199,12 +920,9 @@ fail:
 	loader_end(&l, rc, NULL, stats);
 	if (stats != NULL)
 		stats->source_id = 0;
-	if (l.source_id != 0) {
-		exec(l.db, "BEGIN", NULL);
-		delete_source(l.db, l.source_id, NULL);
-		exec(l.db, "COMMIT", NULL);
-	}
+	loader_drop(&l);
 close:
+	sp_store_free(l.store);
 	sp_hash_free(h);
 	free(line);
 	if (f != stdin)
@@ -1236,8 +954,10 @@ sp_timeline_add_artifact_file(struct sp_run *run, const char *kind,
 		return rc;
 	if (strcmp(path, "-") == 0)
 		in = stdin;
-	else if ((in = fopen(path, "re")) == NULL)
+	else if ((in = fopen(path, "re")) == NULL) {
+		sp_store_free(l.store);
 		return sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
+	}
 	if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
 		rc = sp_err_set(err, SP_E_USAGE, 0, "is a directory");
 		goto close;
@@ -1270,15 +990,15 @@ sp_timeline_add_artifact_file(struct sp_run *run, const char *kind,
 		goto close;
 	}
 	rewind(tmp);
-	if ((rc = exec(l.db, "BEGIN IMMEDIATE", err)) != SP_OK)
+	if ((rc = sp_store_begin(l.store, 1, err)) != SP_OK)
 		goto close;
-	if ((rc = find_same(l.db, "file", name, bytes,
+	if ((rc = sp_store_source_find(l.store, "file", name, bytes,
 	    sp_hash_hex(h, SP_HASH_SHA256), &same, err)) != SP_OK ||
 	    (rc = refuse_or_replace(&l, same, "a file with the same SHA-256"))
 	    != SP_OK ||
 	    (rc = add_source(&l, "file", name, bytes,
 	    sp_hash_hex(h, SP_HASH_SHA256), NULL)) != SP_OK ||
-	    (rc = maybe_bulk(&l)) != SP_OK || (rc = prepare(&l)) != SP_OK) {
+	    (rc = sp_store_bulk_begin(l.store, err)) != SP_OK) {
 		loader_end(&l, rc, NULL, stats);
 		if (stats != NULL)
 			stats->source_id = 0;
@@ -1290,6 +1010,7 @@ sp_timeline_add_artifact_file(struct sp_run *run, const char *kind,
 	    SP_TIME_NONE);
 	rc = loader_end(&l, rc, NULL, stats);
 close:
+	sp_store_free(l.store);
 	sp_hash_free(h);
 	if (tmp != NULL)
 		fclose(tmp);
