@@ -3,6 +3,7 @@
  * The artifact registry and what every parser shares (see
  * include/spoor/artifact.h): emitting, problems, typed fields.
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -273,6 +274,34 @@ sp_line_error(int r, struct sp_err *err)
 	if (r == -2)
 		return sp_err_set(err, SP_E_NOMEM, 0, "line buffer");
 	return sp_err_set(err, SP_E_IO, 0, "read");
+}
+
+int
+sp_artifact_lines(struct sp_artifact_ctx *ctx, FILE *in, size_t max,
+    unsigned flags, sp_line_fn *fn, void *arg, struct sp_err *err)
+{
+	struct sp_line l;
+	int r, rc = SP_OK, too_long, saved;
+
+	memset(&l, 0, sizeof(l));
+	while ((r = sp_line_read(&l, in, max, &too_long)) == 1) {
+		l.too_long = too_long;
+		if (!(flags & SP_LINES_KEEP_BAD) &&
+		    !sp_line_usable(ctx, &l, too_long, max))
+			continue;
+		if ((flags & SP_LINES_SKIP_EMPTY) && l.len == 0 && !too_long)
+			continue;
+		if ((rc = fn(ctx, &l, arg)) != 0)
+			break;
+	}
+	if (r < 0 && rc == SP_OK) {
+		saved = errno;
+		rc = r == -2 ? sp_err_set(err, SP_E_NOMEM, ENOMEM,
+		    "line buffer") : sp_err_set(err, SP_E_IO, saved,
+		    "read after line %lld", (long long)l.number);
+	}
+	sp_line_release(&l);
+	return rc;
 }
 
 /*

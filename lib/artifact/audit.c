@@ -1598,88 +1598,59 @@ add_record(struct parser *ps, struct rec *r, char *node, int64_t sec,
 	return 0;
 }
 
-/*
- * Read one line into buf (at most max bytes kept).  Returns the line's
- * full length, or -1 at the end of input; *over is set when it was longer
- * than max.
- */
-static ssize_t
-read_line(FILE *in, char *buf, size_t max, int *over)
-{
-	size_t n = 0, total = 0;
-	int c;
+struct audit_lines {
+	struct parser *ps;
+	int64_t sec;
+	int32_t nsec;
+	uint64_t serial;
+};
 
-	*over = 0;
-	while ((c = getc_unlocked(in)) != EOF) {
-		if (c == '\n')
-			break;
-		if (n < max)
-			buf[n++] = (char)c;
-		total++;
+/* One line of the log: a record into its event. */
+static int
+audit_line(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
+{
+	struct audit_lines *al = arg;
+	struct rec r;
+	const char *why;
+	char *node;
+
+	if (l->too_long) {
+		sp_artifact_problem(ctx, l->number, "line longer than %d "
+		    "bytes", LINE_MAX_BYTES);
+		return 0;
 	}
-	if (c == EOF && total == 0)
-		return -1;
-	if (total > max)
-		*over = 1;
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
-	return (ssize_t)n;
+	memset(&r, 0, sizeof(r));
+	why = parse_line(l->p, l->len, l->number, &r, &node, &al->sec,
+	    &al->nsec, &al->serial);
+	if (why != NULL) {
+		if (strcmp(why, "out of memory") == 0)
+			return sp_err_set(al->ps->err, SP_E_NOMEM, 0, "audit");
+		sp_artifact_problem(ctx, l->number, "%s", why);
+		return 0;
+	}
+	return add_record(al->ps, &r, node, al->sec, al->nsec, al->serial);
 }
 
 int
 sp_parse_audit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	struct parser ps;
-	struct rec r;
-	char *buf, *node;
-	const char *why;
-	ssize_t n;
-	int64_t lineno = 0, sec = 0;
-	int32_t nsec = 0;
-	uint64_t serial = 0;
-	int over, rc = SP_OK;
+	struct audit_lines al;
+	int rc;
 
 	memset(&ps, 0, sizeof(ps));
+	memset(&al, 0, sizeof(al));
 	ps.ctx = ctx;
 	ps.err = err;
-	if ((buf = malloc(LINE_MAX_BYTES + 1)) == NULL)
-		return sp_err_set(err, SP_E_NOMEM, 0, "audit line buffer");
-	while ((n = read_line(in, buf, LINE_MAX_BYTES, &over)) >= 0) {
-		lineno++;
-		if (over) {
-			sp_artifact_problem(ctx, lineno, "line longer than %d "
-			    "bytes", LINE_MAX_BYTES);
-			continue;
-		}
-		if (n == 0)
-			continue;
-		memset(&r, 0, sizeof(r));
-		why = parse_line(buf, (size_t)n, lineno, &r, &node, &sec,
-		    &nsec, &serial);
-		if (why != NULL) {
-			if (strcmp(why, "out of memory") == 0) {
-				rc = sp_err_set(err, SP_E_NOMEM, 0, "audit");
-				goto out;
-			}
-			sp_artifact_problem(ctx, lineno, "%s", why);
-			continue;
-		}
-		if ((rc = add_record(&ps, &r, node, sec, nsec, serial)) != 0)
-			goto out;
-	}
-	if (ferror(in)) {
-		rc = sp_err_set(err, SP_E_IO, errno, "read");
-		goto out;
-	}
-	while (ps.nopen > 0)
-		if ((rc = finish(&ps, 0)) != 0)
-			goto out;
-out:
+	al.ps = &ps;
+	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES,
+	    SP_LINES_SKIP_EMPTY | SP_LINES_KEEP_BAD, audit_line, &al, err);
+	while (rc == SP_OK && ps.nopen > 0)
+		rc = finish(&ps, 0);
 	while (ps.nopen > 0) {
 		ps.nopen--;
 		event_free(ps.open[ps.nopen]);
 	}
 	sp_extra_release(&ps.x);
-	free(buf);
 	return rc;
 }

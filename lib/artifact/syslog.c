@@ -56,7 +56,6 @@ struct syslog_state {
 	unsigned mtime_month;
 	struct record rec;
 	int pending;			/* rec holds a record not yet emitted */
-	struct sp_line raw;		/* the physical line */
 	struct sbuf clean;		/* the line with NULs and bad UTF-8 fixed */
 	struct sp_extra x;
 };
@@ -1036,17 +1035,15 @@ state_release(struct syslog_state *st)
 {
 	record_reset(&st->rec);
 	free(st->rec.msg.p);
-	sp_line_release(&st->raw);
 	free(st->clean.p);
 	sp_extra_release(&st->x);
 }
 
 /* One physical line.  Returns 0, emit's value, or -2 on no memory. */
 static int
-do_line(struct syslog_state *st, int64_t lineno)
+do_line(struct syslog_state *st, struct sp_line *raw, int64_t lineno)
 {
 	struct sp_artifact_ctx *ctx = st->ctx;
-	struct sp_line *raw = &st->raw;
 	const char *why;
 	int rc, nul, bad;
 
@@ -1094,13 +1091,30 @@ do_line(struct syslog_state *st, int64_t lineno)
 	return 0;
 }
 
+static int
+syslog_line(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
+{
+	struct syslog_state *st = arg;
+	int rc;
+
+	if (l->too_long) {
+		if ((rc = flush(st)) != 0)
+			return rc;
+		sp_artifact_problem(ctx, l->number, "line longer than %d "
+		    "bytes", LINE_MAX_BYTES);
+		return 0;
+	}
+	if ((rc = do_line(st, l, l->number)) == -2)
+		return SP_E_NOMEM;
+	return rc;
+}
+
 int
 sp_parse_syslog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	struct syslog_state st;
 	sp_time_ns ref;
-	int64_t lineno = 0;
-	int rc = SP_OK, r, too_long;
+	int rc;
 
 	memset(&st, 0, sizeof(st));
 	st.ctx = ctx;
@@ -1111,35 +1125,10 @@ sp_parse_syslog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 	civil_from_days(sp_time_sec(ref) >= 0 ? sp_time_sec(ref) / 86400 :
 	    (sp_time_sec(ref) - 86399) / 86400, &st.mtime_year,
 	    &st.mtime_month);
-	for (;;) {
-		r = sp_line_read(&st.raw, in, LINE_MAX_BYTES, &too_long);
-		if (r == 0)
-			break;
-		if (r == -1) {
-			rc = sp_err_set(err, SP_E_IO, errno, "read");
-			break;
-		}
-		if (r == -2) {
-			rc = sp_err_set(err, SP_E_NOMEM, ENOMEM, "line");
-			break;
-		}
-		lineno = st.raw.number;
-		if (too_long) {
-			if ((rc = flush(&st)) != 0)
-				break;
-			sp_artifact_problem(ctx, lineno, "line longer than %d "
-			    "bytes", LINE_MAX_BYTES);
-			continue;
-		}
-		if ((r = do_line(&st, lineno)) == -2) {
-			rc = sp_err_set(err, SP_E_NOMEM, ENOMEM, "record");
-			break;
-		}
-		if (r != 0) {
-			rc = r;
-			break;
-		}
-	}
+	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, SP_LINES_KEEP_BAD,
+	    syslog_line, &st, err);
+	if (rc == SP_E_NOMEM)
+		sp_err_set(err, SP_E_NOMEM, ENOMEM, "record");
 	if (rc == SP_OK)
 		rc = flush(&st);
 	state_release(&st);
