@@ -58,6 +58,7 @@ struct syslog_state {
 	int pending;			/* rec holds a record not yet emitted */
 	struct sbuf clean;		/* the line with NULs and bad UTF-8 fixed */
 	struct sp_extra x;
+	struct sp_boots boots;		/* by host */
 };
 
 static const char *const months[] = {
@@ -582,6 +583,8 @@ struct typed {
 	const char *artifact;
 	const char *time_desc;
 	char user[NAME_MAX_BYTES];
+	char tty[NAME_MAX_BYTES];
+	char cwd[1024];
 };
 
 /* p after the literal lit, or NULL. */
@@ -867,8 +870,13 @@ match_su(struct sp_extra *x, const char *prog, const char *m,
 		p = skip_spaces(q + 1);
 		if (!set_user(t->user, p, token_len(p)))
 			return 0;
-		if ((p = after(p + token_len(p), " on ")) != NULL)
+		if ((p = after(p + token_len(p), " on ")) != NULL) {
 			extra_token(x, "tty", p);
+			if (token_len(p) < sizeof(t->tty)) {
+				memcpy(t->tty, p, token_len(p));
+				t->tty[token_len(p)] = '\0';
+			}
+		}
 	} else if ((p = after(m, "Successful su for ")) != NULL ||
 	    (p = after(m, "for ")) != NULL) {
 		extra_token(x, "target_user", p);
@@ -938,6 +946,32 @@ match_cron(struct sp_extra *x, const char *prog, const char *m,
 
 /* ---- events ---- */
 
+/*
+ * Whether a kernel message is the first a booting kernel logs: its
+ * banner ("Linux version ...", "Booting Linux on physical CPU ...", the
+ * BSDs' copyright line), at kernel time 0 when the time is shown.
+ */
+static int
+kernel_boot_line(const char *prog, const char *m)
+{
+	static const char *const banners[] = { "Linux version ",
+		"Booting Linux on physical CPU", "Copyright (c) 1992-", NULL };
+	size_t i;
+
+	if (strcmp(prog, "kernel") != 0)
+		return 0;
+	if (*m == '[') {
+		m = skip_spaces(m + 1);
+		if (strncmp(m, "0.000000]", 9) != 0)
+			return 0;
+		m = skip_spaces(m + 9);
+	}
+	for (i = 0; banners[i] != NULL; i++)
+		if (strncmp(m, banners[i], strlen(banners[i])) == 0)
+			return 1;
+	return 0;
+}
+
 typedef int matcher_fn(struct sp_extra *, const char *, const char *,
     struct typed *);
 static matcher_fn *const matchers[] = {
@@ -953,6 +987,7 @@ emit_record(struct syslog_state *st)
 	struct sp_extra *x = &st->x;
 	struct sp_event e;
 	struct typed t;
+	struct sp_boot *boot;
 	const char *m = r->msg.p != NULL ? r->msg.p : "";
 	size_t i;
 
@@ -1012,6 +1047,18 @@ emit_record(struct syslog_state *st)
 	e.host = r->host[0] != '\0' ? r->host : NULL;
 	e.user = t.user[0] != '\0' ? t.user : NULL;
 	e.pid = r->pid;
+	boot = sp_boots_at(&st->boots, e.host);
+	/* the banners of one boot share its second: one boot, not two */
+	if (kernel_boot_line(r->program, m) && (sp_boot_id(boot) == NULL ||
+	    sp_time_sec(boot->start) != sp_time_sec(r->time)))
+		sp_boot_begin(boot, r->time);
+	e.boot_id = sp_boot_id(boot);
+	/* sudo and others say "TTY=pts/0 ; PWD=/home/u ; ..." */
+	if (t.tty[0] == '\0')
+		sp_message_tty_cwd(m, t.tty, sizeof(t.tty), t.cwd,
+		    sizeof(t.cwd));
+	e.tty = t.tty[0] != '\0' ? t.tty : NULL;
+	e.cwd = t.cwd[0] != '\0' ? t.cwd : NULL;
 	e.message = m;
 	e.extra = sp_extra_text(x);
 	e.line = r->line;

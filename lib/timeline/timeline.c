@@ -491,6 +491,17 @@ emit_event(const struct sp_event *e, void *arg)
 	else
 		sqlite3_bind_null(st, 16);
 	sqlite3_bind_int64(st, 17, sp_run_id(l->run));
+	bind_str(st, 18, e->boot_id);
+	if (e->session >= 0)
+		sqlite3_bind_int64(st, 19, e->session);
+	else
+		sqlite3_bind_null(st, 19);
+	if (e->auid >= 0)
+		sqlite3_bind_int64(st, 20, e->auid);
+	else
+		sqlite3_bind_null(st, 20);
+	bind_str(st, 21, e->tty);
+	bind_str(st, 22, e->cwd);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return db_fail(l->err, l->db, "insert event");
 	l->events++;
@@ -819,7 +830,8 @@ prepare(struct loader *l)
 	    sqlite3_prepare_v2(l->db, "INSERT INTO events (time_ns, "
 	    "time_desc, artifact, source_id, file_id, host, user, pid, ppid, "
 	    "exe, path, message, extra, origin, origin_line, origin_offset, "
-	    "run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+	    "run_id, boot_id, session, auid, tty, cwd) VALUES "
+	    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
 	    &l->ins_artifact, NULL) != SQLITE_OK)
 		return db_fail(l->err, l->db, "prepare");
 	return SP_OK;
