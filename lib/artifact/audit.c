@@ -22,6 +22,7 @@
 
 #include "spoor/case.h"
 #include "spoor/evidence.h"
+#include "spoor/strbuf.h"
 #include "base/util.h"
 #include "artifact/parsers.h"
 
@@ -226,84 +227,6 @@ struct parser {
 	struct sp_boots boots;	/* by node */
 };
 
-/* A growing string; on allocation failure it stops growing and says so. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void
-sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	char *np;
-	size_t ncap;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 64;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	if (n > 0)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void sb_fmt(struct sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-sb_fmt(struct sbuf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n :
-		    sizeof(tmp) - 1);
-}
-
-static void
-sb_reset(struct sbuf *b)
-{
-	b->len = 0;
-	if (b->p != NULL)
-		b->p[0] = '\0';
-}
-
-static void
-sb_free(struct sbuf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
-/* The text so far, "" when empty. */
-static const char *
-sb_text(const struct sbuf *b)
-{
-	return b->p != NULL ? b->p : "";
-}
-
 /* ---- fields ---- */
 
 enum { V_BARE, V_DQ, V_SQ, V_BRACE };
@@ -447,7 +370,7 @@ is_hex(const char *s, size_t n)
 }
 
 static void
-hex_decode(struct sbuf *b, const char *s, size_t n)
+hex_decode(struct sp_strbuf *b, const char *s, size_t n)
 {
 	char c;
 	size_t i;
@@ -455,18 +378,18 @@ hex_decode(struct sbuf *b, const char *s, size_t n)
 	for (i = 0; i + 1 < n; i += 2) {
 		c = (char)(sp_hexval((unsigned char)s[i]) << 4 |
 		    sp_hexval((unsigned char)s[i + 1]));
-		sb_add(b, &c, 1);
+		sp_strbuf_addn(b, &c, 1);
 	}
 }
 
 /* Append f's value to b: hex-decoded when it stands bare and is hex. */
 static void
-value_decode(struct sbuf *b, const struct field *f, int hexable)
+value_decode(struct sp_strbuf *b, const struct field *f, int hexable)
 {
 	if (f->kind == V_BARE && hexable && is_hex(f->val, f->vlen))
 		hex_decode(b, f->val, f->vlen);
 	else
-		sb_add(b, f->val, f->vlen);
+		sp_strbuf_addn(b, f->val, f->vlen);
 }
 
 /*
@@ -475,11 +398,11 @@ value_decode(struct sbuf *b, const struct field *f, int hexable)
  */
 static int
 rec_str(const struct rec *r, const char *key, int hexable, int interp,
-    struct sbuf *b)
+    struct sp_strbuf *b)
 {
 	struct field f;
 
-	sb_reset(b);
+	sp_strbuf_reset(b);
 	if (!rec_find(r, key, interp, &f))
 		return 0;
 	if (f.kind == V_BARE && ((f.vlen == 6 && memcmp(f.val, "(null)", 6)
@@ -834,7 +757,7 @@ event_argv(const struct aevent *ev, struct argv *out)
 	size_t nargs = 0, cap = 0, k, i;
 	const char *p, *end;
 	struct field f;
-	struct sbuf b = { 0 };
+	struct sp_strbuf b = { 0 };
 	int64_t ai, aj, argc = -1, next;
 	int rc = 0;
 
@@ -883,11 +806,11 @@ event_argv(const struct aevent *ev, struct argv *out)
 				}
 				next++;
 			}
-			sb_reset(&b);
+			sp_strbuf_reset(&b);
 			for (i = k; i < nargs && args[i].i == ai; i++)
 				if (args[i].j >= 0 || i == k)
 					value_decode(&b, &args[i].f, 1);
-			if (b.oom || argv_push(out, sb_text(&b), b.len) < 0) {
+			if (b.oom || argv_push(out, sp_strbuf_str(&b), b.len) < 0) {
 				rc = -1;
 				goto out;
 			}
@@ -899,7 +822,7 @@ event_argv(const struct aevent *ev, struct argv *out)
 	}
 	/* no EXECVE: the proctitle, NUL-separated */
 	if (rec_str(first_of(ev, T_PROCTITLE), "proctitle", 1, 0, &b)) {
-		const char *s = b.p, *e = b.p + b.len, *z;
+		const char *s = b.buf, *e = b.buf + b.len, *z;
 
 		while (s < e) {
 			z = memchr(s, '\0', (size_t)(e - s));
@@ -914,7 +837,7 @@ event_argv(const struct aevent *ev, struct argv *out)
 	}
 out:
 	free(args);
-	sb_free(&b);
+	sp_strbuf_release(&b);
 	return rc;
 }
 
@@ -997,36 +920,36 @@ decode_saddr(const struct rec *r, struct sockaddr_text *sa)
 
 /* The name of PATH record r made absolute with cwd. */
 static void
-path_of(const struct rec *r, const char *cwd, struct sbuf *out)
+path_of(const struct rec *r, const char *cwd, struct sp_strbuf *out)
 {
-	struct sbuf name = { 0 };
+	struct sp_strbuf name = { 0 };
 	const char *n;
 
-	sb_reset(out);
+	sp_strbuf_reset(out);
 	if (!rec_str(r, "name", 1, 0, &name)) {
-		sb_free(&name);
+		sp_strbuf_release(&name);
 		return;
 	}
-	n = sb_text(&name);
+	n = sp_strbuf_str(&name);
 	if (n[0] != '/' && cwd != NULL && cwd[0] != '\0') {
 		while (n[0] == '.' && n[1] == '/')
 			n += 2;
-		sb_str(out, cwd);
-		if (out->len > 0 && out->p[out->len - 1] != '/')
-			sb_add(out, "/", 1);
+		sp_strbuf_add(out, cwd);
+		if (out->len > 0 && out->buf[out->len - 1] != '/')
+			sp_strbuf_addn(out, "/", 1);
 	}
-	sb_str(out, n);
-	sb_free(&name);
+	sp_strbuf_add(out, n);
+	sp_strbuf_release(&name);
 }
 
 static int
 nametype_is(const struct rec *r, const char *type)
 {
-	struct sbuf b = { 0 };
+	struct sp_strbuf b = { 0 };
 	int rc;
 
-	rc = rec_str(r, "nametype", 0, 0, &b) && strcmp(sb_text(&b), type) == 0;
-	sb_free(&b);
+	rc = rec_str(r, "nametype", 0, 0, &b) && strcmp(sp_strbuf_str(&b), type) == 0;
+	sp_strbuf_release(&b);
 	return rc;
 }
 
@@ -1076,19 +999,19 @@ static void
 extra_str(struct sp_extra *x, const struct rec *r, const char *key,
     const char *as, int hexable)
 {
-	struct sbuf b = { 0 };
+	struct sp_strbuf b = { 0 };
 
 	if (rec_str(r, key, hexable, 0, &b))
-		sp_extra_strn(x, as, b.p, b.len);
-	sb_free(&b);
+		sp_extra_strn(x, as, b.buf, b.len);
+	sp_strbuf_release(&b);
 }
 
 /* The user name of r: the ENRICHED field iname, else key as a number. */
 static void
 user_of(const struct rec *r, const char *key, const char *iname,
-    struct sbuf *out)
+    struct sp_strbuf *out)
 {
-	if (rec_str(r, iname, 0, 1, out) && strcmp(sb_text(out), "unset") != 0)
+	if (rec_str(r, iname, 0, 1, out) && strcmp(sp_strbuf_str(out), "unset") != 0)
 		return;
 	rec_str(r, key, 0, 0, out);
 }
@@ -1111,9 +1034,9 @@ struct audit_view {
 	const struct rec *sc;		/* the SYSCALL record, or NULL */
 	const struct rec *first;	/* the record that names the event */
 	const struct rec *login;	/* a LOGIN naming a generic event */
-	struct sbuf user, exe, cwd, comm, path, path2;
-	struct sbuf tmp;		/* the syscall's name */
-	struct sbuf tname;		/* the type's name */
+	struct sp_strbuf user, exe, cwd, comm, path, path2;
+	struct sp_strbuf tmp;		/* the syscall's name */
+	struct sp_strbuf tname;		/* the type's name */
 	struct argv argv;
 	struct sockaddr_text sa;
 	const char *desc;
@@ -1125,14 +1048,14 @@ static void
 view_release(struct audit_view *av)
 {
 	argv_free(&av->argv);
-	sb_free(&av->user);
-	sb_free(&av->exe);
-	sb_free(&av->cwd);
-	sb_free(&av->comm);
-	sb_free(&av->path);
-	sb_free(&av->path2);
-	sb_free(&av->tmp);
-	sb_free(&av->tname);
+	sp_strbuf_release(&av->user);
+	sp_strbuf_release(&av->exe);
+	sp_strbuf_release(&av->cwd);
+	sp_strbuf_release(&av->comm);
+	sp_strbuf_release(&av->path);
+	sp_strbuf_release(&av->path2);
+	sp_strbuf_release(&av->tmp);
+	sp_strbuf_release(&av->tname);
 }
 
 /*
@@ -1161,7 +1084,7 @@ event_classify(const struct aevent *ev, struct audit_view *av)
 		}
 	if (av->sc != NULL)
 		av->first = av->sc;
-	sb_add(&av->tname, av->first->text + av->first->tname, av->first->tnlen);
+	sp_strbuf_addn(&av->tname, av->first->text + av->first->tname, av->first->tnlen);
 	rec_str(first_of(ev, T_CWD), "cwd", 1, 0, &av->cwd);
 	memset(&av->sa, 0, sizeof(av->sa));
 	av->sa.port = -1;
@@ -1174,13 +1097,13 @@ event_classify(const struct aevent *ev, struct audit_view *av)
 		/* the ENRICHED name, else the table's */
 		if (rec_num(av->sc, "syscall", 10, &av->nr) &&
 		    !(rec_str(av->sc, "SYSCALL", 0, 1, &av->tmp) && av->tmp.len > 0 &&
-		    strspn(sb_text(&av->tmp), "abcdefghijklmnopqrstuvwxyz"
+		    strspn(sp_strbuf_str(&av->tmp), "abcdefghijklmnopqrstuvwxyz"
 		    "0123456789_") == av->tmp.len)) {
-			sb_reset(&av->tmp);
+			sp_strbuf_reset(&av->tmp);
 			if ((sname = syscall_name(arch, av->nr)) != NULL)
-				sb_str(&av->tmp, sname);
+				sp_strbuf_add(&av->tmp, sname);
 		}
-		sname = sb_text(&av->tmp);
+		sname = sp_strbuf_str(&av->tmp);
 		if (strcmp(sname, "socketcall") == 0 &&
 		    rec_num(av->sc, "a0", 16, &v) && v == 3)
 			sname = "connect";
@@ -1194,9 +1117,9 @@ event_classify(const struct aevent *ev, struct audit_view *av)
 		if (rec_num(av->sc, "ppid", 10, &v))
 			av->ppid = v;
 		if (rec_str(av->sc, "success", 0, 0, &av->path2) &&
-		    strcmp(sb_text(&av->path2), "no") == 0)
+		    strcmp(sp_strbuf_str(&av->path2), "no") == 0)
 			av->success_no = 1;
-		sb_reset(&av->path2);
+		sp_strbuf_reset(&av->path2);
 
 		if (strcmp(sname, "execve") == 0 ||
 		    strcmp(sname, "execveat") == 0 ||
@@ -1220,33 +1143,33 @@ event_classify(const struct aevent *ev, struct audit_view *av)
 				av->desc = "write";
 			if (flags < 0 && nametype_is(pr, "CREATE"))
 				av->desc = "write";
-			path_of(pr, av->cwd.p, &av->path);
+			path_of(pr, av->cwd.buf, &av->path);
 		} else if (name_in(sname, unlink_calls) &&
 		    (pr = pick_path(ev, "DELETE")) != NULL) {
 			av->desc = "unlink";
-			path_of(pr, av->cwd.p, &av->path);
+			path_of(pr, av->cwd.buf, &av->path);
 		} else if (name_in(sname, rename_calls) &&
 		    (pr = pick_path(ev, "CREATE")) != NULL) {
 			av->desc = "rename";
-			path_of(pr, av->cwd.p, &av->path);
+			path_of(pr, av->cwd.buf, &av->path);
 			if ((pr2 = pick_path(ev, "DELETE")) != NULL &&
 			    nametype_is(pr2, "DELETE"))
-				path_of(pr2, av->cwd.p, &av->path2);
+				path_of(pr2, av->cwd.buf, &av->path2);
 		} else if (name_in(sname, create_calls) &&
 		    (pr = pick_path(ev, "CREATE")) != NULL) {
 			av->desc = "write";
-			path_of(pr, av->cwd.p, &av->path);
+			path_of(pr, av->cwd.buf, &av->path);
 		} else if ((pr = pick_path(ev, NULL)) != NULL)
-			path_of(pr, av->cwd.p, &av->path);
+			path_of(pr, av->cwd.buf, &av->path);
 	} else {
-		const char *t = sb_text(&av->tname);
-		struct sbuf res = { 0 };
+		const char *t = sp_strbuf_str(&av->tname);
+		struct sp_strbuf res = { 0 };
 		int failed;
 
 		failed = rec_str(av->first, "res", 0, 0, &res) &&
-		    (strcmp(sb_text(&res), "failed") == 0 ||
-		    strcmp(sb_text(&res), "0") == 0);
-		sb_free(&res);
+		    (strcmp(sp_strbuf_str(&res), "failed") == 0 ||
+		    strcmp(sp_strbuf_str(&res), "0") == 0);
+		sp_strbuf_release(&res);
 		if (first_of(ev, T_EXECVE) != NULL) {
 			/* an EXECVE whose SYSCALL record is lost */
 			av->desc = "exec";
@@ -1281,15 +1204,15 @@ event_classify(const struct aevent *ev, struct audit_view *av)
 		if (rec_num(av->first, "pid", 10, &v))
 			av->pid = v;
 		if (strcmp(av->desc, "command") == 0 && av->exe.len >= 5 &&
-		    strcmp(av->exe.p + av->exe.len - 5, "/sudo") == 0)
+		    strcmp(av->exe.buf + av->exe.len - 5, "/sudo") == 0)
 			av->desc = "sudo";
 	}
 	if (event_argv(ev, &av->argv) < 0)
 		return SP_E_NOMEM;
 	/* a LOGIN record (auid set) names a syscall event left generic */
 	if ((pr = first_of(ev, T_LOGIN)) != NULL && strcmp(av->desc, "entry") == 0) {
-		sb_reset(&av->tname);
-		sb_str(&av->tname, "LOGIN");
+		sp_strbuf_reset(&av->tname);
+		sp_strbuf_add(&av->tname, "LOGIN");
 		av->login = pr;
 	}
 	return 0;
@@ -1297,87 +1220,87 @@ event_classify(const struct aevent *ev, struct audit_view *av)
 
 /* The human summary of the event into msg; returns 0 or SP_E_NOMEM. */
 static int
-event_message(const struct audit_view *av, struct sbuf *msg)
+event_message(const struct audit_view *av, struct sp_strbuf *msg)
 {
 	int64_t v;
 	size_t i;
 
-	sb_str(msg, av->desc);
-	sb_str(msg, ": ");
+	sp_strbuf_add(msg, av->desc);
+	sp_strbuf_add(msg, ": ");
 	if (av->is_exec) {
 		size_t start = msg->len;
 
 		for (i = 0; i < av->argv.n && msg->len - start < MSG_ARGV_MAX; i++) {
 			if (i > 0)
-				sb_add(msg, " ", 1);
-			sb_str(msg, av->argv.v[i]);
+				sp_strbuf_addn(msg, " ", 1);
+			sp_strbuf_add(msg, av->argv.v[i]);
 		}
 		if (msg->len - start > MSG_ARGV_MAX) {
 			msg->len = start + MSG_ARGV_MAX;
-			msg->p[msg->len] = '\0';
-			sb_str(msg, "...");
+			msg->buf[msg->len] = '\0';
+			sp_strbuf_add(msg, "...");
 		} else if (i < av->argv.n)
-			sb_str(msg, " ...");
+			sp_strbuf_add(msg, " ...");
 		if (av->argv.n == 0)
-			sb_str(msg, av->exe.len ? av->exe.p : "?");
+			sp_strbuf_add(msg, av->exe.len ? av->exe.buf : "?");
 	} else if (strcmp(av->desc, "connect") == 0) {
-		sb_str(msg, av->comm.len ? av->comm.p : av->exe.len ? av->exe.p : "?");
+		sp_strbuf_add(msg, av->comm.len ? av->comm.buf : av->exe.len ? av->exe.buf : "?");
 		if (av->sa.have_address) {
-			sb_str(msg, " to ");
-			sb_str(msg, av->sa.address);
+			sp_strbuf_add(msg, " to ");
+			sp_strbuf_add(msg, av->sa.address);
 			if (av->sa.port >= 0)
-				sb_fmt(msg, " port %lld", (long long)av->sa.port);
+				sp_strbuf_addf(msg, " port %lld", (long long)av->sa.port);
 		}
 	} else if (av->sc != NULL && av->path.len > 0) {
-		sb_str(msg, av->path.p);
+		sp_strbuf_add(msg, av->path.buf);
 		if (av->path2.len > 0) {
-			sb_str(msg, " from ");
-			sb_str(msg, av->path2.p);
+			sp_strbuf_add(msg, " from ");
+			sp_strbuf_add(msg, av->path2.buf);
 		}
-		sb_str(msg, " by ");
-		sb_str(msg, av->comm.len ? av->comm.p : av->exe.len ? av->exe.p : "?");
+		sp_strbuf_add(msg, " by ");
+		sp_strbuf_add(msg, av->comm.len ? av->comm.buf : av->exe.len ? av->exe.buf : "?");
 		if (strcmp(av->desc, "entry") == 0 && av->tmp.len > 0) {
-			sb_str(msg, " (");
-			sb_str(msg, av->tmp.p);
-			sb_str(msg, ")");
+			sp_strbuf_add(msg, " (");
+			sp_strbuf_add(msg, av->tmp.buf);
+			sp_strbuf_add(msg, ")");
 		}
 	} else if (av->sc != NULL) {
-		sb_str(msg, sb_text(&av->tname));
+		sp_strbuf_add(msg, sp_strbuf_str(&av->tname));
 		if (av->tmp.len > 0) {
-			sb_str(msg, " ");
-			sb_str(msg, av->tmp.p);
+			sp_strbuf_add(msg, " ");
+			sp_strbuf_add(msg, av->tmp.buf);
 		}
-		sb_str(msg, " by ");
-		sb_str(msg, av->comm.len ? av->comm.p : av->exe.len ? av->exe.p : "?");
+		sp_strbuf_add(msg, " by ");
+		sp_strbuf_add(msg, av->comm.len ? av->comm.buf : av->exe.len ? av->exe.buf : "?");
 	} else {
-		struct sbuf f = { 0 };
+		struct sp_strbuf f = { 0 };
 
-		sb_str(msg, sb_text(&av->tname));
+		sp_strbuf_add(msg, sp_strbuf_str(&av->tname));
 		if (av->user.len > 0) {
-			sb_str(msg, " ");
-			sb_str(msg, av->user.p);
+			sp_strbuf_add(msg, " ");
+			sp_strbuf_add(msg, av->user.buf);
 		}
 		if (rec_str(av->first, "addr", 0, 0, &f)) {
-			sb_str(msg, " from ");
-			sb_str(msg, f.p);
+			sp_strbuf_add(msg, " from ");
+			sp_strbuf_add(msg, f.buf);
 		}
 		if (rec_str(av->first, "terminal", 0, 0, &f)) {
-			sb_str(msg, " on ");
-			sb_str(msg, f.p);
+			sp_strbuf_add(msg, " on ");
+			sp_strbuf_add(msg, f.buf);
 		}
 		if (rec_str(av->first, "cmd", 1, 0, &f)) {
-			sb_str(msg, " ran ");
-			sb_add(msg, f.p, f.len > MSG_ARGV_MAX ? MSG_ARGV_MAX :
+			sp_strbuf_add(msg, " ran ");
+			sp_strbuf_addn(msg, f.buf, f.len > MSG_ARGV_MAX ? MSG_ARGV_MAX :
 			    f.len);
 		}
 		if (av->exe.len > 0) {
-			sb_str(msg, " via ");
-			sb_str(msg, av->exe.p);
+			sp_strbuf_add(msg, " via ");
+			sp_strbuf_add(msg, av->exe.buf);
 		}
 		if (rec_str(av->first, "res", 0, 0, &f)) {
-			sb_str(msg, " (");
-			sb_str(msg, f.p);
-			sb_str(msg, ")");
+			sp_strbuf_add(msg, " (");
+			sp_strbuf_add(msg, f.buf);
+			sp_strbuf_add(msg, ")");
 		}
 		if (strcmp(av->desc, "entry") == 0 && av->exe.len == 0 &&
 		    av->first->body < av->first->body_end) {
@@ -1388,29 +1311,29 @@ event_message(const struct audit_view *av, struct sbuf *msg)
 				b++;
 				n--;
 			}
-			sb_str(msg, " ");
-			sb_add(msg, b, n > 160 ? 160 : n);
+			sp_strbuf_add(msg, " ");
+			sp_strbuf_addn(msg, b, n > 160 ? 160 : n);
 			if (n > 160)
-				sb_str(msg, "...");
+				sp_strbuf_add(msg, "...");
 		}
-		sb_free(&f);
+		sp_strbuf_release(&f);
 	}
 	if (av->pid >= 0 || av->uid >= 0) {
-		sb_str(msg, " (");
+		sp_strbuf_add(msg, " (");
 		if (av->pid >= 0)
-			sb_fmt(msg, "pid %lld", (long long)av->pid);
+			sp_strbuf_addf(msg, "pid %lld", (long long)av->pid);
 		if (av->ppid >= 0)
-			sb_fmt(msg, ", ppid %lld", (long long)av->ppid);
+			sp_strbuf_addf(msg, ", ppid %lld", (long long)av->ppid);
 		if (av->uid >= 0)
-			sb_fmt(msg, "%suid %lld", av->pid >= 0 ? ", " : "",
+			sp_strbuf_addf(msg, "%suid %lld", av->pid >= 0 ? ", " : "",
 			    (long long)av->uid);
-		sb_str(msg, ")");
+		sp_strbuf_add(msg, ")");
 	}
 	if (av->success_no) {
 		if (rec_num(av->sc, "exit", 10, &v))
-			sb_fmt(msg, " failed, exit %lld", (long long)v);
+			sp_strbuf_addf(msg, " failed, exit %lld", (long long)v);
 		else
-			sb_str(msg, " failed");
+			sp_strbuf_add(msg, " failed");
 	}
 	return msg->oom || av->user.oom || av->exe.oom || av->path.oom ||
 	    av->cwd.oom ? SP_E_NOMEM : 0;
@@ -1421,11 +1344,11 @@ static void
 event_fields(struct sp_extra *x, const struct aevent *ev,
     const struct audit_view *av)
 {
-	struct sbuf tmp2 = { 0 };
+	struct sp_strbuf tmp2 = { 0 };
 	size_t i;
 
 	sp_extra_begin(x);
-	sp_extra_str(x, "type", sb_text(&av->tname));
+	sp_extra_str(x, "type", sp_strbuf_str(&av->tname));
 	sp_extra_int(x, "serial", ev->serial > INT64_MAX ? INT64_MAX :
 	    (int64_t)ev->serial);
 	if (ev->node != NULL)
@@ -1434,7 +1357,7 @@ event_fields(struct sp_extra *x, const struct aevent *ev,
 		if (av->nr >= 0)
 			sp_extra_int(x, "syscall", av->nr);
 		if (av->tmp.len > 0)
-			sp_extra_str(x, "syscall_name", av->tmp.p);
+			sp_extra_str(x, "syscall_name", av->tmp.buf);
 		extra_str(x, av->sc, "success", "success", 0);
 		extra_num(x, av->sc, "exit");
 		extra_num(x, av->sc, "uid");
@@ -1468,7 +1391,7 @@ event_fields(struct sp_extra *x, const struct aevent *ev,
 			extra_str(x, av->first, "cwd", "cwd", 1);
 	}
 	if (av->cwd.len > 0)
-		sp_extra_strn(x, "cwd", av->cwd.p, av->cwd.len);
+		sp_extra_strn(x, "cwd", av->cwd.buf, av->cwd.len);
 	if (av->is_exec) {
 		sp_extra_array_begin(x, "argv");
 		for (i = 0; i < av->argv.n; i++)
@@ -1476,17 +1399,17 @@ event_fields(struct sp_extra *x, const struct aevent *ev,
 		sp_extra_array_end(x);
 	} else if (av->argv.n > 0) {
 		/* the command line of the process behind the event */
-		sb_reset(&tmp2);
+		sp_strbuf_reset(&tmp2);
 		for (i = 0; i < av->argv.n; i++) {
 			if (i > 0)
-				sb_add(&tmp2, " ", 1);
-			sb_str(&tmp2, av->argv.v[i]);
+				sp_strbuf_addn(&tmp2, " ", 1);
+			sp_strbuf_add(&tmp2, av->argv.v[i]);
 		}
 		if (!tmp2.oom)
-			sp_extra_strn(x, "proctitle", tmp2.p, tmp2.len);
+			sp_extra_strn(x, "proctitle", tmp2.buf, tmp2.len);
 	}
 	if (av->path2.len > 0)
-		sp_extra_str(x, "old_path", av->path2.p);
+		sp_extra_str(x, "old_path", av->path2.buf);
 	if (av->sa.family[0] != '\0') {
 		sp_extra_str(x, "family", av->sa.family);
 		if (av->sa.have_address)
@@ -1497,7 +1420,7 @@ event_fields(struct sp_extra *x, const struct aevent *ev,
 	sp_extra_int(x, "records", (int64_t)ev->nrecs);
 	if (ev->over)
 		sp_extra_int(x, "truncated", 1);
-	sb_free(&tmp2);
+	sp_strbuf_release(&tmp2);
 }
 
 /*
@@ -1531,7 +1454,7 @@ rec_last_num(const struct rec *r, const char *key, int64_t *v)
  * the CWD record's cwd.  tty and cwd point into av or the records.
  */
 static void
-event_identity(const struct audit_view *av, struct sbuf *tty,
+event_identity(const struct audit_view *av, struct sp_strbuf *tty,
     struct sp_event *e)
 {
 	const struct rec *r = av->sc != NULL ? av->sc : av->first;
@@ -1542,12 +1465,13 @@ event_identity(const struct audit_view *av, struct sbuf *tty,
 		e->session = v;
 	if (rec_last_num(r, "auid", &v) && v >= 0 && v < UINT32_MAX)
 		e->auid = v;
-	if (rec_str(r, "tty", 0, 0, tty) && strcmp(sb_text(tty), "(none)") != 0)
-		e->tty = sb_text(tty);
+	if (rec_str(r, "tty", 0, 0, tty) && tty->len > 0 &&
+	    strcmp(sp_strbuf_str(tty), "(none)") != 0)
+		e->tty = sp_strbuf_str(tty);
 	else {
-		sb_reset(tty);
+		sp_strbuf_reset(tty);
 		if (rec_str(r, "terminal", 0, 0, tty)) {
-			t = sb_text(tty);
+			t = sp_strbuf_str(tty);
 			if (strncmp(t, "/dev/", 5) == 0)
 				t += 5;
 			if (strncmp(t, "tty", 3) == 0 ||
@@ -1556,7 +1480,7 @@ event_identity(const struct audit_view *av, struct sbuf *tty,
 				e->tty = t;
 		}
 	}
-	e->cwd = av->cwd.len > 0 ? av->cwd.p : NULL;
+	e->cwd = av->cwd.len > 0 ? av->cwd.buf : NULL;
 }
 
 /* Turn one assembled event into a typed event and emit it. */
@@ -1565,7 +1489,7 @@ event_emit(struct parser *ps, struct aevent *ev)
 {
 	struct audit_view av;
 	struct sp_event e;
-	struct sbuf msg = { 0 }, tty = { 0 };
+	struct sp_strbuf msg = { 0 }, tty = { 0 };
 	int rc;
 
 	if (ev->nrecs == 0)
@@ -1581,21 +1505,21 @@ event_emit(struct parser *ps, struct aevent *ev)
 	    (rc = event_message(&av, &msg)) != 0)
 		goto out;
 	e.time_desc = av.desc;
-	e.user = av.user.len > 0 ? av.user.p : NULL;
-	e.exe = av.exe.len > 0 ? av.exe.p : NULL;
-	e.path = av.path.len > 0 ? av.path.p : NULL;
+	e.user = av.user.len > 0 ? av.user.buf : NULL;
+	e.exe = av.exe.len > 0 ? av.exe.buf : NULL;
+	e.path = av.path.len > 0 ? av.path.buf : NULL;
 	e.pid = av.pid;
 	e.ppid = av.ppid;
 	event_identity(&av, &tty, &e);
-	tame(msg.p);
-	e.message = msg.p;
+	tame(msg.buf);
+	e.message = msg.buf;
 	event_fields(&ps->x, ev, &av);
 	e.extra = sp_extra_text(&ps->x);
 	rc = sp_artifact_emit(ps->ctx, &e);
 out:
 	view_release(&av);
-	sb_free(&msg);
-	sb_free(&tty);
+	sp_strbuf_release(&msg);
+	sp_strbuf_release(&tty);
 	return rc;
 }
 

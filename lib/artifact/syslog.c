@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spoor/strbuf.h"
 #include "artifact/parsers.h"
 
 #define LINE_MAX_BYTES	(1024 * 1024)	/* a longer line is skipped */
@@ -26,12 +27,6 @@
 #define NAME_MAX_BYTES	256		/* host, program, msgid */
 
 enum syslog_format { FMT_RFC3164, FMT_RFC5424, FMT_RFC3339 };
-
-/* A growable byte buffer, always NUL-terminated once used. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-};
 
 /* One record: its header fields, and its text with the message last. */
 struct record {
@@ -46,7 +41,7 @@ struct record {
 	char msgid[NAME_MAX_BYTES];
 	int64_t pid;
 	char *sd;			/* RFC 5424 structured data, or NULL */
-	struct sbuf msg;		/* the message, continuations appended */
+	struct sp_strbuf msg;		/* the message, continuations appended */
 };
 
 /* What the parser keeps between lines. */
@@ -56,7 +51,7 @@ struct syslog_state {
 	unsigned mtime_month;
 	struct record rec;
 	int pending;			/* rec holds a record not yet emitted */
-	struct sbuf clean;		/* the line with NULs and bad UTF-8 fixed */
+	struct sp_strbuf clean;		/* the line with NULs and bad UTF-8 fixed */
 	struct sp_extra x;
 	struct sp_boots boots;		/* by host */
 };
@@ -77,42 +72,13 @@ static const char *const severities[] = {
 
 /* ---- buffers and lines ---- */
 
-static int
-sbuf_reserve(struct sbuf *b, size_t n)
-{
-	size_t cap;
-	char *p;
-
-	if (n < b->cap)
-		return 0;
-	cap = b->cap ? b->cap : 256;
-	while (cap <= n)
-		cap *= 2;
-	if ((p = realloc(b->p, cap)) == NULL)
-		return -1;
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
-static int
-sbuf_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (sbuf_reserve(b, b->len + n + 1) != 0)
-		return -1;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
 /*
  * Copy raw into clean without NUL bytes (a crash leaves runs of them in
  * front of the next line) and with each byte of invalid UTF-8 written as
  * "\xNN", so the record stays readable text.  Returns -1 on no memory.
  */
 static int
-clean_line(const struct sp_line *raw, struct sbuf *clean, int *nul, int *bad)
+clean_line(const struct sp_line *raw, struct sp_strbuf *clean, int *nul, int *bad)
 {
 	const unsigned char *s = (const unsigned char *)raw->p;
 	char hex[5];
@@ -120,9 +86,9 @@ clean_line(const struct sp_line *raw, struct sbuf *clean, int *nul, int *bad)
 
 	*nul = *bad = 0;
 	clean->len = 0;
-	if (sbuf_reserve(clean, raw->len + 1) != 0)
+	if (sp_strbuf_addn(clean, "", 0) != 0)
 		return -1;
-	clean->p[0] = '\0';
+	clean->buf[0] = '\0';
 	while (i < raw->len) {
 		if (s[i] == '\0') {
 			*nul = 1;
@@ -132,12 +98,12 @@ clean_line(const struct sp_line *raw, struct sbuf *clean, int *nul, int *bad)
 		if ((k = sp_utf8_seq(s + i, raw->len - i)) == 0) {
 			*bad = 1;
 			snprintf(hex, sizeof(hex), "\\x%02x", s[i]);
-			if (sbuf_add(clean, hex, 4) != 0)
+			if (sp_strbuf_addn(clean, hex, 4) != 0)
 				return -1;
 			i++;
 			continue;
 		}
-		if (sbuf_add(clean, (const char *)s + i, k) != 0)
+		if (sp_strbuf_addn(clean, (const char *)s + i, k) != 0)
 			return -1;
 		i += k;
 	}
@@ -390,7 +356,7 @@ parse_rfc3164(struct syslog_state *st, const char *p, struct record *r,
 		*why = "host name too long";
 		return -1;
 	}
-	if (sbuf_add(&r->msg, p, strlen(p)) != 0) {
+	if (sp_strbuf_addn(&r->msg, p, strlen(p)) != 0) {
 		*why = NULL;
 		return -2;
 	}
@@ -427,7 +393,7 @@ parse_rfc3339(const char *p, struct record *r, const char **why)
 		*why = "host name too long";
 		return -1;
 	}
-	if (sbuf_add(&r->msg, p, strlen(p)) != 0) {
+	if (sp_strbuf_addn(&r->msg, p, strlen(p)) != 0) {
 		*why = NULL;
 		return -2;
 	}
@@ -518,7 +484,7 @@ parse_rfc5424(const char *p, struct record *r, const char **why)
 	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;		/* the BOM of a UTF-8 MSG */
 	r->format = FMT_RFC5424;
-	if (sbuf_add(&r->msg, p, strlen(p)) != 0) {
+	if (sp_strbuf_addn(&r->msg, p, strlen(p)) != 0) {
 		*why = NULL;
 		return -2;
 	}
@@ -553,8 +519,8 @@ record_reset(struct record *r)
 	r->host[0] = r->program[0] = r->procid[0] = r->msgid[0] = '\0';
 	r->pid = -1;
 	r->msg.len = 0;
-	if (r->msg.p != NULL)
-		r->msg.p[0] = '\0';
+	if (r->msg.buf != NULL)
+		r->msg.buf[0] = '\0';
 }
 
 /* Parse a line that starts a record.  -1: malformed (why), -2: memory. */
@@ -988,7 +954,7 @@ emit_record(struct syslog_state *st)
 	struct sp_event e;
 	struct typed t;
 	struct sp_boot *boot;
-	const char *m = r->msg.p != NULL ? r->msg.p : "";
+	const char *m = r->msg.buf != NULL ? r->msg.buf : "";
 	size_t i;
 
 	/*
@@ -1081,8 +1047,8 @@ static void
 state_release(struct syslog_state *st)
 {
 	record_reset(&st->rec);
-	free(st->rec.msg.p);
-	free(st->clean.p);
+	sp_strbuf_release(&st->rec.msg);
+	sp_strbuf_release(&st->clean);
 	sp_extra_release(&st->x);
 }
 
@@ -1102,7 +1068,7 @@ do_line(struct syslog_state *st, struct sp_line *raw, int64_t lineno)
 		sp_artifact_problem(ctx, lineno, "only NUL bytes");
 		return 0;
 	}
-	if (!starts_record(st->clean.p)) {
+	if (!starts_record(st->clean.buf)) {
 		if (!st->pending || nul || !plain_text(raw)) {
 			sp_artifact_problem(ctx, lineno, "not a syslog line");
 			return 0;
@@ -1113,8 +1079,8 @@ do_line(struct syslog_state *st, struct sp_line *raw, int64_t lineno)
 			    RECORD_MAX_BYTES);
 			return 0;
 		}
-		if (sbuf_add(&st->rec.msg, "\n", 1) != 0 ||
-		    sbuf_add(&st->rec.msg, raw->p, raw->len) != 0)
+		if (sp_strbuf_addn(&st->rec.msg, "\n", 1) != 0 ||
+		    sp_strbuf_addn(&st->rec.msg, raw->p, raw->len) != 0)
 			return -2;
 		return 0;
 	}
@@ -1122,7 +1088,7 @@ do_line(struct syslog_state *st, struct sp_line *raw, int64_t lineno)
 		return rc;
 	record_reset(&st->rec);
 	st->rec.line = lineno;
-	rc = parse_record(st, st->clean.p, &st->rec, &why);
+	rc = parse_record(st, st->clean.buf, &st->rec, &why);
 	if (rc == -2)
 		return -2;
 	if (rc != 0) {
