@@ -290,3 +290,56 @@ line 10: bad RFC 5424 header"
 	load_syslog "$BATS_TEST_TMPDIR/syslog" 0
 	assert_equal "$(q 'SELECT count(*) FROM events')" 0
 }
+
+# ---- process identity ----
+
+@test "a kernel banner starts a boot: a pid seen in two boots gets two boot ids" {
+	printf '%s\n' \
+	    'Mar 14 08:00:00 web01 kernel: [    0.000000] Linux version 5.15.0-91-generic (buildd@lcy02) #101-Ubuntu SMP' \
+	    'Mar 14 08:00:00 web01 kernel: [    0.000000] Command line: BOOT_IMAGE=/vmlinuz root=/dev/sda1' \
+	    'Mar 14 08:05:00 web01 sshd[812]: Server listening on 0.0.0.0 port 22.' \
+	    'Mar 14 09:00:00 web01 kernel: [ 3300.123456] Linux version string in a message is no boot' \
+	    'Mar 14 10:00:01 web01 kernel: Booting Linux on physical CPU 0x0000000000 [0x410fd083]' \
+	    'Mar 14 10:00:01 web01 kernel: Linux version 6.1.0-18-arm64 (debian-kernel@lists.debian.org)' \
+	    'Mar 14 10:05:00 web01 sshd[812]: Server listening on 0.0.0.0 port 22.' \
+	    > "$BATS_TEST_TMPDIR/syslog"
+	load_syslog "$BATS_TEST_TMPDIR/syslog" 0 "2026-03-15 00:00:00 UTC"
+	run -0 q "SELECT origin_line, coalesce(pid, '-'), boot_id FROM events ORDER BY origin_line"
+	assert_output "1|-|boot@2026-03-14T08:00:00Z
+2|-|boot@2026-03-14T08:00:00Z
+3|812|boot@2026-03-14T08:00:00Z
+4|-|boot@2026-03-14T08:00:00Z
+5|-|boot@2026-03-14T10:00:01Z
+6|-|boot@2026-03-14T10:00:01Z
+7|812|boot@2026-03-14T10:00:01Z"
+}
+
+@test "lines before any boot banner have no boot id; each host keeps its own boots" {
+	printf '%s\n' \
+	    'Mar 14 08:00:00 web01 sshd[812]: Server listening on 0.0.0.0 port 22.' \
+	    'Mar 14 08:01:00 db01 kernel: Linux version 5.10.0-28-amd64' \
+	    'Mar 14 08:02:00 web01 sshd[812]: Server listening on 0.0.0.0 port 22.' \
+	    'Mar 14 08:03:00 db01 sshd[90]: Server listening on 0.0.0.0 port 22.' \
+	    > "$BATS_TEST_TMPDIR/syslog"
+	load_syslog "$BATS_TEST_TMPDIR/syslog" 0 "2026-03-15 00:00:00 UTC"
+	run -0 q "SELECT host, coalesce(boot_id, '-') FROM events ORDER BY origin_line"
+	assert_output "web01|-
+db01|boot@2026-03-14T08:01:00Z
+web01|-
+db01|boot@2026-03-14T08:01:00Z"
+}
+
+@test "sudo's TTY= and PWD= give tty and cwd, su's 'on pts/1' the tty" {
+	printf '%s\n' \
+	    'Mar 14 09:12:51 web01 sudo: deploy : TTY=pts/0 ; PWD=/home/deploy/app ; USER=root ; COMMAND=/usr/bin/apt-get install php-gd' \
+	    'Mar 14 09:13:00 web01 sudo: www-data : TTY=unknown ; PWD=/var/www ; USER=root ; COMMAND=/usr/bin/tee -a /root/.ssh/authorized_keys' \
+	    'Mar 14 09:14:00 web01 su[900]: (to root) deploy on pts/1' \
+	    'Mar 14 09:15:00 web01 sshd[901]: Accepted password for deploy from 192.0.2.9 port 50000 ssh2' \
+	    > "$BATS_TEST_TMPDIR/auth.log"
+	load_syslog "$BATS_TEST_TMPDIR/auth.log" 0 "2026-03-15 00:00:00 UTC"
+	run -0 q "SELECT time_desc, coalesce(tty, '-'), coalesce(cwd, '-') FROM events ORDER BY origin_line"
+	assert_output "sudo|pts/0|/home/deploy/app
+sudo|-|/var/www
+su|pts/1|-
+login|-|-"
+}

@@ -238,3 +238,87 @@ line 8: invalid UTF-8 in record"
 	assert_output "$T_ROOT_LOGIN|root|$ATTACKER_IP|/dev/pts/0|/usr/sbin/sshd"
 	assert_equal "$(date -u -d "@$T_ROOT_LOGIN" +%H:%M:%S)" "11:02:41"
 }
+
+# Per event (time:serial): the raw record's last ses= and auid= and its tty
+# (tty=, else a terminal= naming a device), unset values (4294967295,
+# "(none)") empty: the first record of each event that has ses=.
+raw_identity() {
+	grep ' ses=' "$1" | awk '{
+		serial = $0; sub(/.*msg=audit\(/, "", serial); sub(/\).*/, "", serial)
+		if (seen[serial]++) next
+		ses = auid = tty = ""
+		for (i = 1; i <= NF; i++) {
+			split($i, kv, "=")
+			# the last: "old auid=... new auid=0" gives the new
+			if (kv[1] == "ses") ses = kv[2]
+			if (kv[1] == "auid") auid = kv[2]
+			if (kv[1] == "tty" && kv[2] != "(none)") tty = kv[2]
+			if (kv[1] == "terminal" && tty == "") {
+				t = kv[2]; sub(/^\/dev\//, "", t)
+				if (t ~ /^(tty|pts\/|console)/) tty = t
+			}
+		}
+		if (ses == "4294967295") ses = ""
+		if (auid == "4294967295") auid = ""
+		print serial "|" ses "|" auid "|" tty
+	}' | sort -n
+}
+
+@test "session, auid and tty of every event are its record's ses=, auid= and tty=" {
+	for f in "$AUDIT/go-libaudit_audit-rhel7.log" "$AUDIT/auparse_test.log" "$AUDIT/plaso_selinux.log"; do
+		db=$BATS_TEST_TMPDIR/case.db
+		rm -f "$db" "$db"-*
+		run spoor-timeline -c "$db" --artifact audit "$f"
+		[ "$status" -le 2 ]
+		expected=$(raw_identity "$f")
+		[ -n "$expected" ]
+		actual=$(sqlite3 "$db" "SELECT printf('%d.%03d:%d', time_ns / 1000000000,
+		    time_ns / 1000000 % 1000, json_extract(extra, '\$.serial')),
+		    coalesce(session, ''), coalesce(auid, ''), coalesce(tty, '')
+		    FROM events") || return 1
+		# only the events whose records say ses=
+		assert_equal "$(awk -F'|' 'NR == FNR { want[$1] = 1; next }
+		    want[$1] && !seen[$1]++' <(echo "$expected") <(echo "$actual") | sort -n)" \
+		    "$expected"
+	done
+}
+
+@test "cwd is the CWD record's cwd, hex decoded" {
+	load_audit 2 "$AUDIT/go-libaudit_audit-rhel7.log"
+	assert_equal "$(sqlite3 "$db" "SELECT cwd FROM events WHERE json_extract(extra, '\$.serial') = 479")" \
+	    /home/andrew_kroh
+	# 2F746D702F6120622063 is "/tmp/a b c"
+	assert_equal "$(sqlite3 "$db" "SELECT cwd FROM events WHERE json_extract(extra, '\$.serial') = 1208725")" \
+	    "/tmp/a b c"
+}
+
+@test "a pid in two boots gets two boot ids: DAEMON_START, then the kernel's serial restarts" {
+	printf '%s\n' \
+	    'type=DAEMON_START msg=audit(1700000000.000:9000): op=start ver=3.0 auid=4294967295 pid=500 res=success' \
+	    'type=SYSCALL msg=audit(1700000010.000:40): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=777 auid=1000 uid=0 tty=pts0 ses=3 comm="sh" exe="/bin/sh"' \
+	    'type=EOE msg=audit(1700000010.000:40): ' \
+	    'type=SYSCALL msg=audit(1700000020.000:41): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=778 auid=1000 uid=0 tty=pts0 ses=3 comm="sh" exe="/bin/sh"' \
+	    'type=EOE msg=audit(1700000020.000:41): ' \
+	    'type=DAEMON_START msg=audit(1700086400.000:9001): op=start ver=3.0 auid=4294967295 pid=480 res=success' \
+	    'type=SYSCALL msg=audit(1700086410.000:12): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=777 auid=4294967295 uid=0 tty=(none) ses=4294967295 comm="sh" exe="/bin/sh"' \
+	    'type=EOE msg=audit(1700086410.000:12): ' \
+	    > "$BATS_TEST_TMPDIR/audit.log"
+	load_audit 0 "$BATS_TEST_TMPDIR/audit.log"
+	run -0 sqlite3 "$db" "SELECT pid, boot_id, coalesce(session, '-'), coalesce(auid, '-'), coalesce(tty, '-')
+	    FROM events WHERE pid IN (777, 778) ORDER BY time_ns"
+	assert_output "777|boot@2023-11-14T22:13:20Z|3|1000|pts0
+778|boot@2023-11-14T22:13:20Z|3|1000|pts0
+777|boot@2023-11-15T22:13:20Z|-|-|-"
+}
+
+@test "a restart of auditd alone, without a serial restart, keeps the boot" {
+	printf '%s\n' \
+	    'type=DAEMON_START msg=audit(1700000000.000:9000): op=start ver=3.0 auid=4294967295 pid=500 res=success' \
+	    'type=SYSCALL msg=audit(1700000010.000:40): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=777 auid=1000 uid=0 tty=pts0 ses=3 comm="sh" exe="/bin/sh"' \
+	    'type=DAEMON_START msg=audit(1700000050.000:9001): op=start ver=3.0 auid=4294967295 pid=501 res=success' \
+	    'type=SYSCALL msg=audit(1700000060.000:45): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=779 auid=1000 uid=0 tty=pts0 ses=3 comm="sh" exe="/bin/sh"' \
+	    > "$BATS_TEST_TMPDIR/audit.log"
+	load_audit 0 "$BATS_TEST_TMPDIR/audit.log"
+	assert_equal "$(sqlite3 "$db" "SELECT DISTINCT boot_id FROM events WHERE pid IN (777, 779)")" \
+	    boot@2023-11-14T22:13:20Z
+}

@@ -270,3 +270,39 @@ scenario_db() {
 	    FROM events WHERE artifact = 'wtmp' AND time_desc = 'boot'"
 	assert_output "$T_BOOT|reboot|6.1.0-31-amd64"
 }
+
+@test "tty is utmpdump's line, but the '~' of boot and runlevel records" {
+	run -0 --separate-stderr spoor-timeline -c "$DB" --artifact utmp "$UTMP/plaso_utmp"
+	expected=$(utmpdump_records "$UTMP/plaso_utmp" | awk -F'|' '{ print ($5 == "~" ? "" : $5) }')
+	[ "$(echo "$expected" | grep -c .)" -gt 0 ]
+	assert_equal "$(sqlite3 "$DB" "SELECT coalesce(tty, '') FROM events ORDER BY origin_offset")" \
+	    "$expected"
+}
+
+@test "a boot record starts a boot: its id carried to the records after it, two boots two ids" {
+	{
+		utrec 2 0 '~' '~~' reboot 5.15.0 1700000000 0
+		utrec 7 777 pts/0 ts/0 alice 10.0.0.1 1700000100 0 10.0.0.1
+		utrec 8 777 pts/0 ts/0 '' '' 1700000200 0
+		utrec 2 0 '~' '~~' reboot 5.15.0 1700086400 0
+		utrec 7 777 pts/0 ts/0 bob 10.0.0.2 1700086500 0 10.0.0.2
+	} > "$BATS_TEST_TMPDIR/wtmp"
+	run -0 --separate-stderr spoor-timeline -c "$DB" --artifact utmp "$BATS_TEST_TMPDIR/wtmp"
+	run -0 sqlite3 "$DB" "SELECT time_desc, coalesce(pid, '-'), boot_id, coalesce(tty, '-')
+	    FROM events ORDER BY origin_offset"
+	assert_output "boot|-|boot@2023-11-14T22:13:20Z|-
+login|777|boot@2023-11-14T22:13:20Z|pts/0
+logout|777|boot@2023-11-14T22:13:20Z|pts/0
+boot|-|boot@2023-11-15T22:13:20Z|-
+login|777|boot@2023-11-15T22:13:20Z|pts/0"
+}
+
+@test "records before the first boot record have no boot id; ut_session is the session" {
+	{
+		perl -e 'print pack("s x2 l a32 a4 a32 a256 s s l l l a16 x20",
+		    7, 555, "tty1", "1", "carol", "", 0, 0, 4242, 1700000100, 0, "\0" x 16)'
+	} > "$BATS_TEST_TMPDIR/wtmp"
+	run -0 --separate-stderr spoor-timeline -c "$DB" --artifact utmp "$BATS_TEST_TMPDIR/wtmp"
+	assert_equal "$(sqlite3 "$DB" "SELECT coalesce(boot_id, '-'), session, tty FROM events")" \
+	    "-|4242|tty1"
+}

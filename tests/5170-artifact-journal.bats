@@ -245,3 +245,21 @@ PY
 	run -0 spoor-ls -r "$SCENARIO/web01.E01"
 	refute_output --partial '.journal'
 }
+
+@test "boot_id, session and auid are journalctl's _BOOT_ID, _AUDIT_SESSION and _AUDIT_LOGINUID" {
+	need "$JOURNALS/2404.journal.gz" "$JOURNALS/system.journal"
+	gunzip -c "$JOURNALS/2404.journal.gz" > "$BATS_TEST_TMPDIR/2404.journal"
+	cp "$JOURNALS/system.journal" "$BATS_TEST_TMPDIR/padded.journal"
+	chmod u+w "$BATS_TEST_TMPDIR/padded.journal"
+	truncate -s 5099520 "$BATS_TEST_TMPDIR/padded.journal"
+	for f in 2404.journal padded.journal; do
+		rm -f "$DB" "$DB"-*
+		run spoor-timeline -c "$DB" --artifact journal "$BATS_TEST_TMPDIR/$f"
+		[ "$status" -le 2 ]
+		expected=$(journalctl --file "$BATS_TEST_TMPDIR/$f" -o json --all --no-pager |
+		    jq -r '[(._BOOT_ID // ""), (._AUDIT_SESSION // ""), (._AUDIT_LOGINUID // "")] | join("|")')
+		[ -n "$expected" ]
+		assert_equal "$(sqlite3 "$DB" "SELECT coalesce(boot_id, ''), coalesce(session, ''),
+		    coalesce(auid, '') FROM events WHERE artifact = 'journal' ORDER BY id")" "$expected"
+	done
+}

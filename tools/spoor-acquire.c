@@ -13,6 +13,7 @@
 
 #include "spoor/acquire.h"
 #include "spoor/json.h"
+#include "spoor/size.h"
 #include "common/progress.h"
 #include "common/tool.h"
 
@@ -225,7 +226,8 @@ main(int argc, char *argv[])
 			format = optarg;
 			break;
 		case OPT_SPLIT:
-			if (sp_acquire_parse_size(optarg, &o.split_size))
+			if (sp_size_parse(optarg, &o.split_size) ||
+			    o.split_size == 0)
 				return usage_error("bad size '%s'", optarg);
 			split = 1;
 			break;
@@ -235,7 +237,7 @@ main(int argc, char *argv[])
 				    optarg);
 			break;
 		case OPT_SEGMENT_SIZE:
-			if (sp_acquire_parse_size(optarg, &o.segment_size) ||
+			if (sp_size_parse(optarg, &o.segment_size) ||
 			    o.segment_size < (UINT64_C(1) << 20))
 				return usage_error("bad segment size '%s' (at "
 				    "least 1M)", optarg);
@@ -249,7 +251,8 @@ main(int argc, char *argv[])
 			o.sectors_per_chunk = (uint32_t)v;
 			break;
 		case OPT_HASH_WINDOW:
-			if (sp_acquire_parse_size(optarg, &o.hash_window))
+			if (sp_size_parse(optarg, &o.hash_window) ||
+			    o.hash_window == 0)
 				return usage_error("bad size '%s'", optarg);
 			break;
 		case OPT_RETRIES:

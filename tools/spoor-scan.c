@@ -15,6 +15,7 @@
 #include "spoor/json.h"
 #include "spoor/memimage.h"
 #include "spoor/scan.h"
+#include "spoor/size.h"
 #include "spoor/time.h"
 #include "common/tool.h"
 
@@ -350,17 +351,17 @@ main(int argc, char *argv[])
 		case 'q': quiet = out.quiet = 1; break;
 		case OPT_JSON: out.json = 1; break;
 		case OPT_MAX_SIZE:
-			if (sp_parse_size(optarg, &o.max_size) != 0)
+			if (sp_size_parse(optarg, &o.max_size) != 0)
 				return bad_value("--max-size", optarg);
 			break;
 		case OPT_BLOCK_SIZE:
-			if (sp_parse_size(optarg, &o.block_size) != 0 ||
+			if (sp_size_parse(optarg, &o.block_size) != 0 ||
 			    o.block_size < (1u << 16) || o.block_size >
 			    (UINT64_C(1) << 31))
 				return bad_value("--block-size", optarg);
 			break;
 		case OPT_PROCESS_MAX:
-			if (sp_parse_size(optarg, &o.process_max) != 0 ||
+			if (sp_size_parse(optarg, &o.process_max) != 0 ||
 			    o.process_max == 0)
 				return bad_value("--process-max", optarg);
 			break;

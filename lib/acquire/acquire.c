@@ -92,36 +92,6 @@ sp_ewf_compression_name(enum sp_ewf_compression c)
 	}
 }
 
-int
-sp_acquire_parse_size(const char *s, uint64_t *size)
-{
-	unsigned long long v;
-	uint64_t mul = 1;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return SP_E_USAGE;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return SP_E_USAGE;
-	switch (*end) {
-	case '\0': break;
-	case 's': mul = 512; end++; break;
-	case 'k': case 'K': mul = UINT64_C(1) << 10; end++; break;
-	case 'm': case 'M': mul = UINT64_C(1) << 20; end++; break;
-	case 'g': case 'G': mul = UINT64_C(1) << 30; end++; break;
-	case 't': case 'T': mul = UINT64_C(1) << 40; end++; break;
-	default: return SP_E_USAGE;
-	}
-	if (mul > 512 && (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0))
-		end += strlen(end);
-	if (*end != '\0' || v == 0 || v > UINT64_MAX / mul)
-		return SP_E_USAGE;
-	*size = (uint64_t)v * mul;
-	return SP_OK;
-}
-
 struct sp_acquisition *
 sp_acquisition_new(enum sp_acquire_format f)
 {

@@ -3,6 +3,7 @@
  * The artifact registry and what every parser shares (see
  * include/spoor/artifact.h): emitting, problems, typed fields.
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -184,6 +185,84 @@ sp_artifact_problem(struct sp_artifact_ctx *ctx, int64_t line,
 		    SP_E_DATA, "%s", msg);
 }
 
+/* ---- process identity ---- */
+
+struct sp_boot *
+sp_boots_at(struct sp_boots *bs, const char *host)
+{
+	struct sp_boot *b, *oldest = &bs->b[0];
+	size_t i;
+
+	if (host == NULL)
+		host = "";
+	for (i = 0; i < SP_BOOTS_MAX; i++) {
+		b = &bs->b[i];
+		if (b->used != 0 && strncmp(b->host, host,
+		    sizeof(b->host) - 1) == 0) {
+			b->used = ++bs->tick;
+			return b;
+		}
+		if (b->used < oldest->used)
+			oldest = b;
+	}
+	memset(oldest, 0, sizeof(*oldest));
+	snprintf(oldest->host, sizeof(oldest->host), "%s", host);
+	oldest->used = ++bs->tick;
+	return oldest;
+}
+
+const char *
+sp_boot_begin(struct sp_boot *b, sp_time_ns t)
+{
+	char iso[SP_TIME_ISO_MAX];
+
+	b->start = t;
+	snprintf(b->id, sizeof(b->id), "boot@%s",
+	    sp_time_format_iso(t, 0, iso, sizeof(iso)));
+	return b->id;
+}
+
+const char *
+sp_boot_id(const struct sp_boot *b)
+{
+	return b->id[0] != '\0' ? b->id : NULL;
+}
+
+/* The value after key up to " ; " or the end, into out. */
+static void
+message_value(const char *m, const char *key, char *out, size_t size)
+{
+	const char *p = m, *e;
+	size_t klen = strlen(key);
+
+	out[0] = '\0';
+	while ((p = strstr(p, key)) != NULL) {
+		/* the key starts a word: at the start, after ' ' or ';' */
+		if (p == m || p[-1] == ' ' || p[-1] == ';')
+			break;
+		p += klen;
+	}
+	if (p == NULL)
+		return;
+	p += klen;
+	if ((e = strstr(p, " ; ")) == NULL)
+		e = p + strcspn(p, ";\n");
+	if (e == p || (size_t)(e - p) >= size)
+		return;
+	memcpy(out, p, (size_t)(e - p));
+	out[e - p] = '\0';
+}
+
+void
+sp_message_tty_cwd(const char *m, char *tty, size_t ttysize, char *cwd,
+    size_t cwdsize)
+{
+	message_value(m, "TTY=", tty, ttysize);
+	message_value(m, "PWD=", cwd, cwdsize);
+	if (strcmp(tty, "unknown") == 0 || strcmp(tty, "(none)") == 0)
+		tty[0] = '\0';
+}
+
 /* ---- lines ---- */
 
 /* The line loop of sp_line_read, with in locked. */
@@ -273,6 +352,34 @@ sp_line_error(int r, struct sp_err *err)
 	if (r == -2)
 		return sp_err_set(err, SP_E_NOMEM, 0, "line buffer");
 	return sp_err_set(err, SP_E_IO, 0, "read");
+}
+
+int
+sp_artifact_lines(struct sp_artifact_ctx *ctx, FILE *in, size_t max,
+    unsigned flags, sp_line_fn *fn, void *arg, struct sp_err *err)
+{
+	struct sp_line l;
+	int r, rc = SP_OK, too_long, saved;
+
+	memset(&l, 0, sizeof(l));
+	while ((r = sp_line_read(&l, in, max, &too_long)) == 1) {
+		l.too_long = too_long;
+		if (!(flags & SP_LINES_KEEP_BAD) &&
+		    !sp_line_usable(ctx, &l, too_long, max))
+			continue;
+		if ((flags & SP_LINES_SKIP_EMPTY) && l.len == 0 && !too_long)
+			continue;
+		if ((rc = fn(ctx, &l, arg)) != 0)
+			break;
+	}
+	if (r < 0 && rc == SP_OK) {
+		saved = errno;
+		rc = r == -2 ? sp_err_set(err, SP_E_NOMEM, ENOMEM,
+		    "line buffer") : sp_err_set(err, SP_E_IO, saved,
+		    "read after line %lld", (long long)l.number);
+	}
+	sp_line_release(&l);
+	return rc;
 }
 
 /*

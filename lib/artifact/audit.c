@@ -22,6 +22,7 @@
 
 #include "spoor/case.h"
 #include "spoor/evidence.h"
+#include "spoor/strbuf.h"
 #include "base/util.h"
 #include "artifact/parsers.h"
 
@@ -213,6 +214,7 @@ struct aevent {
 	size_t nrecs, cap;
 	size_t bytes;
 	int over;		/* records were dropped */
+	char boot[SP_BOOT_ID_MAX];	/* "" when unknown */
 };
 
 struct parser {
@@ -222,85 +224,8 @@ struct parser {
 	size_t nopen;
 	size_t open_bytes;
 	struct sp_extra x;
+	struct sp_boots boots;	/* by node */
 };
-
-/* A growing string; on allocation failure it stops growing and says so. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void
-sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	char *np;
-	size_t ncap;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 64;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	if (n > 0)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void sb_fmt(struct sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-sb_fmt(struct sbuf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n :
-		    sizeof(tmp) - 1);
-}
-
-static void
-sb_reset(struct sbuf *b)
-{
-	b->len = 0;
-	if (b->p != NULL)
-		b->p[0] = '\0';
-}
-
-static void
-sb_free(struct sbuf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
-/* The text so far, "" when empty. */
-static const char *
-sb_text(const struct sbuf *b)
-{
-	return b->p != NULL ? b->p : "";
-}
 
 /* ---- fields ---- */
 
@@ -445,7 +370,7 @@ is_hex(const char *s, size_t n)
 }
 
 static void
-hex_decode(struct sbuf *b, const char *s, size_t n)
+hex_decode(struct sp_strbuf *b, const char *s, size_t n)
 {
 	char c;
 	size_t i;
@@ -453,18 +378,18 @@ hex_decode(struct sbuf *b, const char *s, size_t n)
 	for (i = 0; i + 1 < n; i += 2) {
 		c = (char)(sp_hexval((unsigned char)s[i]) << 4 |
 		    sp_hexval((unsigned char)s[i + 1]));
-		sb_add(b, &c, 1);
+		sp_strbuf_addn(b, &c, 1);
 	}
 }
 
 /* Append f's value to b: hex-decoded when it stands bare and is hex. */
 static void
-value_decode(struct sbuf *b, const struct field *f, int hexable)
+value_decode(struct sp_strbuf *b, const struct field *f, int hexable)
 {
 	if (f->kind == V_BARE && hexable && is_hex(f->val, f->vlen))
 		hex_decode(b, f->val, f->vlen);
 	else
-		sb_add(b, f->val, f->vlen);
+		sp_strbuf_addn(b, f->val, f->vlen);
 }
 
 /*
@@ -473,11 +398,11 @@ value_decode(struct sbuf *b, const struct field *f, int hexable)
  */
 static int
 rec_str(const struct rec *r, const char *key, int hexable, int interp,
-    struct sbuf *b)
+    struct sp_strbuf *b)
 {
 	struct field f;
 
-	sb_reset(b);
+	sp_strbuf_reset(b);
 	if (!rec_find(r, key, interp, &f))
 		return 0;
 	if (f.kind == V_BARE && ((f.vlen == 6 && memcmp(f.val, "(null)", 6)
@@ -832,7 +757,7 @@ event_argv(const struct aevent *ev, struct argv *out)
 	size_t nargs = 0, cap = 0, k, i;
 	const char *p, *end;
 	struct field f;
-	struct sbuf b = { 0 };
+	struct sp_strbuf b = { 0 };
 	int64_t ai, aj, argc = -1, next;
 	int rc = 0;
 
@@ -881,11 +806,11 @@ event_argv(const struct aevent *ev, struct argv *out)
 				}
 				next++;
 			}
-			sb_reset(&b);
+			sp_strbuf_reset(&b);
 			for (i = k; i < nargs && args[i].i == ai; i++)
 				if (args[i].j >= 0 || i == k)
 					value_decode(&b, &args[i].f, 1);
-			if (b.oom || argv_push(out, sb_text(&b), b.len) < 0) {
+			if (b.oom || argv_push(out, sp_strbuf_str(&b), b.len) < 0) {
 				rc = -1;
 				goto out;
 			}
@@ -897,7 +822,7 @@ event_argv(const struct aevent *ev, struct argv *out)
 	}
 	/* no EXECVE: the proctitle, NUL-separated */
 	if (rec_str(first_of(ev, T_PROCTITLE), "proctitle", 1, 0, &b)) {
-		const char *s = b.p, *e = b.p + b.len, *z;
+		const char *s = b.buf, *e = b.buf + b.len, *z;
 
 		while (s < e) {
 			z = memchr(s, '\0', (size_t)(e - s));
@@ -912,7 +837,7 @@ event_argv(const struct aevent *ev, struct argv *out)
 	}
 out:
 	free(args);
-	sb_free(&b);
+	sp_strbuf_release(&b);
 	return rc;
 }
 
@@ -995,36 +920,36 @@ decode_saddr(const struct rec *r, struct sockaddr_text *sa)
 
 /* The name of PATH record r made absolute with cwd. */
 static void
-path_of(const struct rec *r, const char *cwd, struct sbuf *out)
+path_of(const struct rec *r, const char *cwd, struct sp_strbuf *out)
 {
-	struct sbuf name = { 0 };
+	struct sp_strbuf name = { 0 };
 	const char *n;
 
-	sb_reset(out);
+	sp_strbuf_reset(out);
 	if (!rec_str(r, "name", 1, 0, &name)) {
-		sb_free(&name);
+		sp_strbuf_release(&name);
 		return;
 	}
-	n = sb_text(&name);
+	n = sp_strbuf_str(&name);
 	if (n[0] != '/' && cwd != NULL && cwd[0] != '\0') {
 		while (n[0] == '.' && n[1] == '/')
 			n += 2;
-		sb_str(out, cwd);
-		if (out->len > 0 && out->p[out->len - 1] != '/')
-			sb_add(out, "/", 1);
+		sp_strbuf_add(out, cwd);
+		if (out->len > 0 && out->buf[out->len - 1] != '/')
+			sp_strbuf_addn(out, "/", 1);
 	}
-	sb_str(out, n);
-	sb_free(&name);
+	sp_strbuf_add(out, n);
+	sp_strbuf_release(&name);
 }
 
 static int
 nametype_is(const struct rec *r, const char *type)
 {
-	struct sbuf b = { 0 };
+	struct sp_strbuf b = { 0 };
 	int rc;
 
-	rc = rec_str(r, "nametype", 0, 0, &b) && strcmp(sb_text(&b), type) == 0;
-	sb_free(&b);
+	rc = rec_str(r, "nametype", 0, 0, &b) && strcmp(sp_strbuf_str(&b), type) == 0;
+	sp_strbuf_release(&b);
 	return rc;
 }
 
@@ -1074,19 +999,19 @@ static void
 extra_str(struct sp_extra *x, const struct rec *r, const char *key,
     const char *as, int hexable)
 {
-	struct sbuf b = { 0 };
+	struct sp_strbuf b = { 0 };
 
 	if (rec_str(r, key, hexable, 0, &b))
-		sp_extra_strn(x, as, b.p, b.len);
-	sb_free(&b);
+		sp_extra_strn(x, as, b.buf, b.len);
+	sp_strbuf_release(&b);
 }
 
 /* The user name of r: the ENRICHED field iname, else key as a number. */
 static void
 user_of(const struct rec *r, const char *key, const char *iname,
-    struct sbuf *out)
+    struct sp_strbuf *out)
 {
-	if (rec_str(r, iname, 0, 1, out) && strcmp(sb_text(out), "unset") != 0)
+	if (rec_str(r, iname, 0, 1, out) && strcmp(sp_strbuf_str(out), "unset") != 0)
 		return;
 	rec_str(r, key, 0, 0, out);
 }
@@ -1104,387 +1029,497 @@ static const char *const user_change_types[] = { "ADD_USER", "DEL_USER",
 	"GRP_CHAUTHTOK", "CHUSER_ID", "CHGRP_ID", "ACCT_LOCK", "ACCT_UNLOCK",
 	NULL };
 
-/* Turn one assembled event into a typed event and emit it. */
-static int
-event_emit(struct parser *ps, struct aevent *ev)
-{
-	struct sp_extra *x = &ps->x;
-	struct sp_event e;
-	const struct rec *sc, *first, *pr, *pr2, *login = NULL;
-	struct sbuf msg = { 0 }, user = { 0 }, exe = { 0 }, cwd = { 0 },
-	    comm = { 0 }, path = { 0 }, path2 = { 0 }, tmp = { 0 },
-	    tname = { 0 }, tmp2 = { 0 };
-	struct argv argv = { 0 };
+/* What event_classify makes of an assembled event. */
+struct audit_view {
+	const struct rec *sc;		/* the SYSCALL record, or NULL */
+	const struct rec *first;	/* the record that names the event */
+	const struct rec *login;	/* a LOGIN naming a generic event */
+	struct sp_strbuf user, exe, cwd, comm, path, path2;
+	struct sp_strbuf tmp;		/* the syscall's name */
+	struct sp_strbuf tname;		/* the type's name */
+	struct argv argv;
 	struct sockaddr_text sa;
-	const char *desc = "entry", *sname = NULL, *extra;
-	int64_t nr = -1, v, flags, uid = -1;
+	const char *desc;
+	int64_t nr, uid, pid, ppid;
+	int is_exec, success_no;
+};
+
+static void
+view_release(struct audit_view *av)
+{
+	argv_free(&av->argv);
+	sp_strbuf_release(&av->user);
+	sp_strbuf_release(&av->exe);
+	sp_strbuf_release(&av->cwd);
+	sp_strbuf_release(&av->comm);
+	sp_strbuf_release(&av->path);
+	sp_strbuf_release(&av->path2);
+	sp_strbuf_release(&av->tmp);
+	sp_strbuf_release(&av->tname);
+}
+
+/*
+ * What the event is: its kind (exec, connect, open, login ...), who, which
+ * program and which paths.  Returns 0 or SP_E_NOMEM.
+ */
+static int
+event_classify(const struct aevent *ev, struct audit_view *av)
+{
+	const struct rec *pr, *pr2;
+	const char *sname = NULL;
+	int64_t v, flags;
 	uint32_t arch = 0;
 	size_t i;
-	int rc = 0, is_exec = 0, success_no = 0;
 
-	if (ev->nrecs == 0)
-		return 0;
-	sp_event_init(&e);
-	e.time = sp_time_from_parts(ev->sec, ev->nsec);
-	e.artifact = "audit";
-	e.host = ev->node;
-	e.line = ev->recs[0].line;
-	sc = first_of(ev, T_SYSCALL);
-	first = &ev->recs[0];
+	av->desc = "entry";
+	av->nr = av->uid = av->pid = av->ppid = -1;
+	av->sc = first_of(ev, T_SYSCALL);
+	av->first = &ev->recs[0];
 	/* the record that names the event: not an EOE or a PROCTITLE */
 	for (i = 0; i < ev->nrecs; i++)
 		if (ev->recs[i].type != T_EOE &&
 		    ev->recs[i].type != T_PROCTITLE) {
-			first = &ev->recs[i];
+			av->first = &ev->recs[i];
 			break;
 		}
-	if (sc != NULL)
-		first = sc;
-	sb_add(&tname, first->text + first->tname, first->tnlen);
-	rec_str(first_of(ev, T_CWD), "cwd", 1, 0, &cwd);
-	memset(&sa, 0, sizeof(sa));
-	sa.port = -1;
+	if (av->sc != NULL)
+		av->first = av->sc;
+	sp_strbuf_addn(&av->tname, av->first->text + av->first->tname, av->first->tnlen);
+	rec_str(first_of(ev, T_CWD), "cwd", 1, 0, &av->cwd);
+	memset(&av->sa, 0, sizeof(av->sa));
+	av->sa.port = -1;
 	if ((pr = first_of(ev, T_SOCKADDR)) != NULL)
-		decode_saddr(pr, &sa);
+		decode_saddr(pr, &av->sa);
 
-	if (sc != NULL) {
-		if (rec_num(sc, "arch", 16, &v))
+	if (av->sc != NULL) {
+		if (rec_num(av->sc, "arch", 16, &v))
 			arch = (uint32_t)v;
 		/* the ENRICHED name, else the table's */
-		if (rec_num(sc, "syscall", 10, &nr) &&
-		    !(rec_str(sc, "SYSCALL", 0, 1, &tmp) && tmp.len > 0 &&
-		    strspn(sb_text(&tmp), "abcdefghijklmnopqrstuvwxyz"
-		    "0123456789_") == tmp.len)) {
-			sb_reset(&tmp);
-			if ((sname = syscall_name(arch, nr)) != NULL)
-				sb_str(&tmp, sname);
+		if (rec_num(av->sc, "syscall", 10, &av->nr) &&
+		    !(rec_str(av->sc, "SYSCALL", 0, 1, &av->tmp) && av->tmp.len > 0 &&
+		    strspn(sp_strbuf_str(&av->tmp), "abcdefghijklmnopqrstuvwxyz"
+		    "0123456789_") == av->tmp.len)) {
+			sp_strbuf_reset(&av->tmp);
+			if ((sname = syscall_name(arch, av->nr)) != NULL)
+				sp_strbuf_add(&av->tmp, sname);
 		}
-		sname = sb_text(&tmp);
+		sname = sp_strbuf_str(&av->tmp);
 		if (strcmp(sname, "socketcall") == 0 &&
-		    rec_num(sc, "a0", 16, &v) && v == 3)
+		    rec_num(av->sc, "a0", 16, &v) && v == 3)
 			sname = "connect";
-		user_of(sc, "uid", "UID", &user);
-		if (rec_num(sc, "uid", 10, &v))
-			uid = v;
-		rec_str(sc, "exe", 1, 0, &exe);
-		rec_str(sc, "comm", 1, 0, &comm);
-		if (rec_num(sc, "pid", 10, &v))
-			e.pid = v;
-		if (rec_num(sc, "ppid", 10, &v))
-			e.ppid = v;
-		if (rec_str(sc, "success", 0, 0, &path2) &&
-		    strcmp(sb_text(&path2), "no") == 0)
-			success_no = 1;
-		sb_reset(&path2);
+		user_of(av->sc, "uid", "UID", &av->user);
+		if (rec_num(av->sc, "uid", 10, &v))
+			av->uid = v;
+		rec_str(av->sc, "exe", 1, 0, &av->exe);
+		rec_str(av->sc, "comm", 1, 0, &av->comm);
+		if (rec_num(av->sc, "pid", 10, &v))
+			av->pid = v;
+		if (rec_num(av->sc, "ppid", 10, &v))
+			av->ppid = v;
+		if (rec_str(av->sc, "success", 0, 0, &av->path2) &&
+		    strcmp(sp_strbuf_str(&av->path2), "no") == 0)
+			av->success_no = 1;
+		sp_strbuf_reset(&av->path2);
 
 		if (strcmp(sname, "execve") == 0 ||
 		    strcmp(sname, "execveat") == 0 ||
 		    first_of(ev, T_EXECVE) != NULL) {
-			desc = "exec";
-			is_exec = 1;
+			av->desc = "exec";
+			av->is_exec = 1;
 		} else if (strcmp(sname, "connect") == 0)
-			desc = "connect";
+			av->desc = "connect";
 		else if (name_in(sname, open_calls) &&
 		    (pr = pick_path(ev, NULL)) != NULL) {
-			desc = "open";
+			av->desc = "open";
 			flags = -1;
 			if (strcmp(sname, "creat") == 0)
-				desc = "write";
+				av->desc = "write";
 			else if (strcmp(sname, "open") == 0)
-				rec_num(sc, "a1", 16, &flags);
+				rec_num(av->sc, "a1", 16, &flags);
 			else if (strcmp(sname, "openat") == 0)
-				rec_num(sc, "a2", 16, &flags);
+				rec_num(av->sc, "a2", 16, &flags);
 			/* O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND */
 			if (flags >= 0 && (flags & 0x643) != 0)
-				desc = "write";
+				av->desc = "write";
 			if (flags < 0 && nametype_is(pr, "CREATE"))
-				desc = "write";
-			path_of(pr, cwd.p, &path);
+				av->desc = "write";
+			path_of(pr, av->cwd.buf, &av->path);
 		} else if (name_in(sname, unlink_calls) &&
 		    (pr = pick_path(ev, "DELETE")) != NULL) {
-			desc = "unlink";
-			path_of(pr, cwd.p, &path);
+			av->desc = "unlink";
+			path_of(pr, av->cwd.buf, &av->path);
 		} else if (name_in(sname, rename_calls) &&
 		    (pr = pick_path(ev, "CREATE")) != NULL) {
-			desc = "rename";
-			path_of(pr, cwd.p, &path);
+			av->desc = "rename";
+			path_of(pr, av->cwd.buf, &av->path);
 			if ((pr2 = pick_path(ev, "DELETE")) != NULL &&
 			    nametype_is(pr2, "DELETE"))
-				path_of(pr2, cwd.p, &path2);
+				path_of(pr2, av->cwd.buf, &av->path2);
 		} else if (name_in(sname, create_calls) &&
 		    (pr = pick_path(ev, "CREATE")) != NULL) {
-			desc = "write";
-			path_of(pr, cwd.p, &path);
+			av->desc = "write";
+			path_of(pr, av->cwd.buf, &av->path);
 		} else if ((pr = pick_path(ev, NULL)) != NULL)
-			path_of(pr, cwd.p, &path);
+			path_of(pr, av->cwd.buf, &av->path);
 	} else {
-		const char *t = sb_text(&tname);
-		struct sbuf res = { 0 };
+		const char *t = sp_strbuf_str(&av->tname);
+		struct sp_strbuf res = { 0 };
 		int failed;
 
-		failed = rec_str(first, "res", 0, 0, &res) &&
-		    (strcmp(sb_text(&res), "failed") == 0 ||
-		    strcmp(sb_text(&res), "0") == 0);
-		sb_free(&res);
+		failed = rec_str(av->first, "res", 0, 0, &res) &&
+		    (strcmp(sp_strbuf_str(&res), "failed") == 0 ||
+		    strcmp(sp_strbuf_str(&res), "0") == 0);
+		sp_strbuf_release(&res);
 		if (first_of(ev, T_EXECVE) != NULL) {
 			/* an EXECVE whose SYSCALL record is lost */
-			desc = "exec";
-			is_exec = 1;
+			av->desc = "exec";
+			av->is_exec = 1;
 		} else if (strcmp(t, "USER_LOGIN") == 0)
-			desc = failed ? "login_failed" : "login";
+			av->desc = failed ? "login_failed" : "login";
 		else if (strcmp(t, "USER_AUTH") == 0 && failed)
-			desc = "login_failed";
+			av->desc = "login_failed";
 		else if (strcmp(t, "USER_LOGOUT") == 0)
-			desc = "logout";
+			av->desc = "logout";
 		else if (strcmp(t, "USER_START") == 0)
-			desc = "session_open";
+			av->desc = "session_open";
 		else if (strcmp(t, "USER_END") == 0)
-			desc = "session_close";
+			av->desc = "session_close";
 		else if (name_in(t, user_change_types))
-			desc = "user_change";
+			av->desc = "user_change";
 		else if (strcmp(t, "SYSTEM_BOOT") == 0)
-			desc = "boot";
+			av->desc = "boot";
 		else if (strcmp(t, "SYSTEM_SHUTDOWN") == 0)
-			desc = "shutdown";
+			av->desc = "shutdown";
 		else if (strcmp(t, "USER_CMD") == 0)
-			desc = "command";
+			av->desc = "command";
 		/* the account: acct=, else the id= the ENRICHED part names */
-		if (!rec_str(first, "acct", 1, 0, &user) &&
-		    !rec_str(first, "ID", 0, 1, &user) &&
-		    !rec_str(first, "id", 0, 0, &user))
-			user_of(first, "uid", "UID", &user);
-		if (rec_num(first, "uid", 10, &v))
-			uid = v;
-		rec_str(first, "exe", 1, 0, &exe);
-		rec_str(first, "comm", 1, 0, &comm);
-		if (rec_num(first, "pid", 10, &v))
-			e.pid = v;
-		if (strcmp(desc, "command") == 0 && exe.len >= 5 &&
-		    strcmp(exe.p + exe.len - 5, "/sudo") == 0)
-			desc = "sudo";
+		if (!rec_str(av->first, "acct", 1, 0, &av->user) &&
+		    !rec_str(av->first, "ID", 0, 1, &av->user) &&
+		    !rec_str(av->first, "id", 0, 0, &av->user))
+			user_of(av->first, "uid", "UID", &av->user);
+		if (rec_num(av->first, "uid", 10, &v))
+			av->uid = v;
+		rec_str(av->first, "exe", 1, 0, &av->exe);
+		rec_str(av->first, "comm", 1, 0, &av->comm);
+		if (rec_num(av->first, "pid", 10, &v))
+			av->pid = v;
+		if (strcmp(av->desc, "command") == 0 && av->exe.len >= 5 &&
+		    strcmp(av->exe.buf + av->exe.len - 5, "/sudo") == 0)
+			av->desc = "sudo";
 	}
-	if (event_argv(ev, &argv) < 0) {
-		rc = SP_E_NOMEM;
-		goto out;
-	}
+	if (event_argv(ev, &av->argv) < 0)
+		return SP_E_NOMEM;
 	/* a LOGIN record (auid set) names a syscall event left generic */
-	if ((pr = first_of(ev, T_LOGIN)) != NULL && strcmp(desc, "entry") == 0) {
-		sb_reset(&tname);
-		sb_str(&tname, "LOGIN");
-		login = pr;
+	if ((pr = first_of(ev, T_LOGIN)) != NULL && strcmp(av->desc, "entry") == 0) {
+		sp_strbuf_reset(&av->tname);
+		sp_strbuf_add(&av->tname, "LOGIN");
+		av->login = pr;
 	}
-	e.time_desc = desc;
-	e.user = user.len > 0 ? user.p : NULL;
-	e.exe = exe.len > 0 ? exe.p : NULL;
-	e.path = path.len > 0 ? path.p : NULL;
+	return 0;
+}
 
-	/* the message */
-	sb_str(&msg, desc);
-	sb_str(&msg, ": ");
-	if (is_exec) {
-		size_t start = msg.len;
+/* The human summary of the event into msg; returns 0 or SP_E_NOMEM. */
+static int
+event_message(const struct audit_view *av, struct sp_strbuf *msg)
+{
+	int64_t v;
+	size_t i;
 
-		for (i = 0; i < argv.n && msg.len - start < MSG_ARGV_MAX; i++) {
+	sp_strbuf_add(msg, av->desc);
+	sp_strbuf_add(msg, ": ");
+	if (av->is_exec) {
+		size_t start = msg->len;
+
+		for (i = 0; i < av->argv.n && msg->len - start < MSG_ARGV_MAX; i++) {
 			if (i > 0)
-				sb_add(&msg, " ", 1);
-			sb_str(&msg, argv.v[i]);
+				sp_strbuf_addn(msg, " ", 1);
+			sp_strbuf_add(msg, av->argv.v[i]);
 		}
-		if (msg.len - start > MSG_ARGV_MAX) {
-			msg.len = start + MSG_ARGV_MAX;
-			msg.p[msg.len] = '\0';
-			sb_str(&msg, "...");
-		} else if (i < argv.n)
-			sb_str(&msg, " ...");
-		if (argv.n == 0)
-			sb_str(&msg, exe.len ? exe.p : "?");
-	} else if (strcmp(desc, "connect") == 0) {
-		sb_str(&msg, comm.len ? comm.p : exe.len ? exe.p : "?");
-		if (sa.have_address) {
-			sb_str(&msg, " to ");
-			sb_str(&msg, sa.address);
-			if (sa.port >= 0)
-				sb_fmt(&msg, " port %lld", (long long)sa.port);
+		if (msg->len - start > MSG_ARGV_MAX) {
+			msg->len = start + MSG_ARGV_MAX;
+			msg->buf[msg->len] = '\0';
+			sp_strbuf_add(msg, "...");
+		} else if (i < av->argv.n)
+			sp_strbuf_add(msg, " ...");
+		if (av->argv.n == 0)
+			sp_strbuf_add(msg, av->exe.len ? av->exe.buf : "?");
+	} else if (strcmp(av->desc, "connect") == 0) {
+		sp_strbuf_add(msg, av->comm.len ? av->comm.buf : av->exe.len ? av->exe.buf : "?");
+		if (av->sa.have_address) {
+			sp_strbuf_add(msg, " to ");
+			sp_strbuf_add(msg, av->sa.address);
+			if (av->sa.port >= 0)
+				sp_strbuf_addf(msg, " port %lld", (long long)av->sa.port);
 		}
-	} else if (sc != NULL && path.len > 0) {
-		sb_str(&msg, path.p);
-		if (path2.len > 0) {
-			sb_str(&msg, " from ");
-			sb_str(&msg, path2.p);
+	} else if (av->sc != NULL && av->path.len > 0) {
+		sp_strbuf_add(msg, av->path.buf);
+		if (av->path2.len > 0) {
+			sp_strbuf_add(msg, " from ");
+			sp_strbuf_add(msg, av->path2.buf);
 		}
-		sb_str(&msg, " by ");
-		sb_str(&msg, comm.len ? comm.p : exe.len ? exe.p : "?");
-		if (strcmp(desc, "entry") == 0 && tmp.len > 0) {
-			sb_str(&msg, " (");
-			sb_str(&msg, tmp.p);
-			sb_str(&msg, ")");
+		sp_strbuf_add(msg, " by ");
+		sp_strbuf_add(msg, av->comm.len ? av->comm.buf : av->exe.len ? av->exe.buf : "?");
+		if (strcmp(av->desc, "entry") == 0 && av->tmp.len > 0) {
+			sp_strbuf_add(msg, " (");
+			sp_strbuf_add(msg, av->tmp.buf);
+			sp_strbuf_add(msg, ")");
 		}
-	} else if (sc != NULL) {
-		sb_str(&msg, sb_text(&tname));
-		if (tmp.len > 0) {
-			sb_str(&msg, " ");
-			sb_str(&msg, tmp.p);
+	} else if (av->sc != NULL) {
+		sp_strbuf_add(msg, sp_strbuf_str(&av->tname));
+		if (av->tmp.len > 0) {
+			sp_strbuf_add(msg, " ");
+			sp_strbuf_add(msg, av->tmp.buf);
 		}
-		sb_str(&msg, " by ");
-		sb_str(&msg, comm.len ? comm.p : exe.len ? exe.p : "?");
+		sp_strbuf_add(msg, " by ");
+		sp_strbuf_add(msg, av->comm.len ? av->comm.buf : av->exe.len ? av->exe.buf : "?");
 	} else {
-		struct sbuf f = { 0 };
+		struct sp_strbuf f = { 0 };
 
-		sb_str(&msg, sb_text(&tname));
-		if (user.len > 0) {
-			sb_str(&msg, " ");
-			sb_str(&msg, user.p);
+		sp_strbuf_add(msg, sp_strbuf_str(&av->tname));
+		if (av->user.len > 0) {
+			sp_strbuf_add(msg, " ");
+			sp_strbuf_add(msg, av->user.buf);
 		}
-		if (rec_str(first, "addr", 0, 0, &f)) {
-			sb_str(&msg, " from ");
-			sb_str(&msg, f.p);
+		if (rec_str(av->first, "addr", 0, 0, &f)) {
+			sp_strbuf_add(msg, " from ");
+			sp_strbuf_add(msg, f.buf);
 		}
-		if (rec_str(first, "terminal", 0, 0, &f)) {
-			sb_str(&msg, " on ");
-			sb_str(&msg, f.p);
+		if (rec_str(av->first, "terminal", 0, 0, &f)) {
+			sp_strbuf_add(msg, " on ");
+			sp_strbuf_add(msg, f.buf);
 		}
-		if (rec_str(first, "cmd", 1, 0, &f)) {
-			sb_str(&msg, " ran ");
-			sb_add(&msg, f.p, f.len > MSG_ARGV_MAX ? MSG_ARGV_MAX :
+		if (rec_str(av->first, "cmd", 1, 0, &f)) {
+			sp_strbuf_add(msg, " ran ");
+			sp_strbuf_addn(msg, f.buf, f.len > MSG_ARGV_MAX ? MSG_ARGV_MAX :
 			    f.len);
 		}
-		if (exe.len > 0) {
-			sb_str(&msg, " via ");
-			sb_str(&msg, exe.p);
+		if (av->exe.len > 0) {
+			sp_strbuf_add(msg, " via ");
+			sp_strbuf_add(msg, av->exe.buf);
 		}
-		if (rec_str(first, "res", 0, 0, &f)) {
-			sb_str(&msg, " (");
-			sb_str(&msg, f.p);
-			sb_str(&msg, ")");
+		if (rec_str(av->first, "res", 0, 0, &f)) {
+			sp_strbuf_add(msg, " (");
+			sp_strbuf_add(msg, f.buf);
+			sp_strbuf_add(msg, ")");
 		}
-		if (strcmp(desc, "entry") == 0 && exe.len == 0 &&
-		    first->body < first->body_end) {
-			size_t n = first->body_end - first->body;
-			const char *b = first->text + first->body;
+		if (strcmp(av->desc, "entry") == 0 && av->exe.len == 0 &&
+		    av->first->body < av->first->body_end) {
+			size_t n = av->first->body_end - av->first->body;
+			const char *b = av->first->text + av->first->body;
 
 			while (n > 0 && *b == ' ') {
 				b++;
 				n--;
 			}
-			sb_str(&msg, " ");
-			sb_add(&msg, b, n > 160 ? 160 : n);
+			sp_strbuf_add(msg, " ");
+			sp_strbuf_addn(msg, b, n > 160 ? 160 : n);
 			if (n > 160)
-				sb_str(&msg, "...");
+				sp_strbuf_add(msg, "...");
 		}
-		sb_free(&f);
+		sp_strbuf_release(&f);
 	}
-	if (e.pid >= 0 || uid >= 0) {
-		sb_str(&msg, " (");
-		if (e.pid >= 0)
-			sb_fmt(&msg, "pid %lld", (long long)e.pid);
-		if (e.ppid >= 0)
-			sb_fmt(&msg, ", ppid %lld", (long long)e.ppid);
-		if (uid >= 0)
-			sb_fmt(&msg, "%suid %lld", e.pid >= 0 ? ", " : "",
-			    (long long)uid);
-		sb_str(&msg, ")");
+	if (av->pid >= 0 || av->uid >= 0) {
+		sp_strbuf_add(msg, " (");
+		if (av->pid >= 0)
+			sp_strbuf_addf(msg, "pid %lld", (long long)av->pid);
+		if (av->ppid >= 0)
+			sp_strbuf_addf(msg, ", ppid %lld", (long long)av->ppid);
+		if (av->uid >= 0)
+			sp_strbuf_addf(msg, "%suid %lld", av->pid >= 0 ? ", " : "",
+			    (long long)av->uid);
+		sp_strbuf_add(msg, ")");
 	}
-	if (success_no) {
-		if (rec_num(sc, "exit", 10, &v))
-			sb_fmt(&msg, " failed, exit %lld", (long long)v);
+	if (av->success_no) {
+		if (rec_num(av->sc, "exit", 10, &v))
+			sp_strbuf_addf(msg, " failed, exit %lld", (long long)v);
 		else
-			sb_str(&msg, " failed");
+			sp_strbuf_add(msg, " failed");
 	}
-	if (msg.oom || user.oom || exe.oom || path.oom || cwd.oom) {
-		rc = SP_E_NOMEM;
-		goto out;
-	}
-	tame(msg.p);
-	e.message = msg.p;
+	return msg->oom || av->user.oom || av->exe.oom || av->path.oom ||
+	    av->cwd.oom ? SP_E_NOMEM : 0;
+}
 
-	/* the typed fields */
+/* The typed fields of the event into x. */
+static void
+event_fields(struct sp_extra *x, const struct aevent *ev,
+    const struct audit_view *av)
+{
+	struct sp_strbuf tmp2 = { 0 };
+	size_t i;
+
 	sp_extra_begin(x);
-	sp_extra_str(x, "type", sb_text(&tname));
+	sp_extra_str(x, "type", sp_strbuf_str(&av->tname));
 	sp_extra_int(x, "serial", ev->serial > INT64_MAX ? INT64_MAX :
 	    (int64_t)ev->serial);
 	if (ev->node != NULL)
 		sp_extra_str(x, "node", ev->node);
-	if (sc != NULL) {
-		if (nr >= 0)
-			sp_extra_int(x, "syscall", nr);
-		if (tmp.len > 0)
-			sp_extra_str(x, "syscall_name", tmp.p);
-		extra_str(x, sc, "success", "success", 0);
-		extra_num(x, sc, "exit");
-		extra_num(x, sc, "uid");
-		extra_num(x, sc, "auid");
-		extra_num(x, sc, "ses");
-		extra_num(x, sc, "euid");
-		extra_num(x, sc, "gid");
-		extra_str(x, sc, "comm", "comm", 1);
-		extra_str(x, sc, "tty", "tty", 0);
-		extra_str(x, sc, "key", "key", 1);
-		if (login != NULL) {
-			extra_num_as(x, login, "old-auid", "old_auid");
-			extra_num_as(x, login, "auid", "new_auid");
-			extra_num_as(x, login, "ses", "new_ses");
+	if (av->sc != NULL) {
+		if (av->nr >= 0)
+			sp_extra_int(x, "syscall", av->nr);
+		if (av->tmp.len > 0)
+			sp_extra_str(x, "syscall_name", av->tmp.buf);
+		extra_str(x, av->sc, "success", "success", 0);
+		extra_num(x, av->sc, "exit");
+		extra_num(x, av->sc, "uid");
+		extra_num(x, av->sc, "auid");
+		extra_num(x, av->sc, "ses");
+		extra_num(x, av->sc, "euid");
+		extra_num(x, av->sc, "gid");
+		extra_str(x, av->sc, "comm", "comm", 1);
+		extra_str(x, av->sc, "tty", "tty", 0);
+		extra_str(x, av->sc, "key", "key", 1);
+		if (av->login != NULL) {
+			extra_num_as(x, av->login, "old-auid", "old_auid");
+			extra_num_as(x, av->login, "auid", "new_auid");
+			extra_num_as(x, av->login, "ses", "new_ses");
 		}
 	} else {
-		extra_num(x, first, "uid");
-		extra_num(x, first, "auid");
-		extra_num(x, first, "ses");
-		extra_num_as(x, first, "old-auid", "old_auid");
-		extra_str(x, first, "op", "op", 0);
-		extra_str(x, first, "acct", "acct", 1);
-		extra_str(x, first, "id", "id", 0);
-		extra_str(x, first, "hostname", "hostname", 0);
-		extra_str(x, first, "addr", "addr", 0);
-		extra_str(x, first, "terminal", "terminal", 0);
-		extra_str(x, first, "res", "res", 0);
-		extra_str(x, first, "cmd", "cmd", 1);
-		extra_str(x, first, "data", "data", 1);
-		if (cwd.len == 0)
-			extra_str(x, first, "cwd", "cwd", 1);
+		extra_num(x, av->first, "uid");
+		extra_num(x, av->first, "auid");
+		extra_num(x, av->first, "ses");
+		extra_num_as(x, av->first, "old-auid", "old_auid");
+		extra_str(x, av->first, "op", "op", 0);
+		extra_str(x, av->first, "acct", "acct", 1);
+		extra_str(x, av->first, "id", "id", 0);
+		extra_str(x, av->first, "hostname", "hostname", 0);
+		extra_str(x, av->first, "addr", "addr", 0);
+		extra_str(x, av->first, "terminal", "terminal", 0);
+		extra_str(x, av->first, "res", "res", 0);
+		extra_str(x, av->first, "cmd", "cmd", 1);
+		extra_str(x, av->first, "data", "data", 1);
+		if (av->cwd.len == 0)
+			extra_str(x, av->first, "cwd", "cwd", 1);
 	}
-	if (cwd.len > 0)
-		sp_extra_strn(x, "cwd", cwd.p, cwd.len);
-	if (is_exec) {
+	if (av->cwd.len > 0)
+		sp_extra_strn(x, "cwd", av->cwd.buf, av->cwd.len);
+	if (av->is_exec) {
 		sp_extra_array_begin(x, "argv");
-		for (i = 0; i < argv.n; i++)
-			sp_extra_array_str(x, argv.v[i]);
+		for (i = 0; i < av->argv.n; i++)
+			sp_extra_array_str(x, av->argv.v[i]);
 		sp_extra_array_end(x);
-	} else if (argv.n > 0) {
+	} else if (av->argv.n > 0) {
 		/* the command line of the process behind the event */
-		sb_reset(&tmp2);
-		for (i = 0; i < argv.n; i++) {
+		sp_strbuf_reset(&tmp2);
+		for (i = 0; i < av->argv.n; i++) {
 			if (i > 0)
-				sb_add(&tmp2, " ", 1);
-			sb_str(&tmp2, argv.v[i]);
+				sp_strbuf_addn(&tmp2, " ", 1);
+			sp_strbuf_add(&tmp2, av->argv.v[i]);
 		}
 		if (!tmp2.oom)
-			sp_extra_strn(x, "proctitle", tmp2.p, tmp2.len);
+			sp_extra_strn(x, "proctitle", tmp2.buf, tmp2.len);
 	}
-	if (path2.len > 0)
-		sp_extra_str(x, "old_path", path2.p);
-	if (sa.family[0] != '\0') {
-		sp_extra_str(x, "family", sa.family);
-		if (sa.have_address)
-			sp_extra_str(x, "address", sa.address);
-		if (sa.port >= 0)
-			sp_extra_int(x, "port", sa.port);
+	if (av->path2.len > 0)
+		sp_extra_str(x, "old_path", av->path2.buf);
+	if (av->sa.family[0] != '\0') {
+		sp_extra_str(x, "family", av->sa.family);
+		if (av->sa.have_address)
+			sp_extra_str(x, "address", av->sa.address);
+		if (av->sa.port >= 0)
+			sp_extra_int(x, "port", av->sa.port);
 	}
 	sp_extra_int(x, "records", (int64_t)ev->nrecs);
 	if (ev->over)
 		sp_extra_int(x, "truncated", 1);
-	extra = sp_extra_text(x);
-	e.extra = extra;
+	sp_strbuf_release(&tmp2);
+}
+
+/*
+ * The number of the last field key of r: a LOGIN record of old kernels
+ * says "old auid=4294967295 new auid=0", of new ones "old-auid=... auid=0",
+ * and the last is the value the process has from then on.
+ */
+static int
+rec_last_num(const struct rec *r, const char *key, int64_t *v)
+{
+	const char *p = r->text + r->body, *end = r->text + r->body_end;
+	struct field f;
+	char tmp[24], *e;
+	int found = 0;
+
+	while (next_field(&p, end, &f)) {
+		if (!key_is(&f, key) || f.vlen == 0 || f.vlen >= sizeof(tmp))
+			continue;
+		memcpy(tmp, f.val, f.vlen);
+		tmp[f.vlen] = '\0';
+		*v = strtoll(tmp, &e, 10);
+		found = *e == '\0';
+	}
+	return found;
+}
+
+/*
+ * The process identity the event's records tell: ses=, auid= and tty=
+ * of the SYSCALL or user record (4294967295 and "(none)" meaning unset),
+ * else the terminal= of a user-space record when it names a device, and
+ * the CWD record's cwd.  tty and cwd point into av or the records.
+ */
+static void
+event_identity(const struct audit_view *av, struct sp_strbuf *tty,
+    struct sp_event *e)
+{
+	const struct rec *r = av->sc != NULL ? av->sc : av->first;
+	const char *t;
+	int64_t v;
+
+	if (rec_last_num(r, "ses", &v) && v >= 0 && v < UINT32_MAX)
+		e->session = v;
+	if (rec_last_num(r, "auid", &v) && v >= 0 && v < UINT32_MAX)
+		e->auid = v;
+	if (rec_str(r, "tty", 0, 0, tty) && tty->len > 0 &&
+	    strcmp(sp_strbuf_str(tty), "(none)") != 0)
+		e->tty = sp_strbuf_str(tty);
+	else {
+		sp_strbuf_reset(tty);
+		if (rec_str(r, "terminal", 0, 0, tty)) {
+			t = sp_strbuf_str(tty);
+			if (strncmp(t, "/dev/", 5) == 0)
+				t += 5;
+			if (strncmp(t, "tty", 3) == 0 ||
+			    strncmp(t, "pts/", 4) == 0 ||
+			    strncmp(t, "console", 7) == 0)
+				e->tty = t;
+		}
+	}
+	e->cwd = av->cwd.len > 0 ? av->cwd.buf : NULL;
+}
+
+/* Turn one assembled event into a typed event and emit it. */
+static int
+event_emit(struct parser *ps, struct aevent *ev)
+{
+	struct audit_view av;
+	struct sp_event e;
+	struct sp_strbuf msg = { 0 }, tty = { 0 };
+	int rc;
+
+	if (ev->nrecs == 0)
+		return 0;
+	memset(&av, 0, sizeof(av));
+	sp_event_init(&e);
+	e.time = sp_time_from_parts(ev->sec, ev->nsec);
+	e.artifact = "audit";
+	e.host = ev->node;
+	e.line = ev->recs[0].line;
+	e.boot_id = ev->boot[0] != '\0' ? ev->boot : NULL;
+	if ((rc = event_classify(ev, &av)) != 0 ||
+	    (rc = event_message(&av, &msg)) != 0)
+		goto out;
+	e.time_desc = av.desc;
+	e.user = av.user.len > 0 ? av.user.buf : NULL;
+	e.exe = av.exe.len > 0 ? av.exe.buf : NULL;
+	e.path = av.path.len > 0 ? av.path.buf : NULL;
+	e.pid = av.pid;
+	e.ppid = av.ppid;
+	event_identity(&av, &tty, &e);
+	tame(msg.buf);
+	e.message = msg.buf;
+	event_fields(&ps->x, ev, &av);
+	e.extra = sp_extra_text(&ps->x);
 	rc = sp_artifact_emit(ps->ctx, &e);
 out:
-	argv_free(&argv);
-	sb_free(&msg);
-	sb_free(&user);
-	sb_free(&exe);
-	sb_free(&cwd);
-	sb_free(&comm);
-	sb_free(&path);
-	sb_free(&path2);
-	sb_free(&tmp);
-	sb_free(&tname);
-	sb_free(&tmp2);
+	view_release(&av);
+	sp_strbuf_release(&msg);
+	sp_strbuf_release(&tty);
 	return rc;
 }
 
@@ -1515,6 +1550,41 @@ same_key(const struct aevent *ev, const char *node, int64_t sec,
 	return strcmp(ev->node, node) == 0;
 }
 
+#define T_DAEMON_START	1200
+#define IS_DAEMON(t)	((t) >= 1200 && (t) < 1300)
+
+/*
+ * Follow the boots of node.  The kernel numbers its records from boot
+ * on, so a serial lower than the last is a new boot; auditd's own
+ * records (DAEMON_*) carry its numbering, not the kernel's.  A
+ * DAEMON_START announces a boot that the next serial restart confirms
+ * (a restart of auditd alone restarts no serial); at the start of a log
+ * nothing is known before it, and it is taken for the boot.
+ */
+static void
+follow_boot(struct parser *ps, const struct rec *r, const char *node,
+    sp_time_ns t, uint64_t serial)
+{
+	struct sp_boot *b = sp_boots_at(&ps->boots, node);
+
+	if (r->type == T_DAEMON_START) {
+		if (!b->have_serial && sp_boot_id(b) == NULL)
+			sp_boot_begin(b, t);
+		else {
+			b->pending = 1;
+			b->pending_time = t;
+		}
+		return;
+	}
+	if (IS_DAEMON(r->type))
+		return;
+	if (b->have_serial && serial < b->serial)
+		sp_boot_begin(b, b->pending ? b->pending_time : t);
+	b->pending = 0;
+	b->serial = serial;
+	b->have_serial = 1;
+}
+
 /* Add record r (taken over) to its event, then end what is complete. */
 static int
 add_record(struct parser *ps, struct rec *r, char *node, int64_t sec,
@@ -1522,9 +1592,12 @@ add_record(struct parser *ps, struct rec *r, char *node, int64_t sec,
 {
 	struct aevent *ev = NULL;
 	struct rec *nr;
+	const char *boot;
 	size_t i;
 	int rc;
 
+	follow_boot(ps, r, node, sp_time_from_parts(sec, nsec), serial);
+	boot = sp_boot_id(sp_boots_at(&ps->boots, node));
 	for (i = ps->nopen; i > 0; i--)
 		if (same_key(ps->open[i - 1], node, sec, nsec, serial)) {
 			ev = ps->open[i - 1];
@@ -1553,6 +1626,8 @@ add_record(struct parser *ps, struct rec *r, char *node, int64_t sec,
 		ev->sec = sec;
 		ev->nsec = nsec;
 		ev->serial = serial;
+		if (boot != NULL)
+			snprintf(ev->boot, sizeof(ev->boot), "%s", boot);
 		ps->open[ps->nopen++] = ev;
 	} else
 		free(node);
@@ -1598,88 +1673,59 @@ add_record(struct parser *ps, struct rec *r, char *node, int64_t sec,
 	return 0;
 }
 
-/*
- * Read one line into buf (at most max bytes kept).  Returns the line's
- * full length, or -1 at the end of input; *over is set when it was longer
- * than max.
- */
-static ssize_t
-read_line(FILE *in, char *buf, size_t max, int *over)
-{
-	size_t n = 0, total = 0;
-	int c;
+struct audit_lines {
+	struct parser *ps;
+	int64_t sec;
+	int32_t nsec;
+	uint64_t serial;
+};
 
-	*over = 0;
-	while ((c = getc_unlocked(in)) != EOF) {
-		if (c == '\n')
-			break;
-		if (n < max)
-			buf[n++] = (char)c;
-		total++;
+/* One line of the log: a record into its event. */
+static int
+audit_line(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
+{
+	struct audit_lines *al = arg;
+	struct rec r;
+	const char *why;
+	char *node;
+
+	if (l->too_long) {
+		sp_artifact_problem(ctx, l->number, "line longer than %d "
+		    "bytes", LINE_MAX_BYTES);
+		return 0;
 	}
-	if (c == EOF && total == 0)
-		return -1;
-	if (total > max)
-		*over = 1;
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
-	return (ssize_t)n;
+	memset(&r, 0, sizeof(r));
+	why = parse_line(l->p, l->len, l->number, &r, &node, &al->sec,
+	    &al->nsec, &al->serial);
+	if (why != NULL) {
+		if (strcmp(why, "out of memory") == 0)
+			return sp_err_set(al->ps->err, SP_E_NOMEM, 0, "audit");
+		sp_artifact_problem(ctx, l->number, "%s", why);
+		return 0;
+	}
+	return add_record(al->ps, &r, node, al->sec, al->nsec, al->serial);
 }
 
 int
 sp_parse_audit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	struct parser ps;
-	struct rec r;
-	char *buf, *node;
-	const char *why;
-	ssize_t n;
-	int64_t lineno = 0, sec = 0;
-	int32_t nsec = 0;
-	uint64_t serial = 0;
-	int over, rc = SP_OK;
+	struct audit_lines al;
+	int rc;
 
 	memset(&ps, 0, sizeof(ps));
+	memset(&al, 0, sizeof(al));
 	ps.ctx = ctx;
 	ps.err = err;
-	if ((buf = malloc(LINE_MAX_BYTES + 1)) == NULL)
-		return sp_err_set(err, SP_E_NOMEM, 0, "audit line buffer");
-	while ((n = read_line(in, buf, LINE_MAX_BYTES, &over)) >= 0) {
-		lineno++;
-		if (over) {
-			sp_artifact_problem(ctx, lineno, "line longer than %d "
-			    "bytes", LINE_MAX_BYTES);
-			continue;
-		}
-		if (n == 0)
-			continue;
-		memset(&r, 0, sizeof(r));
-		why = parse_line(buf, (size_t)n, lineno, &r, &node, &sec,
-		    &nsec, &serial);
-		if (why != NULL) {
-			if (strcmp(why, "out of memory") == 0) {
-				rc = sp_err_set(err, SP_E_NOMEM, 0, "audit");
-				goto out;
-			}
-			sp_artifact_problem(ctx, lineno, "%s", why);
-			continue;
-		}
-		if ((rc = add_record(&ps, &r, node, sec, nsec, serial)) != 0)
-			goto out;
-	}
-	if (ferror(in)) {
-		rc = sp_err_set(err, SP_E_IO, errno, "read");
-		goto out;
-	}
-	while (ps.nopen > 0)
-		if ((rc = finish(&ps, 0)) != 0)
-			goto out;
-out:
+	al.ps = &ps;
+	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES,
+	    SP_LINES_SKIP_EMPTY | SP_LINES_KEEP_BAD, audit_line, &al, err);
+	while (rc == SP_OK && ps.nopen > 0)
+		rc = finish(&ps, 0);
 	while (ps.nopen > 0) {
 		ps.nopen--;
 		event_free(ps.open[ps.nopen]);
 	}
 	sp_extra_release(&ps.x);
-	free(buf);
 	return rc;
 }

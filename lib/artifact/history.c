@@ -23,7 +23,7 @@ struct history {
 	const char *artifact;
 	char user[256];
 	const char *userp;		/* user or NULL */
-	struct sp_line line;		/* grows to LINE_MAX_BYTES + 1 */
+	struct sp_line *line;		/* the line being read */
 	char *entry;			/* grows to ENTRY_MAX_BYTES + 1 */
 	size_t elen, ecap;
 	size_t parts;			/* lines in the entry */
@@ -31,6 +31,8 @@ struct history {
 	sp_time_ns entry_time;		/* NONE: the file's mtime */
 	int64_t elapsed;		/* -1: unknown */
 	int mtime_problem;		/* reported that there is no time */
+	int cont;			/* zsh: the command goes on */
+	int64_t lineno;			/* the last line read */
 	struct sp_extra x;
 };
 
@@ -104,17 +106,17 @@ bad_line(struct history *h, int too_long)
 	size_t at;
 
 	if (too_long) {
-		sp_artifact_problem(h->ctx, h->line.number,
+		sp_artifact_problem(h->ctx, h->line->number,
 		    "line longer than %d bytes", LINE_MAX_BYTES);
 		return 1;
 	}
-	if (memchr(h->line.p, '\0', h->line.len) != NULL) {
-		sp_artifact_problem(h->ctx, h->line.number,
+	if (memchr(h->line->p, '\0', h->line->len) != NULL) {
+		sp_artifact_problem(h->ctx, h->line->number,
 		    "NUL byte in a command");
 		return 1;
 	}
-	if ((at = utf8_check(h->line.p, h->line.len)) != h->line.len) {
-		sp_artifact_problem(h->ctx, h->line.number,
+	if ((at = utf8_check(h->line->p, h->line->len)) != h->line->len) {
+		sp_artifact_problem(h->ctx, h->line->number,
 		    "invalid UTF-8 at byte %zu", at + 1);
 		return 1;
 	}
@@ -137,7 +139,7 @@ entry_start(struct history *h, sp_time_ns t, int64_t elapsed)
 {
 	h->elen = 0;
 	h->parts = 0;
-	h->entry_line = h->line.number;
+	h->entry_line = h->line->number;
 	h->entry_time = t;
 	h->elapsed = elapsed;
 }
@@ -150,7 +152,7 @@ entry_add(struct history *h, char sep, const char *s, size_t n)
 	size_t need = n + sep_needed;
 
 	if (h->elen + need > ENTRY_MAX_BYTES) {
-		sp_artifact_problem(h->ctx, h->line.number,
+		sp_artifact_problem(h->ctx, h->line->number,
 		    "command longer than %d bytes: line left out",
 		    ENTRY_MAX_BYTES);
 		return 0;
@@ -237,7 +239,6 @@ static void
 history_release(struct history *h)
 {
 	sp_extra_release(&h->x);
-	sp_line_release(&h->line);
 	free(h->entry);
 }
 
@@ -264,16 +265,47 @@ bash_timestamp(const char *s, size_t n, sp_time_ns *t)
 	return 1;
 }
 
-/* After the last line: the read's outcome, then the pending command. */
+/* After the last line: the pending command, if the read went well. */
 static int
-history_finish(struct history *h, int r, struct sp_err *err)
+history_finish(struct history *h, int rc)
 {
-	if (r == -2)
-		return sp_err_set(err, SP_E_NOMEM, 0, "line %" PRId64,
-		    h->line.number);
-	if (r < 0)
-		return sp_err_set(err, SP_E_IO, 0, "read after line %" PRId64,
-		    h->line.number);
+	return rc == SP_OK ? entry_flush(h) : rc;
+}
+
+/*
+ * With timestamps, the lines up to the next timestamp are one command (a
+ * multi-line one joined with spaces, as plaso shows it); without, each
+ * line is a command.
+ */
+static int
+bash_line(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
+{
+	struct history *h = arg;
+	sp_time_ns t;
+	int rc, ts;
+
+	h->line = l;
+	h->lineno = l->number;
+	if (bad_line(h, l->too_long))
+		return 0;
+	if ((ts = bash_timestamp(l->p, l->len, &t)) != 0) {
+		if ((rc = entry_flush(h)) != 0)
+			return rc;
+		if (ts < 0) {
+			sp_artifact_problem(ctx, l->number, "bad "
+			    "timestamp line");
+			return 0;
+		}
+		entry_start(h, t, -1);
+		return 0;
+	}
+	if (blank(l->p, l->len))
+		return 0;
+	if (h->entry_line != 0 && h->entry_time != SP_TIME_NONE)
+		return entry_add(h, ' ', l->p, l->len) != 0 ? SP_E_NOMEM : 0;
+	entry_start(h, SP_TIME_NONE, -1);
+	if (entry_add(h, '\0', l->p, l->len) != 0)
+		return SP_E_NOMEM;
 	return entry_flush(h);
 }
 
@@ -282,48 +314,14 @@ sp_parse_bash_history(struct sp_artifact_ctx *ctx, FILE *in,
     struct sp_err *err)
 {
 	struct history h;
-	sp_time_ns t;
-	int rc, r, too_long, ts;
+	int rc;
 
 	history_init(&h, ctx, "bash_history");
-	/*
-	 * With timestamps, the lines up to the next timestamp are one
-	 * command (a multi-line one joined with spaces, as plaso shows it);
-	 * without, each line is a command.
-	 */
-	while ((r = sp_line_read(&h.line, in, LINE_MAX_BYTES,
-	    &too_long)) == 1) {
-		if (bad_line(&h, too_long))
-			continue;
-		if ((ts = bash_timestamp(h.line.p, h.line.len, &t)) != 0) {
-			if ((rc = entry_flush(&h)) != 0)
-				goto done;
-			if (ts < 0) {
-				sp_artifact_problem(ctx, h.line.number, "bad "
-				    "timestamp line");
-				continue;
-			}
-			entry_start(&h, t, -1);
-			continue;
-		}
-		if (blank(h.line.p, h.line.len))
-			continue;
-		if (h.entry_line != 0 && h.entry_time != SP_TIME_NONE) {
-			if (entry_add(&h, ' ', h.line.p, h.line.len) != 0)
-				goto nomem;
-			continue;
-		}
-		entry_start(&h, SP_TIME_NONE, -1);
-		if (entry_add(&h, '\0', h.line.p, h.line.len) != 0)
-			goto nomem;
-		if ((rc = entry_flush(&h)) != 0)
-			goto done;
-	}
-	rc = history_finish(&h, r, err);
-	goto done;
-nomem:
-	rc = sp_err_set(err, SP_E_NOMEM, 0, "line %" PRId64, h.line.number);
-done:
+	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, SP_LINES_KEEP_BAD,
+	    bash_line, &h, err);
+	rc = history_finish(&h, rc);
+	if (rc == SP_E_NOMEM)
+		sp_err_set(err, rc, 0, "line %" PRId64, h.lineno);
 	history_release(&h);
 	return rc;
 }
@@ -337,15 +335,15 @@ zsh_unmetafy(struct history *h)
 {
 	size_t i, j;
 
-	for (i = j = 0; i < h->line.len; i++) {
-		if ((unsigned char)h->line.p[i] == ZSH_META &&
-		    i + 1 < h->line.len)
-			h->line.p[j++] = (char)(h->line.p[++i] ^ 0x20);
+	for (i = j = 0; i < h->line->len; i++) {
+		if ((unsigned char)h->line->p[i] == ZSH_META &&
+		    i + 1 < h->line->len)
+			h->line->p[j++] = (char)(h->line->p[++i] ^ 0x20);
 		else
-			h->line.p[j++] = h->line.p[i];
+			h->line->p[j++] = h->line->p[i];
 	}
-	h->line.len = j;
-	h->line.p[j] = '\0';
+	h->line->len = j;
+	h->line->p[j] = '\0';
 }
 
 /*
@@ -379,53 +377,56 @@ zsh_header(const char *s, size_t n, sp_time_ns *t, int64_t *elapsed)
 	return i;
 }
 
+/*
+ * zsh writes a newline inside a command as a backslash and a newline: a
+ * line ending in a backslash goes on on the next line.
+ */
+static int
+zsh_line(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
+{
+	struct history *h = arg;
+	sp_time_ns t;
+	int64_t elapsed;
+	size_t hdr, n;
+
+	(void)ctx;
+	h->line = l;
+	h->lineno = l->number;
+	if (!l->too_long)
+		zsh_unmetafy(h);
+	if (bad_line(h, l->too_long)) {
+		h->cont = 0;
+		return entry_flush(h);
+	}
+	n = l->len;
+	if (!h->cont && (hdr = zsh_header(l->p, l->len, &t, &elapsed))) {
+		entry_start(h, t, elapsed);
+		n -= hdr;
+		memmove(l->p, l->p + hdr, n + 1);
+	} else if (!h->cont) {
+		if (blank(l->p, l->len))
+			return 0;
+		entry_start(h, SP_TIME_NONE, -1);
+	}
+	h->cont = n > 0 && l->p[n - 1] == '\\';
+	if (entry_add(h, '\n', l->p, h->cont ? n - 1 : n) != 0)
+		return SP_E_NOMEM;
+	return h->cont ? 0 : entry_flush(h);
+}
+
 int
 sp_parse_zsh_history(struct sp_artifact_ctx *ctx, FILE *in,
     struct sp_err *err)
 {
 	struct history h;
-	sp_time_ns t;
-	int64_t elapsed;
-	size_t hdr, n;
-	int rc, r, too_long, cont = 0;
+	int rc;
 
 	history_init(&h, ctx, "zsh_history");
-	/*
-	 * zsh writes a newline inside a command as a backslash and a
-	 * newline: a line ending in a backslash goes on on the next line.
-	 */
-	while ((r = sp_line_read(&h.line, in, LINE_MAX_BYTES,
-	    &too_long)) == 1) {
-		if (!too_long)
-			zsh_unmetafy(&h);
-		if (bad_line(&h, too_long)) {
-			cont = 0;
-			if ((rc = entry_flush(&h)) != 0)
-				goto done;
-			continue;
-		}
-		n = h.line.len;
-		if (!cont && (hdr = zsh_header(h.line.p, h.line.len, &t,
-		    &elapsed))) {
-			entry_start(&h, t, elapsed);
-			n -= hdr;
-			memmove(h.line.p, h.line.p + hdr, n + 1);
-		} else if (!cont) {
-			if (blank(h.line.p, h.line.len))
-				continue;
-			entry_start(&h, SP_TIME_NONE, -1);
-		}
-		cont = n > 0 && h.line.p[n - 1] == '\\';
-		if (entry_add(&h, '\n', h.line.p, cont ? n - 1 : n) != 0)
-			goto nomem;
-		if (!cont && (rc = entry_flush(&h)) != 0)
-			goto done;
-	}
-	rc = history_finish(&h, r, err);
-	goto done;
-nomem:
-	rc = sp_err_set(err, SP_E_NOMEM, 0, "line %" PRId64, h.line.number);
-done:
+	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, SP_LINES_KEEP_BAD,
+	    zsh_line, &h, err);
+	rc = history_finish(&h, rc);
+	if (rc == SP_E_NOMEM)
+		sp_err_set(err, rc, 0, "line %" PRId64, h.lineno);
 	history_release(&h);
 	return rc;
 }

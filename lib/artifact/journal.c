@@ -225,6 +225,7 @@ emit_entry(struct sp_artifact_ctx *ctx, sd_journal *j, uint64_t nth,
 	uint64_t usec;
 	char *host = NULL, *exe = NULL, *unit = NULL, *comm = NULL;
 	char *about = NULL, *ident = NULL, *boot = NULL;
+	char tty[64], cwd[1024];
 	int64_t v, seqnum;
 	int r, rc = SP_OK;
 
@@ -257,6 +258,15 @@ emit_entry(struct sp_artifact_ctx *ctx, sd_journal *j, uint64_t nth,
 	    sd_journal_get_monotonic_usec(j, NULL, &boot_id) >= 0 &&
 	    (boot = malloc(SD_ID128_STRING_MAX)) != NULL)
 		sd_id128_to_string(boot_id, boot);
+
+	e.boot_id = boot;
+	/* 4294967295 is the kernel's "unset" */
+	e.session = field_int(j, "_AUDIT_SESSION", UINT32_MAX - 1);
+	e.auid = field_int(j, "_AUDIT_LOGINUID", UINT32_MAX - 1);
+	/* no trusted field names the tty: sudo and others say it */
+	sp_message_tty_cwd(e.message, tty, sizeof(tty), cwd, sizeof(cwd));
+	e.tty = tty[0] != '\0' ? tty : NULL;
+	e.cwd = cwd[0] != '\0' ? cwd : NULL;
 
 	sp_extra_begin(x);
 	sp_extra_str(x, "unit", unit);

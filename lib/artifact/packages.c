@@ -181,30 +181,24 @@ dpkg_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l)
 	return rc;
 }
 
+static int
+dpkg_fn(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
+{
+	return dpkg_line(ctx, arg, l);
+}
+
 int
 sp_parse_dpkg(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	struct sp_extra x;
-	struct sp_line l;
-	int r, rc = SP_OK, too_long;
+	int rc;
 
 	memset(&x, 0, sizeof(x));
-	memset(&l, 0, sizeof(l));
-	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
-	    &too_long)) == 1) {
-		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES) ||
-		    l.len == 0)
-			continue;
-		if ((rc = dpkg_line(ctx, &x, &l)) != 0) {
-			if (rc == SP_E_NOMEM)
-				sp_err_set(err, rc, 0, "dpkg.log line");
-			break;
-		}
-	}
-	if (r < 0 && rc == SP_OK)
-		rc = sp_line_error(r, err);
+	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, SP_LINES_SKIP_EMPTY,
+	    dpkg_fn, &x, err);
+	if (rc == SP_E_NOMEM)
+		sp_err_set(err, rc, 0, "dpkg.log line");
 	sp_extra_release(&x);
-	sp_line_release(&l);
 	return rc;
 }
 
@@ -456,37 +450,37 @@ apt_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct apt_block *b,
 	return 0;
 }
 
+struct apt_state {
+	struct apt_block b;
+	struct sp_extra x;
+};
+
+static int
+apt_fn(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
+{
+	struct apt_state *st = arg;
+
+	return apt_line(ctx, &st->x, &st->b, l);
+}
+
 int
 sp_parse_apt_history(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	struct apt_block b;
-	struct sp_extra x;
-	struct sp_line l;
-	int r, rc = SP_OK, too_long;
+	struct apt_state st;
+	int rc;
 
-	memset(&x, 0, sizeof(x));
-	memset(&l, 0, sizeof(l));
-	memset(&b, 0, sizeof(b));
-	apt_block_clear(&b);
-	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
-	    &too_long)) == 1) {
-		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES) ||
-		    l.len == 0)
-			continue;
-		if ((rc = apt_line(ctx, &x, &b, &l)) != 0)
-			break;
-	}
-	if (r < 0 && rc == SP_OK)
-		rc = sp_line_error(r, err);
-	if (rc == SP_OK && b.open) {
-		sp_artifact_problem(ctx, b.line,
+	memset(&st, 0, sizeof(st));
+	apt_block_clear(&st.b);
+	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, SP_LINES_SKIP_EMPTY,
+	    apt_fn, &st, err);
+	if (rc == SP_OK && st.b.open) {
+		sp_artifact_problem(ctx, st.b.line,
 		    "transaction without End-Date");
-		rc = apt_emit(ctx, &x, &b);
+		rc = apt_emit(ctx, &st.x, &st.b);
 	}
 	if (rc == SP_E_NOMEM)
 		sp_err_set(err, rc, 0, "history.log transaction");
-	apt_block_clear(&b);
-	sp_extra_release(&x);
-	sp_line_release(&l);
+	apt_block_clear(&st.b);
+	sp_extra_release(&st.x);
 	return rc;
 }

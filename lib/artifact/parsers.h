@@ -23,4 +23,44 @@ sp_artifact_parse_fn sp_parse_authorized_keys;	/* persistence.c */
 sp_artifact_parse_fn sp_parse_journal;		/* journal.c */
 sp_artifact_parse_fn sp_parse_web_access;	/* web.c */
 
+/*
+ * The boots one artifact speaks of, by host (NULL: the artifact's own).
+ * A record that starts a boot (a kernel banner, a wtmp reboot record,
+ * an audit serial restart) begins one, named "boot@<UTC ISO-8601 time>";
+ * the records after it carry that name until the next.  A log of many
+ * hosts keeps the last BOOTS_MAX of them.
+ */
+#define SP_BOOTS_MAX	16
+#define SP_BOOT_ID_MAX	48
+
+struct sp_boot {
+	char host[64];
+	char id[SP_BOOT_ID_MAX];	/* "" before the first boot */
+	sp_time_ns start;
+	uint64_t serial;		/* audit: the last kernel serial */
+	int have_serial;
+	int pending;			/* a start announced, not yet seen */
+	sp_time_ns pending_time;
+	uint64_t used;			/* for replacing the oldest */
+};
+
+struct sp_boots {
+	struct sp_boot b[SP_BOOTS_MAX];
+	uint64_t tick;
+};
+
+/* The entry of host in bs, made (empty) when it is new; never NULL. */
+struct sp_boot *sp_boots_at(struct sp_boots *bs, const char *host);
+/* Begin a boot of b at t; returns its id. */
+const char *sp_boot_begin(struct sp_boot *b, sp_time_ns t);
+/* The boot id of b, or NULL before its first boot. */
+const char *sp_boot_id(const struct sp_boot *b);
+
+/*
+ * sudo's and other tools' "TTY=pts/0 ; PWD=/root ; ..." in a message:
+ * copy the values into tty and cwd (left empty when absent).
+ */
+void sp_message_tty_cwd(const char *m, char *tty, size_t ttysize,
+    char *cwd, size_t cwdsize);
+
 #endif

@@ -264,34 +264,37 @@ done:
 	return 0;
 }
 
+struct cron_state {
+	struct sp_extra x;
+	int system;
+	char *owner;
+};
+
+static int
+cron_fn(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
+{
+	struct cron_state *st = arg;
+
+	return cron_line(ctx, &st->x, l, st->system, st->owner);
+}
+
 int
 sp_parse_crontab(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	struct sp_extra x;
-	struct sp_line l;
-	char *owner = NULL;
-	int r, rc = SP_OK, too_long, system = cron_system(ctx->origin);
+	struct cron_state st;
+	int rc;
 
 	if (!have_mtime(ctx))
 		return SP_OK;
-	memset(&x, 0, sizeof(x));
-	memset(&l, 0, sizeof(l));
-	if (!system)
-		owner = cron_spool_user(ctx->origin);
-	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
-	    &too_long)) == 1) {
-		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES))
-			continue;
-		if ((rc = cron_line(ctx, &x, &l, system, owner)) != 0)
-			break;
-	}
-	if (r < 0 && rc == SP_OK)
-		rc = sp_line_error(r, err);
+	memset(&st, 0, sizeof(st));
+	st.system = cron_system(ctx->origin);
+	if (!st.system)
+		st.owner = cron_spool_user(ctx->origin);
+	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, 0, cron_fn, &st, err);
 	if (rc == SP_E_NOMEM)
 		sp_err_set(err, rc, 0, "crontab line");
-	sp_extra_release(&x);
-	free(owner);
-	sp_line_release(&l);
+	sp_extra_release(&st.x);
+	free(st.owner);
 	return rc;
 }
 
@@ -339,129 +342,132 @@ unit_exe(const char *v)
 	return strndup(v, strcspn(v, " \t"));
 }
 
+struct unit_state {
+	struct unit u;
+	char section[32];
+	char *cont;		/* a value continued on the next line */
+};
+
+/* One line of a unit file into st. */
+static int
+unit_line(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
+{
+	struct unit_state *st = arg;
+	char *s, *eq, *key, *val;
+	int rc = 0;
+
+	s = trim(l->p);
+	/* a trailing backslash continues the value on the next line */
+	if (st->cont != NULL) {
+		char *j;
+		int more = *s != '\0' && s[strlen(s) - 1] == '\\';
+		if (more)
+			s[strlen(s) - 1] = '\0';
+		s = trim(s);
+		if (strlen(st->cont) + strlen(s) > UNIT_VALUE_MAX) {
+			sp_artifact_problem(ctx, l->number,
+			    "continued value too long");
+			free(st->cont);
+			st->cont = NULL;
+			return 0;
+		}
+		if (asprintf(&j, "%s %s", st->cont, s) < 0)
+			return SP_E_NOMEM;
+		free(st->cont);
+		st->cont = j;
+		if (more)
+			return 0;
+		s = st->cont;
+	} else if (*s == '\0' || *s == '#' || *s == ';') {
+		return 0;
+	} else if (*s == '[') {
+		char *end = strchr(s, ']');
+		if (end == NULL || end[1] != '\0' || end - s - 1 >=
+		    (long)sizeof(st->section)) {
+			sp_artifact_problem(ctx, l->number,
+			    "bad section");
+			st->section[0] = '\0';
+			return 0;
+		}
+		snprintf(st->section, sizeof(st->section), "%.*s",
+		    (int)(end - s - 1), s + 1);
+		st->u.sections++;
+		return 0;
+	} else if (s[strlen(s) - 1] == '\\') {
+		s[strlen(s) - 1] = '\0';
+		if ((st->cont = strdup(trim(s))) == NULL)
+			return SP_E_NOMEM;
+		return 0;
+	}
+	if ((eq = strchr(s, '=')) == NULL || eq == s) {
+		sp_artifact_problem(ctx, l->number,
+		    "not a unit file line");
+		free(st->cont);
+		st->cont = NULL;
+		return 0;
+	}
+	*eq = '\0';
+	key = trim(s);
+	val = trim(eq + 1);
+	if (strcmp(st->section, "Unit") == 0 &&
+	    strcmp(key, "Description") == 0)
+		rc = unit_set(&st->u.description, val, 0);
+	else if (strcmp(st->section, "Service") == 0 &&
+	    strcmp(key, "ExecStart") == 0)
+		rc = unit_set(&st->u.exec_start, val, 0);
+	else if (strcmp(st->section, "Service") == 0 &&
+	    strcmp(key, "User") == 0)
+		rc = unit_set(&st->u.user, val, 0);
+	else if (strcmp(st->section, "Service") == 0 &&
+	    strcmp(key, "Type") == 0)
+		rc = unit_set(&st->u.type, val, 0);
+	else if (strcmp(st->section, "Install") == 0 &&
+	    strcmp(key, "WantedBy") == 0)
+		rc = unit_set(&st->u.wanted_by, val, 1);
+	free(st->cont);
+	st->cont = NULL;
+	return rc;
+}
+
 int
 sp_parse_systemd_unit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	struct sp_event e;
 	struct sp_extra x;
-	struct unit u;
-	struct sp_line l;
-	char section[32] = "", *s, *eq, *key, *val, *exe = NULL, *msg = NULL;
-	char *home = NULL, *cont = NULL;
+	struct unit_state st;
+	struct unit *u = &st.u;
+	char *exe = NULL, *msg = NULL, *home = NULL;
 	const char *name = base_name(ctx->origin);
-	int r, rc = SP_OK, too_long;
+	int rc;
 
 	if (!have_mtime(ctx))
 		return SP_OK;
 	memset(&x, 0, sizeof(x));
-	memset(&l, 0, sizeof(l));
-	memset(&u, 0, sizeof(u));
-	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
-	    &too_long)) == 1) {
-		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES))
-			continue;
-		s = trim(l.p);
-		/* a trailing backslash continues the value on the next line */
-		if (cont != NULL) {
-			char *j;
-			int more = *s != '\0' && s[strlen(s) - 1] == '\\';
-			if (more)
-				s[strlen(s) - 1] = '\0';
-			s = trim(s);
-			if (strlen(cont) + strlen(s) > UNIT_VALUE_MAX) {
-				sp_artifact_problem(ctx, l.number,
-				    "continued value too long");
-				free(cont);
-				cont = NULL;
-				continue;
-			}
-			if (asprintf(&j, "%s %s", cont, s) < 0) {
-				rc = SP_E_NOMEM;
-				break;
-			}
-			free(cont);
-			cont = j;
-			if (more)
-				continue;
-			s = cont;
-		} else if (*s == '\0' || *s == '#' || *s == ';') {
-			continue;
-		} else if (*s == '[') {
-			char *end = strchr(s, ']');
-			if (end == NULL || end[1] != '\0' || end - s - 1 >=
-			    (long)sizeof(section)) {
-				sp_artifact_problem(ctx, l.number,
-				    "bad section");
-				section[0] = '\0';
-				continue;
-			}
-			snprintf(section, sizeof(section), "%.*s",
-			    (int)(end - s - 1), s + 1);
-			u.sections++;
-			continue;
-		} else if (s[strlen(s) - 1] == '\\') {
-			s[strlen(s) - 1] = '\0';
-			if ((cont = strdup(trim(s))) == NULL) {
-				rc = SP_E_NOMEM;
-				break;
-			}
-			continue;
-		}
-		if ((eq = strchr(s, '=')) == NULL || eq == s) {
-			sp_artifact_problem(ctx, l.number,
-			    "not a unit file line");
-			free(cont);
-			cont = NULL;
-			continue;
-		}
-		*eq = '\0';
-		key = trim(s);
-		val = trim(eq + 1);
-		rc = 0;
-		if (strcmp(section, "Unit") == 0 &&
-		    strcmp(key, "Description") == 0)
-			rc = unit_set(&u.description, val, 0);
-		else if (strcmp(section, "Service") == 0 &&
-		    strcmp(key, "ExecStart") == 0)
-			rc = unit_set(&u.exec_start, val, 0);
-		else if (strcmp(section, "Service") == 0 &&
-		    strcmp(key, "User") == 0)
-			rc = unit_set(&u.user, val, 0);
-		else if (strcmp(section, "Service") == 0 &&
-		    strcmp(key, "Type") == 0)
-			rc = unit_set(&u.type, val, 0);
-		else if (strcmp(section, "Install") == 0 &&
-		    strcmp(key, "WantedBy") == 0)
-			rc = unit_set(&u.wanted_by, val, 1);
-		free(cont);
-		cont = NULL;
-		if (rc != 0)
-			break;
-	}
-	if (r < 0 && rc == SP_OK)
-		rc = sp_line_error(r, err);
-	if (rc == SP_OK && u.sections > 0) {
-		home = u.user == NULL ? home_user(ctx->origin) : NULL;
-		exe = u.exec_start ? unit_exe(u.exec_start) : NULL;
+	memset(&st, 0, sizeof(st));
+	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, 0, unit_line, &st,
+	    err);
+	if (rc == SP_OK && u->sections > 0) {
+		home = u->user == NULL ? home_user(ctx->origin) : NULL;
+		exe = u->exec_start ? unit_exe(u->exec_start) : NULL;
 		sp_event_init(&e);
 		e.time = ctx->origin_mtime;
 		e.time_desc = "persistence";
 		e.artifact = "persistence";
-		e.user = u.user ? u.user : home;
+		e.user = u->user ? u->user : home;
 		e.exe = exe;
 		e.path = ctx->origin;
 		sp_extra_begin(&x);
 		sp_extra_str(&x, "kind", "systemd");
 		sp_extra_str(&x, "unit", name);
-		sp_extra_str(&x, "exec_start", u.exec_start);
-		sp_extra_str(&x, "user", u.user);
-		sp_extra_str(&x, "wanted_by", u.wanted_by);
-		sp_extra_str(&x, "description", u.description);
-		sp_extra_str(&x, "type", u.type);
+		sp_extra_str(&x, "exec_start", u->exec_start);
+		sp_extra_str(&x, "user", u->user);
+		sp_extra_str(&x, "wanted_by", u->wanted_by);
+		sp_extra_str(&x, "description", u->description);
+		sp_extra_str(&x, "type", u->type);
 		sp_extra_str(&x, "time_source", "mtime");
 		e.extra = sp_extra_text(&x);
 		if (asprintf(&msg, "systemd unit %s%s%s", name ? name : "-",
-		    u.exec_start ? ": " : "", u.exec_start ? u.exec_start :
+		    u->exec_start ? ": " : "", u->exec_start ? u->exec_start :
 		    "") < 0) {
 			rc = SP_E_NOMEM;
 		} else {
@@ -474,64 +480,62 @@ sp_parse_systemd_unit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 	free(msg);
 	free(exe);
 	free(home);
-	free(cont);
-	free(u.description);
-	free(u.exec_start);
-	free(u.user);
-	free(u.wanted_by);
-	free(u.type);
+	free(st.cont);
+	free(u->description);
+	free(u->exec_start);
+	free(u->user);
+	free(u->wanted_by);
+	free(u->type);
 	sp_extra_release(&x);
-	sp_line_release(&l);
 	return rc;
 }
 
 /* ---- /etc/ld.so.preload ---- */
 
+static int
+preload_line(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
+{
+	struct sp_extra *x = arg;
+	struct sp_event e;
+	char *s, *msg;
+	int rc;
+
+	s = trim(l->p);
+	if (*s == '\0')
+		return 0;
+	sp_event_init(&e);
+	e.time = ctx->origin_mtime;
+	e.time_desc = "persistence";
+	e.artifact = "persistence";
+	e.path = s;
+	e.line = l->number;
+	sp_extra_begin(x);
+	sp_extra_str(x, "kind", "ld_preload");
+	sp_extra_str(x, "library", s);
+	sp_extra_str(x, "time_source", "mtime");
+	e.extra = sp_extra_text(x);
+	if (asprintf(&msg, "preloaded library %s", s) < 0)
+		return SP_E_NOMEM;
+	e.message = msg;
+	rc = sp_artifact_emit(ctx, &e);
+	free(msg);
+	return rc;
+}
+
 int
 sp_parse_ld_preload(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	struct sp_event e;
 	struct sp_extra x;
-	struct sp_line l;
-	char *s, *msg;
-	int r, rc = SP_OK, too_long;
+	int rc;
 
 	if (!have_mtime(ctx))
 		return SP_OK;
 	memset(&x, 0, sizeof(x));
-	memset(&l, 0, sizeof(l));
-	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
-	    &too_long)) == 1) {
-		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES))
-			continue;
-		s = trim(l.p);
-		if (*s == '\0')
-			continue;
-		sp_event_init(&e);
-		e.time = ctx->origin_mtime;
-		e.time_desc = "persistence";
-		e.artifact = "persistence";
-		e.path = s;
-		e.line = l.number;
-		sp_extra_begin(&x);
-		sp_extra_str(&x, "kind", "ld_preload");
-		sp_extra_str(&x, "library", s);
-		sp_extra_str(&x, "time_source", "mtime");
-		e.extra = sp_extra_text(&x);
-		if (asprintf(&msg, "preloaded library %s", s) < 0) {
-			rc = sp_err_set(err, SP_E_NOMEM, 0, "ld.so.preload");
-			break;
-		}
-		e.message = msg;
-		rc = sp_artifact_emit(ctx, &e);
-		free(msg);
-		if (rc != 0)
-			break;
-	}
-	if (r < 0 && rc == SP_OK)
-		rc = sp_line_error(r, err);
+	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, 0, preload_line, &x,
+	    err);
+	if (rc == SP_E_NOMEM)
+		sp_err_set(err, rc, 0, "ld.so.preload");
 	sp_extra_release(&x);
-	sp_line_release(&l);
 	return rc;
 }
 
@@ -738,33 +742,34 @@ key_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l,
 	return rc;
 }
 
+struct keys_state {
+	struct sp_extra x;
+	char *user;
+};
+
+static int
+keys_fn(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
+{
+	struct keys_state *st = arg;
+
+	return key_line(ctx, &st->x, l, st->user);
+}
+
 int
 sp_parse_authorized_keys(struct sp_artifact_ctx *ctx, FILE *in,
     struct sp_err *err)
 {
-	struct sp_extra x;
-	struct sp_line l;
-	char *user;
-	int r, rc = SP_OK, too_long;
+	struct keys_state st;
+	int rc;
 
 	if (!have_mtime(ctx))
 		return SP_OK;
-	memset(&x, 0, sizeof(x));
-	memset(&l, 0, sizeof(l));
-	user = home_user(ctx->origin);
-	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
-	    &too_long)) == 1) {
-		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES))
-			continue;
-		if ((rc = key_line(ctx, &x, &l, user)) != 0)
-			break;
-	}
-	if (r < 0 && rc == SP_OK)
-		rc = sp_line_error(r, err);
+	memset(&st, 0, sizeof(st));
+	st.user = home_user(ctx->origin);
+	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, 0, keys_fn, &st, err);
 	if (rc == SP_E_NOMEM)
 		sp_err_set(err, rc, 0, "authorized_keys line");
-	sp_extra_release(&x);
-	free(user);
-	sp_line_release(&l);
+	sp_extra_release(&st.x);
+	free(st.user);
 	return rc;
 }

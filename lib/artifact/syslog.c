@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spoor/strbuf.h"
 #include "artifact/parsers.h"
 
 #define LINE_MAX_BYTES	(1024 * 1024)	/* a longer line is skipped */
@@ -26,12 +27,6 @@
 #define NAME_MAX_BYTES	256		/* host, program, msgid */
 
 enum syslog_format { FMT_RFC3164, FMT_RFC5424, FMT_RFC3339 };
-
-/* A growable byte buffer, always NUL-terminated once used. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-};
 
 /* One record: its header fields, and its text with the message last. */
 struct record {
@@ -46,7 +41,7 @@ struct record {
 	char msgid[NAME_MAX_BYTES];
 	int64_t pid;
 	char *sd;			/* RFC 5424 structured data, or NULL */
-	struct sbuf msg;		/* the message, continuations appended */
+	struct sp_strbuf msg;		/* the message, continuations appended */
 };
 
 /* What the parser keeps between lines. */
@@ -56,9 +51,9 @@ struct syslog_state {
 	unsigned mtime_month;
 	struct record rec;
 	int pending;			/* rec holds a record not yet emitted */
-	struct sp_line raw;		/* the physical line */
-	struct sbuf clean;		/* the line with NULs and bad UTF-8 fixed */
+	struct sp_strbuf clean;		/* the line with NULs and bad UTF-8 fixed */
 	struct sp_extra x;
+	struct sp_boots boots;		/* by host */
 };
 
 static const char *const months[] = {
@@ -77,42 +72,13 @@ static const char *const severities[] = {
 
 /* ---- buffers and lines ---- */
 
-static int
-sbuf_reserve(struct sbuf *b, size_t n)
-{
-	size_t cap;
-	char *p;
-
-	if (n < b->cap)
-		return 0;
-	cap = b->cap ? b->cap : 256;
-	while (cap <= n)
-		cap *= 2;
-	if ((p = realloc(b->p, cap)) == NULL)
-		return -1;
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
-static int
-sbuf_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (sbuf_reserve(b, b->len + n + 1) != 0)
-		return -1;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
 /*
  * Copy raw into clean without NUL bytes (a crash leaves runs of them in
  * front of the next line) and with each byte of invalid UTF-8 written as
  * "\xNN", so the record stays readable text.  Returns -1 on no memory.
  */
 static int
-clean_line(const struct sp_line *raw, struct sbuf *clean, int *nul, int *bad)
+clean_line(const struct sp_line *raw, struct sp_strbuf *clean, int *nul, int *bad)
 {
 	const unsigned char *s = (const unsigned char *)raw->p;
 	char hex[5];
@@ -120,9 +86,9 @@ clean_line(const struct sp_line *raw, struct sbuf *clean, int *nul, int *bad)
 
 	*nul = *bad = 0;
 	clean->len = 0;
-	if (sbuf_reserve(clean, raw->len + 1) != 0)
+	if (sp_strbuf_addn(clean, "", 0) != 0)
 		return -1;
-	clean->p[0] = '\0';
+	clean->buf[0] = '\0';
 	while (i < raw->len) {
 		if (s[i] == '\0') {
 			*nul = 1;
@@ -132,12 +98,12 @@ clean_line(const struct sp_line *raw, struct sbuf *clean, int *nul, int *bad)
 		if ((k = sp_utf8_seq(s + i, raw->len - i)) == 0) {
 			*bad = 1;
 			snprintf(hex, sizeof(hex), "\\x%02x", s[i]);
-			if (sbuf_add(clean, hex, 4) != 0)
+			if (sp_strbuf_addn(clean, hex, 4) != 0)
 				return -1;
 			i++;
 			continue;
 		}
-		if (sbuf_add(clean, (const char *)s + i, k) != 0)
+		if (sp_strbuf_addn(clean, (const char *)s + i, k) != 0)
 			return -1;
 		i += k;
 	}
@@ -390,7 +356,7 @@ parse_rfc3164(struct syslog_state *st, const char *p, struct record *r,
 		*why = "host name too long";
 		return -1;
 	}
-	if (sbuf_add(&r->msg, p, strlen(p)) != 0) {
+	if (sp_strbuf_addn(&r->msg, p, strlen(p)) != 0) {
 		*why = NULL;
 		return -2;
 	}
@@ -427,7 +393,7 @@ parse_rfc3339(const char *p, struct record *r, const char **why)
 		*why = "host name too long";
 		return -1;
 	}
-	if (sbuf_add(&r->msg, p, strlen(p)) != 0) {
+	if (sp_strbuf_addn(&r->msg, p, strlen(p)) != 0) {
 		*why = NULL;
 		return -2;
 	}
@@ -518,7 +484,7 @@ parse_rfc5424(const char *p, struct record *r, const char **why)
 	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;		/* the BOM of a UTF-8 MSG */
 	r->format = FMT_RFC5424;
-	if (sbuf_add(&r->msg, p, strlen(p)) != 0) {
+	if (sp_strbuf_addn(&r->msg, p, strlen(p)) != 0) {
 		*why = NULL;
 		return -2;
 	}
@@ -553,8 +519,8 @@ record_reset(struct record *r)
 	r->host[0] = r->program[0] = r->procid[0] = r->msgid[0] = '\0';
 	r->pid = -1;
 	r->msg.len = 0;
-	if (r->msg.p != NULL)
-		r->msg.p[0] = '\0';
+	if (r->msg.buf != NULL)
+		r->msg.buf[0] = '\0';
 }
 
 /* Parse a line that starts a record.  -1: malformed (why), -2: memory. */
@@ -583,6 +549,8 @@ struct typed {
 	const char *artifact;
 	const char *time_desc;
 	char user[NAME_MAX_BYTES];
+	char tty[NAME_MAX_BYTES];
+	char cwd[1024];
 };
 
 /* p after the literal lit, or NULL. */
@@ -868,8 +836,13 @@ match_su(struct sp_extra *x, const char *prog, const char *m,
 		p = skip_spaces(q + 1);
 		if (!set_user(t->user, p, token_len(p)))
 			return 0;
-		if ((p = after(p + token_len(p), " on ")) != NULL)
+		if ((p = after(p + token_len(p), " on ")) != NULL) {
 			extra_token(x, "tty", p);
+			if (token_len(p) < sizeof(t->tty)) {
+				memcpy(t->tty, p, token_len(p));
+				t->tty[token_len(p)] = '\0';
+			}
+		}
 	} else if ((p = after(m, "Successful su for ")) != NULL ||
 	    (p = after(m, "for ")) != NULL) {
 		extra_token(x, "target_user", p);
@@ -939,6 +912,32 @@ match_cron(struct sp_extra *x, const char *prog, const char *m,
 
 /* ---- events ---- */
 
+/*
+ * Whether a kernel message is the first a booting kernel logs: its
+ * banner ("Linux version ...", "Booting Linux on physical CPU ...", the
+ * BSDs' copyright line), at kernel time 0 when the time is shown.
+ */
+static int
+kernel_boot_line(const char *prog, const char *m)
+{
+	static const char *const banners[] = { "Linux version ",
+		"Booting Linux on physical CPU", "Copyright (c) 1992-", NULL };
+	size_t i;
+
+	if (strcmp(prog, "kernel") != 0)
+		return 0;
+	if (*m == '[') {
+		m = skip_spaces(m + 1);
+		if (strncmp(m, "0.000000]", 9) != 0)
+			return 0;
+		m = skip_spaces(m + 9);
+	}
+	for (i = 0; banners[i] != NULL; i++)
+		if (strncmp(m, banners[i], strlen(banners[i])) == 0)
+			return 1;
+	return 0;
+}
+
 typedef int matcher_fn(struct sp_extra *, const char *, const char *,
     struct typed *);
 static matcher_fn *const matchers[] = {
@@ -954,7 +953,8 @@ emit_record(struct syslog_state *st)
 	struct sp_extra *x = &st->x;
 	struct sp_event e;
 	struct typed t;
-	const char *m = r->msg.p != NULL ? r->msg.p : "";
+	struct sp_boot *boot;
+	const char *m = r->msg.buf != NULL ? r->msg.buf : "";
 	size_t i;
 
 	/*
@@ -1013,6 +1013,18 @@ emit_record(struct syslog_state *st)
 	e.host = r->host[0] != '\0' ? r->host : NULL;
 	e.user = t.user[0] != '\0' ? t.user : NULL;
 	e.pid = r->pid;
+	boot = sp_boots_at(&st->boots, e.host);
+	/* the banners of one boot share its second: one boot, not two */
+	if (kernel_boot_line(r->program, m) && (sp_boot_id(boot) == NULL ||
+	    sp_time_sec(boot->start) != sp_time_sec(r->time)))
+		sp_boot_begin(boot, r->time);
+	e.boot_id = sp_boot_id(boot);
+	/* sudo and others say "TTY=pts/0 ; PWD=/home/u ; ..." */
+	if (t.tty[0] == '\0')
+		sp_message_tty_cwd(m, t.tty, sizeof(t.tty), t.cwd,
+		    sizeof(t.cwd));
+	e.tty = t.tty[0] != '\0' ? t.tty : NULL;
+	e.cwd = t.cwd[0] != '\0' ? t.cwd : NULL;
 	e.message = m;
 	e.extra = sp_extra_text(x);
 	e.line = r->line;
@@ -1035,18 +1047,16 @@ static void
 state_release(struct syslog_state *st)
 {
 	record_reset(&st->rec);
-	free(st->rec.msg.p);
-	sp_line_release(&st->raw);
-	free(st->clean.p);
+	sp_strbuf_release(&st->rec.msg);
+	sp_strbuf_release(&st->clean);
 	sp_extra_release(&st->x);
 }
 
 /* One physical line.  Returns 0, emit's value, or -2 on no memory. */
 static int
-do_line(struct syslog_state *st, int64_t lineno)
+do_line(struct syslog_state *st, struct sp_line *raw, int64_t lineno)
 {
 	struct sp_artifact_ctx *ctx = st->ctx;
-	struct sp_line *raw = &st->raw;
 	const char *why;
 	int rc, nul, bad;
 
@@ -1058,7 +1068,7 @@ do_line(struct syslog_state *st, int64_t lineno)
 		sp_artifact_problem(ctx, lineno, "only NUL bytes");
 		return 0;
 	}
-	if (!starts_record(st->clean.p)) {
+	if (!starts_record(st->clean.buf)) {
 		if (!st->pending || nul || !plain_text(raw)) {
 			sp_artifact_problem(ctx, lineno, "not a syslog line");
 			return 0;
@@ -1069,8 +1079,8 @@ do_line(struct syslog_state *st, int64_t lineno)
 			    RECORD_MAX_BYTES);
 			return 0;
 		}
-		if (sbuf_add(&st->rec.msg, "\n", 1) != 0 ||
-		    sbuf_add(&st->rec.msg, raw->p, raw->len) != 0)
+		if (sp_strbuf_addn(&st->rec.msg, "\n", 1) != 0 ||
+		    sp_strbuf_addn(&st->rec.msg, raw->p, raw->len) != 0)
 			return -2;
 		return 0;
 	}
@@ -1078,7 +1088,7 @@ do_line(struct syslog_state *st, int64_t lineno)
 		return rc;
 	record_reset(&st->rec);
 	st->rec.line = lineno;
-	rc = parse_record(st, st->clean.p, &st->rec, &why);
+	rc = parse_record(st, st->clean.buf, &st->rec, &why);
 	if (rc == -2)
 		return -2;
 	if (rc != 0) {
@@ -1094,13 +1104,30 @@ do_line(struct syslog_state *st, int64_t lineno)
 	return 0;
 }
 
+static int
+syslog_line(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
+{
+	struct syslog_state *st = arg;
+	int rc;
+
+	if (l->too_long) {
+		if ((rc = flush(st)) != 0)
+			return rc;
+		sp_artifact_problem(ctx, l->number, "line longer than %d "
+		    "bytes", LINE_MAX_BYTES);
+		return 0;
+	}
+	if ((rc = do_line(st, l, l->number)) == -2)
+		return SP_E_NOMEM;
+	return rc;
+}
+
 int
 sp_parse_syslog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	struct syslog_state st;
 	sp_time_ns ref;
-	int64_t lineno = 0;
-	int rc = SP_OK, r, too_long;
+	int rc;
 
 	memset(&st, 0, sizeof(st));
 	st.ctx = ctx;
@@ -1111,35 +1138,10 @@ sp_parse_syslog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 	civil_from_days(sp_time_sec(ref) >= 0 ? sp_time_sec(ref) / 86400 :
 	    (sp_time_sec(ref) - 86399) / 86400, &st.mtime_year,
 	    &st.mtime_month);
-	for (;;) {
-		r = sp_line_read(&st.raw, in, LINE_MAX_BYTES, &too_long);
-		if (r == 0)
-			break;
-		if (r == -1) {
-			rc = sp_err_set(err, SP_E_IO, errno, "read");
-			break;
-		}
-		if (r == -2) {
-			rc = sp_err_set(err, SP_E_NOMEM, ENOMEM, "line");
-			break;
-		}
-		lineno = st.raw.number;
-		if (too_long) {
-			if ((rc = flush(&st)) != 0)
-				break;
-			sp_artifact_problem(ctx, lineno, "line longer than %d "
-			    "bytes", LINE_MAX_BYTES);
-			continue;
-		}
-		if ((r = do_line(&st, lineno)) == -2) {
-			rc = sp_err_set(err, SP_E_NOMEM, ENOMEM, "record");
-			break;
-		}
-		if (r != 0) {
-			rc = r;
-			break;
-		}
-	}
+	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, SP_LINES_KEEP_BAD,
+	    syslog_line, &st, err);
+	if (rc == SP_E_NOMEM)
+		sp_err_set(err, SP_E_NOMEM, ENOMEM, "record");
 	if (rc == SP_OK)
 		rc = flush(&st);
 	state_release(&st);

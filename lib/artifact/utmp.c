@@ -62,6 +62,7 @@ struct open_login {
 struct sessions {
 	struct open_login open[MAX_OPEN];
 	size_t n;
+	struct sp_boot boot;	/* the boot the records are in */
 };
 
 static int32_t
@@ -246,6 +247,15 @@ utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
 		usec = 0;	/* keep the second, which is what matters */
 	e.time = sp_time_from_parts(le32(r + UT_SEC), (int64_t)usec * 1000);
 	e.user = user[0] != '\0' ? user : NULL;
+	/* "~" is the line of boot, runlevel and shutdown records */
+	e.tty = line[0] != '\0' && strcmp(line, "~") != 0 ? line : NULL;
+	if (le32(r + UT_SESSION) > 0)
+		e.session = le32(r + UT_SESSION);
+	/* a boot record (BOOT_TIME, or "reboot" in other writers) */
+	if (strcmp(artifact, "btmp") != 0 && (type == UT_BOOT_TIME ||
+	    strcmp(user, "reboot") == 0))
+		sp_boot_begin(&s->boot, e.time);
+	e.boot_id = sp_boot_id(&s->boot);
 
 	if (strcmp(artifact, "btmp") == 0) {
 		e.time_desc = "login_failed";

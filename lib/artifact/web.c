@@ -252,28 +252,23 @@ bad:
 	return 0;
 }
 
+static int
+web_fn(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
+{
+	return web_line(ctx, arg, l);
+}
+
 int
 sp_parse_web_access(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	struct sp_extra x;
-	struct sp_line l;
-	int r, rc = SP_OK, too_long;
+	int rc;
 
 	memset(&x, 0, sizeof(x));
-	memset(&l, 0, sizeof(l));
-	while ((r = sp_line_read(&l, in, LINE_MAX_BYTES,
-	    &too_long)) == 1) {
-		if (!sp_line_usable(ctx, &l, too_long, LINE_MAX_BYTES) ||
-		    l.len == 0)
-			continue;
-		if ((rc = web_line(ctx, &x, &l)) != 0)
-			break;
-	}
-	if (r == -2 || rc == SP_E_NOMEM)
-		rc = sp_err_set(err, SP_E_NOMEM, 0, "access log line");
-	else if (r == -1 && rc == SP_OK)
-		rc = sp_err_set(err, SP_E_IO, 0, "read");
+	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, SP_LINES_SKIP_EMPTY,
+	    web_fn, &x, err);
+	if (rc == SP_E_NOMEM)
+		sp_err_set(err, SP_E_NOMEM, 0, "access log line");
 	sp_extra_release(&x);
-	sp_line_release(&l);
 	return rc;
 }

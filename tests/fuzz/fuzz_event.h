@@ -207,6 +207,13 @@ fuzz_check_event(const struct sp_event *e, int flags)
 		fuzz_fail(e, "user not UTF-8");
 	if (e->extra != NULL && !fuzz_json_object(e->extra))
 		fuzz_fail(e, "extra is no JSON object: %s", e->extra);
+	/* process identity: -1 or a number, and no empty names */
+	if (e->session < -1 || e->auid < -1)
+		fuzz_fail(e, "session or auid below -1");
+	if ((e->boot_id != NULL && *e->boot_id == '\0') ||
+	    (e->tty != NULL && *e->tty == '\0') ||
+	    (e->cwd != NULL && *e->cwd == '\0'))
+		fuzz_fail(e, "empty boot_id, tty or cwd");
 	/* touch every string, so a dangling one shows under ASan */
 	n = strlen(e->artifact) + strlen(e->time_desc);
 	if (e->host != NULL)

@@ -160,11 +160,5 @@ const char *sp_acquire_format_name(enum sp_acquire_format f);
 /* Parse "none", "empty-block", "fast", "best"; SP_E_USAGE otherwise. */
 int sp_ewf_compression_parse(const char *s, enum sp_ewf_compression *c);
 const char *sp_ewf_compression_name(enum sp_ewf_compression c);
-/*
- * Parse a size: digits with an optional suffix K, M, G, T (powers of
- * 1024; "KiB", "MB"... accepted alike) or s for 512-byte sectors.
- * SP_E_USAGE for anything else or for 0.
- */
-int sp_acquire_parse_size(const char *s, uint64_t *size);
 
 #endif

@@ -80,6 +80,8 @@ struct sp_line {
 	char *p;		/* the line, NUL-terminated; owned by l */
 	size_t len, cap;
 	int64_t number;		/* 1-based number of the line in p */
+	int too_long;		/* sp_artifact_lines: p holds only the first
+				   max bytes of a longer line */
 };
 
 /*
@@ -100,6 +102,31 @@ int sp_line_usable(struct sp_artifact_ctx *ctx, const struct sp_line *l,
 
 /* Set err for r, a failed sp_line_read (-1 or -2); returns the code. */
 int sp_line_error(int r, struct sp_err *err);
+
+/*
+ * What sp_artifact_lines withholds from fn.  By default a line longer
+ * than max or with a NUL byte is recorded as a problem (sp_line_usable)
+ * and every other line is handed on.
+ */
+#define SP_LINES_SKIP_EMPTY	0x1	/* empty lines are not handed on */
+#define SP_LINES_KEEP_BAD	0x2	/* too long (l->too_long set) and NUL
+					   lines go to fn, which judges them */
+
+/*
+ * Called for each line l of the stream, which fn may change in place
+ * (not grow); returns 0 to go on, anything else to stop.
+ */
+typedef int sp_line_fn(struct sp_artifact_ctx *ctx, struct sp_line *l,
+    void *arg);
+
+/*
+ * The line loop every text parser shares: read in line by line (at most
+ * max bytes each, see sp_line_read) and call fn on every line the flags
+ * let through.  Returns SP_OK at the end of in, SP_E_IO or SP_E_NOMEM
+ * with err set when the read fails, or the non-zero value fn returned.
+ */
+int sp_artifact_lines(struct sp_artifact_ctx *ctx, FILE *in, size_t max,
+    unsigned flags, sp_line_fn *fn, void *arg, struct sp_err *err);
 
 /*
  * Parse the whole of in.  Returns SP_OK (malformed records are problems),

@@ -184,7 +184,5 @@ void sp_scan_free(struct sp_scan *s);
 /* "12 files scanned (3.4 MB), 2 known-good skipped, ..." into buf. */
 void sp_scan_summary(const struct sp_scan *s, char *buf, size_t size);
 
-/* Parse "64M", "1G", "4096" into bytes; -1 on error. */
-int sp_parse_size(const char *s, uint64_t *bytes);
 
 #endif
