@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spoor/case.h"
 #include "spoor/evidence.h"
 #include "spoor/strbuf.h"
 #include "base/util.h"

@@ -11,7 +11,6 @@
 
 #include <openssl/evp.h>
 
-#include "spoor/case.h"
 #include "spoor/evidence.h"
 #include "artifact/ssh.h"
 #include "artifact/parsers.h"
