@@ -260,8 +260,8 @@ case_store(struct sp_scan *s, struct sp_starget *st,
  * The sources row detections of path go to: the row an earlier load of the
  * same evidence made (so detections link to its files), else a new one.
  */
-int
-sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
+static int
+use_source_locked(struct sp_scan *s, const char *kind, const char *path,
     uint64_t size, struct sp_err *err)
 {
 	struct sp_source_record src;
@@ -297,6 +297,22 @@ sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
 		return rc;
 	s->source_id = id;
 	return SP_OK;
+}
+
+/*
+ * Under the lock the workers hold while they store detections: the store
+ * and its transaction are shared with them.
+ */
+int
+sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
+    uint64_t size, struct sp_err *err)
+{
+	int rc;
+
+	pthread_mutex_lock(&s->lock);
+	rc = use_source_locked(s, kind, path, size, err);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }
 
 /* Detections are committed 1,000 at a time. */
