@@ -294,6 +294,24 @@ add_fs(struct sp_evidence *ev, TSK_FS_INFO *fs, int volume)
 		for (i = 0; i < used; i++)
 			snprintf(s->id + 2 * i, 3, "%02x", fs->fs_id[used - 1 - i]);
 	}
+	if (fs->block_size > 0 && (uint64_t)fs->offset < ev->size &&
+	    s->info.block_count > (ev->size - (uint64_t)fs->offset) /
+	    fs->block_size) {
+		/*
+		 * libtsk reads past the end as zeros or errors one block at a
+		 * time; what those blocks held is lost, so say it once here.
+		 */
+		uint64_t have = (ev->size - (uint64_t)fs->offset) /
+		    fs->block_size;
+		sp_run_problem(ev->run, ev->path, SP_E_CORRUPT,
+		    "fs %zu (%s at offset %" PRIu64 "): blocks %" PRIu64
+		    "-%" PRIu64 " beyond the end of the image (%" PRIu64
+		    " bytes; the file system claims %" PRIu64 " blocks of %u)",
+		    ev->nfs, s->info.type, s->info.offset, have,
+		    s->info.block_count - 1, ev->size, s->info.block_count,
+		    fs->block_size);
+		ev->problems++;
+	}
 	ev->nfs++;
 	/* the array may have moved: point every slot at its own strings */
 	for (i = 0; i < ev->nfs; i++) {
@@ -514,9 +532,11 @@ evidence_open(struct sp_evidence **evp, const char *path,
 		if ((rc = sp_ewf_read_info(ev->segments, (int)ev->nsegments,
 		    &ev->ewf, ev->ewf_strings, err)) != SP_OK)
 			goto fail;
-		ev->img = tsk_img_open_utf8((int)ev->nsegments,
-		    (const char *const *)ev->segments, TSK_IMG_TYPE_EWF_EWF,
-		    0);
+		sp_ewf_check_segments(ev->segments, (int)ev->nsegments,
+		    run, &ev->problems);
+		if ((rc = sp_ewf_img_open(ev->segments, (int)ev->nsegments,
+		    path, run, &ev->problems, &ev->img, err)) != SP_OK)
+			goto fail;
 	} else {
 		ev->kind = SP_EVIDENCE_RAW;
 		if ((rc = find_split(ev, err)) != SP_OK)
