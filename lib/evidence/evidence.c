@@ -645,6 +645,18 @@ sp_evidence_volume(const struct sp_evidence *ev, size_t i)
 
 size_t sp_evidence_fs_count(const struct sp_evidence *ev) { return ev->nfs; }
 
+int
+sp_evidence_need_fs(const struct sp_evidence *ev, struct sp_err *err)
+{
+	if (ev->nfs > 0)
+		return SP_OK;
+	if (ev->vs != NULL)
+		return sp_err_set(err, SP_E_FORMAT, 0, "no file system found "
+		    "(volume system %s, %zu volumes)",
+		    tsk_vs_type_toname(ev->vs->vstype), ev->nvolumes);
+	return sp_err_set(err, SP_E_FORMAT, 0, "no file system found");
+}
+
 const struct sp_fs_info *
 sp_evidence_fs(const struct sp_evidence *ev, size_t i)
 {
