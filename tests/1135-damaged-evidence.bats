@@ -106,3 +106,11 @@ setup() {
 	run -65 --separate-stderr spoor-scan -r "$W/none.yar" "$W/vs.raw"
 	[[ "$stderr" == "spoor-scan: $msg"$'\n'* ]] || fail "$stderr"
 }
+
+@test "SPOOR_MAX_MEMORY bounds what libtsk may allocate: a refusal, never a quiet success" {
+	run -0 --separate-stderr env SPOOR_MAX_MEMORY=512M spoor-ls -r "$W/fs.raw"
+	run --separate-stderr env SPOOR_MAX_MEMORY=1M spoor-ls -r "$W/fs.raw"
+	[ "$status" -ne 0 ] || fail "status 0 under a 1 MiB bound"
+	assert_equal "$output" ""
+	[[ "$stderr" == *"Insufficient memory"* ]] || fail "$stderr"
+}
