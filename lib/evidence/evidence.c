@@ -257,6 +257,36 @@ ntfs_label(struct fs_slot *s)
 	tsk_fs_file_close(f);
 }
 
+/*
+ * The file system claims blocks past the end of the image (libtsk's
+ * last_block_act): those in use by it are lost, so say so once here
+ * (libtsk reads them as errors or zeros, one block at a time).  Blocks
+ * no one uses there (a FAT's last sector) lose nothing.  Past 16M
+ * missing blocks they are not counted one by one.
+ */
+static void
+short_fs(struct sp_evidence *ev, struct fs_slot *s)
+{
+	TSK_FS_INFO *fs = s->fs;
+	TSK_DADDR_T a, first = fs->last_block_act + 1, used = 0;
+	int counted = fs->last_block - first < (1u << 24);
+
+	for (a = first; counted && a <= fs->last_block; a++)
+		if (fs->block_getflags(fs, a) &
+		    TSK_FS_BLOCK_FLAG_ALLOC)
+			used++;
+	tsk_error_reset();
+	if (counted && used == 0)
+		return;
+	sp_run_problem(ev->run, ev->path, SP_E_CORRUPT,
+	    "fs %zu (%s at offset %" PRIu64 "): blocks %" PRIuDADDR "-%"
+	    PRIuDADDR " beyond the end of the image (%" PRIu64 " bytes; %s%"
+	    PRIuDADDR " in use, %u bytes each)", ev->nfs, s->info.type,
+	    s->info.offset, first, fs->last_block, ev->size,
+	    counted ? "" : "not counted: ", used, fs->block_size);
+	ev->problems++;
+}
+
 static int
 add_fs(struct sp_evidence *ev, TSK_FS_INFO *fs, int volume)
 {
@@ -294,24 +324,8 @@ add_fs(struct sp_evidence *ev, TSK_FS_INFO *fs, int volume)
 		for (i = 0; i < used; i++)
 			snprintf(s->id + 2 * i, 3, "%02x", fs->fs_id[used - 1 - i]);
 	}
-	if (fs->block_size > 0 && (uint64_t)fs->offset < ev->size &&
-	    s->info.block_count > (ev->size - (uint64_t)fs->offset) /
-	    fs->block_size) {
-		/*
-		 * libtsk reads past the end as zeros or errors one block at a
-		 * time; what those blocks held is lost, so say it once here.
-		 */
-		uint64_t have = (ev->size - (uint64_t)fs->offset) /
-		    fs->block_size;
-		sp_run_problem(ev->run, ev->path, SP_E_CORRUPT,
-		    "fs %zu (%s at offset %" PRIu64 "): blocks %" PRIu64
-		    "-%" PRIu64 " beyond the end of the image (%" PRIu64
-		    " bytes; the file system claims %" PRIu64 " blocks of %u)",
-		    ev->nfs, s->info.type, s->info.offset, have,
-		    s->info.block_count - 1, ev->size, s->info.block_count,
-		    fs->block_size);
-		ev->problems++;
-	}
+	if (fs->last_block_act < fs->last_block)
+		short_fs(ev, s);
 	ev->nfs++;
 	/* the array may have moved: point every slot at its own strings */
 	for (i = 0; i < ev->nfs; i++) {
