@@ -28,12 +28,13 @@ load helpers/common
 	assert_equal "$(echo "$stderr" | wc -l)" 1
 }
 
-@test "a truncated E01: status 65 naming it" {
+@test "a truncated E01: status 65 naming it, the unreadable chunks counted" {
 	head -c 50000 "$IMAGES/ntfs/test.ntfs.dd.E01" > "$BATS_TEST_TMPDIR/trunc.E01"
 	for t in spoor-ls spoor-info; do
 		run -65 --separate-stderr "$t" "$BATS_TEST_TMPDIR/trunc.E01"
 		[[ "$stderr" == "$t: '$BATS_TEST_TMPDIR/trunc.E01': "* ]]
-		assert_equal "$(echo "$stderr" | wc -l)" 1
+		assert_equal "$(echo "$stderr" | wc -l)" 2
+		[[ "$stderr" == *$'\n'"$t: "*" problems skipped (partial results)" ]]
 	done
 }
 

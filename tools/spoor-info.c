@@ -224,8 +224,45 @@ print_text(const struct sp_evidence *ev)
 	}
 }
 
+/* The problems of the run from first on: what was met opening ev. */
 static void
-print_json(const struct sp_evidence *ev)
+print_problems_text(const struct sp_run *run, uint64_t first)
+{
+	uint64_t i, n = sp_run_problem_kept(run);
+
+	if (n <= first)
+		return;
+	printf("problems: %" PRIu64 "\n", n - first);
+	for (i = first; i < n; i++) {
+		printf("  ");
+		sp_print_safe(stdout, sp_run_problem_text(run, i));
+		putchar('\n');
+	}
+}
+
+static void
+print_problems_json(struct sp_json *w, const struct sp_run *run,
+    uint64_t first)
+{
+	const char *subject, *code, *message;
+	uint64_t i, n = sp_run_problem_kept(run);
+
+	sp_json_key(w, "problems");
+	sp_json_array_begin(w);
+	for (i = first; i < n; i++) {
+		sp_run_problem_get(run, i, &subject, &code, &message);
+		sp_json_object_begin(w);
+		sp_json_kv_str(w, "subject", subject);
+		sp_json_kv_str(w, "code", code);
+		sp_json_kv_str(w, "message", message);
+		sp_json_object_end(w);
+	}
+	sp_json_array_end(w);
+}
+
+static void
+print_json(const struct sp_evidence *ev, const struct sp_run *run,
+    uint64_t first)
 {
 	const struct sp_ewf_info *ewf = sp_evidence_ewf_info(ev);
 	struct sp_json w;
@@ -311,6 +348,7 @@ print_json(const struct sp_evidence *ev)
 		sp_json_object_end(&w);
 	}
 	sp_json_array_end(&w);
+	print_problems_json(&w, run, first);
 	sp_json_object_end(&w);
 	sp_json_line_end(&w);
 }
@@ -324,6 +362,7 @@ main(int argc, char *argv[])
 	struct sp_err err;
 	const char *case_path = NULL;
 	int ch, json = 0, status = SP_EXIT_OK, i, s;
+	uint64_t first;
 
 	sp_tool_init(&t, "spoor-info", argc, argv);
 	sp_err_init(&err);
@@ -360,6 +399,7 @@ main(int argc, char *argv[])
 			sp_memimage_close(mem);
 			continue;
 		}
+		first = sp_run_problem_kept(t.run);
 		if (sp_evidence_open(&ev, argv[i], t.run, &err) != SP_OK) {
 			sp_err_prefix(&err, "'%s'", argv[i]);
 			s = sp_tool_error(&t, &err);
@@ -371,11 +411,12 @@ main(int argc, char *argv[])
 		    sp_evidence_record_inputs(ev, t.run, &err) != SP_OK)
 			sp_tool_warn(&t, "%s", err.msg);
 		if (json)
-			print_json(ev);
+			print_json(ev, t.run, first);
 		else {
 			if (i > optind)
 				putchar('\n');
 			print_text(ev);
+			print_problems_text(t.run, first);
 		}
 		sp_evidence_close(ev);
 	}

@@ -179,9 +179,9 @@ main(int argc, char *argv[])
 	ls.cancel = &t.cancel;
 	sp_evidence_set_cancel(ev, &t.cancel);
 	nfs = sp_evidence_fs_count(ev);
-	if (nfs == 0) {
-		sp_tool_warn(&t, "'%s': no file system found", argv[optind]);
-		status = SP_EXIT_OF(SP_E_FORMAT);
+	if (sp_evidence_need_fs(ev, &err) != SP_OK) {
+		sp_err_prefix(&err, "'%s'", argv[optind]);
+		status = sp_tool_error(&t, &err);
 	}
 	if (fs_only >= 0 && (size_t)fs_only >= nfs) {
 		sp_tool_warn(&t, "'%s': no file system %ld (it has %zu)",

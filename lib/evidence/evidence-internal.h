@@ -12,6 +12,23 @@ struct sp_ewf_meta;
 int sp_ewf_glob(const char *path, char ***names, int *count,
     struct sp_err *err);
 void sp_ewf_glob_free(char **names, int count);
+/*
+ * Check the EWF1 segment set names[0..count): numbering, each file's
+ * section chain (a truncated file breaks it) and a last segment that
+ * says more follow.  Each fault is a problem of run (counted in
+ * *problems); returns how many.
+ */
+int sp_ewf_check_segments(char *const *names, int count, struct sp_run *run,
+    uint64_t *problems);
+/*
+ * Open the segments as a libtsk image read through libewf: checksum
+ * errors and unreadable chunks met by any read are problems of run
+ * under subject (copied).  *img is closed with tsk_img_close.
+ */
+struct TSK_IMG_INFO;
+int sp_ewf_img_open(char *const *names, int count, const char *subject,
+    struct sp_run *run, uint64_t *problems, struct TSK_IMG_INFO **img,
+    struct sp_err *err);
 int sp_ewf_read_info(char *const *names, int count, struct sp_ewf_info *info,
     char **strings, struct sp_err *err);
 

@@ -257,6 +257,36 @@ ntfs_label(struct fs_slot *s)
 	tsk_fs_file_close(f);
 }
 
+/*
+ * The file system claims blocks past the end of the image (libtsk's
+ * last_block_act): those in use by it are lost, so say so once here
+ * (libtsk reads them as errors or zeros, one block at a time).  Blocks
+ * no one uses there (a FAT's last sector) lose nothing.  Past 16M
+ * missing blocks they are not counted one by one.
+ */
+static void
+short_fs(struct sp_evidence *ev, struct fs_slot *s)
+{
+	TSK_FS_INFO *fs = s->fs;
+	TSK_DADDR_T a, first = fs->last_block_act + 1, used = 0;
+	int counted = fs->last_block - first < (1u << 24);
+
+	for (a = first; counted && a <= fs->last_block; a++)
+		if (fs->block_getflags(fs, a) &
+		    TSK_FS_BLOCK_FLAG_ALLOC)
+			used++;
+	tsk_error_reset();
+	if (counted && used == 0)
+		return;
+	sp_run_problem(ev->run, ev->path, SP_E_CORRUPT,
+	    "fs %zu (%s at offset %" PRIu64 "): blocks %" PRIuDADDR "-%"
+	    PRIuDADDR " beyond the end of the image (%" PRIu64 " bytes; %s%"
+	    PRIuDADDR " in use, %u bytes each)", ev->nfs, s->info.type,
+	    s->info.offset, first, fs->last_block, ev->size,
+	    counted ? "" : "not counted: ", used, fs->block_size);
+	ev->problems++;
+}
+
 static int
 add_fs(struct sp_evidence *ev, TSK_FS_INFO *fs, int volume)
 {
@@ -294,6 +324,8 @@ add_fs(struct sp_evidence *ev, TSK_FS_INFO *fs, int volume)
 		for (i = 0; i < used; i++)
 			snprintf(s->id + 2 * i, 3, "%02x", fs->fs_id[used - 1 - i]);
 	}
+	if (fs->last_block_act < fs->last_block)
+		short_fs(ev, s);
 	ev->nfs++;
 	/* the array may have moved: point every slot at its own strings */
 	for (i = 0; i < ev->nfs; i++) {
@@ -514,9 +546,11 @@ evidence_open(struct sp_evidence **evp, const char *path,
 		if ((rc = sp_ewf_read_info(ev->segments, (int)ev->nsegments,
 		    &ev->ewf, ev->ewf_strings, err)) != SP_OK)
 			goto fail;
-		ev->img = tsk_img_open_utf8((int)ev->nsegments,
-		    (const char *const *)ev->segments, TSK_IMG_TYPE_EWF_EWF,
-		    0);
+		sp_ewf_check_segments(ev->segments, (int)ev->nsegments,
+		    run, &ev->problems);
+		if ((rc = sp_ewf_img_open(ev->segments, (int)ev->nsegments,
+		    path, run, &ev->problems, &ev->img, err)) != SP_OK)
+			goto fail;
 	} else {
 		ev->kind = SP_EVIDENCE_RAW;
 		if ((rc = find_split(ev, err)) != SP_OK)
@@ -624,6 +658,18 @@ sp_evidence_volume(const struct sp_evidence *ev, size_t i)
 }
 
 size_t sp_evidence_fs_count(const struct sp_evidence *ev) { return ev->nfs; }
+
+int
+sp_evidence_need_fs(const struct sp_evidence *ev, struct sp_err *err)
+{
+	if (ev->nfs > 0)
+		return SP_OK;
+	if (ev->vs != NULL)
+		return sp_err_set(err, SP_E_FORMAT, 0, "no file system found "
+		    "(volume system %s, %zu volumes)",
+		    tsk_vs_type_toname(ev->vs->vstype), ev->nvolumes);
+	return sp_err_set(err, SP_E_FORMAT, 0, "no file system found");
+}
 
 const struct sp_fs_info *
 sp_evidence_fs(const struct sp_evidence *ev, size_t i)

@@ -1267,12 +1267,11 @@ sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
 		return rc;
 	}
 	sp_evidence_set_cancel(ev, s->o.cancel);
-	if (sp_evidence_fs_count(ev) == 0) {
+	if ((rc = sp_evidence_need_fs(ev, err)) != SP_OK) {
+		/* a volume system without a file system: as spoor-ls */
 		sp_evidence_close(ev);
-		if (S_ISREG(st.st_mode))
-			return sp_scan_file(s, path, err);
-		return sp_err_set(err, SP_E_FORMAT, 0, "'%s': no file system",
-		    path);
+		sp_err_prefix(err, "'%s'", path);
+		return rc;
 	}
 	sp_run_add_input(s->run, path, sp_evidence_size(ev), NULL, NULL);
 	rc = sp_scan_evidence(s, ev, err);

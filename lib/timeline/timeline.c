@@ -721,6 +721,9 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 	size_t i;
 	int rc, taken = 0, is_dir = sp_evidence_kind(ev) == SP_EVIDENCE_DIR;
 
+	/* the verdict spoor-ls and spoor-scan give: no empty source */
+	if ((rc = sp_evidence_need_fs(ev, err)) != SP_OK)
+		return rc;
 	if ((rc = loader_init(&l, run, opts, err)) != SP_OK)
 		return rc;
 	l.ev = ev;

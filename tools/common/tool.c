@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
 
 #include "spoor/log.h"
+#include "spoor/size.h"
 #include "spoor/signal.h"
 #include "common/tool.h"
 
@@ -19,6 +22,55 @@ stderr_sink(enum sp_log_level level, const char *msg, void *arg)
 
 	fprintf(stderr, "%s: %s%s\n", t->name,
 	    level == SP_LOG_WARN ? "warning: " : "", msg);
+}
+
+/*
+ * Bound the address space: libtsk and libewf size allocations from
+ * values the evidence gives, and a hostile image must make them fail
+ * (recorded, status 2 or 65) rather than take the machine.  The bound is
+ * $SPOOR_MAX_MEMORY ("none" for none), else half the RAM, at least
+ * 2 GiB.  Sanitizer builds reserve terabytes of shadow memory: no bound.
+ */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define NO_MEMORY_LIMIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define NO_MEMORY_LIMIT 1
+#endif
+#endif
+
+static void
+limit_memory(const struct sp_tool *t)
+{
+#ifndef NO_MEMORY_LIMIT
+	const char *v = getenv("SPOOR_MAX_MEMORY");
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	uint64_t limit = 0;
+	struct rlimit rl;
+
+	if (v != NULL && v[0] != '\0') {
+		if (strcmp(v, "none") == 0)
+			return;
+		if (sp_size_parse(v, &limit) != SP_OK || limit == 0) {
+			sp_tool_warn(t, "SPOOR_MAX_MEMORY: bad size '%s'", v);
+			limit = 0;
+		}
+	}
+	if (limit == 0 && pages > 0 && psize > 0)
+		limit = (uint64_t)pages * (uint64_t)psize / 2;
+	if (limit < (2ULL << 30) && (v == NULL || v[0] == '\0'))
+		limit = 2ULL << 30;
+	if (getrlimit(RLIMIT_AS, &rl) != 0)
+		return;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= limit)
+		return;
+	rl.rlim_cur = (rlim_t)limit;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+		rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_AS, &rl);
+#else
+	(void)t;
+#endif
 }
 
 void
@@ -36,6 +88,7 @@ sp_tool_init(struct sp_tool *t, const char *name, int argc,
 	sp_signal_install();
 	sp_signal_set_cancel(&t->cancel);
 	sp_log_set_sink(stderr_sink, t);
+	limit_memory(t);
 }
 
 void

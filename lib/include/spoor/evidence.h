@@ -128,6 +128,11 @@ struct sp_fs_info {
 };
 
 size_t sp_evidence_fs_count(const struct sp_evidence *ev);
+/*
+ * SP_OK when ev has a file system to walk, else SP_E_FORMAT saying so:
+ * the one verdict of every command that walks file systems.
+ */
+int sp_evidence_need_fs(const struct sp_evidence *ev, struct sp_err *err);
 const struct sp_fs_info *sp_evidence_fs(const struct sp_evidence *ev,
     size_t i);
 
