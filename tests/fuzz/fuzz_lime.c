@@ -55,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (write_file(data, size) != 0)
 		return 0;
 	sp_err_init(&err);
-	if (sp_memimage_open(&m, path, 0, &err) != SP_OK) {
+	if (sp_memimage_open(&m, path, 0, NULL, &err) != SP_OK) {
 		if (err.code == SP_OK)
 			abort();	/* a failure must say why */
 		return 0;
