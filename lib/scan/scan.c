@@ -273,18 +273,20 @@ sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
 	s->case_fs_source_id = 0;
 	if (s->store == NULL)
 		return SP_OK;
+	/* the workers may still be storing the previous source's detections */
+	pthread_mutex_lock(&s->lock);
 	if ((rc = sp_store_source_find_path(s->store, path, &id, err)) !=
 	    SP_OK)
-		return rc;
+		goto done;
 	if (id == 0 && (real = realpath(path, NULL)) != NULL) {
 		rc = sp_store_source_find_path(s->store, real, &id, err);
 		free(real);
 		if (rc != SP_OK)
-			return rc;
+			goto done;
 	}
 	if (id > 0) {
 		s->source_id = s->case_fs_source_id = id;
-		return SP_OK;
+		goto done;
 	}
 	memset(&src, 0, sizeof(src));
 	src.kind = kind;
@@ -293,10 +295,11 @@ sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
 	(void)sp_store_commit(s->store, NULL);
 	rc = sp_case_source_add(s->run, &src, &id, err);
 	(void)sp_store_begin(s->store, 0, NULL);
-	if (rc != SP_OK)
-		return rc;
-	s->source_id = id;
-	return SP_OK;
+	if (rc == SP_OK)
+		s->source_id = id;
+done:
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }
 
 /* Detections are committed 1,000 at a time. */
