@@ -44,11 +44,30 @@ sorted_ranges(const struct sp_memimage *m)
 	return r;
 }
 
+/*
+ * Whether addresses are missing before the i-th range in address order;
+ * *far is then the last address of the ranges before it (which may
+ * overlap, so it is the furthest end of all of them, not the previous).
+ */
+static int
+gap_before(const struct sp_mem_range **r, size_t i, uint64_t *far)
+{
+	size_t j;
+
+	*far = r[0]->end;
+	for (j = 1; j < i; j++)
+		if (r[j]->end > *far)
+			*far = r[j]->end;
+	return *far != UINT64_MAX && r[i]->start > *far + 1;
+}
+
 static void
 print_memimage(const struct sp_memimage *m, int json)
 {
 	const struct sp_mem_range **r = sorted_ranges(m), *g;
+	const struct sp_mem_problem *p;
 	size_t i, n = sp_memimage_range_count(m);
+	uint64_t far;
 	struct sp_json w;
 
 	if (json) {
@@ -73,16 +92,26 @@ print_memimage(const struct sp_memimage *m, int json)
 		sp_json_key(&w, "gaps");
 		sp_json_array_begin(&w);
 		for (i = 1; r != NULL && i < n; i++) {
-			if (r[i]->start <= r[i - 1]->end + 1)
+			if (!gap_before(r, i, &far))
 				continue;
 			sp_json_object_begin(&w);
-			sp_json_kv_uint(&w, "start", r[i - 1]->end + 1);
+			sp_json_kv_uint(&w, "start", far + 1);
 			sp_json_kv_uint(&w, "end", r[i]->start - 1);
-			sp_json_kv_uint(&w, "size", r[i]->start -
-			    r[i - 1]->end - 1);
+			sp_json_kv_uint(&w, "size", r[i]->start - far - 1);
 			sp_json_object_end(&w);
 		}
 		sp_json_array_end(&w);
+		sp_json_key(&w, "problems");
+		sp_json_array_begin(&w);
+		for (i = 0; (p = sp_memimage_problem(m, i)) != NULL; i++) {
+			sp_json_object_begin(&w);
+			sp_json_kv_uint(&w, "offset", p->offset);
+			sp_json_kv_str(&w, "message", p->message);
+			sp_json_object_end(&w);
+		}
+		sp_json_array_end(&w);
+		sp_json_kv_uint(&w, "problem_count",
+		    sp_memimage_problem_count(m));
 		sp_json_object_end(&w);
 		sp_json_line_end(&w);
 		free(r);
@@ -102,10 +131,15 @@ print_memimage(const struct sp_memimage *m, int json)
 	}
 	printf("gaps:\n");
 	for (i = 1; r != NULL && i < n; i++)
-		if (r[i]->start > r[i - 1]->end + 1)
+		if (gap_before(r, i, &far))
 			printf("  0x%016" PRIx64 " 0x%016" PRIx64 " %12" PRIu64
-			    "\n", r[i - 1]->end + 1, r[i]->start - 1,
-			    r[i]->start - r[i - 1]->end - 1);
+			    "\n", far + 1, r[i]->start - 1,
+			    r[i]->start - far - 1);
+	if (sp_memimage_problem_count(m) > 0) {
+		printf("problems: %zu\n", sp_memimage_problem_count(m));
+		for (i = 0; (p = sp_memimage_problem(m, i)) != NULL; i++)
+			printf("  %s\n", p->message);
+	}
 	free(r);
 }
 
@@ -383,7 +417,8 @@ main(int argc, char *argv[])
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
 	for (i = optind; i < argc; i++) {
 		if (sp_memimage_is_lime(argv[i])) {
-			if (sp_memimage_open(&mem, argv[i], 0, &err) != SP_OK) {
+			if (sp_memimage_open(&mem, argv[i], 0, t.run,
+			    &err) != SP_OK) {
 				sp_err_prefix(&err, "'%s'", argv[i]);
 				s = sp_tool_error(&t, &err);
 				if (status == SP_EXIT_OK)

@@ -53,12 +53,13 @@ sp_json_escape(FILE *out, const char *str, size_t len)
 	while (i < len) {
 		unsigned char c = s[i];
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
 			i++;
 			run++;
 			continue;
 		}
-		if (c >= 0x80 && (k = sp_utf8_seq(s + i, len - i)) != 0) {
+		if (c >= 0x80 && (k = sp_utf8_seq(s + i, len - i)) != 0 &&
+		    !(k == 2 && c == 0xc2 && s[i + 1] <= 0x9f)) {
 			i += k;
 			run += k;
 			continue;
@@ -77,7 +78,12 @@ sp_json_escape(FILE *out, const char *str, size_t len)
 		default:
 			if (c < 0x20 || c == 0x7f)
 				fprintf(out, "\\u%04x", c);
-			else
+			else if (c == 0xc2 && i + 1 < len &&
+			    s[i + 1] >= 0x80 && s[i + 1] <= 0x9f) {
+				/* a C1 control character, U+0080-U+009F */
+				fprintf(out, "\\u%04x", s[i + 1]);
+				i++;
+			} else
 				fputs("\\ufffd", out);	/* invalid UTF-8 byte */
 		}
 		i++;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "spoor/hash.h"
+#include "spoor/json.h"
 #include "spoor/output.h"
 #include "spoor/time.h"
 
@@ -113,19 +114,38 @@ line_str(struct line *l, const char *s)
 	line_put(l, s, strlen(s));
 }
 
-/* Names as TSK writes them: control characters become '^'. */
+/*
+ * Names as TSK writes them: control characters become '^'.  So do C1
+ * control characters (U+0080-U+009F, two bytes in UTF-8) and the bytes
+ * 0x80-0x9f that are no part of UTF-8, which terminals that take 8-bit
+ * controls would obey.
+ */
 static void
-line_name(struct line *l, const char *s)
+line_name(struct line *l, const char *str)
 {
-	size_t n = strlen(s), i;
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str), i, k;
 	char *d;
 
 	if (l->cap - l->len < n && line_grow(l, n) != 0)
 		return;
 	d = l->p + l->len;
-	for (i = 0; i < n; i++)
-		d[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '^' : s[i];
-	l->len += n;
+	for (i = 0; i < n; i += k) {
+		k = s[i] < 0x80 ? 1 : sp_utf8_seq(s + i, n - i);
+		if (s[i] < 0x20 || s[i] == 0x7f ||
+		    (k == 0 && s[i] <= 0x9f) ||
+		    (k == 2 && s[i] == 0xc2 && s[i + 1] <= 0x9f))
+			*d++ = '^';
+		else if (k == 0)
+			*d++ = (char)s[i];
+		else {
+			memcpy(d, s + i, k);
+			d += k;
+		}
+		if (k == 0)
+			k = 1;
+	}
+	l->len = (size_t)(d - l->p);
 }
 
 static void
@@ -389,13 +409,31 @@ sp_entry_json_write(struct sp_json *w, const struct sp_entry *e,
 }
 
 void
-sp_print_safe(FILE *out, const char *s)
+sp_print_safe(FILE *out, const char *str)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str), i = 0, k;
+
+	while (i < n) {
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c < 0x7f) {
 			fputc(c, out);
+			i++;
+			continue;
+		}
+		k = c < 0x80 ? 0 : sp_utf8_seq(s + i, n - i);
+		if (k == 0) {
+			/* a control character, or a byte that is no UTF-8 */
+			fprintf(out, "\\x%02x", c);
+			i++;
+		} else if (k == 2 && c == 0xc2 && s[i + 1] <= 0x9f) {
+			/* a C1 control character (U+0080-U+009F) */
+			fprintf(out, "\\xc2\\x%02x", s[i + 1]);
+			i += 2;
+		} else {
+			fwrite(s + i, 1, k, out);
+			i += k;
+		}
 	}
 }

@@ -1051,13 +1051,26 @@ queue_range(struct sp_scan *s, struct sp_starget *t, uint64_t start,
 	return SP_OK;
 }
 
+/* One range of a memory image, read by its own file offset. */
+struct mem_range_reader {
+	const struct sp_memimage *m;
+	size_t i;
+	uint64_t start;
+};
+
+/*
+ * By range, not by address: where ranges share addresses, a read by
+ * address would give this range the bytes of an earlier one.
+ */
 static int
 fetch_mem(void *ctx, uint64_t addr, unsigned char *buf, size_t len,
     struct sp_err *err)
 {
+	const struct mem_range_reader *rd = ctx;
 	size_t got;
 
-	return sp_memimage_read(ctx, addr, buf, len, &got, err);
+	return sp_memimage_read_range(rd->m, rd->i, addr - rd->start, buf, len,
+	    &got, err);
 }
 
 int
@@ -1065,6 +1078,7 @@ sp_scan_memimage(struct sp_scan *s, struct sp_memimage *m,
     struct sp_err *err)
 {
 	const struct sp_mem_range *r;
+	struct mem_range_reader rd;
 	struct sp_starget *t;
 	size_t i;
 	int rc;
@@ -1084,8 +1098,11 @@ sp_scan_memimage(struct sp_scan *s, struct sp_memimage *m,
 		t->t.range_end = r->end;
 		snprintf(t->ext_filetype, sizeof(t->ext_filetype), "MEMORY");
 		s->stats.memory_ranges++;
+		rd.m = m;
+		rd.i = i;
+		rd.start = r->start;
 		rc = queue_range(s, t, r->start, r->end - r->start + 1,
-		    fetch_mem, m, err);
+		    fetch_mem, &rd, err);
 		sp_starget_unref(t);
 		if (rc != SP_OK)
 			return rc;
@@ -1238,7 +1255,7 @@ sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
 	if (S_ISREG(st.st_mode) && (how == SP_SCAN_AS_MEMORY ||
 	    (how == SP_SCAN_AS_ANY && sp_memimage_is_lime(path)))) {
 		rc = sp_memimage_open(&m, path, sp_memimage_is_lime(path) ? 0 :
-		    SP_MEMIMAGE_RAW, err);
+		    SP_MEMIMAGE_RAW, s->run, err);
 		if (rc != SP_OK) {
 			sp_err_prefix(err, "'%s'", path);
 			return rc;

@@ -260,8 +260,8 @@ case_store(struct sp_scan *s, struct sp_starget *st,
  * The sources row detections of path go to: the row an earlier load of the
  * same evidence made (so detections link to its files), else a new one.
  */
-static int
-use_source_locked(struct sp_scan *s, const char *kind, const char *path,
+int
+sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
     uint64_t size, struct sp_err *err)
 {
 	struct sp_source_record src;
@@ -273,18 +273,20 @@ use_source_locked(struct sp_scan *s, const char *kind, const char *path,
 	s->case_fs_source_id = 0;
 	if (s->store == NULL)
 		return SP_OK;
+	/* the workers may still be storing the previous source's detections */
+	pthread_mutex_lock(&s->lock);
 	if ((rc = sp_store_source_find_path(s->store, path, &id, err)) !=
 	    SP_OK)
-		return rc;
+		goto done;
 	if (id == 0 && (real = realpath(path, NULL)) != NULL) {
 		rc = sp_store_source_find_path(s->store, real, &id, err);
 		free(real);
 		if (rc != SP_OK)
-			return rc;
+			goto done;
 	}
 	if (id > 0) {
 		s->source_id = s->case_fs_source_id = id;
-		return SP_OK;
+		goto done;
 	}
 	memset(&src, 0, sizeof(src));
 	src.kind = kind;
@@ -293,24 +295,9 @@ use_source_locked(struct sp_scan *s, const char *kind, const char *path,
 	(void)sp_store_commit(s->store, NULL);
 	rc = sp_case_source_add(s->run, &src, &id, err);
 	(void)sp_store_begin(s->store, 0, NULL);
-	if (rc != SP_OK)
-		return rc;
-	s->source_id = id;
-	return SP_OK;
-}
-
-/*
- * Under the lock the workers hold while they store detections: the store
- * and its transaction are shared with them.
- */
-int
-sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
-    uint64_t size, struct sp_err *err)
-{
-	int rc;
-
-	pthread_mutex_lock(&s->lock);
-	rc = use_source_locked(s, kind, path, size, err);
+	if (rc == SP_OK)
+		s->source_id = id;
+done:
 	pthread_mutex_unlock(&s->lock);
 	return rc;
 }

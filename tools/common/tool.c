@@ -11,17 +11,30 @@
 #include <sys/resource.h>
 
 #include "spoor/log.h"
+#include "spoor/output.h"
 #include "spoor/size.h"
 #include "spoor/signal.h"
 #include "common/tool.h"
+
+/*
+ * Every message goes out through the text escaper: messages name paths
+ * and carry strings read from evidence, which must not reach a terminal
+ * as control sequences.
+ */
+static void
+say(const char *name, const char *prefix, const char *msg)
+{
+	fprintf(stderr, "%s: %s", name, prefix);
+	sp_print_safe(stderr, msg);
+	fputc('\n', stderr);
+}
 
 static void
 stderr_sink(enum sp_log_level level, const char *msg, void *arg)
 {
 	const struct sp_tool *t = arg;
 
-	fprintf(stderr, "%s: %s%s\n", t->name,
-	    level == SP_LOG_WARN ? "warning: " : "", msg);
+	say(t->name, level == SP_LOG_WARN ? "warning: " : "", msg);
 }
 
 /*
@@ -94,20 +107,27 @@ sp_tool_init(struct sp_tool *t, const char *name, int argc,
 void
 sp_tool_warn(const struct sp_tool *t, const char *fmt, ...)
 {
+	char buf[1024], *msg = buf;
 	va_list ap;
+	int n;
 
-	fprintf(stderr, "%s: ", t->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n >= (int)sizeof(buf) && (msg = malloc((size_t)n + 1)) != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	say(t->name, "", msg != NULL ? msg : buf);
+	if (msg != buf)
+		free(msg);
 }
 
 int
 sp_tool_error(const struct sp_tool *t, const struct sp_err *err)
 {
-	fprintf(stderr, "%s: %s\n", t->name,
-	    err->msg[0] ? err->msg : sp_strerror(err->code));
+	say(t->name, "", err->msg[0] ? err->msg : sp_strerror(err->code));
 	return sp_err_exit_status(err->code);
 }
 

@@ -2,8 +2,9 @@
 /*
  * A JSON Lines writer.  Every string goes through one escaper that keeps the
  * output valid JSON and valid UTF-8 whatever the input bytes: control
- * characters and NUL are \u-escaped, and each byte that is not part of a
- * well-formed UTF-8 sequence becomes U+FFFD.
+ * characters (C0 and NUL, DEL, and C1: U+0080-U+009F) are \u-escaped, and
+ * each byte that is not part of a well-formed UTF-8 sequence becomes
+ * U+FFFD.
  */
 #ifndef SPOOR_JSON_H
 #define SPOOR_JSON_H

@@ -57,7 +57,11 @@ void sp_entry_json_write(struct sp_json *w, const struct sp_entry *e,
 void sp_mactime_write(FILE *out, const struct sp_entry *e, unsigned macb,
     const char *date, size_t date_width, int csv);
 
-/* Print s to out with control characters and ESC made visible (\x1b). */
+/*
+ * Print s to out with every control character made visible as \xHH: C0
+ * (ESC is \x1b), DEL, C1 (U+0080-U+009F, \xc2\x9b) and each byte that is
+ * no part of well-formed UTF-8, so that no terminal obeys any of it.
+ */
 void sp_print_safe(FILE *out, const char *s);
 
 #endif
