@@ -1256,9 +1256,18 @@ sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
 	if (S_ISREG(st.st_mode) && (how == SP_SCAN_AS_FILE || st.st_size == 0))
 		return sp_scan_file(s, path, err);
 	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
-	    !S_ISBLK(st.st_mode))
-		return sp_err_set(err, SP_E_USAGE, 0, "'%s': not a file, "
-		    "directory or block device", path);
+	    !S_ISBLK(st.st_mode)) {
+		/*
+		 * A FIFO, a socket or a character device has no content to
+		 * scan (a read would wait or never end): a target skipped,
+		 * so the run is partial, not a usage error.
+		 */
+		s->stats.targets_skipped++;
+		sp_run_problem(s->run, path, SP_E_NOINPUT, "a %s, not a "
+		    "regular file, block device or directory",
+		    sp_file_type_name(st.st_mode));
+		return SP_OK;
+	}
 	rc = sp_evidence_open(&ev, path, s->run, err);
 	if (rc == SP_E_FORMAT && S_ISREG(st.st_mode) && !is_ewf(path))
 		return sp_scan_file(s, path, err);
