@@ -572,6 +572,9 @@ open_source(const char *path, struct source *s, struct sp_acquisition *a,
 			    "source '%s'", path);
 	} else if (fstat(s->fd, &s->st) != 0)
 		return sp_err_set(err, SP_E_OS, errno, "source '%s'", path);
+	if (S_ISDIR(s->st.st_mode))
+		return sp_err_set(err, SP_E_UNSUPPORTED, 0, "source '%s': not "
+		    "a block device or a regular file", path);
 	if (!S_ISBLK(s->st.st_mode) && !S_ISREG(s->st.st_mode))
 		return sp_err_set(err, SP_E_NOINPUT, 0, "source '%s': a %s, "
 		    "not a block device or a regular file", path,
