@@ -26,6 +26,7 @@
 #include "spoor/hashset.h"
 #include "spoor/heur.h"
 #include "spoor/live.h"
+#include "spoor/log.h"
 #include "spoor/signal.h"
 
 #define HEAD_MAX 4096
@@ -1114,13 +1115,32 @@ scan_one_process(struct sp_scan *s, pid_t pid, int explicit,
 	struct sp_starget *t;
 	char exe[PATH_MAX], cmdline[1024];
 	uint64_t total = 0, len;
-	int rc = SP_OK;
+	int rc = SP_OK, more;
 
 	if ((rc = sp_live_maps_open(&maps, pid, explicit ? err : NULL)) !=
 	    SP_OK)
 		return explicit ? rc : SP_OK;
+	if ((rg = malloc(sizeof(*rg))) == NULL) {
+		sp_live_maps_close(maps);
+		return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+	}
+	/*
+	 * A kernel thread or a zombie has no address space: its maps are
+	 * empty and its memory cannot be opened.  There is nothing to scan,
+	 * which is a complete scan of it, not a failure nor a problem.
+	 */
+	if ((more = sp_live_maps_next(maps, rg)) == 0) {
+		free(rg);
+		sp_live_maps_close(maps);
+		s->stats.processes_no_memory++;
+		if (explicit)
+			sp_log(SP_LOG_INFO, "process %d: no memory (a kernel "
+			    "thread or a zombie); nothing to scan", (int)pid);
+		return SP_OK;
+	}
 	if ((rc = sp_live_procmem_open(&mem, pid, explicit ? err : NULL)) !=
 	    SP_OK) {
+		free(rg);
 		sp_live_maps_close(maps);
 		if (!explicit) {
 			s->stats.regions_skipped++;
@@ -1128,15 +1148,10 @@ scan_one_process(struct sp_scan *s, pid_t pid, int explicit,
 		}
 		return rc;
 	}
-	if ((rg = malloc(sizeof(*rg))) == NULL) {
-		sp_live_procmem_close(mem);
-		sp_live_maps_close(maps);
-		return sp_err_set(err, SP_E_NOMEM, 0, "scan");
-	}
 	sp_live_process_exe(pid, exe, sizeof(exe));
 	sp_live_process_cmdline(pid, cmdline, sizeof(cmdline));
 	s->stats.processes++;
-	while (rc == SP_OK && sp_live_maps_next(maps, rg)) {
+	for (; rc == SP_OK && more; more = sp_live_maps_next(maps, rg)) {
 		if (rg->end <= rg->start || sp_live_region_skip(rg)) {
 			s->stats.regions_skipped++;
 			continue;
