@@ -86,3 +86,11 @@ refuses_specials() {
 	assert_equal "$(cat err)" ""
 	assert_equal "$(sqlite3 case.db 'SELECT state, exit_status FROM runs')" "interrupted|141"
 }
+
+@test "spoor-cat | head -c 10 ends quietly: nothing on stderr, status 141" {
+	mkdir ev
+	head -c 3M /dev/urandom > ev/big
+	run -0 bash -c 'spoor-cat ev /big 2>err | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}"'
+	assert_output 141
+	assert_equal "$(cat err)" ""
+}
