@@ -90,9 +90,14 @@ main(int argc, char *argv[])
 		    SP_EXIT_OF(SP_E_FORMAT);
 	} else if (sp_evidence_read_file(ev, (unsigned)fs, argv[optind + 1],
 	    on_data, &err, &err) != SP_OK) {
-		sp_err_prefix(&err, "'%s'", argv[optind]);
-		status = sp_tool_error(&t, &err);
-	} else if (ferror(stdout)) {
+		if (sp_tool_output_closed())
+			/* the reader stopped: sp_tool_finish ends quietly */
+			status = sp_err_exit_status(err.code);
+		else {
+			sp_err_prefix(&err, "'%s'", argv[optind]);
+			status = sp_tool_error(&t, &err);
+		}
+	} else if (ferror(stdout) && !sp_tool_output_closed()) {
 		sp_tool_warn(&t, "write: output error");
 		status = SP_EXIT_OF(SP_E_IO);
 	}

@@ -199,6 +199,8 @@ main(int argc, char *argv[])
 		    &ls, &err);
 		if (rc == SP_E_INTERRUPTED)
 			break;	/* sp_tool_finish reports the signal */
+		if (rc == SP_E_IO && sp_tool_output_closed())
+			break;	/* sp_tool_finish ends it quietly */
 		if (rc == SP_E_IO) {
 			sp_tool_warn(&t, "standard output: write error");
 			status = SP_EXIT_OF(SP_E_IO);

@@ -231,9 +231,11 @@ print_summary_json(FILE *fp, const struct sp_scan_stats *st,
 	sp_json_kv_uint(&w, "unreadable", st->unreadable);
 	sp_json_kv_uint(&w, "unrecoverable", st->unrecoverable);
 	sp_json_kv_uint(&w, "not_regular", st->not_regular);
+	sp_json_kv_uint(&w, "targets", st->targets_skipped);
 	sp_json_object_end(&w);
 	sp_json_kv_uint(&w, "memory_ranges", st->memory_ranges);
 	sp_json_kv_uint(&w, "processes", st->processes);
+	sp_json_kv_uint(&w, "processes_no_memory", st->processes_no_memory);
 	sp_json_kv_uint(&w, "regions", st->regions);
 	sp_json_kv_uint(&w, "regions_skipped", st->regions_skipped);
 	sp_json_kv_uint(&w, "processes_capped", st->process_capped);

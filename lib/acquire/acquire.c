@@ -561,10 +561,25 @@ open_source(const char *path, struct source *s, struct sp_acquisition *a,
 	unsigned int pbs = 0;
 
 	memset(s, 0, sizeof(*s));
-	if ((s->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return sp_err_set(err, sp_errno_code(errno), errno, "source "
-		    "'%s'", path);
-	if (fstat(s->fd, &s->st) != 0)
+	/*
+	 * Not blocking, so that a FIFO is refused instead of waited on; the
+	 * type of the opened descriptor decides, then reads block again.
+	 */
+	if ((s->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
+		/* a socket cannot be opened at all (ENXIO): say what it is */
+		if (errno != ENXIO || stat(path, &s->st) != 0)
+			return sp_err_set(err, sp_errno_code(errno), errno,
+			    "source '%s'", path);
+	} else if (fstat(s->fd, &s->st) != 0)
+		return sp_err_set(err, SP_E_OS, errno, "source '%s'", path);
+	if (S_ISDIR(s->st.st_mode))
+		return sp_err_set(err, SP_E_UNSUPPORTED, 0, "source '%s': not "
+		    "a block device or a regular file", path);
+	if (!S_ISBLK(s->st.st_mode) && !S_ISREG(s->st.st_mode))
+		return sp_err_set(err, SP_E_NOINPUT, 0, "source '%s': a %s, "
+		    "not a block device or a regular file", path,
+		    sp_file_type_name(s->st.st_mode));
+	if (fcntl(s->fd, F_SETFL, fcntl(s->fd, F_GETFL) & ~O_NONBLOCK) != 0)
 		return sp_err_set(err, SP_E_OS, errno, "source '%s'", path);
 	if (S_ISBLK(s->st.st_mode)) {
 		if (ioctl(s->fd, BLKGETSIZE64, &bytes) != 0)
@@ -581,9 +596,7 @@ open_source(const char *path, struct source *s, struct sp_acquisition *a,
 		s->size = (uint64_t)s->st.st_size;
 		s->sector = 512;
 		a->source_kind = strdup("file");
-	} else
-		return sp_err_set(err, SP_E_UNSUPPORTED, 0, "source '%s': not "
-		    "a block device or a regular file", path);
+	}
 	posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	return SP_OK;
 }

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 /*
  * Make room for need elements of elem bytes in *p (capacity *cap, doubled
@@ -16,6 +17,25 @@ int sp_array_grow(void **p, size_t *cap, size_t need, size_t elem);
 
 /* Map an errno to the error code tools report for it (err.c). */
 int sp_errno_code(int e);
+
+/*
+ * The type of a file as messages name it ("a FIFO, not a regular file"),
+ * from its st_mode: a static string.
+ */
+static inline const char *
+sp_file_type_name(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return "regular file";
+	case S_IFDIR: return "directory";
+	case S_IFBLK: return "block device";
+	case S_IFCHR: return "character device";
+	case S_IFIFO: return "FIFO";
+	case S_IFSOCK: return "socket";
+	case S_IFLNK: return "symbolic link";
+	default: return "special file";
+	}
+}
 
 /* The value of a hex digit of either case, or -1. */
 static inline int

@@ -3,9 +3,10 @@
  * The case database: its schema, its migrations and opening it (see
  * include/spoor/case.h).  The schema has its one home here; store.c writes
  * rows and query.c reads them.
- * Migrations are applied in order inside one transaction each; the schema
- * version lives in PRAGMA user_version and the file is marked as a spoor
- * case by PRAGMA application_id.
+ * Migrations are applied in order inside one exclusive transaction that
+ * first reads the header again, so commands opening one case at once
+ * never migrate it twice; the schema version lives in PRAGMA user_version
+ * and the file is marked as a spoor case by PRAGMA application_id.
  */
 #include <errno.h>
 #include <limits.h>
@@ -266,28 +267,90 @@ pragma_int(sqlite3 *db, const char *sql, int *v, struct sp_err *err)
 	return SP_OK;
 }
 
+/*
+ * Check the header of the open file: a spoor case of a version this
+ * program knows, or an empty file that may become one.
+ */
+static int
+check_header(struct sp_case *c, struct sp_err *err)
+{
+	int appid, tables, rc;
+
+	if ((rc = pragma_int(c->db, "PRAGMA application_id", &appid, err))
+	    != SP_OK || (rc = pragma_int(c->db, "PRAGMA user_version",
+	    &c->version, err)) != SP_OK)
+		return rc;
+	if (appid != SP_CASE_APPLICATION_ID && (appid != 0 ||
+	    c->version != 0))
+		return sp_err_set(err, SP_E_FORMAT, 0,
+		    "not a spoor case database");
+	if (appid == 0) {
+		/* A fresh file must be empty to become a case. */
+		if ((rc = pragma_int(c->db, "SELECT count(*) FROM "
+		    "sqlite_master", &tables, err)) != SP_OK)
+			return rc;
+		if (tables != 0)
+			return sp_err_set(err, SP_E_FORMAT, 0,
+			    "not a spoor case database");
+	}
+	if (c->version > SP_CASE_SCHEMA_VERSION)
+		return sp_err_set(err, SP_E_SCHEMA, 0, "schema version %d is "
+		    "newer than this program's %d; upgrade spoor", c->version,
+		    SP_CASE_SCHEMA_VERSION);
+	return SP_OK;
+}
+
+/*
+ * Bring the case to the current schema in one exclusive transaction that
+ * reads the header inside it: another command creating or migrating the
+ * same case at the same moment either finished before (and this one finds
+ * nothing left to do) or waits until this one has.  A header read before
+ * the lock could be stale, which is how two commands used to create the
+ * same tables.
+ */
 static int
 migrate(struct sp_case *c, struct sp_err *err)
 {
 	char sql[128];
-	int v;
+	int v, rc;
 
+	if ((rc = sp_case_exec(c->db, "BEGIN EXCLUSIVE", err)) != SP_OK)
+		return sp_err_prefix(err, "lock");
+	if ((rc = check_header(c, err)) != SP_OK)
+		goto fail;
 	for (v = c->version + 1; v <= NMIGRATIONS; v++) {
-		if (sp_case_exec(c->db, "BEGIN IMMEDIATE", err) != SP_OK)
-			return sp_err_prefix(err, "migrate to schema %d", v);
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;"
 		    "PRAGMA application_id = %d;", v, SP_CASE_APPLICATION_ID);
-		if (sp_case_exec(c->db, migrations[v], err) != SP_OK ||
-		    sp_case_exec(c->db, sql, err) != SP_OK) {
-			sp_case_exec(c->db, "ROLLBACK", NULL);
-			return sp_err_prefix(err, "migrate to schema %d", v);
+		if ((rc = sp_case_exec(c->db, migrations[v], err)) != SP_OK ||
+		    (rc = sp_case_exec(c->db, sql, err)) != SP_OK) {
+			sp_err_prefix(err, "migrate to schema %d", v);
+			goto fail;
 		}
-		if (sp_case_exec(c->db, "COMMIT", err) != SP_OK)
-			return sp_err_prefix(err, "migrate to schema %d", v);
-		c->version = v;
 	}
+	if ((rc = sp_case_exec(c->db, timeline_indexes, err)) != SP_OK ||
+	    (rc = sp_case_exec(c->db, "COMMIT", err)) != SP_OK)
+		goto fail;
+	c->version = NMIGRATIONS;
 	return SP_OK;
+fail:
+	sp_case_exec(c->db, "ROLLBACK", NULL);
+	return rc;
 }
+
+/*
+ * Whether the last statement failed only because another connection held
+ * the lock past the busy timeout: worth one more try.
+ */
+static int
+busy(sqlite3 *db)
+{
+	int rc = sqlite3_errcode(db);
+
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+}
+
+/* How many times a writer tries to set up a case held by others. */
+#define SETUP_TRIES 5
 
 int
 sp_case_open(struct sp_case **cp, const char *path, unsigned flags,
@@ -295,10 +358,14 @@ sp_case_open(struct sp_case **cp, const char *path, unsigned flags,
 {
 	struct sp_case *c;
 	struct stat st;
-	int oflags, appid, rc;
+	int oflags, rc, try;
 
 	*cp = NULL;
-	if (stat(path, &st) == 0) {
+	if (lstat(path, &st) == 0) {
+		if (S_ISLNK(st.st_mode))
+			return sp_err_set(err, SP_E_FORMAT, 0,
+			    "case '%s': a symbolic link; name the case "
+			    "itself", path);
 		if (!S_ISREG(st.st_mode))
 			return sp_err_set(err, SP_E_FORMAT, 0,
 			    "case '%s': not a regular file", path);
@@ -322,40 +389,23 @@ sp_case_open(struct sp_case **cp, const char *path, unsigned flags,
 	sqlite3_busy_timeout(c->db, 10000);
 	/* a 32 MiB page cache keeps a bulk load's b-trees in memory */
 	sqlite3_exec(c->db, "PRAGMA cache_size = -32768", NULL, NULL, NULL);
-	if ((rc = pragma_int(c->db, "PRAGMA application_id", &appid, err))
-	    != SP_OK || (rc = pragma_int(c->db, "PRAGMA user_version",
-	    &c->version, err)) != SP_OK)
+	if ((rc = check_header(c, err)) != SP_OK)
 		goto fail;
-	if (appid != SP_CASE_APPLICATION_ID && (appid != 0 ||
-	    c->version != 0)) {
-		rc = sp_err_set(err, SP_E_FORMAT, 0,
-		    "not a spoor case database");
-		goto fail;
-	}
-	if (appid == 0) {
-		/* A fresh file must be empty to become a case. */
-		int tables;
-		if ((rc = pragma_int(c->db, "SELECT count(*) FROM "
-		    "sqlite_master", &tables, err)) != SP_OK)
-			goto fail;
-		if (tables != 0) {
-			rc = sp_err_set(err, SP_E_FORMAT, 0,
-			    "not a spoor case database");
-			goto fail;
-		}
-	}
-	if (c->version > SP_CASE_SCHEMA_VERSION) {
-		rc = sp_err_set(err, SP_E_SCHEMA, 0, "schema version %d is "
-		    "newer than this program's %d; upgrade spoor", c->version,
-		    SP_CASE_SCHEMA_VERSION);
-		goto fail;
-	}
 	if (!(flags & SP_CASE_READONLY)) {
-		if ((rc = sp_case_exec(c->db, "PRAGMA journal_mode = WAL;"
-		    "PRAGMA synchronous = NORMAL;", err)) != SP_OK ||
-		    (rc = migrate(c, err)) != SP_OK ||
-		    (rc = sp_case_exec(c->db, timeline_indexes, err)) != SP_OK)
-			goto fail;
+		/*
+		 * Switching a new file to WAL and migrating it take the
+		 * write lock; a crowd of commands on one new case may keep
+		 * one waiting past the busy timeout, so it tries again.
+		 */
+		for (try = 1; ; try++) {
+			sp_err_init(err);
+			if ((rc = sp_case_exec(c->db, "PRAGMA journal_mode = WAL;"
+			    "PRAGMA synchronous = NORMAL;", err)) == SP_OK &&
+			    (rc = migrate(c, err)) == SP_OK)
+				break;
+			if (try == SETUP_TRIES || !busy(c->db))
+				goto fail;
+		}
 	} else if (c->version < SP_CASE_SCHEMA_VERSION) {
 		rc = sp_err_set(err, SP_E_SCHEMA, 0, "schema version %d needs "
 		    "migrating; open it once for writing", c->version);

@@ -407,6 +407,17 @@ open_volumes(struct sp_evidence *ev, struct sp_err *err)
 
 /* ---- open / close ---- */
 
+/*
+ * Refuse a file that is no evidence: a FIFO, a socket or a character
+ * device (/dev/null, /dev/zero, a tty) would block a read or never end.
+ */
+static int
+not_evidence(mode_t mode, struct sp_err *err)
+{
+	return sp_err_set(err, SP_E_NOINPUT, 0, "a %s, not a regular file, "
+	    "block device or directory", sp_file_type_name(mode));
+}
+
 static int
 sniff(const char *path, unsigned char *magic, size_t n, uint64_t *size,
     struct sp_err *err)
@@ -415,7 +426,12 @@ sniff(const char *path, unsigned char *magic, size_t n, uint64_t *size,
 	ssize_t r;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/*
+	 * Not blocking: the file may have become a FIFO since it was
+	 * stat'ed, and opening one for reading waits for a writer.  The
+	 * type of what was opened is what counts.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
 	if (fstat(fd, &st) != 0) {
@@ -424,8 +440,7 @@ sniff(const char *path, unsigned char *magic, size_t n, uint64_t *size,
 	}
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
 		close(fd);
-		return sp_err_set(err, SP_E_FORMAT, 0,
-		    "not a file, block device or directory");
+		return not_evidence(st.st_mode, err);
 	}
 	memset(magic, 0, n);
 	r = read(fd, magic, n);
@@ -506,6 +521,11 @@ evidence_open(struct sp_evidence **evp, const char *path,
 	ev->sector_size = 512;
 	if (stat(path, &st) != 0) {
 		rc = sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
+		goto fail;
+	}
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) &&
+	    !S_ISBLK(st.st_mode)) {
+		rc = not_evidence(st.st_mode, err);
 		goto fail;
 	}
 	if (S_ISDIR(st.st_mode)) {

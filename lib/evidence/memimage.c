@@ -247,8 +247,13 @@ sp_memimage_open(struct sp_memimage **mp, const char *path, unsigned flags,
 		rc = sp_err_set(err, sp_errno_code(errno), errno, "open");
 		goto fail;
 	}
-	if (fstat(m->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = sp_err_set(err, SP_E_NOINPUT, 0, "not a regular file");
+	if (fstat(m->fd, &st) != 0) {
+		rc = sp_err_set(err, SP_E_OS, errno, "fstat");
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = sp_err_set(err, SP_E_NOINPUT, 0, "a %s, not a regular "
+		    "file", sp_file_type_name(st.st_mode));
 		goto fail;
 	}
 	m->file_size = (uint64_t)st.st_size;

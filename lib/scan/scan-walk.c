@@ -26,6 +26,7 @@
 #include "spoor/hashset.h"
 #include "spoor/heur.h"
 #include "spoor/live.h"
+#include "spoor/log.h"
 #include "spoor/signal.h"
 
 #define HEAD_MAX 4096
@@ -1131,13 +1132,32 @@ scan_one_process(struct sp_scan *s, pid_t pid, int explicit,
 	struct sp_starget *t;
 	char exe[PATH_MAX], cmdline[1024];
 	uint64_t total = 0, len;
-	int rc = SP_OK;
+	int rc = SP_OK, more;
 
 	if ((rc = sp_live_maps_open(&maps, pid, explicit ? err : NULL)) !=
 	    SP_OK)
 		return explicit ? rc : SP_OK;
+	if ((rg = malloc(sizeof(*rg))) == NULL) {
+		sp_live_maps_close(maps);
+		return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+	}
+	/*
+	 * A kernel thread or a zombie has no address space: its maps are
+	 * empty and its memory cannot be opened.  There is nothing to scan,
+	 * which is a complete scan of it, not a failure nor a problem.
+	 */
+	if ((more = sp_live_maps_next(maps, rg)) == 0) {
+		free(rg);
+		sp_live_maps_close(maps);
+		s->stats.processes_no_memory++;
+		if (explicit)
+			sp_log(SP_LOG_INFO, "process %d: no memory (a kernel "
+			    "thread or a zombie); nothing to scan", (int)pid);
+		return SP_OK;
+	}
 	if ((rc = sp_live_procmem_open(&mem, pid, explicit ? err : NULL)) !=
 	    SP_OK) {
+		free(rg);
 		sp_live_maps_close(maps);
 		if (!explicit) {
 			s->stats.regions_skipped++;
@@ -1145,15 +1165,10 @@ scan_one_process(struct sp_scan *s, pid_t pid, int explicit,
 		}
 		return rc;
 	}
-	if ((rg = malloc(sizeof(*rg))) == NULL) {
-		sp_live_procmem_close(mem);
-		sp_live_maps_close(maps);
-		return sp_err_set(err, SP_E_NOMEM, 0, "scan");
-	}
 	sp_live_process_exe(pid, exe, sizeof(exe));
 	sp_live_process_cmdline(pid, cmdline, sizeof(cmdline));
 	s->stats.processes++;
-	while (rc == SP_OK && sp_live_maps_next(maps, rg)) {
+	for (; rc == SP_OK && more; more = sp_live_maps_next(maps, rg)) {
 		if (rg->end <= rg->start || sp_live_region_skip(rg)) {
 			s->stats.regions_skipped++;
 			continue;
@@ -1273,9 +1288,18 @@ sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
 	if (S_ISREG(st.st_mode) && (how == SP_SCAN_AS_FILE || st.st_size == 0))
 		return sp_scan_file(s, path, err);
 	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
-	    !S_ISBLK(st.st_mode))
-		return sp_err_set(err, SP_E_USAGE, 0, "'%s': not a file, "
-		    "directory or block device", path);
+	    !S_ISBLK(st.st_mode)) {
+		/*
+		 * A FIFO, a socket or a character device has no content to
+		 * scan (a read would wait or never end): a target skipped,
+		 * so the run is partial, not a usage error.
+		 */
+		s->stats.targets_skipped++;
+		sp_run_problem(s->run, path, SP_E_NOINPUT, "a %s, not a "
+		    "regular file, block device or directory",
+		    sp_file_type_name(st.st_mode));
+		return SP_OK;
+	}
 	rc = sp_evidence_open(&ev, path, s->run, err);
 	if (rc == SP_E_FORMAT && S_ISREG(st.st_mode) && !is_ewf(path))
 		return sp_scan_file(s, path, err);

@@ -1064,9 +1064,15 @@ sp_scan_summary(const struct sp_scan *s, char *buf, size_t size)
 	if ((cond) && n < size) \
 		n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__); \
 } while (0)
+	PART(t->targets_skipped, ", %" PRIu64 " target%s skipped (not a "
+	    "file, directory or block device)", t->targets_skipped,
+	    t->targets_skipped == 1 ? "" : "s");
 	PART(t->memory_ranges, ", %" PRIu64 " memory ranges", t->memory_ranges);
 	PART(t->processes, ", %" PRIu64 " processes (%" PRIu64 " regions, %"
 	    PRIu64 " skipped)", t->processes, t->regions, t->regions_skipped);
+	PART(t->processes_no_memory, ", %" PRIu64 " process%s without memory "
+	    "(kernel threads, zombies)", t->processes_no_memory,
+	    t->processes_no_memory == 1 ? "" : "es");
 	PART(t->known_good, "; skipped: %" PRIu64 " known-good", t->known_good);
 	PART(t->package_verified, ", %" PRIu64 " package-verified",
 	    t->package_verified);

@@ -2,6 +2,7 @@
 /*
  * Shared command plumbing (see common/tool.h).
  */
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "spoor/log.h"
 #include "spoor/output.h"
@@ -152,12 +154,30 @@ sp_tool_begin(struct sp_tool *t, const char *path, struct sp_err *err)
 }
 
 int
+sp_tool_output_closed(void)
+{
+	struct pollfd p = { STDOUT_FILENO, 0, 0 };
+	struct stat st;
+
+	/*
+	 * SIGPIPE is ignored (sp_signal_install), so a write to a pipe
+	 * without a reader fails with EPIPE; the write end of such a pipe
+	 * polls as an error, which tells it from a full disk or an I/O
+	 * error whatever errno has become since.
+	 */
+	if (!ferror(stdout) || fstat(STDOUT_FILENO, &st) != 0 ||
+	    (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode)))
+		return 0;
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+int
 sp_tool_finish(struct sp_tool *t, int status)
 {
 	struct sp_err err;
 	uint64_t n = sp_run_problem_count(t->run);
 	const char *state;
-	int signo;
+	int signo, closed;
 
 	/* the handler tripped the token; its reason is the signal */
 	if ((signo = sp_cancel_requested(&t->cancel)) != 0) {
@@ -170,7 +190,13 @@ sp_tool_finish(struct sp_tool *t, int status)
 	else if (status == SP_EXIT_OK && n > 0)
 		status = SP_EXIT_PARTIAL;
 	sp_signal_set_cancel(NULL);
-	if (signo != 0)
+	/* the reader of the output stopped reading: no error, no message */
+	fflush(stdout);
+	closed = signo == 0 && sp_tool_output_closed();
+	if (closed && (status == SP_EXIT_OK || status == SP_EXIT_PARTIAL ||
+	    status == SP_EXIT_OF(SP_E_IO)))
+		status = SP_EXIT_SIGPIPE;
+	if (signo != 0 || status == SP_EXIT_SIGPIPE)
 		state = "interrupted";
 	else if (status == SP_EXIT_PARTIAL)
 		state = "partial";
@@ -178,7 +204,7 @@ sp_tool_finish(struct sp_tool *t, int status)
 		state = "done";
 	else
 		state = "failed";
-	if (n > 0)
+	if (n > 0 && status != SP_EXIT_SIGPIPE)
 		sp_tool_warn(t, "%llu problem%s skipped (partial results)%s",
 		    (unsigned long long)n, n == 1 ? "" : "s",
 		    t->c ? "; see the case's problems table" : "");
@@ -195,7 +221,7 @@ sp_tool_finish(struct sp_tool *t, int status)
 	t->c = NULL;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		/* only when it is the run's one failure */
-		if (status == SP_EXIT_OK) {
+		if (status == SP_EXIT_OK && !closed) {
 			sp_tool_warn(t, "standard output: write error");
 			status = SP_EXIT_OF(SP_E_IO);
 		}

@@ -53,10 +53,18 @@ int sp_tool_error(const struct sp_tool *t, const struct sp_err *err);
 /*
  * End the run with status (SP_EXIT_SIGINT/SP_EXIT_SIGTERM when a signal
  * tripped t->cancel, SP_EXIT_PARTIAL when problems were recorded and
- * status is SP_EXIT_OK), print how many problems were skipped, close
- * the case and return the final exit status.
+ * status is SP_EXIT_OK; SP_EXIT_SIGPIPE, silently, when standard output's
+ * reader went away), print how many problems were skipped, close the case
+ * and return the final exit status.
  */
 int sp_tool_finish(struct sp_tool *t, int status);
+
+/*
+ * Whether standard output failed because its reader went away (a pipe
+ * to "head" that exited): the command then stops quietly and
+ * sp_tool_finish ends it with SP_EXIT_SIGPIPE.
+ */
+int sp_tool_output_closed(void);
 
 /* Print the versions for --version. */
 void sp_tool_version(const struct sp_tool *t);

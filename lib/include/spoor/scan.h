@@ -136,6 +136,10 @@ struct sp_scan_stats {
 	uint64_t process_capped, unreadable_pages;
 	uint64_t detections;
 	uint64_t targets_hit;
+	/* targets that are no file, directory or block device (a problem) */
+	uint64_t targets_skipped;
+	/* processes without memory: kernel threads and zombies (no problem) */
+	uint64_t processes_no_memory;
 };
 
 struct sp_scan;
