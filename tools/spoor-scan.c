@@ -15,6 +15,7 @@
 #include "spoor/json.h"
 #include "spoor/memimage.h"
 #include "spoor/scan.h"
+#include "spoor/severity.h"
 #include "spoor/size.h"
 #include "spoor/time.h"
 #include "common/tool.h"
@@ -164,8 +165,8 @@ on_detection(const struct sp_detection *d, void *arg)
 		    *t->region_path ? t->region_path : "[anon]");
 		break;
 	}
-	fprintf(o->fp, "%s\t%d\t%s:%s\t", d->severity, d->score, d->type,
-	    d->name);
+	fprintf(o->fp, "%s\t%d\t%s:%s\t", sp_severity_name(d->severity),
+	    d->score, d->type, d->name);
 	put_escaped(o->fp, label);
 	fputc('\t', o->fp);
 	put_escaped(o->fp, d->reason);
@@ -186,8 +187,8 @@ on_target(const char *label, int score, unsigned n, const char *json,
 	if (o->quiet)
 		return;
 	fprintf(stderr, "spoor-scan: score %d (%s, %u detection%s): ", score,
-	    score >= 100 ? "critical" : score >= 80 ? "high" : score >= 60 ?
-	    "medium" : score >= 40 ? "low" : "info", n, n == 1 ? "" : "s");
+	    sp_severity_name(sp_severity_of_score(score)), n,
+	    n == 1 ? "" : "s");
 	put_escaped(stderr, label);
 	fputc('\n', stderr);
 }
@@ -201,7 +202,7 @@ list_detectors(void)
 	for (i = 0; i < sp_heur_detector_count(); i++) {
 		d = sp_heur_detector(i);
 		printf("%-22s %-8s %3d  %-10s %s\n", d->name,
-		    sp_heur_severity_name(d->severity), d->score,
+		    sp_severity_name(d->severity), d->score,
 		    d->technique ? d->technique : "-", d->description);
 	}
 }

@@ -184,7 +184,7 @@ reason_time(struct reason *r, sp_time_ns t, int frac)
 
 /* Report detector d with its table severity and score unless overridden. */
 static void
-report(int d, enum sp_heur_severity sev, int score, const char *technique,
+report(int d, enum sp_severity sev, int score, const char *technique,
     const struct reason *r, uint64_t offset, uint64_t length,
     sp_heur_fn *fn, void *arg)
 {
@@ -662,7 +662,7 @@ script_in_uploads(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg)
 static void
 setuid_unpackaged(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg)
 {
-	enum sp_heur_severity sev;
+	enum sp_severity sev;
 	struct reason r;
 	int suid, score;
 
@@ -728,7 +728,7 @@ timestomp_ext4(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg)
 		"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
 		"/opt", "/etc", "/boot", "/var/lib", "/var/cache", NULL
 	};
-	enum sp_heur_severity sev = SP_SEV_MEDIUM;
+	enum sp_severity sev = SP_SEV_MEDIUM;
 	struct reason r;
 	int score = 60;
 
@@ -1214,24 +1214,6 @@ sp_heur_detector_find(const char *name)
 		if (strcmp(detectors[i].name, name) == 0)
 			return &detectors[i];
 	return NULL;
-}
-
-const char *
-sp_heur_severity_name(enum sp_heur_severity s)
-{
-	switch (s) {
-	case SP_SEV_INFO:
-		return "info";
-	case SP_SEV_LOW:
-		return "low";
-	case SP_SEV_MEDIUM:
-		return "medium";
-	case SP_SEV_HIGH:
-		return "high";
-	case SP_SEV_CRITICAL:
-		return "critical";
-	}
-	return "unknown";
 }
 
 static int

@@ -97,7 +97,5 @@ void sp_scan_target_label(const struct sp_scan_target *t, char *buf,
     size_t size);
 int sp_scan_use_source(struct sp_scan *s, const char *kind,
     const char *path, uint64_t size, struct sp_err *err);
-int sp_severity_score(const char *severity);
-const char *sp_score_severity(int score);
 
 #endif

@@ -252,7 +252,7 @@ on_heur(const struct sp_heur_hit *h, void *arg)
 	memset(&d, 0, sizeof(d));
 	d.type = "heuristic";
 	d.name = h->detector;
-	d.severity = sp_heur_severity_name(h->severity);
+	d.severity = h->severity;
 	d.score = h->score;
 	d.technique = h->technique;
 	d.reason = h->reason;
@@ -298,7 +298,7 @@ emit_hash(struct sp_scan *s, struct sp_starget *t,
 	memset(&d, 0, sizeof(d));
 	d.type = "hash";
 	d.name = m->set;
-	d.severity = "critical";
+	d.severity = SP_SEV_CRITICAL;
 	d.score = 100;
 	d.reason = reason;
 	if (sp_detection_build(&d, &t->t, hash_extra, &hh, &json) == 0)
@@ -334,7 +334,7 @@ emit_modified(struct sp_scan *s, struct sp_starget *t, const char *package,
 	memset(&d, 0, sizeof(d));
 	d.type = "package";
 	d.name = "package-file-modified";
-	d.severity = "high";
+	d.severity = SP_SEV_HIGH;
 	d.score = 80;
 	d.technique = "T1554";
 	d.reason = reason;

@@ -226,7 +226,7 @@ case_store(struct sp_scan *s, struct sp_starget *st,
 		when = st->time != SP_TIME_NONE ? st->time : s->started;
 	sp_scan_target_label(t, label, sizeof(label));
 	if (asprintf(&msg, "%s %s (%s, score %d) in %s", d->type, d->name,
-	    d->severity, d->score, label) < 0)
+	    sp_severity_name(d->severity), d->score, label) < 0)
 		msg = NULL;
 	memset(&r, 0, sizeof(r));
 	r.source_id = st->source_id;
@@ -235,7 +235,7 @@ case_store(struct sp_scan *s, struct sp_starget *st,
 	r.type = d->type;
 	r.name = d->name;
 	r.ns = d->ns;
-	r.severity = d->severity;
+	r.severity = sp_severity_name(d->severity);
 	r.score = d->score;
 	r.target_kind = target_kind_name(t->kind);
 	r.path = t->kind == SP_TARGET_FILE ? t->path : t->region_path;
@@ -372,31 +372,6 @@ sp_scan_emit(struct sp_scan *s, struct sp_starget *st, struct sp_detection *d)
 	pthread_mutex_unlock(&s->lock);
 }
 
-int
-sp_severity_score(const char *severity)
-{
-	if (severity == NULL)
-		return 75;
-	if (strcmp(severity, "critical") == 0)
-		return 100;
-	if (strcmp(severity, "high") == 0)
-		return 80;
-	if (strcmp(severity, "medium") == 0)
-		return 60;
-	if (strcmp(severity, "low") == 0)
-		return 40;
-	if (strcmp(severity, "info") == 0)
-		return 20;
-	return 75;
-}
-
-const char *
-sp_score_severity(int score)
-{
-	return score >= 100 ? "critical" : score >= 80 ? "high" :
-	    score >= 60 ? "medium" : score >= 40 ? "low" : "info";
-}
-
 /* Build d->json from the common fields plus what extra writes. */
 int
 sp_detection_build(struct sp_detection *d, const struct sp_scan_target *t,
@@ -415,7 +390,7 @@ sp_detection_build(struct sp_detection *d, const struct sp_scan_target *t,
 	sp_json_kv_str(&w, "name", d->name);
 	if (d->ns != NULL)
 		sp_json_kv_str(&w, "namespace", d->ns);
-	sp_json_kv_str(&w, "severity", d->severity);
+	sp_json_kv_str(&w, "severity", sp_severity_name(d->severity));
 	sp_json_kv_int(&w, "score", d->score);
 	if (d->technique != NULL)
 		sp_json_kv_str(&w, "technique", d->technique);
@@ -652,7 +627,7 @@ on_rule(struct worker *w, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule)
 	const YR_STRING *str;
 	const YR_MATCH *m, *p;
 	YR_MATCH cur;
-	const char *sev;
+	enum sp_severity sev;
 	uint64_t abs;
 	unsigned any = 0;
 	char *json;
@@ -685,14 +660,25 @@ on_rule(struct worker *w, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule)
 	if (h.first == UINT64_MAX)
 		h.first = job->addr;
 	memset(&d, 0, sizeof(d));
-	sev = meta_string(rule, "severity", NULL);
+	/*
+	 * A rule gives a severity, a score or both: without a score, the
+	 * severity's; without a known severity, the score's (75, medium,
+	 * when it gives neither)
+	 */
 	score = meta_score(rule);
-	if (score < 0)
-		score = sp_severity_score(sev);
+	if (sp_severity_parse(meta_string(rule, "severity", NULL), &sev) ==
+	    SP_OK) {
+		if (score < 0)
+			score = sp_severity_score(sev);
+	} else {
+		if (score < 0)
+			score = 75;
+		sev = sp_severity_of_score(score);
+	}
 	d.type = "yara";
 	d.name = rule->identifier;
 	d.ns = rule->ns != NULL ? rule->ns->name : NULL;
-	d.severity = sev != NULL ? sev : sp_score_severity(score);
+	d.severity = sev;
 	d.score = score;
 	d.technique = meta_string(rule, "attack", "technique");
 	d.reason = meta_string(rule, "description", NULL);
@@ -977,7 +963,8 @@ sp_scan_finish(struct sp_scan *s, sp_target_score_fn *fn, void *arg,
 		sp_json_object_begin(&w);
 		sp_json_kv_str(&w, "type", "target");
 		sp_json_kv_int(&w, "score", t->combined);
-		sp_json_kv_str(&w, "severity", sp_score_severity(t->combined));
+		sp_json_kv_str(&w, "severity",
+		    sp_severity_name(sp_severity_of_score(t->combined)));
 		sp_json_kv_uint(&w, "detections", t->nscores);
 		sp_scan_target_json(&w, &t->t);
 		sp_json_object_end(&w);

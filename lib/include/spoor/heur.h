@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "severity.h"
 #include "time.h"
 
 /* What the scanner knows about one file when it asks the detectors. */
@@ -48,10 +49,6 @@ struct sp_heur_file {
  */
 void sp_heur_file_init(struct sp_heur_file *f);
 
-enum sp_heur_severity {
-	SP_SEV_INFO, SP_SEV_LOW, SP_SEV_MEDIUM, SP_SEV_HIGH, SP_SEV_CRITICAL
-};
-
 /* One detection.  Every pointer is valid during the callback only. */
 struct sp_heur_hit {
 	/*
@@ -61,7 +58,7 @@ struct sp_heur_hit {
 	 * "authorized-key-added".
 	 */
 	const char *detector;
-	enum sp_heur_severity severity;
+	enum sp_severity severity;
 	int score;		/* 0..100 sub-score (Loki/THOR style) */
 	const char *technique;	/* MITRE ATT&CK id, e.g. "T1070.006" */
 	/*
@@ -117,7 +114,7 @@ double sp_heur_entropy(const uint64_t hist[256], uint64_t total);
  */
 struct sp_heur_detector {
 	const char *name;
-	enum sp_heur_severity severity;	/* the usual severity; a hit may differ */
+	enum sp_severity severity;	/* the usual severity; a hit may differ */
 	int score;
 	const char *technique;
 	const char *description;
@@ -128,8 +125,6 @@ size_t sp_heur_detector_count(void);
 const struct sp_heur_detector *sp_heur_detector(size_t i);
 /* Detector by name, or NULL. */
 const struct sp_heur_detector *sp_heur_detector_find(const char *name);
-/* "info", "low", "medium", "high", "critical"; "unknown" otherwise. */
-const char *sp_heur_severity_name(enum sp_heur_severity s);
 
 /*
  * The Loki/THOR combined score: 100*(1-prod(1 - s_i/100/2^i)) over

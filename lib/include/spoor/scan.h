@@ -19,6 +19,7 @@
 #include "err.h"
 #include "evidence.h"
 #include "memimage.h"
+#include "severity.h"
 #include "time.h"
 
 struct sp_rules;
@@ -113,7 +114,7 @@ struct sp_detection {
 	const char *type;	/* "yara", "hash", "package", "heuristic" */
 	const char *name;	/* rule, detector or hash set */
 	const char *ns;		/* rule namespace, or NULL */
-	const char *severity;	/* info low medium high critical */
+	enum sp_severity severity;
 	int score;		/* 0-100 sub-score */
 	const char *technique;	/* ATT&CK id or NULL */
 	const char *reason;	/* human text */
