@@ -134,7 +134,7 @@ put_escaped(FILE *fp, const char *s)
 	}
 }
 
-static void
+static int
 on_detection(const struct sp_detection *d, void *arg)
 {
 	struct out *o = arg;
@@ -144,7 +144,7 @@ on_detection(const struct sp_detection *d, void *arg)
 	if (o->json) {
 		fputs(d->json, o->fp);
 		fputc('\n', o->fp);
-		return;
+		return SP_CB_CONTINUE;
 	}
 	switch (t->kind) {
 	case SP_TARGET_FILE:
@@ -171,9 +171,10 @@ on_detection(const struct sp_detection *d, void *arg)
 	fputc('\t', o->fp);
 	put_escaped(o->fp, d->reason);
 	fputc('\n', o->fp);
+	return SP_CB_CONTINUE;
 }
 
-static void
+static int
 on_target(const char *label, int score, unsigned n, const char *json,
     void *arg)
 {
@@ -182,15 +183,16 @@ on_target(const char *label, int score, unsigned n, const char *json,
 	if (o->json) {
 		fputs(json, o->fp);
 		fputc('\n', o->fp);
-		return;
+		return SP_CB_CONTINUE;
 	}
 	if (o->quiet)
-		return;
+		return SP_CB_CONTINUE;
 	fprintf(stderr, "spoor-scan: score %d (%s, %u detection%s): ", score,
 	    sp_severity_name(sp_severity_of_score(score)), n,
 	    n == 1 ? "" : "s");
 	put_escaped(stderr, label);
 	fputc('\n', stderr);
+	return SP_CB_CONTINUE;
 }
 
 static void
@@ -497,7 +499,8 @@ main(int argc, char *argv[])
 		if (rc != SP_OK && rc != SP_E_INTERRUPTED)
 			target_failed(&t, "/proc", rc, &err, &first_error);
 	}
-	sp_scan_finish(s, on_target, &out, &err);
+	/* the callbacks here never stop the scan nor fail */
+	(void)sp_scan_finish(s, on_target, &out, &err);
 	sp_scan_summary(s, summary, sizeof(summary));
 	if (out.json)
 		print_summary_json(stdout, sp_scan_stats(s), summary,

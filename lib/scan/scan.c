@@ -327,15 +327,65 @@ case_close(struct sp_scan *s)
 	s->store = NULL;
 }
 
+/* ---- stopping --------------------------------------------------------- */
+
+/* 1 once the detection callback stopped the scan or failed. */
+int
+sp_scan_stopped(const struct sp_scan *s)
+{
+	return __atomic_load_n(&s->halt, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Whether the walker and the workers go on (enum sp_cb): SP_CB_CONTINUE;
+ * SP_CB_STOP after the callback's stop; its error; SP_E_INTERRUPTED when
+ * the cancellation token was tripped.
+ */
+int
+sp_scan_check(const struct sp_scan *s)
+{
+	if (sp_scan_stopped(s))
+		return s->cb_rc ? s->cb_rc : SP_CB_STOP;
+	if (sp_cancel_requested(s->o.cancel))
+		return SP_E_INTERRUPTED;
+	return SP_CB_CONTINUE;
+}
+
+/* What a scan call returns for rc once the callback has had its say. */
+int
+sp_scan_result(const struct sp_scan *s, int rc, struct sp_err *err)
+{
+	if (!sp_scan_stopped(s))
+		return rc;
+	if (s->cb_rc == SP_OK)
+		return SP_OK;
+	return sp_err_callback(err, s->cb_rc, "detection");
+}
+
+/* Called with s->lock held: a stop or an error ends the scan. */
+static int
+note_cb(struct sp_scan *s, int r)
+{
+	if (r == SP_CB_CONTINUE)
+		return r;
+	if (r > 0)
+		s->cb_rc = r;
+	__atomic_store_n(&s->halt, 1, __ATOMIC_RELEASE);
+	return r;
+}
+
 /* ---- detections -------------------------------------------------------- */
 
 /* Called with s->lock held. */
-static void
+static int
 sp_scan_emit_locked(struct sp_scan *s, struct sp_starget *st,
     struct sp_detection *d)
 {
 	int *scores;
 
+	/* after a stop, what workers still find is dropped */
+	if (sp_scan_stopped(s))
+		return sp_scan_check(s);
 	d->target = &st->t;
 	s->stats.detections++;
 	if (st->nscores == 0) {
@@ -360,16 +410,21 @@ sp_scan_emit_locked(struct sp_scan *s, struct sp_starget *st,
 		st->scores[st->nscores++] = d->score;
 	}
 	case_store(s, st, d);
-	if (s->fn != NULL)
-		s->fn(d, s->arg);
+	if (s->fn == NULL)
+		return SP_CB_CONTINUE;
+	return note_cb(s, s->fn(d, s->arg));
 }
 
-void
+/* Hand d on; returns what the callback said (enum sp_cb). */
+int
 sp_scan_emit(struct sp_scan *s, struct sp_starget *st, struct sp_detection *d)
 {
+	int r;
+
 	pthread_mutex_lock(&s->lock);
-	sp_scan_emit_locked(s, st, d);
+	r = sp_scan_emit_locked(s, st, d);
 	pthread_mutex_unlock(&s->lock);
+	return r;
 }
 
 /* Build d->json from the common fields plus what extra writes. */
@@ -631,7 +686,7 @@ on_rule(struct worker *w, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule)
 	uint64_t abs;
 	unsigned any = 0;
 	char *json;
-	int score;
+	int score, rc;
 
 	memset(&h, 0, sizeof(h));
 	h.rule = rule;
@@ -685,9 +740,10 @@ on_rule(struct worker *w, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule)
 	d.address = h.first;
 	if (sp_detection_build(&d, &job->tg->t, yara_extra, &h, &json) != 0)
 		return CALLBACK_ERROR;
-	sp_scan_emit(s, job->tg, &d);
+	rc = sp_scan_emit(s, job->tg, &d);
 	free(json);
-	return CALLBACK_CONTINUE;
+	/* the scan's stop, not libyara's error */
+	return rc == SP_CB_CONTINUE ? CALLBACK_CONTINUE : CALLBACK_ABORT;
 }
 
 static int
@@ -780,7 +836,7 @@ worker_main(void *arg)
 		if (s->qhead == NULL)
 			s->qtail = NULL;
 		pthread_mutex_unlock(&s->qlock);
-		if (!sp_cancel_requested(s->o.cancel))
+		if (sp_scan_check(s) == SP_CB_CONTINUE)
 			scan_job(w, j);
 		pthread_mutex_lock(&s->qlock);
 		s->qbytes -= j->len;
@@ -945,15 +1001,15 @@ sp_scan_finish(struct sp_scan *s, sp_target_score_fn *fn, void *arg,
 	char label[1024], *json;
 	size_t i, len;
 	FILE *fp;
+	int r = SP_CB_CONTINUE;
 
-	(void)err;
 	stop_workers(s);
 	for (i = 0; i < s->nhits; i++)
 		s->hits[i]->combined = sp_score_combine(s->hits[i]->scores,
 		    s->hits[i]->nscores);
 	if (s->nhits > 1)
 		qsort(s->hits, s->nhits, sizeof(*s->hits), cmp_hits);
-	for (i = 0; fn != NULL && i < s->nhits; i++) {
+	for (i = 0; fn != NULL && i < s->nhits && r == SP_CB_CONTINUE; i++) {
 		struct sp_starget *t = s->hits[i];
 		sp_scan_target_label(&t->t, label, sizeof(label));
 		json = NULL;
@@ -969,11 +1025,14 @@ sp_scan_finish(struct sp_scan *s, sp_target_score_fn *fn, void *arg,
 		sp_scan_target_json(&w, &t->t);
 		sp_json_object_end(&w);
 		if (fclose(fp) == 0)
-			fn(label, t->combined, (unsigned)t->nscores, json, arg);
+			r = fn(label, t->combined, (unsigned)t->nscores, json,
+			    arg);
 		free(json);
 	}
 	case_close(s);
-	return SP_OK;
+	if (r > 0)
+		return sp_err_callback(err, r, "target score");
+	return sp_scan_result(s, SP_OK, err);
 }
 
 const struct sp_scan_stats *

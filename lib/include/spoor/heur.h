@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "severity.h"
 #include "time.h"
 
@@ -73,13 +74,20 @@ struct sp_heur_hit {
 
 #define SP_HEUR_REASON_MAX 512
 
-typedef void sp_heur_fn(const struct sp_heur_hit *hit, void *arg);
+/*
+ * Receives one hit; returns SP_CB_CONTINUE, SP_CB_STOP (no more hits; the
+ * check returns SP_OK) or an SP_E_* code, which the check returns (enum
+ * sp_cb).
+ */
+typedef int sp_heur_fn(const struct sp_heur_hit *hit, void *arg);
 
 /*
  * Run every metadata/head-based detector on f; call fn(hit, arg) per hit,
- * in the order of the detector table.  f and its strings are borrowed.
+ * in the order of the detector table, until fn stops.  f and its strings
+ * are borrowed.  Returns SP_OK or the error fn returned.
  */
-void sp_heur_check_file(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg);
+int sp_heur_check_file(const struct sp_heur_file *f, sp_heur_fn *fn,
+    void *arg);
 
 /*
  * True when the detectors need the whole content of f (ld.so.preload,
@@ -96,9 +104,9 @@ int sp_heur_wants_content(const struct sp_heur_file *f);
 /*
  * Content-based detectors on buf (len bytes of f's content, borrowed);
  * from/to the scanned time window (SP_TIME_NONE when open).  Does nothing
- * unless sp_heur_wants_content(f).
+ * unless sp_heur_wants_content(f).  Returns as sp_heur_check_file.
  */
-void sp_heur_check_content(const struct sp_heur_file *f, const void *buf,
+int sp_heur_check_content(const struct sp_heur_file *f, const void *buf,
     size_t len, sp_time_ns from, sp_time_ns to, sp_heur_fn *fn, void *arg);
 
 /*
