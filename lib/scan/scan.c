@@ -427,39 +427,45 @@ sp_scan_emit(struct sp_scan *s, struct sp_starget *st, struct sp_detection *d)
 	return r;
 }
 
+struct detection_json {
+	const struct sp_detection *d;
+	const struct sp_scan_target *t;
+	void (*extra)(struct sp_json *, void *);
+	void *arg;
+};
+
+static void
+fill_detection(struct sp_json *w, const void *arg)
+{
+	const struct detection_json *j = arg;
+	const struct sp_detection *d = j->d;
+
+	sp_json_object_begin(w);
+	sp_json_kv_str(w, "type", d->type);
+	sp_json_kv_str(w, "name", d->name);
+	if (d->ns != NULL)
+		sp_json_kv_str(w, "namespace", d->ns);
+	sp_json_kv_str(w, "severity", sp_severity_name(d->severity));
+	sp_json_kv_int(w, "score", d->score);
+	if (d->technique != NULL)
+		sp_json_kv_str(w, "technique", d->technique);
+	if (d->reason != NULL)
+		sp_json_kv_str(w, "reason", d->reason);
+	if (j->extra != NULL)
+		j->extra(w, j->arg);
+	sp_scan_target_json(w, j->t);
+	sp_json_object_end(w);
+}
+
 /* Build d->json from the common fields plus what extra writes. */
 int
 sp_detection_build(struct sp_detection *d, const struct sp_scan_target *t,
     void (*extra)(struct sp_json *, void *), void *arg, char **json)
 {
-	struct sp_json w;
-	size_t len;
-	FILE *fp;
+	struct detection_json j = { d, t, extra, arg };
 
-	*json = NULL;
-	if ((fp = open_memstream(json, &len)) == NULL)
+	if ((*json = sp_json_to_string(fill_detection, &j)) == NULL)
 		return -1;
-	sp_json_init(&w, fp);
-	sp_json_object_begin(&w);
-	sp_json_kv_str(&w, "type", d->type);
-	sp_json_kv_str(&w, "name", d->name);
-	if (d->ns != NULL)
-		sp_json_kv_str(&w, "namespace", d->ns);
-	sp_json_kv_str(&w, "severity", sp_severity_name(d->severity));
-	sp_json_kv_int(&w, "score", d->score);
-	if (d->technique != NULL)
-		sp_json_kv_str(&w, "technique", d->technique);
-	if (d->reason != NULL)
-		sp_json_kv_str(&w, "reason", d->reason);
-	if (extra != NULL)
-		extra(&w, arg);
-	sp_scan_target_json(&w, t);
-	sp_json_object_end(&w);
-	if (fclose(fp) != 0) {
-		free(*json);
-		*json = NULL;
-		return -1;
-	}
 	d->json = *json;
 	return 0;
 }
@@ -993,14 +999,28 @@ cmp_hits(const void *a, const void *b)
 	return (y->combined > x->combined) - (y->combined < x->combined);
 }
 
+/* A hit target's combined score as one JSON object. */
+static void
+fill_score(struct sp_json *w, const void *arg)
+{
+	const struct sp_starget *t = arg;
+
+	sp_json_object_begin(w);
+	sp_json_kv_str(w, "type", "target");
+	sp_json_kv_int(w, "score", t->combined);
+	sp_json_kv_str(w, "severity",
+	    sp_severity_name(sp_severity_of_score(t->combined)));
+	sp_json_kv_uint(w, "detections", t->nscores);
+	sp_scan_target_json(w, &t->t);
+	sp_json_object_end(w);
+}
+
 int
 sp_scan_finish(struct sp_scan *s, sp_target_score_fn *fn, void *arg,
     struct sp_err *err)
 {
-	struct sp_json w;
 	char label[1024], *json;
-	size_t i, len;
-	FILE *fp;
+	size_t i;
 	int r = SP_CB_CONTINUE;
 
 	stop_workers(s);
@@ -1012,21 +1032,9 @@ sp_scan_finish(struct sp_scan *s, sp_target_score_fn *fn, void *arg,
 	for (i = 0; fn != NULL && i < s->nhits && r == SP_CB_CONTINUE; i++) {
 		struct sp_starget *t = s->hits[i];
 		sp_scan_target_label(&t->t, label, sizeof(label));
-		json = NULL;
-		if ((fp = open_memstream(&json, &len)) == NULL)
+		if ((json = sp_json_to_string(fill_score, t)) == NULL)
 			continue;
-		sp_json_init(&w, fp);
-		sp_json_object_begin(&w);
-		sp_json_kv_str(&w, "type", "target");
-		sp_json_kv_int(&w, "score", t->combined);
-		sp_json_kv_str(&w, "severity",
-		    sp_severity_name(sp_severity_of_score(t->combined)));
-		sp_json_kv_uint(&w, "detections", t->nscores);
-		sp_scan_target_json(&w, &t->t);
-		sp_json_object_end(&w);
-		if (fclose(fp) == 0)
-			r = fn(label, t->combined, (unsigned)t->nscores, json,
-			    arg);
+		r = fn(label, t->combined, (unsigned)t->nscores, json, arg);
 		free(json);
 	}
 	case_close(s);

@@ -576,22 +576,6 @@ fill_details(struct sp_json *w, const void *arg)
 	sp_json_object_end(w);
 }
 
-static char *
-details_json(const struct sp_evidence *ev)
-{
-	struct sp_json w;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	if ((f = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	sp_json_init(&w, f);
-	fill_details(&w, ev);
-	fclose(f);
-	return buf;
-}
-
 static int
 refuse_or_replace(struct loader *l, int64_t same, const char *what)
 {
@@ -764,7 +748,7 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 		    "evidence with the same SHA-256")) != SP_OK)
 			goto fail;
 	}
-	if ((details = details_json(ev)) == NULL) {
+	if ((details = sp_json_to_string(fill_details, ev)) == NULL) {
 		rc = sp_err_set(err, SP_E_NOMEM, 0, "timeline");
 		goto fail;
 	}
