@@ -256,12 +256,8 @@ case_store(struct sp_scan *s, struct sp_starget *st,
 	(void)sp_store_tick(s->store, NULL);
 }
 
-/*
- * The sources row detections of path go to: the row an earlier load of the
- * same evidence made (so detections link to its files), else a new one.
- */
-int
-sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
+static int
+use_source_locked(struct sp_scan *s, const char *kind, const char *path,
     uint64_t size, struct sp_err *err)
 {
 	struct sp_source_record src;
@@ -297,6 +293,24 @@ sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
 		return rc;
 	s->source_id = id;
 	return SP_OK;
+}
+
+/*
+ * The sources row detections of path go to: the row an earlier load of the
+ * same evidence made (so detections link to its files), else a new one.
+ * Workers store detections of the previous source meanwhile: the store is
+ * used under s->lock.
+ */
+int
+sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
+    uint64_t size, struct sp_err *err)
+{
+	int rc;
+
+	pthread_mutex_lock(&s->lock);
+	rc = use_source_locked(s, kind, path, size, err);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }
 
 /* Detections are committed 1,000 at a time. */
