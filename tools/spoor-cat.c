@@ -42,6 +42,25 @@ on_data(const void *buf, size_t len, void *arg)
 	return SP_CB_CONTINUE;
 }
 
+/*
+ * What names the file: "N" or "N-T-I" an inode (or NTFS attribute) of an
+ * image, anything else a path.
+ */
+static int
+read_file(struct sp_evidence *ev, unsigned fs, const char *what,
+    struct sp_err *err)
+{
+	struct sp_file_ref ref;
+
+	if (sp_evidence_kind(ev) != SP_EVIDENCE_DIR &&
+	    sp_file_ref_parse(what, &ref) == SP_OK) {
+		ref.source = sp_evidence_path(ev);
+		ref.fs = fs;
+		return sp_evidence_read_ref(ev, &ref, on_data, err, err);
+	}
+	return sp_evidence_read_file(ev, fs, what, on_data, err, err);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -88,8 +107,8 @@ main(int argc, char *argv[])
 		sp_tool_warn(&t, "'%s': no file system %ld", argv[optind], fs);
 		status = sp_evidence_fs_count(ev) ? SP_EXIT_USAGE :
 		    SP_EXIT_OF(SP_E_FORMAT);
-	} else if (sp_evidence_read_file(ev, (unsigned)fs, argv[optind + 1],
-	    on_data, &err, &err) != SP_OK) {
+	} else if (read_file(ev, (unsigned)fs, argv[optind + 1], &err) !=
+	    SP_OK) {
 		if (sp_tool_output_closed())
 			/* the reader stopped: sp_tool_finish ends quietly */
 			status = sp_err_exit_status(err.code);

@@ -150,6 +150,7 @@ main(int argc, char *argv[])
 	if (source != NULL &&
 	    sp_export_find_source(t.c, source, &o.source_id, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
+	o.cancel = &t.cancel;
 	rc = sp_export(t.c, &o, stdout, &rows, &err);
 	if (rc != SP_OK && rc != SP_E_INTERRUPTED)
 		status = sp_tool_error(&t, &err);

@@ -15,6 +15,7 @@
 #include "spoor/json.h"
 #include "spoor/memimage.h"
 #include "spoor/scan.h"
+#include "spoor/severity.h"
 #include "spoor/size.h"
 #include "spoor/time.h"
 #include "common/tool.h"
@@ -133,7 +134,7 @@ put_escaped(FILE *fp, const char *s)
 	}
 }
 
-static void
+static int
 on_detection(const struct sp_detection *d, void *arg)
 {
 	struct out *o = arg;
@@ -143,7 +144,7 @@ on_detection(const struct sp_detection *d, void *arg)
 	if (o->json) {
 		fputs(d->json, o->fp);
 		fputc('\n', o->fp);
-		return;
+		return SP_CB_CONTINUE;
 	}
 	switch (t->kind) {
 	case SP_TARGET_FILE:
@@ -164,15 +165,16 @@ on_detection(const struct sp_detection *d, void *arg)
 		    *t->region_path ? t->region_path : "[anon]");
 		break;
 	}
-	fprintf(o->fp, "%s\t%d\t%s:%s\t", d->severity, d->score, d->type,
-	    d->name);
+	fprintf(o->fp, "%s\t%d\t%s:%s\t", sp_severity_name(d->severity),
+	    d->score, d->type, d->name);
 	put_escaped(o->fp, label);
 	fputc('\t', o->fp);
 	put_escaped(o->fp, d->reason);
 	fputc('\n', o->fp);
+	return SP_CB_CONTINUE;
 }
 
-static void
+static int
 on_target(const char *label, int score, unsigned n, const char *json,
     void *arg)
 {
@@ -181,15 +183,16 @@ on_target(const char *label, int score, unsigned n, const char *json,
 	if (o->json) {
 		fputs(json, o->fp);
 		fputc('\n', o->fp);
-		return;
+		return SP_CB_CONTINUE;
 	}
 	if (o->quiet)
-		return;
+		return SP_CB_CONTINUE;
 	fprintf(stderr, "spoor-scan: score %d (%s, %u detection%s): ", score,
-	    score >= 100 ? "critical" : score >= 80 ? "high" : score >= 60 ?
-	    "medium" : score >= 40 ? "low" : "info", n, n == 1 ? "" : "s");
+	    sp_severity_name(sp_severity_of_score(score)), n,
+	    n == 1 ? "" : "s");
 	put_escaped(stderr, label);
 	fputc('\n', stderr);
+	return SP_CB_CONTINUE;
 }
 
 static void
@@ -201,7 +204,7 @@ list_detectors(void)
 	for (i = 0; i < sp_heur_detector_count(); i++) {
 		d = sp_heur_detector(i);
 		printf("%-22s %-8s %3d  %-10s %s\n", d->name,
-		    sp_heur_severity_name(d->severity), d->score,
+		    sp_severity_name(d->severity), d->score,
 		    d->technique ? d->technique : "-", d->description);
 	}
 }
@@ -498,7 +501,8 @@ main(int argc, char *argv[])
 		if (rc != SP_OK && rc != SP_E_INTERRUPTED)
 			target_failed(&t, "/proc", rc, &err, &first_error);
 	}
-	sp_scan_finish(s, on_target, &out, &err);
+	/* the callbacks here never stop the scan nor fail */
+	(void)sp_scan_finish(s, on_target, &out, &err);
 	sp_scan_summary(s, summary, sizeof(summary));
 	if (out.json)
 		print_summary_json(stdout, sp_scan_stats(s), summary,

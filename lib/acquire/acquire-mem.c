@@ -90,16 +90,6 @@ hash_file(const char *path, char hex[65], unsigned char *buf)
 	close(fd);
 }
 
-static double
-seconds_since(const struct timespec *t0)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) +
-	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 int
 sp_acquire_memory(struct sp_run *run, const struct sp_acquire_opts *o,
     struct sp_acquisition **acq, struct sp_err *err)
@@ -220,9 +210,9 @@ sp_acquire_memory(struct sp_run *run, const struct sp_acquire_opts *o,
 			done += have;
 			p += have;
 			if (o->progress != NULL &&
-			    seconds_since(&last) >= 0.1) {
+			    sp_time_elapsed(&last) >= 0.1) {
 				clock_gettime(CLOCK_MONOTONIC, &last);
-				o->progress(done, total, seconds_since(&t0),
+				o->progress(done, total, sp_time_elapsed(&t0),
 				    o->progress_arg);
 			}
 			if (p == 0)
@@ -257,7 +247,7 @@ sp_acquire_memory(struct sp_run *run, const struct sp_acquire_opts *o,
 	a->acquired = done;
 	a->output_size = off;
 	if (o->progress != NULL)
-		o->progress(done, total, seconds_since(&t0), o->progress_arg);
+		o->progress(done, total, sp_time_elapsed(&t0), o->progress_arg);
 	if (rc == SP_OK && done == total) {
 		if (sp_hash_final(whole, NULL) == SP_OK)
 			snprintf(a->sha256, sizeof(a->sha256), "%s",

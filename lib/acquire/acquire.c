@@ -151,23 +151,6 @@ sp_acquisition_add_segment(struct sp_acquisition *a, const char *path)
 /* ---- the record ---- */
 
 static void
-iso(struct sp_json *w, const char *key, sp_time_ns t)
-{
-	char buf[SP_TIME_ISO_MAX], k[32];
-
-	snprintf(k, sizeof(k), "%s_ns", key);
-	if (t == SP_TIME_NONE) {
-		sp_json_key(w, key);
-		sp_json_null(w);
-		sp_json_key(w, k);
-		sp_json_null(w);
-		return;
-	}
-	sp_json_kv_str(w, key, sp_time_format_iso(t, 9, buf, sizeof(buf)));
-	sp_json_kv_int(w, k, t);
-}
-
-static void
 kv_hex(struct sp_json *w, const char *key, const char *hex)
 {
 	sp_json_kv_str(w, key, hex[0] ? hex : NULL);
@@ -268,8 +251,8 @@ sp_acquisition_json(const struct sp_acquisition *a, struct sp_json *w)
 	sp_json_kv_str(w, "description", a->description);
 	sp_json_kv_str(w, "notes", a->notes);
 	sp_json_object_end(w);
-	iso(w, "started", a->started);
-	iso(w, "ended", a->ended);
+	sp_json_kv_time(w, "started", a->started);
+	sp_json_kv_time(w, "ended", a->ended);
 	sp_json_kv_bool(w, "complete", a->complete);
 	sp_json_key(w, "verified");
 	if (a->verified < 0)
@@ -366,23 +349,10 @@ sp_acquisition_text(const struct sp_acquisition *a, FILE *out)
 		    "NO (hashes differ)");
 }
 
-static char *
-record_json(const struct sp_acquisition *a)
+static void
+fill_record(struct sp_json *w, const void *a)
 {
-	struct sp_json w;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	if ((f = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	sp_json_init(&w, f);
-	sp_acquisition_json(a, &w);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	sp_acquisition_json(a, w);
 }
 
 int
@@ -418,7 +388,7 @@ sp_acquire_record(struct sp_run *run, struct sp_acquisition *a,
 		rc = sp_err_set(err, SP_E_NOMEM, 0, "record input");
 	if (sp_run_case(run) == NULL || a->output == NULL)
 		return rc;
-	details = record_json(a);
+	details = sp_json_to_string(fill_record, a);
 	memset(&src, 0, sizeof(src));
 	src.kind = sp_acquire_format_name(a->format);
 	src.path = a->output;
@@ -1108,16 +1078,6 @@ pipeline_free(struct pipeline *p)
 	pthread_cond_destroy(&p->cv);
 }
 
-static double
-seconds_since(const struct timespec *t0)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) +
-	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* Run the threads and wait for them, reporting progress meanwhile. */
 static int
 pipeline_run(struct pipeline *p, struct sp_err *err)
@@ -1152,7 +1112,7 @@ pipeline_run(struct pipeline *p, struct sp_err *err)
 		done = p->abort_all || (p->eof && w == p->read_bytes);
 		pthread_mutex_unlock(&p->mu);
 		if (p->o->progress != NULL)
-			p->o->progress(w, p->src->size, seconds_since(&t0),
+			p->o->progress(w, p->src->size, sp_time_elapsed(&t0),
 			    p->o->progress_arg);
 	}
 	pthread_join(reader, NULL);

@@ -43,10 +43,11 @@ sp_cancel_requested(const struct sp_cancel *c)
 	    memory_order_relaxed);
 }
 
-int
-sp_cancel_exit_status(const struct sp_cancel *c)
+/* The exit status of an operation cancelled for reason (0: none). */
+static int
+exit_status_of(int reason)
 {
-	switch (sp_cancel_requested(c)) {
+	switch (reason) {
 	case 0:
 		return SP_EXIT_OK;
 	case SIGINT:
@@ -56,6 +57,12 @@ sp_cancel_exit_status(const struct sp_cancel *c)
 	default:
 		return SP_EXIT_OF(SP_E_INTERRUPTED);
 	}
+}
+
+int
+sp_cancel_exit_status(const struct sp_cancel *c)
+{
+	return exit_status_of(sp_cancel_requested(c));
 }
 
 /* ---- signals ---- */
@@ -102,14 +109,5 @@ sp_signal_pending(void)
 int
 sp_signal_exit_status(void)
 {
-	switch (pending) {
-	case 0:
-		return 0;
-	case SIGINT:
-		return SP_EXIT_SIGINT;
-	case SIGTERM:
-		return SP_EXIT_SIGTERM;
-	default:
-		return SP_EXIT_OF(SP_E_INTERRUPTED);
-	}
+	return exit_status_of(pending);
 }

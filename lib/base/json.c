@@ -237,6 +237,23 @@ sp_json_raw(struct sp_json *w, const char *json)
 	fputs(json, w->out);
 }
 
+void
+sp_json_kv_time(struct sp_json *w, const char *key, sp_time_ns t)
+{
+	char buf[SP_TIME_ISO_MAX], k[64];
+
+	snprintf(k, sizeof(k), "%s_ns", key);
+	if (t == SP_TIME_NONE) {
+		sp_json_key(w, key);
+		sp_json_null(w);
+		sp_json_key(w, k);
+		sp_json_null(w);
+		return;
+	}
+	sp_json_kv_str(w, key, sp_time_format_iso(t, 9, buf, sizeof(buf)));
+	sp_json_kv_int(w, k, t);
+}
+
 char *
 sp_json_to_string(void (*fill)(struct sp_json *, const void *),
     const void *arg)

@@ -50,6 +50,16 @@ sp_time_now(void)
 	return sp_time_from_parts(ts.tv_sec, ts.tv_nsec);
 }
 
+double
+sp_time_elapsed(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 /* Howard Hinnant's days_from_civil. */
 int64_t
 sp_time_days_from_civil(int64_t y, unsigned m, unsigned d)

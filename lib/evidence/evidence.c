@@ -957,60 +957,60 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 
 /* ---- content ---- */
 
-static int
-parse_inode(const char *s, TSK_INUM_T *inum, uint32_t *type, uint16_t *id,
-    int *has_attr)
+int
+sp_file_ref_parse(const char *s, struct sp_file_ref *ref)
 {
 	unsigned long long a, t, i;
 	char tail;
 
-	*has_attr = 0;
+	if (s == NULL || !isdigit((unsigned char)s[0]))
+		return SP_E_USAGE;
 	if (sscanf(s, "%llu-%llu-%llu%c", &a, &t, &i, &tail) == 3 &&
-	    isdigit((unsigned char)s[0]) && t <= UINT32_MAX && i <= 0xffff) {
-		*inum = a;
-		*type = (uint32_t)t;
-		*id = (uint16_t)i;
-		*has_attr = 1;
-		return 0;
+	    t <= UINT32_MAX && i <= 0xffff) {
+		ref->inode = a;
+		ref->attr_type = (uint32_t)t;
+		ref->attr_id = (uint16_t)i;
+		return SP_OK;
 	}
-	if (s[0] != '\0' && strspn(s, "0123456789") == strlen(s)) {
-		*inum = strtoull(s, NULL, 10);
-		return 0;
+	if (strspn(s, "0123456789") == strlen(s)) {
+		ref->inode = strtoull(s, NULL, 10);
+		ref->attr_type = 0;
+		ref->attr_id = 0;
+		return SP_OK;
 	}
-	return -1;
+	return SP_E_USAGE;
 }
 
-int
-sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
-    const char *what, sp_data_fn *fn, void *arg, struct sp_err *err)
+void
+sp_entry_file_ref(const struct sp_evidence *ev, const struct sp_entry *e,
+    struct sp_file_ref *ref)
 {
-	TSK_FS_INFO *fs;
-	TSK_FS_FILE *f;
-	TSK_INUM_T inum;
-	uint32_t type = 0;
-	uint16_t id = 0;
+	memset(ref, 0, sizeof(*ref));
+	ref->source = ev->path;
+	ref->fs = e->fs_index;
+	ref->inode = e->inode;
+	if (e->flags & SP_ENTRY_ATTR) {
+		ref->attr_type = e->attr_type;
+		ref->attr_id = e->attr_id;
+	}
+}
+
+/*
+ * Feed the content of f (taken over) to fn: the attribute type/id when
+ * type is not 0, else the default data.  what names it in messages.
+ */
+static int
+read_tsk_file(struct sp_evidence *ev, TSK_FS_FILE *f, uint32_t type,
+    uint16_t id, const char *what, sp_data_fn *fn, void *arg,
+    struct sp_err *err)
+{
 	const TSK_FS_ATTR *a;
 	char *buf;
 	TSK_OFF_T off = 0, size;
 	ssize_t n;
-	int has_attr, rc = SP_OK;
+	int rc = SP_OK;
 	const size_t bufsize = 1 << 16;
 
-	if (fs_index >= ev->nfs)
-		return sp_err_set(err, SP_E_USAGE, 0, "no file system %u",
-		    fs_index);
-	if (ev->kind == SP_EVIDENCE_DIR)
-		return sp_dir_read_file(ev->path, what, ev->cancel, fn, arg,
-		    err);
-	fs = ev->fss[fs_index].fs;
-	if (parse_inode(what, &inum, &type, &id, &has_attr) == 0) {
-		if (inum < fs->first_inum || inum > fs->last_inum)
-			return sp_err_set(err, SP_E_NOTFOUND, 0,
-			    "inode %s: out of range %" PRIuINUM "-%" PRIuINUM,
-			    what, fs->first_inum, fs->last_inum);
-		f = tsk_fs_file_open_meta(fs, NULL, inum);
-	} else
-		f = tsk_fs_file_open(fs, NULL, what);
 	if (f == NULL) {
 		const char *m = tsk_msg();
 		return sp_err_set(err, SP_E_NOTFOUND, 0, "'%s': %s", what, m);
@@ -1020,12 +1020,12 @@ sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
 		return sp_err_set(err, SP_E_CORRUPT, 0, "'%s': no metadata",
 		    what);
 	}
-	if (!has_attr && f->meta->type == TSK_FS_META_TYPE_DIR) {
+	if (type == 0 && f->meta->type == TSK_FS_META_TYPE_DIR) {
 		tsk_fs_file_close(f);
 		return sp_err_set(err, SP_E_USAGE, 0, "'%s': is a directory",
 		    what);
 	}
-	if (has_attr)
+	if (type != 0)
 		a = tsk_fs_file_attr_get_type(f, (TSK_FS_ATTR_TYPE_ENUM)type,
 		    id, 1);
 	else
@@ -1066,6 +1066,49 @@ sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
 	return rc;
 }
 
+int
+sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
+    const char *path, sp_data_fn *fn, void *arg, struct sp_err *err)
+{
+	if (fs_index >= ev->nfs)
+		return sp_err_set(err, SP_E_USAGE, 0, "no file system %u",
+		    fs_index);
+	if (ev->kind == SP_EVIDENCE_DIR)
+		return sp_dir_read_file(ev->path, path, ev->cancel, fn, arg,
+		    err);
+	return read_tsk_file(ev, tsk_fs_file_open(ev->fss[fs_index].fs, NULL,
+	    path), 0, 0, path, fn, arg, err);
+}
+
+int
+sp_evidence_read_ref(struct sp_evidence *ev, const struct sp_file_ref *ref,
+    sp_data_fn *fn, void *arg, struct sp_err *err)
+{
+	TSK_FS_INFO *fs;
+	char what[48];
+
+	if (ref->fs >= ev->nfs)
+		return sp_err_set(err, SP_E_USAGE, 0, "no file system %u",
+		    ref->fs);
+	if (ev->kind == SP_EVIDENCE_DIR)
+		return sp_err_set(err, SP_E_USAGE, 0, "inode %" PRIu64 ": a "
+		    "directory has no inodes", ref->inode);
+	/* the inode as the command line writes it, for messages */
+	if (ref->attr_type != 0)
+		snprintf(what, sizeof(what), "%" PRIu64 "-%" PRIu32 "-%u",
+		    ref->inode, ref->attr_type, (unsigned)ref->attr_id);
+	else
+		snprintf(what, sizeof(what), "%" PRIu64, ref->inode);
+	fs = ev->fss[ref->fs].fs;
+	if (ref->inode < fs->first_inum || ref->inode > fs->last_inum)
+		return sp_err_set(err, SP_E_NOTFOUND, 0,
+		    "inode %s: out of range %" PRIuINUM "-%" PRIuINUM,
+		    what, fs->first_inum, fs->last_inum);
+	return read_tsk_file(ev, tsk_fs_file_open_meta(fs, NULL,
+	    (TSK_INUM_T)ref->inode), ref->attr_type, ref->attr_id, what, fn,
+	    arg, err);
+}
+
 static int
 hash_data(const void *buf, size_t len, void *arg)
 {
@@ -1087,7 +1130,7 @@ int
 sp_evidence_read_entry(struct sp_evidence *ev, const struct sp_entry *e,
     sp_data_fn *fn, void *arg, struct sp_err *err)
 {
-	char ref[48];
+	struct sp_file_ref ref;
 
 	if (!sp_entry_has_content(e))
 		return SP_OK;
@@ -1095,8 +1138,8 @@ sp_evidence_read_entry(struct sp_evidence *ev, const struct sp_entry *e,
 		return sp_dir_read_file(ev->path, e->path, ev->cancel, fn,
 		    arg, err);
 	/* by inode: a deleted name has no path to look up */
-	return sp_evidence_read_file(ev, e->fs_index,
-	    sp_entry_inode_string(e, ref, sizeof(ref)), fn, arg, err);
+	sp_entry_file_ref(ev, e, &ref);
+	return sp_evidence_read_ref(ev, &ref, fn, arg, err);
 }
 
 int

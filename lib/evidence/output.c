@@ -338,24 +338,6 @@ sp_fls_write(FILE *out, const struct sp_entry *e)
 	fputc('\n', out);
 }
 
-static void
-kv_time(struct sp_json *w, const char *key, sp_time_ns t)
-{
-	char buf[SP_TIME_ISO_MAX], k[32];
-
-	if (t == SP_TIME_NONE) {
-		sp_json_key(w, key);
-		sp_json_null(w);
-		snprintf(k, sizeof(k), "%s_ns", key);
-		sp_json_key(w, k);
-		sp_json_null(w);
-		return;
-	}
-	sp_json_kv_str(w, key, sp_time_format_iso(t, 9, buf, sizeof(buf)));
-	snprintf(k, sizeof(k), "%s_ns", key);
-	sp_json_kv_int(w, k, t);
-}
-
 void
 sp_entry_json_write(struct sp_json *w, const struct sp_entry *e,
     const struct sp_hash *h)
@@ -383,12 +365,12 @@ sp_entry_json_write(struct sp_json *w, const struct sp_entry *e,
 	sp_json_kv_uint(w, "gid", e->gid);
 	sp_json_kv_uint(w, "size", e->size);
 	sp_json_kv_uint(w, "nlink", e->nlink);
-	kv_time(w, "atime", e->atime);
-	kv_time(w, "mtime", e->mtime);
-	kv_time(w, "ctime", e->ctime);
-	kv_time(w, "crtime", e->crtime);
+	sp_json_kv_time(w, "atime", e->atime);
+	sp_json_kv_time(w, "mtime", e->mtime);
+	sp_json_kv_time(w, "ctime", e->ctime);
+	sp_json_kv_time(w, "crtime", e->crtime);
 	if (e->dtime != SP_TIME_NONE)
-		kv_time(w, "dtime", e->dtime);
+		sp_json_kv_time(w, "dtime", e->dtime);
 	sp_json_kv_bool(w, "deleted", (e->flags & SP_ENTRY_DELETED) != 0);
 	sp_json_kv_bool(w, "realloc", (e->flags & SP_ENTRY_REALLOC) != 0);
 	sp_json_kv_bool(w, "file_name_times",

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "spoor/err.h"
 #include "spoor/heur.h"
 
 #include "spoor/case.h"
@@ -184,7 +185,7 @@ reason_time(struct reason *r, sp_time_ns t, int frac)
 
 /* Report detector d with its table severity and score unless overridden. */
 static void
-report(int d, enum sp_heur_severity sev, int score, const char *technique,
+report(int d, enum sp_severity sev, int score, const char *technique,
     const struct reason *r, uint64_t offset, uint64_t length,
     sp_heur_fn *fn, void *arg)
 {
@@ -197,7 +198,28 @@ report(int d, enum sp_heur_severity sev, int score, const char *technique,
 	h.reason = r->s;
 	h.offset = offset;
 	h.length = length;
-	fn(&h, arg);
+	(void)fn(&h, arg);	/* relay_hit keeps what the caller said */
+}
+
+/*
+ * Between the detectors and the caller's callback: hits go through until
+ * the callback says stop or fails, and its first such answer is the
+ * result of the check (enum sp_cb).
+ */
+struct relay {
+	sp_heur_fn *fn;
+	void *arg;
+	int r;
+};
+
+static int
+relay_hit(const struct sp_heur_hit *h, void *arg)
+{
+	struct relay *c = arg;
+
+	if (c->r == SP_CB_CONTINUE)
+		c->r = c->fn(h, c->arg);
+	return c->r;
 }
 
 /* ---- paths ---- */
@@ -662,7 +684,7 @@ script_in_uploads(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg)
 static void
 setuid_unpackaged(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg)
 {
-	enum sp_heur_severity sev;
+	enum sp_severity sev;
 	struct reason r;
 	int suid, score;
 
@@ -728,7 +750,7 @@ timestomp_ext4(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg)
 		"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
 		"/opt", "/etc", "/boot", "/var/lib", "/var/cache", NULL
 	};
-	enum sp_heur_severity sev = SP_SEV_MEDIUM;
+	enum sp_severity sev = SP_SEV_MEDIUM;
 	struct reason r;
 	int score = 60;
 
@@ -917,19 +939,25 @@ kernel_thread_name(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg)
 	report(D_KERNEL_THREAD_NAME, SP_SEV_HIGH, 70, NULL, &r, 0, 0, fn, arg);
 }
 
-void
+/* The metadata/head detectors, in the order of the detector table. */
+static void (*const file_checks[])(const struct sp_heur_file *,
+    sp_heur_fn *, void *) = {
+	exec_in_tmp, elf_in_webroot, script_in_uploads, setuid_unpackaged,
+	timestomp_ext4, timestomp_ntfs, packed_elf, kernel_thread_name
+};
+
+int
 sp_heur_check_file(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg)
 {
+	struct relay c = { fn, arg, SP_CB_CONTINUE };
+	size_t i;
+
 	if (f == NULL || f->path == NULL || fn == NULL)
-		return;
-	exec_in_tmp(f, fn, arg);
-	elf_in_webroot(f, fn, arg);
-	script_in_uploads(f, fn, arg);
-	setuid_unpackaged(f, fn, arg);
-	timestomp_ext4(f, fn, arg);
-	timestomp_ntfs(f, fn, arg);
-	packed_elf(f, fn, arg);
-	kernel_thread_name(f, fn, arg);
+		return SP_OK;
+	for (i = 0; i < sizeof(file_checks) / sizeof(file_checks[0]) &&
+	    c.r == SP_CB_CONTINUE; i++)
+		file_checks[i](f, relay_hit, &c);
+	return sp_cb_status(c.r);
 }
 
 /* ---- content ---- */
@@ -1149,18 +1177,21 @@ authorized_keys(const struct sp_heur_file *f, const unsigned char *p,
 	free(line);
 }
 
-void
+int
 sp_heur_check_content(const struct sp_heur_file *f, const void *buf,
     size_t len, sp_time_ns from, sp_time_ns to, sp_heur_fn *fn, void *arg)
 {
+	struct relay c = { fn, arg, SP_CB_CONTINUE };
+
 	if (!sp_heur_wants_content(f) || fn == NULL || (buf == NULL && len > 0))
-		return;
+		return SP_OK;
 	if (len > SP_HEUR_CONTENT_MAX)
 		len = SP_HEUR_CONTENT_MAX;
 	if (is_ld_preload(f))
-		ld_preload(f, buf, len, fn, arg);
+		ld_preload(f, buf, len, relay_hit, &c);
 	else
-		authorized_keys(f, buf, len, from, to, fn, arg);
+		authorized_keys(f, buf, len, from, to, relay_hit, &c);
+	return sp_cb_status(c.r);
 }
 
 /* ---- table, scores ---- */
@@ -1214,24 +1245,6 @@ sp_heur_detector_find(const char *name)
 		if (strcmp(detectors[i].name, name) == 0)
 			return &detectors[i];
 	return NULL;
-}
-
-const char *
-sp_heur_severity_name(enum sp_heur_severity s)
-{
-	switch (s) {
-	case SP_SEV_INFO:
-		return "info";
-	case SP_SEV_LOW:
-		return "low";
-	case SP_SEV_MEDIUM:
-		return "medium";
-	case SP_SEV_HIGH:
-		return "high";
-	case SP_SEV_CRITICAL:
-		return "critical";
-	}
-	return "unknown";
 }
 
 static int

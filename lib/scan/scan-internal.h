@@ -48,6 +48,8 @@ struct sp_scan {
 	sp_detection_fn *fn;
 	void *arg;
 	sp_time_ns started;
+	int halt;		/* atomic: the callback stopped the scan */
+	int cb_rc;		/* its error, set before halt */
 	struct sp_scan_stats stats;
 	uint64_t stats_partial;
 
@@ -87,8 +89,11 @@ void sp_starget_unref(struct sp_starget *t);
 int sp_scan_enqueue(struct sp_scan *s, struct sp_starget *t,
     unsigned char *buf, size_t len, uint64_t base, uint64_t addr,
     uint64_t total, uint64_t keep_start, uint64_t keep_end, int first);
-void sp_scan_emit(struct sp_scan *s, struct sp_starget *st,
+int sp_scan_emit(struct sp_scan *s, struct sp_starget *st,
     struct sp_detection *d);
+int sp_scan_stopped(const struct sp_scan *s);
+int sp_scan_check(const struct sp_scan *s);
+int sp_scan_result(const struct sp_scan *s, int rc, struct sp_err *err);
 int sp_detection_build(struct sp_detection *d,
     const struct sp_scan_target *t, void (*extra)(struct sp_json *, void *),
     void *arg, char **json);
@@ -97,7 +102,5 @@ void sp_scan_target_label(const struct sp_scan_target *t, char *buf,
     size_t size);
 int sp_scan_use_source(struct sp_scan *s, const char *kind,
     const char *path, uint64_t size, struct sp_err *err);
-int sp_severity_score(const char *severity);
-const char *sp_score_severity(int score);
 
 #endif

@@ -243,25 +243,27 @@ heur_extra(struct sp_json *w, void *arg)
 	}
 }
 
-static void
+static int
 on_heur(const struct sp_heur_hit *h, void *arg)
 {
 	struct heur_ctx *c = arg;
 	struct sp_detection d;
 	char *json;
+	int r = SP_CB_CONTINUE;
 
 	memset(&d, 0, sizeof(d));
 	d.type = "heuristic";
 	d.name = h->detector;
-	d.severity = sp_heur_severity_name(h->severity);
+	d.severity = h->severity;
 	d.score = h->score;
 	d.technique = h->technique;
 	d.reason = h->reason;
 	d.address = h->offset;
 	if (sp_detection_build(&d, &c->t->t, heur_extra, (void *)h, &json) ==
 	    0)
-		sp_scan_emit(c->s, c->t, &d);
+		r = sp_scan_emit(c->s, c->t, &d);
 	free(json);
+	return r;
 }
 
 struct hash_hit {
@@ -299,11 +301,11 @@ emit_hash(struct sp_scan *s, struct sp_starget *t,
 	memset(&d, 0, sizeof(d));
 	d.type = "hash";
 	d.name = m->set;
-	d.severity = "critical";
+	d.severity = SP_SEV_CRITICAL;
 	d.score = 100;
 	d.reason = reason;
 	if (sp_detection_build(&d, &t->t, hash_extra, &hh, &json) == 0)
-		sp_scan_emit(s, t, &d);
+		(void)sp_scan_emit(s, t, &d);	/* sp_scan_check tells */
 	free(json);
 }
 
@@ -335,12 +337,12 @@ emit_modified(struct sp_scan *s, struct sp_starget *t, const char *package,
 	memset(&d, 0, sizeof(d));
 	d.type = "package";
 	d.name = "package-file-modified";
-	d.severity = "high";
+	d.severity = SP_SEV_HIGH;
 	d.score = 80;
 	d.technique = "T1554";
 	d.reason = reason;
 	if (sp_detection_build(&d, &t->t, pkg_extra, &p, &json) == 0)
-		sp_scan_emit(s, t, &d);
+		(void)sp_scan_emit(s, t, &d);	/* sp_scan_check tells */
 	free(json);
 }
 
@@ -683,12 +685,16 @@ scan_content(struct file_scan *f, struct sp_err *err)
 		hf->package_verified = verified;
 		hc.s = s;
 		hc.t = t;
-		sp_heur_check_file(hf, on_heur, &hc);
-		if (r.want_content)
-			sp_heur_check_content(hf, r.content, r.content_len,
-			    s->o.newer, s->o.older, on_heur, &hc);
+		/* a stop or an error is the scan's: sp_scan_check tells */
+		if (sp_heur_check_file(hf, on_heur, &hc) == SP_OK &&
+		    r.want_content)
+			(void)sp_heur_check_content(hf, r.content,
+			    r.content_len, s->o.newer, s->o.older, on_heur,
+			    &hc);
 	}
 	s->stats.files_scanned++;
+	if (sp_scan_stopped(s))
+		goto out;
 	if (prehash) {
 		reader_blocks_only(&q, &r);
 		rc = f->read(f->ctx, reader_data, &q, err);
@@ -750,8 +756,8 @@ scan_entry(const struct sp_entry *e, void *arg)
 	char full[PATH_MAX + 256];
 	int rc, deleted;
 
-	if (sp_cancel_requested(s->o.cancel))
-		return SP_E_INTERRUPTED;
+	if ((rc = sp_scan_check(s)) != SP_CB_CONTINUE)
+		return rc;
 	if (e->flags & SP_ENTRY_FILE_NAME)
 		return SP_OK;
 	deleted = (e->flags & SP_ENTRY_DELETED) != 0;
@@ -859,7 +865,7 @@ scan_entry(const struct sp_entry *e, void *arg)
 			sp_run_problem(s->run, path, rc, "%s", err.msg);
 		}
 	}
-	return SP_OK;
+	return sp_scan_check(s);
 }
 
 int
@@ -871,13 +877,15 @@ sp_scan_evidence(struct sp_scan *s, struct sp_evidence *ev,
 	unsigned flags = SP_WALK_RECURSE | SP_WALK_ALLOCATED;
 	int rc = SP_OK;
 
+	if (sp_scan_stopped(s))
+		return sp_scan_result(s, SP_OK, err);
 	if (!(s->o.flags & SP_SCAN_NO_DELETED))
 		flags |= SP_WALK_DELETED;
 	rc = sp_scan_use_source(s, sp_evidence_kind_name(sp_evidence_kind(ev)),
 	    sp_evidence_path(ev), sp_evidence_size(ev), err);
 	if (rc != SP_OK)
 		return rc;
-	for (i = 0; i < nfs && rc == SP_OK; i++) {
+	for (i = 0; i < nfs && rc == SP_OK && !sp_scan_stopped(s); i++) {
 		memset(&w, 0, sizeof(w));
 		w.s = s;
 		w.ev = ev;
@@ -897,9 +905,9 @@ sp_scan_evidence(struct sp_scan *s, struct sp_evidence *ev,
 		free(w.fn);
 		sp_pkgsums_free(w.pkgsums);
 	}
-	if (rc == SP_E_INTERRUPTED)
+	if (rc == SP_E_INTERRUPTED && !sp_scan_stopped(s))
 		return sp_err_set(err, rc, 0, "interrupted");
-	return rc;
+	return sp_scan_result(s, rc, err);
 }
 
 /* ---- single files -------------------------------------------------------- */
@@ -948,6 +956,8 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 	const char *base;
 	int rc;
 
+	if (sp_scan_stopped(s))
+		return sp_scan_result(s, SP_OK, err);
 	rd.cancel = s->o.cancel;
 	if ((rd.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return sp_err_set(err, sp_errno_code(errno), errno, "'%s'",
@@ -1010,7 +1020,7 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 	free(rd.buf);
 	close(rd.fd);
 	sp_starget_unref(t);
-	return rc;
+	return sp_scan_result(s, rc, err);
 }
 
 /* ---- memory images ------------------------------------------------------- */
@@ -1028,9 +1038,10 @@ queue_range(struct sp_scan *s, struct sp_starget *t, uint64_t start,
 	int rc, first = 1;
 
 	while (off < len) {
-		if (sp_cancel_requested(s->o.cancel))
-			return sp_err_set(err, SP_E_INTERRUPTED, 0,
-			    "interrupted");
+		/* after the callback's stop or error: sp_scan_result */
+		if ((rc = sp_scan_check(s)) != SP_CB_CONTINUE)
+			return rc == SP_E_INTERRUPTED && !sp_scan_stopped(s) ?
+			    sp_err_set(err, rc, 0, "interrupted") : SP_OK;
 		n = len - off < s->o.block_size ? len - off : s->o.block_size;
 		if ((buf = malloc((size_t)n)) == NULL)
 			return sp_err_set(err, SP_E_NOMEM, 0, "scan");
@@ -1084,12 +1095,15 @@ sp_scan_memimage(struct sp_scan *s, struct sp_memimage *m,
 	size_t i;
 	int rc;
 
+	if (sp_scan_stopped(s))
+		return sp_scan_result(s, SP_OK, err);
 	if ((rc = sp_scan_use_source(s, sp_memimage_format(m),
 	    sp_memimage_path(m), sp_memimage_file_size(m), err)) != SP_OK)
 		return rc;
 	if (s->o.flags & SP_SCAN_NO_YARA)
 		return SP_OK;
-	for (i = 0; i < sp_memimage_range_count(m); i++) {
+	for (i = 0; i < sp_memimage_range_count(m) && !sp_scan_stopped(s);
+	    i++) {
 		r = sp_memimage_range(m, i);
 		if ((t = sp_starget_new(s, SP_TARGET_MEMORY)) == NULL)
 			return sp_err_set(err, SP_E_NOMEM, 0, "scan");
@@ -1108,7 +1122,7 @@ sp_scan_memimage(struct sp_scan *s, struct sp_memimage *m,
 		if (rc != SP_OK)
 			return rc;
 	}
-	return SP_OK;
+	return sp_scan_result(s, SP_OK, err);
 }
 
 /* ---- live processes ------------------------------------------------------ */
@@ -1168,7 +1182,8 @@ scan_one_process(struct sp_scan *s, pid_t pid, int explicit,
 	sp_live_process_exe(pid, exe, sizeof(exe));
 	sp_live_process_cmdline(pid, cmdline, sizeof(cmdline));
 	s->stats.processes++;
-	for (; rc == SP_OK && more; more = sp_live_maps_next(maps, rg)) {
+	for (; rc == SP_OK && more && !sp_scan_stopped(s);
+	    more = sp_live_maps_next(maps, rg)) {
 		if (rg->end <= rg->start || sp_live_region_skip(rg)) {
 			s->stats.regions_skipped++;
 			continue;
@@ -1219,8 +1234,8 @@ sp_scan_process(struct sp_scan *s, pid_t pid, struct sp_err *err)
 	pid_t p;
 	int rc = SP_OK;
 
-	if (s->o.flags & SP_SCAN_NO_YARA)
-		return SP_OK;
+	if (s->o.flags & SP_SCAN_NO_YARA || sp_scan_stopped(s))
+		return sp_scan_result(s, SP_OK, err);
 	if (s->source_id == 0 && s->store != NULL &&
 	    (rc = sp_scan_use_source(s, "process", "/proc", 0, err)) != SP_OK)
 		return rc;
@@ -1228,14 +1243,16 @@ sp_scan_process(struct sp_scan *s, pid_t pid, struct sp_err *err)
 		if (pid == getpid())
 			return sp_err_set(err, SP_E_USAGE, 0, "process %d is "
 			    "this scanner", (int)pid);
-		return scan_one_process(s, pid, 1, err);
+		return sp_scan_result(s, scan_one_process(s, pid, 1, err),
+		    err);
 	}
 	if ((rc = sp_live_procs_open(&procs, err)) != SP_OK)
 		return rc;
-	while (rc == SP_OK && (p = sp_live_procs_next(procs)) != 0)
+	while (rc == SP_OK && !sp_scan_stopped(s) &&
+	    (p = sp_live_procs_next(procs)) != 0)
 		rc = scan_one_process(s, p, 0, err);
 	sp_live_procs_close(procs);
-	return rc;
+	return sp_scan_result(s, rc, err);
 }
 
 /* An EWF segment that libewf could not open is corrupt, not a plain file. */
@@ -1264,6 +1281,8 @@ sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
 	struct stat st;
 	int rc;
 
+	if (sp_scan_stopped(s))
+		return sp_scan_result(s, SP_OK, err);
 	if (stat(path, &st) != 0)
 		return sp_err_set(err, sp_errno_code(errno), errno, "'%s'",
 		    path);

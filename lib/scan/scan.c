@@ -226,7 +226,7 @@ case_store(struct sp_scan *s, struct sp_starget *st,
 		when = st->time != SP_TIME_NONE ? st->time : s->started;
 	sp_scan_target_label(t, label, sizeof(label));
 	if (asprintf(&msg, "%s %s (%s, score %d) in %s", d->type, d->name,
-	    d->severity, d->score, label) < 0)
+	    sp_severity_name(d->severity), d->score, label) < 0)
 		msg = NULL;
 	memset(&r, 0, sizeof(r));
 	r.source_id = st->source_id;
@@ -235,7 +235,7 @@ case_store(struct sp_scan *s, struct sp_starget *st,
 	r.type = d->type;
 	r.name = d->name;
 	r.ns = d->ns;
-	r.severity = d->severity;
+	r.severity = sp_severity_name(d->severity);
 	r.score = d->score;
 	r.target_kind = target_kind_name(t->kind);
 	r.path = t->kind == SP_TARGET_FILE ? t->path : t->region_path;
@@ -330,15 +330,65 @@ case_close(struct sp_scan *s)
 	s->store = NULL;
 }
 
+/* ---- stopping --------------------------------------------------------- */
+
+/* 1 once the detection callback stopped the scan or failed. */
+int
+sp_scan_stopped(const struct sp_scan *s)
+{
+	return __atomic_load_n(&s->halt, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Whether the walker and the workers go on (enum sp_cb): SP_CB_CONTINUE;
+ * SP_CB_STOP after the callback's stop; its error; SP_E_INTERRUPTED when
+ * the cancellation token was tripped.
+ */
+int
+sp_scan_check(const struct sp_scan *s)
+{
+	if (sp_scan_stopped(s))
+		return s->cb_rc ? s->cb_rc : SP_CB_STOP;
+	if (sp_cancel_requested(s->o.cancel))
+		return SP_E_INTERRUPTED;
+	return SP_CB_CONTINUE;
+}
+
+/* What a scan call returns for rc once the callback has had its say. */
+int
+sp_scan_result(const struct sp_scan *s, int rc, struct sp_err *err)
+{
+	if (!sp_scan_stopped(s))
+		return rc;
+	if (s->cb_rc == SP_OK)
+		return SP_OK;
+	return sp_err_callback(err, s->cb_rc, "detection");
+}
+
+/* Called with s->lock held: a stop or an error ends the scan. */
+static int
+note_cb(struct sp_scan *s, int r)
+{
+	if (r == SP_CB_CONTINUE)
+		return r;
+	if (r > 0)
+		s->cb_rc = r;
+	__atomic_store_n(&s->halt, 1, __ATOMIC_RELEASE);
+	return r;
+}
+
 /* ---- detections -------------------------------------------------------- */
 
 /* Called with s->lock held. */
-static void
+static int
 sp_scan_emit_locked(struct sp_scan *s, struct sp_starget *st,
     struct sp_detection *d)
 {
 	int *scores;
 
+	/* after a stop, what workers still find is dropped */
+	if (sp_scan_stopped(s))
+		return sp_scan_check(s);
 	d->target = &st->t;
 	s->stats.detections++;
 	if (st->nscores == 0) {
@@ -363,41 +413,51 @@ sp_scan_emit_locked(struct sp_scan *s, struct sp_starget *st,
 		st->scores[st->nscores++] = d->score;
 	}
 	case_store(s, st, d);
-	if (s->fn != NULL)
-		s->fn(d, s->arg);
+	if (s->fn == NULL)
+		return SP_CB_CONTINUE;
+	return note_cb(s, s->fn(d, s->arg));
 }
 
-void
+/* Hand d on; returns what the callback said (enum sp_cb). */
+int
 sp_scan_emit(struct sp_scan *s, struct sp_starget *st, struct sp_detection *d)
 {
+	int r;
+
 	pthread_mutex_lock(&s->lock);
-	sp_scan_emit_locked(s, st, d);
+	r = sp_scan_emit_locked(s, st, d);
 	pthread_mutex_unlock(&s->lock);
+	return r;
 }
 
-int
-sp_severity_score(const char *severity)
-{
-	if (severity == NULL)
-		return 75;
-	if (strcmp(severity, "critical") == 0)
-		return 100;
-	if (strcmp(severity, "high") == 0)
-		return 80;
-	if (strcmp(severity, "medium") == 0)
-		return 60;
-	if (strcmp(severity, "low") == 0)
-		return 40;
-	if (strcmp(severity, "info") == 0)
-		return 20;
-	return 75;
-}
+struct detection_json {
+	const struct sp_detection *d;
+	const struct sp_scan_target *t;
+	void (*extra)(struct sp_json *, void *);
+	void *arg;
+};
 
-const char *
-sp_score_severity(int score)
+static void
+fill_detection(struct sp_json *w, const void *arg)
 {
-	return score >= 100 ? "critical" : score >= 80 ? "high" :
-	    score >= 60 ? "medium" : score >= 40 ? "low" : "info";
+	const struct detection_json *j = arg;
+	const struct sp_detection *d = j->d;
+
+	sp_json_object_begin(w);
+	sp_json_kv_str(w, "type", d->type);
+	sp_json_kv_str(w, "name", d->name);
+	if (d->ns != NULL)
+		sp_json_kv_str(w, "namespace", d->ns);
+	sp_json_kv_str(w, "severity", sp_severity_name(d->severity));
+	sp_json_kv_int(w, "score", d->score);
+	if (d->technique != NULL)
+		sp_json_kv_str(w, "technique", d->technique);
+	if (d->reason != NULL)
+		sp_json_kv_str(w, "reason", d->reason);
+	if (j->extra != NULL)
+		j->extra(w, j->arg);
+	sp_scan_target_json(w, j->t);
+	sp_json_object_end(w);
 }
 
 /* Build d->json from the common fields plus what extra writes. */
@@ -405,34 +465,10 @@ int
 sp_detection_build(struct sp_detection *d, const struct sp_scan_target *t,
     void (*extra)(struct sp_json *, void *), void *arg, char **json)
 {
-	struct sp_json w;
-	size_t len;
-	FILE *fp;
+	struct detection_json j = { d, t, extra, arg };
 
-	*json = NULL;
-	if ((fp = open_memstream(json, &len)) == NULL)
+	if ((*json = sp_json_to_string(fill_detection, &j)) == NULL)
 		return -1;
-	sp_json_init(&w, fp);
-	sp_json_object_begin(&w);
-	sp_json_kv_str(&w, "type", d->type);
-	sp_json_kv_str(&w, "name", d->name);
-	if (d->ns != NULL)
-		sp_json_kv_str(&w, "namespace", d->ns);
-	sp_json_kv_str(&w, "severity", d->severity);
-	sp_json_kv_int(&w, "score", d->score);
-	if (d->technique != NULL)
-		sp_json_kv_str(&w, "technique", d->technique);
-	if (d->reason != NULL)
-		sp_json_kv_str(&w, "reason", d->reason);
-	if (extra != NULL)
-		extra(&w, arg);
-	sp_scan_target_json(&w, t);
-	sp_json_object_end(&w);
-	if (fclose(fp) != 0) {
-		free(*json);
-		*json = NULL;
-		return -1;
-	}
 	d->json = *json;
 	return 0;
 }
@@ -655,11 +691,11 @@ on_rule(struct worker *w, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule)
 	const YR_STRING *str;
 	const YR_MATCH *m, *p;
 	YR_MATCH cur;
-	const char *sev;
+	enum sp_severity sev;
 	uint64_t abs;
 	unsigned any = 0;
 	char *json;
-	int score;
+	int score, rc;
 
 	memset(&h, 0, sizeof(h));
 	h.rule = rule;
@@ -688,23 +724,35 @@ on_rule(struct worker *w, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule)
 	if (h.first == UINT64_MAX)
 		h.first = job->addr;
 	memset(&d, 0, sizeof(d));
-	sev = meta_string(rule, "severity", NULL);
+	/*
+	 * A rule gives a severity, a score or both: without a score, the
+	 * severity's; without a known severity, the score's (75, medium,
+	 * when it gives neither)
+	 */
 	score = meta_score(rule);
-	if (score < 0)
-		score = sp_severity_score(sev);
+	if (sp_severity_parse(meta_string(rule, "severity", NULL), &sev) ==
+	    SP_OK) {
+		if (score < 0)
+			score = sp_severity_score(sev);
+	} else {
+		if (score < 0)
+			score = 75;
+		sev = sp_severity_of_score(score);
+	}
 	d.type = "yara";
 	d.name = rule->identifier;
 	d.ns = rule->ns != NULL ? rule->ns->name : NULL;
-	d.severity = sev != NULL ? sev : sp_score_severity(score);
+	d.severity = sev;
 	d.score = score;
 	d.technique = meta_string(rule, "attack", "technique");
 	d.reason = meta_string(rule, "description", NULL);
 	d.address = h.first;
 	if (sp_detection_build(&d, &job->tg->t, yara_extra, &h, &json) != 0)
 		return CALLBACK_ERROR;
-	sp_scan_emit(s, job->tg, &d);
+	rc = sp_scan_emit(s, job->tg, &d);
 	free(json);
-	return CALLBACK_CONTINUE;
+	/* the scan's stop, not libyara's error */
+	return rc == SP_CB_CONTINUE ? CALLBACK_CONTINUE : CALLBACK_ABORT;
 }
 
 static int
@@ -797,7 +845,7 @@ worker_main(void *arg)
 		if (s->qhead == NULL)
 			s->qtail = NULL;
 		pthread_mutex_unlock(&s->qlock);
-		if (!sp_cancel_requested(s->o.cancel))
+		if (sp_scan_check(s) == SP_CB_CONTINUE)
 			scan_job(w, j);
 		pthread_mutex_lock(&s->qlock);
 		s->qbytes -= j->len;
@@ -954,42 +1002,48 @@ cmp_hits(const void *a, const void *b)
 	return (y->combined > x->combined) - (y->combined < x->combined);
 }
 
+/* A hit target's combined score as one JSON object. */
+static void
+fill_score(struct sp_json *w, const void *arg)
+{
+	const struct sp_starget *t = arg;
+
+	sp_json_object_begin(w);
+	sp_json_kv_str(w, "type", "target");
+	sp_json_kv_int(w, "score", t->combined);
+	sp_json_kv_str(w, "severity",
+	    sp_severity_name(sp_severity_of_score(t->combined)));
+	sp_json_kv_uint(w, "detections", t->nscores);
+	sp_scan_target_json(w, &t->t);
+	sp_json_object_end(w);
+}
+
 int
 sp_scan_finish(struct sp_scan *s, sp_target_score_fn *fn, void *arg,
     struct sp_err *err)
 {
-	struct sp_json w;
 	char label[1024], *json;
-	size_t i, len;
-	FILE *fp;
+	size_t i;
+	int r = SP_CB_CONTINUE;
 
-	(void)err;
 	stop_workers(s);
 	for (i = 0; i < s->nhits; i++)
 		s->hits[i]->combined = sp_score_combine(s->hits[i]->scores,
 		    s->hits[i]->nscores);
 	if (s->nhits > 1)
 		qsort(s->hits, s->nhits, sizeof(*s->hits), cmp_hits);
-	for (i = 0; fn != NULL && i < s->nhits; i++) {
+	for (i = 0; fn != NULL && i < s->nhits && r == SP_CB_CONTINUE; i++) {
 		struct sp_starget *t = s->hits[i];
 		sp_scan_target_label(&t->t, label, sizeof(label));
-		json = NULL;
-		if ((fp = open_memstream(&json, &len)) == NULL)
+		if ((json = sp_json_to_string(fill_score, t)) == NULL)
 			continue;
-		sp_json_init(&w, fp);
-		sp_json_object_begin(&w);
-		sp_json_kv_str(&w, "type", "target");
-		sp_json_kv_int(&w, "score", t->combined);
-		sp_json_kv_str(&w, "severity", sp_score_severity(t->combined));
-		sp_json_kv_uint(&w, "detections", t->nscores);
-		sp_scan_target_json(&w, &t->t);
-		sp_json_object_end(&w);
-		if (fclose(fp) == 0)
-			fn(label, t->combined, (unsigned)t->nscores, json, arg);
+		r = fn(label, t->combined, (unsigned)t->nscores, json, arg);
 		free(json);
 	}
 	case_close(s);
-	return SP_OK;
+	if (r > 0)
+		return sp_err_callback(err, r, "target score");
+	return sp_scan_result(s, SP_OK, err);
 }
 
 const struct sp_scan_stats *

@@ -14,7 +14,6 @@
 #include "spoor/json.h"
 #include "spoor/output.h"
 #include "spoor/query.h"
-#include "spoor/signal.h"
 
 /* The cursor's filter for the export's options. */
 static void
@@ -46,7 +45,7 @@ export_bodyfile(struct sp_case *c, const struct sp_export_opts *o,
 		r = sp_query_file(q);
 		sp_bodyfile_write(out, &r->entry, r->md5, o->bodyfile_flags);
 		(*rows)++;
-		if (sp_signal_pending())
+		if (sp_cancel_requested(o->cancel))
 			break;
 	}
 	sp_query_close(q);
@@ -103,7 +102,7 @@ export_mactime(struct sp_case *c, const struct sp_export_opts *o, int csv,
 		first = 0;
 		last = r->sec;
 		(*rows)++;
-		if (sp_signal_pending())
+		if (sp_cancel_requested(o->cancel))
 			break;
 	}
 	sp_query_close(q);
@@ -215,7 +214,7 @@ export_events(struct sp_case *c, const struct sp_export_opts *o, FILE *out,
 		sp_json_object_end(&w);
 		sp_json_line_end(&w);
 		(*rows)++;
-		if (sp_signal_pending())
+		if (sp_cancel_requested(o->cancel))
 			break;
 	}
 	sp_query_close(q);
@@ -247,7 +246,7 @@ sp_export(struct sp_case *c, const struct sp_export_opts *o, FILE *out,
 		sp_err_prefix(err, "export");
 		return rc;
 	}
-	if (sp_signal_pending())
+	if (sp_cancel_requested(o->cancel))
 		rc = sp_err_set(err, SP_E_INTERRUPTED, 0, "export");
 	if (rc == SP_OK && (fflush(out) != 0 || ferror(out)))
 		rc = sp_err_set(err, SP_E_IO, 0, "write error");

@@ -35,7 +35,7 @@
 /* An artifact found during the walk, parsed once the walk is done. */
 struct found {
 	unsigned fs_index;
-	char ref[48];		/* inode (or N-T-I) to read it by */
+	struct sp_file_ref ref;	/* to read it by */
 	char *path;
 	sp_time_ns mtime;
 	int64_t file_id;
@@ -323,7 +323,7 @@ note_artifact(struct loader *l, const struct sp_entry *e)
 	if ((f->path = strdup(e->path)) == NULL)
 		return sp_err_set(l->err, SP_E_NOMEM, 0, "artifacts");
 	f->fs_index = e->fs_index;
-	sp_entry_inode_string(e, f->ref, sizeof(f->ref));
+	sp_entry_file_ref(l->ev, e, &f->ref);
 	f->mtime = e->mtime;
 	f->file_id = l->last_file_id;
 	f->kind = k;
@@ -523,9 +523,10 @@ parse_found(struct loader *l, struct sp_evidence *ev)
 			return sp_err_set(l->err, SP_E_OS, errno, "temporary file");
 		sp_err_init(&rerr);
 		/* images are read by inode, a directory by its path */
-		if (sp_evidence_read_file(ev, f->fs_index,
-		    sp_evidence_kind(ev) == SP_EVIDENCE_DIR ? f->path : f->ref,
-		    spool, tmp, &rerr) != SP_OK || fflush(tmp) != 0) {
+		if ((sp_evidence_kind(ev) == SP_EVIDENCE_DIR ?
+		    sp_evidence_read_file(ev, f->fs_index, f->path, spool, tmp,
+		    &rerr) : sp_evidence_read_ref(ev, &f->ref, spool, tmp,
+		    &rerr)) != SP_OK || fflush(tmp) != 0) {
 			sp_run_problem(l->run, f->path, rerr.code ? rerr.code :
 			    SP_E_IO, "read: %s", rerr.msg);
 			fclose(tmp);
@@ -573,22 +574,6 @@ fill_details(struct sp_json *w, const void *arg)
 	}
 	sp_json_array_end(w);
 	sp_json_object_end(w);
-}
-
-static char *
-details_json(const struct sp_evidence *ev)
-{
-	struct sp_json w;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	if ((f = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	sp_json_init(&w, f);
-	fill_details(&w, ev);
-	fclose(f);
-	return buf;
 }
 
 static int
@@ -766,7 +751,7 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 		    "evidence with the same SHA-256")) != SP_OK)
 			goto fail;
 	}
-	if ((details = details_json(ev)) == NULL) {
+	if ((details = sp_json_to_string(fill_details, ev)) == NULL) {
 		rc = sp_err_set(err, SP_E_NOMEM, 0, "timeline");
 		goto fail;
 	}

@@ -26,9 +26,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct walk_state {
+	struct sp_evidence *ev;
 	FILE *null;
 	struct sp_json json;
-	char inodes[READ_FILES][48];
+	struct sp_file_ref inodes[READ_FILES];
 	size_t ninodes;
 };
 
@@ -89,8 +90,7 @@ on_entry(const struct sp_entry *e, void *arg)
 	sp_entry_json_write(&s->json, e, NULL);
 	if (s->ninodes < READ_FILES && e->meta_type == SP_TYPE_REG &&
 	    !(e->flags & (SP_ENTRY_NO_META | SP_ENTRY_FILE_NAME)))
-		sp_entry_inode_string(e, s->inodes[s->ninodes++],
-		    sizeof(s->inodes[0]));
+		sp_entry_file_ref(s->ev, e, &s->inodes[s->ninodes++]);
 	return 0;
 }
 
@@ -143,6 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(devnull, "%s %s %s\n", fi->type ? fi->type : "",
 		    fi->label, fi->id);
 		memset(&s, 0, sizeof(s));
+		s.ev = ev;
 		s.null = devnull;
 		sp_json_init(&s.json, devnull);
 		sp_err_init(&err);
@@ -151,8 +152,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (j = 0; j < s.ninodes; j++) {
 			total = 0;
 			sp_err_init(&err);
-			(void)sp_evidence_read_file(ev, (unsigned)i,
-			    s.inodes[j], on_data, &total, &err);
+			(void)sp_evidence_read_ref(ev, &s.inodes[j], on_data,
+			    &total, &err);
 		}
 	}
 	fflush(devnull);

@@ -46,7 +46,7 @@ fail(const char *what, const struct sp_heur_hit *h)
 	abort();
 }
 
-static void
+static int
 on_hit(const struct sp_heur_hit *h, void *arg)
 {
 	struct check *c = arg;
@@ -72,6 +72,7 @@ on_hit(const struct sp_heur_hit *h, void *arg)
 		fail("hit outside the content", h);
 	if (c->n < sizeof(c->scores) / sizeof(c->scores[0]))
 		c->scores[c->n++] = h->score;
+	return SP_CB_CONTINUE;
 }
 
 static sp_time_ns
@@ -147,11 +148,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.entropy = e;
 
 	memset(&c, 0, sizeof(c));
-	sp_heur_check_file(&f, on_hit, &c);
+	(void)sp_heur_check_file(&f, on_hit, &c);
 	if (sp_heur_wants_content(&f)) {
 		c.content = p;
 		c.len = left;
-		sp_heur_check_content(&f, p, left, from, to, on_hit, &c);
+		(void)sp_heur_check_content(&f, p, left, from, to, on_hit, &c);
 	}
 
 	/* the same content as the two files read whole */
@@ -162,11 +163,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.name = NULL;
 	if (!sp_heur_wants_content(&f))
 		abort();
-	sp_heur_check_content(&f, p, left, from, to, on_hit, &c);
+	(void)sp_heur_check_content(&f, p, left, from, to, on_hit, &c);
 	f.path = "/home/alice/.ssh/authorized_keys";
 	if (!sp_heur_wants_content(&f))
 		abort();
-	sp_heur_check_content(&f, p, left, from, to, on_hit, &c);
+	(void)sp_heur_check_content(&f, p, left, from, to, on_hit, &c);
 
 	combined = sp_score_combine(c.scores, c.n);
 	if (combined < 0 || combined > 100)

@@ -217,15 +217,47 @@ int sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index,
 typedef int sp_data_fn(const void *buf, size_t len, void *arg);
 
 /*
- * Read the content of the file at path (or, when path is all digits or
- * "N-T-I", that inode / NTFS attribute) in fs_index and feed it to fn in
- * chunks.  Deleted files are read from their metadata where recoverable.
- * Returns SP_OK, the error code fn returned, SP_E_INTERRUPTED when ev's
- * cancellation token was tripped, or the read's own error.
+ * Read the content of the file at path in fs_index (for a directory,
+ * relative to its root) and feed it to fn in chunks.  Returns SP_OK, the
+ * error code fn returned, SP_E_INTERRUPTED when ev's cancellation token
+ * was tripped, or the read's own error.
  */
 int sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
-    const char *path_or_inode, sp_data_fn *fn, void *arg,
-    struct sp_err *err);
+    const char *path, sp_data_fn *fn, void *arg, struct sp_err *err);
+
+/*
+ * A file of an image by its metadata, not its name (a deleted name has
+ * none to look up): the inode of file system fs and, for an NTFS
+ * attribute, its type and id.
+ */
+struct sp_file_ref {
+	const char *source;	/* the evidence path, for messages; borrowed */
+	unsigned fs;		/* file system index */
+	uint64_t inode;
+	uint32_t attr_type;	/* 0: the file's default data attribute */
+	uint16_t attr_id;
+};
+
+/*
+ * The command line's inode syntax, "N" (an inode) or "N-T-I" (attribute
+ * type T, id I of inode N), into ref's inode and attribute (source and fs
+ * are left alone).  Returns SP_OK, or SP_E_USAGE when s is not that
+ * syntax (then it names a path).
+ */
+int sp_file_ref_parse(const char *s, struct sp_file_ref *ref);
+
+/* The reference of the entry e, seen in a walk of ev. */
+void sp_entry_file_ref(const struct sp_evidence *ev, const struct sp_entry *e,
+    struct sp_file_ref *ref);
+
+/*
+ * Read the content of the file or attribute ref names (its source is ev)
+ * and feed it to fn in chunks, as sp_evidence_read_file does.  Deleted
+ * files are read from their metadata where recoverable.  A directory has
+ * no inodes: SP_E_USAGE.
+ */
+int sp_evidence_read_ref(struct sp_evidence *ev, const struct sp_file_ref *ref,
+    sp_data_fn *fn, void *arg, struct sp_err *err);
 
 /* 1 when e has content to read (a regular file or NTFS data stream whose
  * metadata is its own), 0 otherwise. */

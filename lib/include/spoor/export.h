@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cancel.h"
 #include "case.h"
 #include "time.h"
 
@@ -30,12 +31,14 @@ struct sp_export_opts {
 	const char *artifact;	/* NULL for every artifact */
 	int iso;		/* mactime dates as ISO-8601 UTC (-y) */
 	unsigned bodyfile_flags;	/* SP_BODYFILE_NS */
+	const struct sp_cancel *cancel;	/* borrowed; NULL: the process's */
 };
 
 /*
  * Write the case's timeline to out in opts->format.  *rows receives the
- * number of records written.  Returns SP_OK, SP_E_IO on a write error or
- * SP_E_CASE.
+ * number of records written.  Returns SP_OK, SP_E_IO on a write error,
+ * SP_E_CASE, or SP_E_INTERRUPTED when opts->cancel was tripped (after the
+ * current record).
  */
 int sp_export(struct sp_case *c, const struct sp_export_opts *opts,
     FILE *out, uint64_t *rows, struct sp_err *err);

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
+#include "severity.h"
 #include "time.h"
 
 /* What the scanner knows about one file when it asks the detectors. */
@@ -48,10 +50,6 @@ struct sp_heur_file {
  */
 void sp_heur_file_init(struct sp_heur_file *f);
 
-enum sp_heur_severity {
-	SP_SEV_INFO, SP_SEV_LOW, SP_SEV_MEDIUM, SP_SEV_HIGH, SP_SEV_CRITICAL
-};
-
 /* One detection.  Every pointer is valid during the callback only. */
 struct sp_heur_hit {
 	/*
@@ -61,7 +59,7 @@ struct sp_heur_hit {
 	 * "authorized-key-added".
 	 */
 	const char *detector;
-	enum sp_heur_severity severity;
+	enum sp_severity severity;
 	int score;		/* 0..100 sub-score (Loki/THOR style) */
 	const char *technique;	/* MITRE ATT&CK id, e.g. "T1070.006" */
 	/*
@@ -76,13 +74,20 @@ struct sp_heur_hit {
 
 #define SP_HEUR_REASON_MAX 512
 
-typedef void sp_heur_fn(const struct sp_heur_hit *hit, void *arg);
+/*
+ * Receives one hit; returns SP_CB_CONTINUE, SP_CB_STOP (no more hits; the
+ * check returns SP_OK) or an SP_E_* code, which the check returns (enum
+ * sp_cb).
+ */
+typedef int sp_heur_fn(const struct sp_heur_hit *hit, void *arg);
 
 /*
  * Run every metadata/head-based detector on f; call fn(hit, arg) per hit,
- * in the order of the detector table.  f and its strings are borrowed.
+ * in the order of the detector table, until fn stops.  f and its strings
+ * are borrowed.  Returns SP_OK or the error fn returned.
  */
-void sp_heur_check_file(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg);
+int sp_heur_check_file(const struct sp_heur_file *f, sp_heur_fn *fn,
+    void *arg);
 
 /*
  * True when the detectors need the whole content of f (ld.so.preload,
@@ -99,9 +104,9 @@ int sp_heur_wants_content(const struct sp_heur_file *f);
 /*
  * Content-based detectors on buf (len bytes of f's content, borrowed);
  * from/to the scanned time window (SP_TIME_NONE when open).  Does nothing
- * unless sp_heur_wants_content(f).
+ * unless sp_heur_wants_content(f).  Returns as sp_heur_check_file.
  */
-void sp_heur_check_content(const struct sp_heur_file *f, const void *buf,
+int sp_heur_check_content(const struct sp_heur_file *f, const void *buf,
     size_t len, sp_time_ns from, sp_time_ns to, sp_heur_fn *fn, void *arg);
 
 /*
@@ -117,7 +122,7 @@ double sp_heur_entropy(const uint64_t hist[256], uint64_t total);
  */
 struct sp_heur_detector {
 	const char *name;
-	enum sp_heur_severity severity;	/* the usual severity; a hit may differ */
+	enum sp_severity severity;	/* the usual severity; a hit may differ */
 	int score;
 	const char *technique;
 	const char *description;
@@ -128,8 +133,6 @@ size_t sp_heur_detector_count(void);
 const struct sp_heur_detector *sp_heur_detector(size_t i);
 /* Detector by name, or NULL. */
 const struct sp_heur_detector *sp_heur_detector_find(const char *name);
-/* "info", "low", "medium", "high", "critical"; "unknown" otherwise. */
-const char *sp_heur_severity_name(enum sp_heur_severity s);
 
 /*
  * The Loki/THOR combined score: 100*(1-prod(1 - s_i/100/2^i)) over

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stddef.h>
 
+#include "time.h"
+
 /* Version of every JSON record schema; bumped when a field changes meaning. */
 #define SP_JSON_SCHEMA 1
 
@@ -49,6 +51,11 @@ void sp_json_kv_str(struct sp_json *w, const char *key, const char *s);
 void sp_json_kv_int(struct sp_json *w, const char *key, int64_t v);
 void sp_json_kv_uint(struct sp_json *w, const char *key, uint64_t v);
 void sp_json_kv_bool(struct sp_json *w, const char *key, int v);
+/*
+ * A time as two members: key with ISO-8601 UTC to the nanosecond and
+ * key_ns with the nanoseconds since the epoch; both null for SP_TIME_NONE.
+ */
+void sp_json_kv_time(struct sp_json *w, const char *key, sp_time_ns t);
 
 /*
  * A JSON text built in memory: fill writes one value through w.  Returns

@@ -19,6 +19,7 @@
 #include "err.h"
 #include "evidence.h"
 #include "memimage.h"
+#include "severity.h"
 #include "time.h"
 
 struct sp_rules;
@@ -113,7 +114,7 @@ struct sp_detection {
 	const char *type;	/* "yara", "hash", "package", "heuristic" */
 	const char *name;	/* rule, detector or hash set */
 	const char *ns;		/* rule namespace, or NULL */
-	const char *severity;	/* info low medium high critical */
+	enum sp_severity severity;
 	int score;		/* 0-100 sub-score */
 	const char *technique;	/* ATT&CK id or NULL */
 	const char *reason;	/* human text */
@@ -123,8 +124,16 @@ struct sp_detection {
 	const char *json;	/* the whole record as one JSON object */
 };
 
-/* Called for each detection, one at a time (under the scanner's lock). */
-typedef void sp_detection_fn(const struct sp_detection *d, void *arg);
+/*
+ * Called for each detection, one at a time (under the scanner's lock, from
+ * the calling thread or a worker).  Returns SP_CB_CONTINUE, SP_CB_STOP or
+ * an SP_E_* code (enum sp_cb): a stop or an error ends the scan; the
+ * walker and the workers stop at their next record, later detections are
+ * dropped, and every scan call then returns SP_OK after a stop, the code
+ * after an error (the callback may leave the detail in a struct sp_err it
+ * shares with the caller).
+ */
+typedef int sp_detection_fn(const struct sp_detection *d, void *arg);
 
 /* What was scanned and what was not, and why. */
 struct sp_scan_stats {
@@ -176,9 +185,12 @@ int sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
     struct sp_err *err);
 /*
  * Wait for the workers, then give each hit target's combined score
- * (Loki/THOR formula) through the combined callback when not NULL.
+ * (Loki/THOR formula) through the combined callback when not NULL, which
+ * returns as sp_detection_fn.  Returns SP_OK, the score callback's error,
+ * or the detection callback's when it failed (a worker's failure may
+ * only be known here).
  */
-typedef void sp_target_score_fn(const char *target, int score,
+typedef int sp_target_score_fn(const char *target, int score,
     unsigned detections, const char *json, void *arg);
 int sp_scan_finish(struct sp_scan *s, sp_target_score_fn *fn, void *arg,
     struct sp_err *err);

@@ -25,6 +25,9 @@ int32_t sp_time_nsec(sp_time_ns t);
 /* The current UTC time. */
 sp_time_ns sp_time_now(void);
 
+/* Seconds from *t0 (CLOCK_MONOTONIC) to now, for rates and progress. */
+double sp_time_elapsed(const struct timespec *t0);
+
 #define SP_TIME_ISO_MAX 40
 
 /*
