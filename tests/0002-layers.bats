@@ -43,9 +43,9 @@ copy_tree() {
 @test "check-layers reports a lower layer including a higher one" {
 	copy_tree
 	sed -i 's|#include "spoor/json.h"|#include "spoor/scan.h"|' \
-		"$tmp/lib/base/progress.c"
+		"$tmp/lib/base/run.c"
 	run -1 "$REPO/scripts/check-layers" -r "$tmp"
-	assert_output --partial 'lib/base/progress.c:'
+	assert_output --partial 'lib/base/run.c:'
 	assert_output --partial '"spoor/scan.h" (scan), but base may include only base'
 }
 

@@ -16,14 +16,10 @@ setup_file() {
 	"$BUILD/bin/spoor-timeline" -c "$DB" --host web01 "$SCENARIO/web01.E01" \
 	    "$IMAGES/ext4/tiny.ext4" >/dev/null
 	"$BUILD/bin/spoor-scan" -c "$DB" "$SCENARIO/web01.E01" >/dev/null 2>&1 || true
-	# the columns of schema 4 as its writers fill them: the log an event
-	# was read from in origin_file_id, its subject in file_id, and the
-	# process identity of the login and audit records
-	sqlite3 "$DB" "UPDATE events SET origin_file_id = file_id, file_id = (
-	    SELECT f.id FROM files f WHERE f.source_id = events.source_id
-	    AND f.path = events.path AND f.allocated = 1 ORDER BY f.id LIMIT 1)
-	    WHERE artifact NOT IN ('fs', 'detection');
-	    UPDATE events SET session = id % 4 + 1, boot_id = 'boot' || (id % 2),
+	# the store writes the log an event was read from (origin_file_id)
+	# and its subject (file_id); the process identity of the login and
+	# audit records is set here so every column has values to compare
+	sqlite3 "$DB" "UPDATE events SET session = id % 4 + 1, boot_id = 'boot' || (id % 2),
 	    auid = 1000 + id % 3, tty = 'pts/' || (id % 2), cwd = '/root'
 	    WHERE artifact IN ('auth', 'audit', 'wtmp');"
 }

@@ -170,13 +170,9 @@ fls_m() {
 	db=$BATS_TEST_TMPDIR/case.db
 	img=$SCENARIO/web01.E01
 	spoor-timeline -c "$db" --host web01 "$img" >/dev/null
-	# the columns as schema 4's writers fill them: the log an event was
-	# read from in origin_file_id, its subject in file_id, process identity
-	sqlite3 "$db" "UPDATE events SET origin_file_id = file_id, file_id = (
-	    SELECT f.id FROM files f WHERE f.source_id = events.source_id
-	    AND f.path = events.path AND f.allocated = 1 ORDER BY f.id LIMIT 1)
-	    WHERE artifact NOT IN ('fs', 'detection');
-	    UPDATE events SET session = id % 4 + 1, boot_id = 'boot' || (id % 2),
+	# the store fills origin_file_id (the log an event was read from) and
+	# file_id (its subject); the process identity is set here
+	sqlite3 "$db" "UPDATE events SET session = id % 4 + 1, boot_id = 'boot' || (id % 2),
 	    auid = 1000, tty = 'pts/0', cwd = '/root' WHERE artifact = 'auth'"
 	assert_equal "$(spoor-export -c "$db" --mactime --csv -y)" "$(fls_m "$img" | mactime -b - -d -y)"
 	assert_equal "$(spoor-export -c "$db" --mactime)" "$(fls_m "$img" | mactime -b -)"

@@ -15,6 +15,14 @@
 /* The open SQLite handle of a case; owned by c. */
 sqlite3 *sp_case_db(struct sp_case *c);
 
+/*
+ * Insert the source src of run run_id in state ("loading", "complete");
+ * its row id in *id when id is not NULL.
+ */
+int sp_case_source_insert(sqlite3 *db, int64_t run_id,
+    const struct sp_source_record *src, const char *state, int64_t *id,
+    struct sp_err *err);
+
 /* Drop (create 0) or create the secondary indexes of files and events. */
 int sp_case_timeline_indexes(struct sp_case *c, int create,
     struct sp_err *err);

@@ -436,7 +436,8 @@ sp_query_open_files(struct sp_query **q, struct sp_case *c,
 
 	if ((rc = query_new(q, c, Q_FILES, err)) != SP_OK)
 		return rc;
-	if ((rc = sp_sql_prepare((*q)->db, "SELECT " FILE_COLUMNS " FROM files f "
+	if ((rc = sp_sql_prepare((*q)->db, "SELECT " FILE_COLUMNS " FROM "
+	    "files f "
 	    "WHERE (?1 = 0 OR f.source_id = ?1) AND ?4 "
 	    /* a file is in the window when one of its times is */
 	    "AND (?2 IS NULL AND ?3 IS NULL OR "

@@ -93,17 +93,6 @@ prepare_id(struct sp_store *s, const char *sql, int64_t id,
 	return rc;
 }
 
-/* Step st, a change, to its end and finalize it. */
-static int
-finish(struct sp_store *s, sqlite3_stmt *st, const char *what,
-    struct sp_err *err)
-{
-	int rc = sp_sql_step_done(s->db, st, SP_E_CASE, what, err);
-
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* Run one statement with id bound to ?1 to its end. */
 static int
 run_with_id(struct sp_store *s, const char *sql, int64_t id,
@@ -114,7 +103,7 @@ run_with_id(struct sp_store *s, const char *sql, int64_t id,
 
 	if ((rc = prepare_id(s, sql, id, &st, what, err)) != SP_OK)
 		return rc;
-	return finish(s, st, what, err);
+	return sp_sql_finish(s->db, st, SP_E_CASE, what, err);
 }
 
 /* Step st, a lookup of one row id, once: *id, or 0 when none. */
@@ -244,24 +233,8 @@ int
 sp_store_source_add(struct sp_store *s, const struct sp_source_record *src,
     int64_t *id, struct sp_err *err)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = prepare_id(s, "INSERT INTO sources (run_id, kind, path, "
-	    "size, sha256, host, details, added_ns, state) VALUES "
-	    "(?,?,?,?,?,?,?,?,'loading')", sp_run_id(s->run), &st,
-	    "add source", err)) != SP_OK)
-		return rc;
-	sp_sql_bind_text(st, 2, src->kind);
-	sp_sql_bind_text(st, 3, src->path);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)src->size);
-	sp_sql_bind_text(st, 5, src->sha256);
-	sp_sql_bind_text(st, 6, src->host);
-	sp_sql_bind_text(st, 7, src->details);
-	sqlite3_bind_int64(st, 8, sp_time_now());
-	if ((rc = finish(s, st, "add source", err)) == SP_OK)
-		*id = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	return sp_case_source_insert(s->db, sp_run_id(s->run), src, "loading",
+	    id, err);
 }
 
 int
@@ -275,7 +248,7 @@ sp_store_source_set_size(struct sp_store *s, int64_t id, uint64_t size,
 	    id, &st, "finish source", err)) != SP_OK)
 		return rc;
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
-	return finish(s, st, "finish source", err);
+	return sp_sql_finish(s->db, st, SP_E_CASE, "finish source", err);
 }
 
 /*
@@ -299,7 +272,7 @@ resolve_subjects(struct sp_store *s, int64_t id, struct sp_err *err)
 		return rc;
 	sqlite3_bind_int64(st, 2, s->art_lo);
 	sqlite3_bind_int64(st, 3, s->art_hi);
-	rc = finish(s, st, "resolve subjects", err);
+	rc = sp_sql_finish(s->db, st, SP_E_CASE, "resolve subjects", err);
 	s->art_source = s->art_lo = s->art_hi = 0;
 	return rc;
 }
@@ -324,7 +297,7 @@ sp_store_source_finish(struct sp_store *s, int64_t id, const char *state,
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)files);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)events);
 	sp_sql_bind_text(st, 5, sha256);
-	return finish(s, st, "finish source", err);
+	return sp_sql_finish(s->db, st, SP_E_CASE, "finish source", err);
 }
 
 int
@@ -578,12 +551,14 @@ sp_store_detection_add(struct sp_store *s,
 		event_id = sqlite3_last_insert_rowid(s->db);
 		if ((st = stmt(s, ST_FTS_ONE, err)) != NULL) {
 			sqlite3_bind_int64(st, 1, event_id);
-			sp_sql_bind_text(st, 2, d->message ? d->message : d->name);
+			sp_sql_bind_text(st, 2, d->message ? d->message :
+			    d->name);
 			(void)sqlite3_step(st);
 			sqlite3_reset(st);
 		}
 	} else
-		rc = sp_sql_err(err, s->db, SP_E_CASE, "insert detection event");
+		rc = sp_sql_err(err, s->db, SP_E_CASE,
+		    "insert detection event");
 	sqlite3_reset(s->st[ST_DETECTION_EVENT]);
 	if ((st = stmt(s, ST_DETECTION, err)) == NULL)
 		return SP_E_CASE;

@@ -94,10 +94,9 @@ static int
 change(sqlite3 *db, sqlite3_stmt *st, const char *what, int *changed,
     struct sp_err *err)
 {
-	int rc = sp_sql_step_done(db, st, SP_E_CASE, what, err);
+	int rc = sp_sql_finish(db, st, SP_E_CASE, what, err);
 
 	*changed = rc == SP_OK ? sqlite3_changes(db) : 0;
-	sqlite3_finalize(st);
 	return rc;
 }
 

@@ -104,23 +104,19 @@ sp_case_run_attach(struct sp_case *c, struct sp_run *r, struct sp_err *err)
 /* ---- sources ---- */
 
 int
-sp_case_source_add(struct sp_run *r, const struct sp_source_record *src,
-    int64_t *id, struct sp_err *err)
+sp_case_source_insert(sqlite3 *db, int64_t run_id,
+    const struct sp_source_record *src, const char *state, int64_t *id,
+    struct sp_err *err)
 {
-	struct sp_case *c = sp_run_case(r);
 	sqlite3_stmt *st;
-	sqlite3 *db;
 	int rc;
 
-	if (c == NULL)
-		return sp_err_set(err, SP_E_INTERNAL, 0, "run has no case");
-	db = sp_case_db(c);
 	if ((rc = sp_sql_prepare(db, "INSERT INTO sources (run_id, kind, "
-	    "path, size, md5, sha1, sha256, host, details, added_ns) VALUES "
-	    "(?,?,?,?,?,?,?,?,?,?)", &st, SP_E_CASE, "add source", err)) !=
-	    SP_OK)
+	    "path, size, md5, sha1, sha256, host, details, added_ns, state) "
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?)", &st, SP_E_CASE, "add source",
+	    err)) != SP_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, sp_run_id(r));
+	sqlite3_bind_int64(st, 1, run_id);
 	sp_sql_bind_text(st, 2, src->kind);
 	sp_sql_bind_text(st, 3, src->path);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)src->size);
@@ -130,9 +126,21 @@ sp_case_source_add(struct sp_run *r, const struct sp_source_record *src,
 	sp_sql_bind_text(st, 8, src->host);
 	sp_sql_bind_text(st, 9, src->details);
 	sqlite3_bind_int64(st, 10, sp_time_now());
-	if ((rc = sp_sql_step_done(db, st, SP_E_CASE, "add source", err)) ==
+	sp_sql_bind_text(st, 11, state);
+	if ((rc = sp_sql_finish(db, st, SP_E_CASE, "add source", err)) ==
 	    SP_OK && id != NULL)
 		*id = sqlite3_last_insert_rowid(db);
-	sqlite3_finalize(st);
 	return rc;
+}
+
+int
+sp_case_source_add(struct sp_run *r, const struct sp_source_record *src,
+    int64_t *id, struct sp_err *err)
+{
+	struct sp_case *c = sp_run_case(r);
+
+	if (c == NULL)
+		return sp_err_set(err, SP_E_INTERNAL, 0, "run has no case");
+	return sp_case_source_insert(sp_case_db(c), sp_run_id(r), src,
+	    "complete", id, err);
 }
