@@ -4,8 +4,8 @@
  * and the hash database (lib/scan/hashset.c): one mapping of SQLite's
  * result codes to SP_E_* codes, running SQL text, preparing and stepping
  * statements with the error set, binding values that may be NULL, reading
- * one integer and transactions.  Not installed; only the files lib/LAYERS
- * lets include <sqlite3.h> include it.
+ * one integer and transactions.  Not installed; private to those two
+ * (lib/LAYERS).
  *
  * A failure sets err to "what: SQLite's message" with the code of
  * sp_sql_code; other is the code of a failure the table does not name
