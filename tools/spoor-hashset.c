@@ -159,7 +159,7 @@ cmd_lookup(struct sp_tool *t, int json, enum sp_hashset_kind kind, int argc,
 	struct sp_json w;
 	struct sp_err err;
 	uint64_t seen = 0;
-	int i, r, status = SP_EXIT_OK;
+	int i, found, status = SP_EXIT_OK;
 
 	sp_err_init(&err);
 	for (i = 1; i < argc; i++) {
@@ -180,19 +180,20 @@ cmd_lookup(struct sp_tool *t, int json, enum sp_hashset_kind kind, int argc,
 	warn_problems(t, &seen);
 	sp_json_init(&w, stdout);
 	for (i = 1; i < argc; i++) {
-		if ((r = sp_hashset_lookup_hex(hs, argv[i], &m, &err)) < 0) {
+		if (sp_hashset_lookup_hex(hs, argv[i], &m, &found, &err) !=
+		    SP_OK) {
 			status = sp_tool_error(t, &err);
 			break;
 		}
-		if (r == 0)
+		if (found == 0)
 			status = SP_EXIT_MISS;
 		if (json) {
 			sp_json_object_begin(&w);
 			sp_json_kv_int(&w, "schema", SP_JSON_SCHEMA);
 			sp_json_kv_str(&w, "type", "lookup");
 			sp_json_kv_str(&w, "hash", argv[i]);
-			sp_json_kv_bool(&w, "found", r);
-			if (r) {
+			sp_json_kv_bool(&w, "found", found);
+			if (found) {
 				sp_json_kv_str(&w, "algorithm",
 				    alg_name(m.alg));
 				sp_json_kv_str(&w, "kind", kind_name(m.kind));
@@ -209,7 +210,7 @@ cmd_lookup(struct sp_tool *t, int json, enum sp_hashset_kind kind, int argc,
 			}
 			sp_json_object_end(&w);
 			sp_json_line_end(&w);
-		} else if (r) {
+		} else if (found) {
 			printf("%s\t%s\t", argv[i], kind_name(m.kind));
 			put_text(m.set);
 			putchar('\t');

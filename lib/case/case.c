@@ -218,53 +218,8 @@ static const char timeline_drop_indexes[] =
 int
 sp_case_timeline_indexes(struct sp_case *c, int create, struct sp_err *err)
 {
-	return sp_case_exec(c->db, create ? timeline_indexes : timeline_drop_indexes,
-	    err);
-}
-
-int
-sp_case_db_err(struct sp_err *err, sqlite3 *db, const char *what)
-{
-	int rc = sqlite3_errcode(db);
-	int code = rc == SQLITE_NOTADB ? SP_E_FORMAT :
-	    rc == SQLITE_CANTOPEN ? SP_E_NOINPUT :
-	    rc == SQLITE_READONLY || rc == SQLITE_PERM ? SP_E_PERM :
-	    rc == SQLITE_NOMEM ? SP_E_NOMEM : SP_E_CASE;
-
-	return sp_err_set(err, code, 0, "%s: %s", what, sqlite3_errmsg(db));
-}
-
-int
-sp_case_exec(sqlite3 *db, const char *sql, struct sp_err *err)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		sp_err_set(err, sqlite3_errcode(db) == SQLITE_NOTADB ?
-		    SP_E_FORMAT : SP_E_CASE, 0, "%s",
-		    msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return err ? err->code : SP_E_CASE;
-	}
-	return SP_OK;
-}
-
-static int
-pragma_int(sqlite3 *db, const char *sql, int *v, struct sp_err *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return sp_case_db_err(err, db, "read header");
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return sp_case_db_err(err, db, "read header");
-	}
-	*v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return SP_OK;
+	return sp_sql_exec(c->db, create ? timeline_indexes :
+	    timeline_drop_indexes, SP_E_CASE, err);
 }
 
 /*
@@ -274,20 +229,24 @@ pragma_int(sqlite3 *db, const char *sql, int *v, struct sp_err *err)
 static int
 check_header(struct sp_case *c, struct sp_err *err)
 {
-	int appid, tables, rc;
+	int64_t appid, version, tables;
+	int rc;
 
-	if ((rc = pragma_int(c->db, "PRAGMA application_id", &appid, err))
-	    != SP_OK || (rc = pragma_int(c->db, "PRAGMA user_version",
-	    &c->version, err)) != SP_OK)
+	if ((rc = sp_sql_int(c->db, "PRAGMA application_id", &appid,
+	    SP_E_CASE, "read header", err)) != SP_OK ||
+	    (rc = sp_sql_int(c->db, "PRAGMA user_version", &version,
+	    SP_E_CASE, "read header", err)) != SP_OK)
 		return rc;
+	c->version = (int)version;
 	if (appid != SP_CASE_APPLICATION_ID && (appid != 0 ||
 	    c->version != 0))
 		return sp_err_set(err, SP_E_FORMAT, 0,
 		    "not a spoor case database");
 	if (appid == 0) {
 		/* A fresh file must be empty to become a case. */
-		if ((rc = pragma_int(c->db, "SELECT count(*) FROM "
-		    "sqlite_master", &tables, err)) != SP_OK)
+		if ((rc = sp_sql_int(c->db, "SELECT count(*) FROM "
+		    "sqlite_master", &tables, SP_E_CASE, "read header", err))
+		    != SP_OK)
 			return rc;
 		if (tables != 0)
 			return sp_err_set(err, SP_E_FORMAT, 0,
@@ -314,26 +273,26 @@ migrate(struct sp_case *c, struct sp_err *err)
 	char sql[128];
 	int v, rc;
 
-	if ((rc = sp_case_exec(c->db, "BEGIN EXCLUSIVE", err)) != SP_OK)
+	if ((rc = sp_sql_exec(c->db, "BEGIN EXCLUSIVE", SP_E_CASE, err)) != SP_OK)
 		return sp_err_prefix(err, "lock");
 	if ((rc = check_header(c, err)) != SP_OK)
 		goto fail;
 	for (v = c->version + 1; v <= NMIGRATIONS; v++) {
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;"
 		    "PRAGMA application_id = %d;", v, SP_CASE_APPLICATION_ID);
-		if ((rc = sp_case_exec(c->db, migrations[v], err)) != SP_OK ||
-		    (rc = sp_case_exec(c->db, sql, err)) != SP_OK) {
+		if ((rc = sp_sql_exec(c->db, migrations[v], SP_E_CASE, err)) != SP_OK ||
+		    (rc = sp_sql_exec(c->db, sql, SP_E_CASE, err)) != SP_OK) {
 			sp_err_prefix(err, "migrate to schema %d", v);
 			goto fail;
 		}
 	}
-	if ((rc = sp_case_exec(c->db, timeline_indexes, err)) != SP_OK ||
-	    (rc = sp_case_exec(c->db, "COMMIT", err)) != SP_OK)
+	if ((rc = sp_sql_exec(c->db, timeline_indexes, SP_E_CASE, err)) != SP_OK ||
+	    (rc = sp_sql_exec(c->db, "COMMIT", SP_E_CASE, err)) != SP_OK)
 		goto fail;
 	c->version = NMIGRATIONS;
 	return SP_OK;
 fail:
-	sp_case_exec(c->db, "ROLLBACK", NULL);
+	sp_sql_rollback(c->db);
 	return rc;
 }
 
@@ -383,7 +342,7 @@ sp_case_open(struct sp_case **cp, const char *path, unsigned flags,
 	    SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &c->db, oflags | SQLITE_OPEN_NOFOLLOW,
 	    NULL) != SQLITE_OK) {
-		rc = sp_case_db_err(err, c->db, "open");
+		rc = sp_sql_err(err, c->db, SP_E_CASE, "open");
 		goto fail;
 	}
 	sqlite3_busy_timeout(c->db, 10000);
@@ -399,8 +358,9 @@ sp_case_open(struct sp_case **cp, const char *path, unsigned flags,
 		 */
 		for (try = 1; ; try++) {
 			sp_err_init(err);
-			if ((rc = sp_case_exec(c->db, "PRAGMA journal_mode = WAL;"
-			    "PRAGMA synchronous = NORMAL;", err)) == SP_OK &&
+			if ((rc = sp_sql_exec(c->db, "PRAGMA journal_mode = WAL;"
+			    "PRAGMA synchronous = NORMAL;", SP_E_CASE, err)) ==
+			    SP_OK &&
 			    (rc = migrate(c, err)) == SP_OK)
 				break;
 			if (try == SETUP_TRIES || !busy(c->db))
@@ -411,7 +371,8 @@ sp_case_open(struct sp_case **cp, const char *path, unsigned flags,
 		    "migrating; open it once for writing", c->version);
 		goto fail;
 	}
-	if ((rc = sp_case_exec(c->db, "PRAGMA foreign_keys = ON", err)) != SP_OK)
+	if ((rc = sp_sql_exec(c->db, "PRAGMA foreign_keys = ON", SP_E_CASE,
+	    err)) != SP_OK)
 		goto fail;
 	*cp = c;
 	return SP_OK;

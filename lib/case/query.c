@@ -87,15 +87,6 @@ bind_text(struct binds *b, const char *s)
 	}
 }
 
-static int
-db_fail(struct sp_err *err, sqlite3 *db, const char *what)
-{
-	if (sqlite3_errcode(db) == SQLITE_INTERRUPT)
-		return sp_err_set(err, SP_E_INTERRUPTED, 0, "%s: interrupted",
-		    what);
-	return sp_case_db_err(err, db, what);
-}
-
 void
 sp_query_filter_init(struct sp_query_filter *f)
 {
@@ -203,22 +194,52 @@ page_terms(struct sql *s, struct binds *b, const char *a,
 	return SP_OK;
 }
 
+/*
+ * The filter and page of s, the SELECT of a kind keyed on the table
+ * aliased a: page_terms, and for a page before a key the outer query that
+ * turns it back, naming the time and id columns by their positions tcol
+ * and icol.
+ */
+static int
+paged(struct sql *s, struct binds *b, const char *a,
+    const struct sp_query_page *p, int tcol, int icol, struct sp_err *err)
+{
+	struct sql w = { 0 };
+	char order[64];
+	int rc, wrap;
+
+	if ((rc = page_terms(s, b, a, p, &wrap, err)) != SP_OK) {
+		free(s->buf);
+		return rc;
+	}
+	if (!wrap)
+		return SP_OK;
+	snprintf(order, sizeof(order), ") ORDER BY %d%s, %d%s", tcol,
+	    p->descending ? " DESC" : "", icol, p->descending ? " DESC" : "");
+	sql_add(&w, "SELECT * FROM (");
+	sql_add(&w, s->buf ? s->buf : "");
+	sql_add(&w, order);
+	free(s->buf);
+	w.oom |= s->oom;
+	*s = w;
+	return SP_OK;
+}
+
 static int
 prepare(struct sp_query *q, struct sql *s, const struct binds *b,
     const char *what, struct sp_err *err)
 {
-	int i;
+	int i, rc;
 
 	if (s->oom || b->n >= MAX_BINDS) {
 		free(s->buf);
 		return sp_err_set(err, SP_E_NOMEM, 0, "%s: query too large",
 		    what);
 	}
-	if (sqlite3_prepare_v2(q->db, s->buf, -1, &q->st, NULL) != SQLITE_OK) {
-		free(s->buf);
-		return db_fail(err, q->db, what);
-	}
+	rc = sp_sql_prepare(q->db, s->buf, &q->st, SP_E_CASE, what, err);
 	free(s->buf);
+	if (rc != SP_OK)
+		return rc;
 	for (i = 0; i < b->n; i++) {
 		if (b->v[i].text)
 			sqlite3_bind_text(q->st, i + 1, b->v[i].s, -1,
@@ -241,6 +262,15 @@ query_new(struct sp_query **q, struct sp_case *c, enum query_kind kind,
 	return SP_OK;
 }
 
+/* Close the cursor *q that failed to open with rc; returns rc. */
+static int
+query_fail(struct sp_query **q, int rc)
+{
+	sp_query_close(*q);
+	*q = NULL;
+	return rc;
+}
+
 #define EVENT_COLUMNS "e.id, e.time_ns, e.time_desc, e.artifact, " \
 	"e.source_id, s.path, e.file_id, e.origin_file_id, e.host, e.user, " \
 	"e.pid, e.ppid, e.exe, e.path, e.message, e.extra, e.origin, " \
@@ -256,35 +286,16 @@ sp_query_open_events(struct sp_query **q, struct sp_case *c,
 {
 	struct sql s = { 0 };
 	struct binds b = { 0 };
-	int rc, wrap;
+	int rc;
 
 	if ((rc = query_new(q, c, Q_EVENTS, err)) != SP_OK)
 		return rc;
 	sql_add(&s, "SELECT " EVENT_COLUMNS EVENT_FROM " WHERE 1");
 	event_terms(&s, &b, f);
-	if ((rc = page_terms(&s, &b, "e", page, &wrap, err)) != SP_OK) {
-		free(s.buf);
-		goto fail;
-	}
-	if (wrap) {
-		/* the outer query names the inner columns by position */
-		struct sql w = { 0 };
-
-		sql_add(&w, "SELECT * FROM (");
-		sql_add(&w, s.buf ? s.buf : "");
-		sql_add(&w, page->descending ? ") ORDER BY 2 DESC, 1 DESC" :
-		    ") ORDER BY 2, 1");
-		free(s.buf);
-		w.oom |= s.oom;
-		s = w;
-	}
-	if ((rc = prepare(*q, &s, &b, "events", err)) != SP_OK)
-		goto fail;
+	if ((rc = paged(&s, &b, "e", page, 2, 1, err)) != SP_OK ||
+	    (rc = prepare(*q, &s, &b, "events", err)) != SP_OK)
+		return query_fail(q, rc);
 	return SP_OK;
-fail:
-	sp_query_close(*q);
-	*q = NULL;
-	return rc;
 }
 
 static sp_time_ns
@@ -401,7 +412,10 @@ files_pass(const struct sp_query_filter *f)
 	return f->nartifacts == 0;
 }
 
-/* ?1 source (0: all), ?2 from, ?3 to (NULL: open), in ns or seconds. */
+/*
+ * ?1 source (0: all), ?2 from, ?3 to (NULL: open), in ns or seconds, ?4
+ * whether files pass the kinds of f.
+ */
 static void
 bind_files(sqlite3_stmt *st, const struct sp_query_filter *f, int seconds)
 {
@@ -411,6 +425,7 @@ bind_files(sqlite3_stmt *st, const struct sp_query_filter *f, int seconds)
 		    f->from);
 	if (f->to != SP_TIME_NONE)
 		sqlite3_bind_int64(st, 3, seconds ? sp_time_sec(f->to) : f->to);
+	sqlite3_bind_int(st, 4, files_pass(f));
 }
 
 int
@@ -421,7 +436,8 @@ sp_query_open_files(struct sp_query **q, struct sp_case *c,
 
 	if ((rc = query_new(q, c, Q_FILES, err)) != SP_OK)
 		return rc;
-	if (sqlite3_prepare_v2((*q)->db, "SELECT " FILE_COLUMNS " FROM files f "
+	if ((rc = sp_sql_prepare((*q)->db, "SELECT " FILE_COLUMNS " FROM "
+	    "files f "
 	    "WHERE (?1 = 0 OR f.source_id = ?1) AND ?4 "
 	    /* a file is in the window when one of its times is */
 	    "AND (?2 IS NULL AND ?3 IS NULL OR "
@@ -429,14 +445,9 @@ sp_query_open_files(struct sp_query **q, struct sp_case *c,
 	    "f.mtime_ns BETWEEN coalesce(?2, -9e18) AND coalesce(?3, 9e18) OR "
 	    "f.ctime_ns BETWEEN coalesce(?2, -9e18) AND coalesce(?3, 9e18) OR "
 	    "f.crtime_ns BETWEEN coalesce(?2, -9e18) AND coalesce(?3, 9e18)) "
-	    "ORDER BY f.id", -1, &(*q)->st, NULL) != SQLITE_OK) {
-		rc = db_fail(err, (*q)->db, "files");
-		sp_query_close(*q);
-		*q = NULL;
-		return rc;
-	}
+	    "ORDER BY f.id", &(*q)->st, SP_E_CASE, "files", err)) != SP_OK)
+		return query_fail(q, rc);
 	bind_files((*q)->st, f, 0);
-	sqlite3_bind_int((*q)->st, 4, files_pass(f));
 	return SP_OK;
 }
 
@@ -453,7 +464,7 @@ sp_query_open_file_times(struct sp_query **q, struct sp_case *c,
 
 	if ((rc = query_new(q, c, Q_FILE_TIMES, err)) != SP_OK)
 		return rc;
-	if (sqlite3_prepare_v2((*q)->db, "WITH t(fid, sec, bit) AS ("
+	if ((rc = sp_sql_prepare((*q)->db, "WITH t(fid, sec, bit) AS ("
 	    "SELECT id, " SEC("mtime_ns") ", 1 FROM files WHERE ?1 = 0 OR "
 	    "source_id = ?1 UNION ALL "
 	    "SELECT id, " SEC("atime_ns") ", 2 FROM files WHERE ?1 = 0 OR "
@@ -473,15 +484,10 @@ sp_query_open_file_times(struct sp_query **q, struct sp_case *c,
 	    /* mactime's own order: time, then inode and name as text */
 	    "ORDER BY g.sec, CASE WHEN f.attr_type IS NULL THEN "
 	    "CAST(f.inode AS TEXT) ELSE f.inode || '-' || f.attr_type || '-' "
-	    "|| f.attr_id END, f.path, f.stream, f.flags, g.fid", -1,
-	    &(*q)->st, NULL) != SQLITE_OK) {
-		rc = db_fail(err, (*q)->db, "file times");
-		sp_query_close(*q);
-		*q = NULL;
-		return rc;
-	}
+	    "|| f.attr_id END, f.path, f.stream, f.flags, g.fid", &(*q)->st,
+	    SP_E_CASE, "file times", err)) != SP_OK)
+		return query_fail(q, rc);
 	bind_files((*q)->st, f, 1);
-	sqlite3_bind_int((*q)->st, 4, files_pass(f));
 	return SP_OK;
 }
 
@@ -521,7 +527,7 @@ sp_query_open_detections(struct sp_query **q, struct sp_case *c,
 {
 	struct sql s = { 0 };
 	struct binds b = { 0 };
-	int rc, wrap;
+	int rc;
 
 	if ((rc = query_new(q, c, Q_DETECTIONS, err)) != SP_OK)
 		return rc;
@@ -542,28 +548,10 @@ sp_query_open_detections(struct sp_query **q, struct sp_case *c,
 		sql_add(&s, " AND d.pid = ?");
 		bind_int(&b, f->pid);
 	}
-	if ((rc = page_terms(&s, &b, "d", page, &wrap, err)) != SP_OK) {
-		free(s.buf);
-		goto fail;
-	}
-	if (wrap) {
-		struct sql w = { 0 };
-
-		sql_add(&w, "SELECT * FROM (");
-		sql_add(&w, s.buf ? s.buf : "");
-		sql_add(&w, page->descending ? ") ORDER BY 19 DESC, 1 DESC" :
-		    ") ORDER BY 19, 1");
-		free(s.buf);
-		w.oom |= s.oom;
-		s = w;
-	}
-	if ((rc = prepare(*q, &s, &b, "detections", err)) != SP_OK)
-		goto fail;
+	if ((rc = paged(&s, &b, "d", page, 19, 1, err)) != SP_OK ||
+	    (rc = prepare(*q, &s, &b, "detections", err)) != SP_OK)
+		return query_fail(q, rc);
 	return SP_OK;
-fail:
-	sp_query_close(*q);
-	*q = NULL;
-	return rc;
 }
 
 int
@@ -591,11 +579,8 @@ sp_query_open_histogram(struct sp_query **q, struct sp_case *c,
 	event_terms(&s, &b, f);
 	sql_add(&s, per_artifact ? " ORDER BY e.artifact, e.time_ns" :
 	    " ORDER BY e.time_ns");
-	if ((rc = prepare(*q, &s, &b, "histogram", err)) != SP_OK) {
-		sp_query_close(*q);
-		*q = NULL;
-		return rc;
-	}
+	if ((rc = prepare(*q, &s, &b, "histogram", err)) != SP_OK)
+		return query_fail(q, rc);
 	return SP_OK;
 }
 
@@ -615,7 +600,7 @@ histogram_next(struct sp_query *q, int *has_row, struct sp_err *err)
 			break;
 		}
 		if (rc != SQLITE_ROW)
-			return db_fail(err, q->db, "histogram");
+			return sp_sql_err(err, q->db, SP_E_CASE, "histogram");
 		t = sqlite3_column_int64(q->st, 0);
 		art = q->per_artifact ? col_str(q->st, 1) : NULL;
 		start = t - ((t % q->width) + q->width) % q->width;
@@ -675,7 +660,7 @@ sp_query_next(struct sp_query *q, int *has_row, struct sp_err *err)
 	if (rc == SQLITE_DONE)
 		return SP_OK;
 	if (rc != SQLITE_ROW)
-		return db_fail(err, q->db, "query");
+		return sp_sql_err(err, q->db, SP_E_CASE, "query");
 	switch (q->kind) {
 	case Q_EVENTS:
 		row_event(q->st, &q->event);
@@ -817,17 +802,22 @@ keep_file(struct record *r, struct sp_file_row *f)
 	f->sha256 = keep(r, f->sha256);
 }
 
-/* Step st once; 1 for a row, 0 for none, an SP_E_* code on error. */
+/*
+ * Prepare sql with id bound to ?1 into *st and step it once: SP_OK with
+ * *row 1 when it gave a row, which *st holds until the caller finalizes
+ * it (also on failure; *st may be NULL).
+ */
 static int
-step_one(sqlite3 *db, sqlite3_stmt *st, const char *what, struct sp_err *err)
+read_one(sqlite3 *db, const char *sql, int64_t id, sqlite3_stmt **st,
+    int *row, const char *what, struct sp_err *err)
 {
-	int rc = sqlite3_step(st);
+	int rc;
 
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return -db_fail(err, db, what);
+	*row = 0;
+	if ((rc = sp_sql_prepare(db, sql, st, SP_E_CASE, what, err)) != SP_OK)
+		return rc;
+	sqlite3_bind_int64(*st, 1, id);
+	return sp_sql_step_row(db, *st, row, SP_E_CASE, what, err);
 }
 
 static int
@@ -835,22 +825,18 @@ record_file(struct record *r, sqlite3 *db, int64_t id, int i,
     const struct sp_file_row **out, struct sp_err *err)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, row;
 
 	if (id == SP_QUERY_NULL)
 		return SP_OK;
-	if (sqlite3_prepare_v2(db, "SELECT " FILE_COLUMNS " FROM files f "
-	    "WHERE f.id = ?1", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(err, db, "file");
-	sqlite3_bind_int64(st, 1, id);
-	rc = step_one(db, st, "file", err);
-	if (rc == 1) {
+	if ((rc = read_one(db, "SELECT " FILE_COLUMNS " FROM files f WHERE "
+	    "f.id = ?1", id, &st, &row, "file", err)) == SP_OK && row) {
 		row_file(st, 0, &r->files[i]);
 		keep_file(r, &r->files[i]);
 		*out = &r->files[i];
 	}
 	sqlite3_finalize(st);
-	return rc < 0 ? -rc : SP_OK;
+	return rc;
 }
 
 int
@@ -863,26 +849,21 @@ sp_event_record_get(struct sp_case *c, int64_t id,
 	struct sp_event_row *e;
 	struct sp_detection_row *d;
 	struct sp_source_record *s;
-	int rc;
+	int rc, row;
 
 	*rec = NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return sp_err_set(err, SP_E_NOMEM, 0, "event %lld",
 		    (long long)id);
 	/* one read transaction, so the parts agree with each other */
-	if ((rc = sp_case_exec(db, "BEGIN", err)) != SP_OK)
+	if ((rc = sp_sql_exec(db, "BEGIN", SP_E_CASE, err)) != SP_OK)
 		goto fail;
-	if (sqlite3_prepare_v2(db, "SELECT " EVENT_COLUMNS EVENT_FROM
-	    " WHERE e.id = ?1", -1, &st, NULL) != SQLITE_OK) {
-		rc = db_fail(err, db, "event");
+	if ((rc = read_one(db, "SELECT " EVENT_COLUMNS EVENT_FROM " WHERE "
+	    "e.id = ?1", id, &st, &row, "event", err)) == SP_OK && !row)
+		rc = sp_err_set(err, SP_E_NOTFOUND, 0, "no event %lld in the "
+		    "case", (long long)id);
+	if (rc != SP_OK)
 		goto end;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = step_one(db, st, "event", err)) <= 0) {
-		rc = rc < 0 ? -rc : sp_err_set(err, SP_E_NOTFOUND, 0,
-		    "no event %lld in the case", (long long)id);
-		goto end;
-	}
 	e = &r->event;
 	row_event(st, e);
 	e->time_desc = keep(r, e->time_desc);
@@ -903,18 +884,11 @@ sp_event_record_get(struct sp_case *c, int64_t id,
 	sqlite3_finalize(st);
 	st = NULL;
 
-	if (sqlite3_prepare_v2(db, "SELECT kind, path, size, md5, sha1, "
-	    "sha256, host, details FROM sources WHERE id = ?1", -1, &st,
-	    NULL) != SQLITE_OK) {
-		rc = db_fail(err, db, "source");
+	if ((rc = read_one(db, "SELECT kind, path, size, md5, sha1, sha256, "
+	    "host, details FROM sources WHERE id = ?1", e->source_id, &st, &row,
+	    "source", err)) != SP_OK)
 		goto end;
-	}
-	sqlite3_bind_int64(st, 1, e->source_id);
-	if ((rc = step_one(db, st, "source", err)) < 0) {
-		rc = -rc;
-		goto end;
-	}
-	if (rc == 1) {
+	if (row) {
 		s = &r->source;
 		s->kind = keep(r, col_str(st, 0));
 		s->path = keep(r, col_str(st, 1));
@@ -936,18 +910,11 @@ sp_event_record_get(struct sp_case *c, int64_t id,
 		goto end;
 
 	/* detections has no index on event_id; it is small beside events */
-	if (sqlite3_prepare_v2(db, "SELECT " DETECTION_COLUMNS " FROM "
-	    "detections d WHERE d.event_id = ?1 ORDER BY d.id LIMIT 1", -1,
-	    &st, NULL) != SQLITE_OK) {
-		rc = db_fail(err, db, "detection");
+	if ((rc = read_one(db, "SELECT " DETECTION_COLUMNS " FROM detections "
+	    "d WHERE d.event_id = ?1 ORDER BY d.id LIMIT 1", id, &st, &row,
+	    "detection", err)) != SP_OK)
 		goto end;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = step_one(db, st, "detection", err)) < 0) {
-		rc = -rc;
-		goto end;
-	}
-	if (rc == 1) {
+	if (row) {
 		d = &r->detection;
 		row_detection(st, d);
 		d->type = keep(r, d->type);
@@ -993,13 +960,14 @@ sp_query_find_source(struct sp_case *c, const char *s, int64_t *id,
 {
 	sqlite3 *db = sp_case_db(c);
 	sqlite3_stmt *st;
+	int rc;
 
 	*id = 0;
-	if (sqlite3_prepare_v2(db, "SELECT id FROM sources WHERE "
-	    "CAST(id AS TEXT) = ?1 OR path = ?1 ORDER BY id DESC LIMIT 1", -1,
-	    &st, NULL) != SQLITE_OK)
-		return db_fail(err, db, "find source");
-	sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
+	if ((rc = sp_sql_prepare(db, "SELECT id FROM sources WHERE "
+	    "CAST(id AS TEXT) = ?1 OR path = ?1 ORDER BY id DESC LIMIT 1", &st,
+	    SP_E_CASE, "find source", err)) != SP_OK)
+		return rc;
+	sp_sql_bind_text(st, 1, s);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);

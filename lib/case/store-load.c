@@ -67,27 +67,30 @@ struct sp_store {
 	int64_t art_source, art_lo, art_hi;
 };
 
-static int
-db_fail(struct sp_err *err, sqlite3 *db, const char *what)
-{
-	return sp_err_set(err, SP_E_CASE, 0, "%s: %s", what,
-	    sqlite3_errmsg(db));
-}
-
 /* The statement k, prepared on first use and reset for binding. */
 static sqlite3_stmt *
 stmt(struct sp_store *s, enum stmt k, struct sp_err *err)
 {
 	if (s->st[k] == NULL) {
-		if (sqlite3_prepare_v2(s->db, stmt_sql[k], -1, &s->st[k],
-		    NULL) != SQLITE_OK) {
-			s->st[k] = NULL;
-			db_fail(err, s->db, "prepare");
+		if (sp_sql_prepare(s->db, stmt_sql[k], &s->st[k], SP_E_CASE,
+		    "prepare", err) != SP_OK)
 			return NULL;
-		}
 	} else
 		sqlite3_reset(s->st[k]);
 	return s->st[k];
+}
+
+/* Prepare sql (what it is for in what) with id bound to ?1. */
+static int
+prepare_id(struct sp_store *s, const char *sql, int64_t id,
+    sqlite3_stmt **st, const char *what, struct sp_err *err)
+{
+	int rc;
+
+	if ((rc = sp_sql_prepare(s->db, sql, st, SP_E_CASE, what, err)) ==
+	    SP_OK)
+		sqlite3_bind_int64(*st, 1, id);
+	return rc;
 }
 
 /* Run one statement with id bound to ?1 to its end. */
@@ -96,53 +99,36 @@ run_with_id(struct sp_store *s, const char *sql, int64_t id,
     const char *what, struct sp_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = SP_OK;
+	int rc;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_fail(err, s->db, what);
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(err, s->db, what);
-	sqlite3_finalize(st);
+	if ((rc = prepare_id(s, sql, id, &st, what, err)) != SP_OK)
+		return rc;
+	return sp_sql_finish(s->db, st, SP_E_CASE, what, err);
+}
+
+/* Step st, a lookup of one row id, once: *id, or 0 when none. */
+static int
+step_id(struct sp_store *s, sqlite3_stmt *st, int64_t *id, const char *what,
+    struct sp_err *err)
+{
+	int rc, row;
+
+	rc = sp_sql_step_row(s->db, st, &row, SP_E_CASE, what, err);
+	*id = rc == SP_OK && row ? sqlite3_column_int64(st, 0) : 0;
 	return rc;
 }
 
 static void
 bind_time(sqlite3_stmt *st, int i, sp_time_ns t)
 {
-	if (t == SP_TIME_NONE)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, t);
-}
-
-static void
-bind_str(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
-/* A number the source may not know: -1 (or less) is NULL. */
-static void
-bind_known(sqlite3_stmt *st, int i, int64_t v)
-{
-	if (v < 0)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, v);
+	sp_sql_bind_int_if(st, i, t, t != SP_TIME_NONE);
 }
 
 /* A row id: 0 (or less) is NULL. */
 static void
 bind_id(sqlite3_stmt *st, int i, int64_t id)
 {
-	if (id <= 0)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, id);
+	sp_sql_bind_int_if(st, i, id, id > 0);
 }
 
 int
@@ -182,20 +168,20 @@ int
 sp_store_begin(struct sp_store *s, int immediate, struct sp_err *err)
 {
 	s->in_batch = 0;
-	return sp_case_exec(s->db, immediate ? "BEGIN IMMEDIATE" : "BEGIN",
-	    err);
+	return immediate ? sp_sql_begin(s->db, SP_E_CASE, err) :
+	    sp_sql_exec(s->db, "BEGIN", SP_E_CASE, err);
 }
 
 int
 sp_store_commit(struct sp_store *s, struct sp_err *err)
 {
-	return sp_case_exec(s->db, "COMMIT", err);
+	return sp_sql_commit(s->db, SP_E_CASE, err);
 }
 
 void
 sp_store_rollback(struct sp_store *s)
 {
-	sp_case_exec(s->db, "ROLLBACK", NULL);
+	sp_sql_rollback(s->db);
 }
 
 int
@@ -203,8 +189,8 @@ sp_store_commit_batch(struct sp_store *s, struct sp_err *err)
 {
 	int rc;
 
-	if ((rc = sp_case_exec(s->db, "COMMIT", err)) != SP_OK ||
-	    (rc = sp_case_exec(s->db, "BEGIN", err)) != SP_OK)
+	if ((rc = sp_sql_commit(s->db, SP_E_CASE, err)) != SP_OK ||
+	    (rc = sp_sql_exec(s->db, "BEGIN", SP_E_CASE, err)) != SP_OK)
 		return rc;
 	s->in_batch = 0;
 	return SP_OK;
@@ -221,18 +207,13 @@ sp_store_tick(struct sp_store *s, struct sp_err *err)
 int
 sp_store_bulk_begin(struct sp_store *s, struct sp_err *err)
 {
-	sqlite3_stmt *st;
-	int empty = 0;
+	int64_t empty;
+	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT NOT EXISTS (SELECT 1 FROM "
-	    "events) AND NOT EXISTS (SELECT 1 FROM files)", -1, &st, NULL)
-	    != SQLITE_OK)
-		return db_fail(err, s->db, "prepare");
-	if (sqlite3_step(st) == SQLITE_ROW)
-		empty = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (!empty)
-		return SP_OK;
+	if ((rc = sp_sql_int(s->db, "SELECT NOT EXISTS (SELECT 1 FROM "
+	    "events) AND NOT EXISTS (SELECT 1 FROM files)", &empty, SP_E_CASE,
+	    "prepare", err)) != SP_OK || !empty)
+		return rc;
 	s->bulk = 1;
 	return sp_case_timeline_indexes(s->c, 0, err);
 }
@@ -252,27 +233,8 @@ int
 sp_store_source_add(struct sp_store *s, const struct sp_source_record *src,
     int64_t *id, struct sp_err *err)
 {
-	sqlite3_stmt *st;
-	int rc = SP_OK;
-
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO sources (run_id, kind, "
-	    "path, size, sha256, host, details, added_ns, state) VALUES "
-	    "(?,?,?,?,?,?,?,?,'loading')", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(err, s->db, "add source");
-	sqlite3_bind_int64(st, 1, sp_run_id(s->run));
-	sqlite3_bind_text(st, 2, src->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, src->path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)src->size);
-	bind_str(st, 5, src->sha256);
-	bind_str(st, 6, src->host);
-	bind_str(st, 7, src->details);
-	sqlite3_bind_int64(st, 8, sp_time_now());
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(err, s->db, "add source");
-	else
-		*id = sqlite3_last_insert_rowid(s->db);
-	sqlite3_finalize(st);
-	return rc;
+	return sp_case_source_insert(s->db, sp_run_id(s->run), src, "loading",
+	    id, err);
 }
 
 int
@@ -280,17 +242,13 @@ sp_store_source_set_size(struct sp_store *s, int64_t id, uint64_t size,
     struct sp_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = SP_OK;
+	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "UPDATE sources SET size = ?2 WHERE "
-	    "id = ?1", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(err, s->db, "finish source");
-	sqlite3_bind_int64(st, 1, id);
+	if ((rc = prepare_id(s, "UPDATE sources SET size = ?2 WHERE id = ?1",
+	    id, &st, "finish source", err)) != SP_OK)
+		return rc;
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(err, s->db, "finish source");
-	sqlite3_finalize(st);
-	return rc;
+	return sp_sql_finish(s->db, st, SP_E_CASE, "finish source", err);
 }
 
 /*
@@ -301,23 +259,20 @@ static int
 resolve_subjects(struct sp_store *s, int64_t id, struct sp_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = SP_OK;
+	int rc;
 
 	if (s->art_source != id || s->art_lo == 0)
 		return SP_OK;
-	if (sqlite3_prepare_v2(s->db, "UPDATE events SET file_id = ("
+	if ((rc = prepare_id(s, "UPDATE events SET file_id = ("
 	    "SELECT f.id FROM files f WHERE f.source_id = ?1 AND "
 	    "f.path = events.path AND f.allocated = 1 ORDER BY f.id LIMIT 1) "
 	    "WHERE id BETWEEN ?2 AND ?3 AND source_id = ?1 AND "
-	    "path IS NOT NULL AND artifact NOT IN ('fs', 'detection')", -1,
-	    &st, NULL) != SQLITE_OK)
-		return db_fail(err, s->db, "resolve subjects");
-	sqlite3_bind_int64(st, 1, id);
+	    "path IS NOT NULL AND artifact NOT IN ('fs', 'detection')", id,
+	    &st, "resolve subjects", err)) != SP_OK)
+		return rc;
 	sqlite3_bind_int64(st, 2, s->art_lo);
 	sqlite3_bind_int64(st, 3, s->art_hi);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(err, s->db, "resolve subjects");
-	sqlite3_finalize(st);
+	rc = sp_sql_finish(s->db, st, SP_E_CASE, "resolve subjects", err);
 	s->art_source = s->art_lo = s->art_hi = 0;
 	return rc;
 }
@@ -334,19 +289,15 @@ sp_store_source_finish(struct sp_store *s, int64_t id, const char *state,
 	    "SELECT id, message FROM events WHERE source_id = ?1", id,
 	    "index messages", err)) != SP_OK)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "UPDATE sources SET state = ?2, "
+	if ((rc = prepare_id(s, "UPDATE sources SET state = ?2, "
 	    "file_count = ?3, event_count = ?4, sha256 = coalesce(?5, sha256) "
-	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(err, s->db, "finish source");
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	    "WHERE id = ?1", id, &st, "finish source", err)) != SP_OK)
+		return rc;
+	sp_sql_bind_text(st, 2, state);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)files);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)events);
-	bind_str(st, 5, sha256);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(err, s->db, "finish source");
-	sqlite3_finalize(st);
-	return rc;
+	sp_sql_bind_text(st, 5, sha256);
+	return sp_sql_finish(s->db, st, SP_E_CASE, "finish source", err);
 }
 
 int
@@ -381,20 +332,17 @@ sp_store_source_find(struct sp_store *s, const char *kind, const char *path,
 	int rc;
 
 	*id = 0;
-	if (sqlite3_prepare_v2(s->db, sha256 ? "SELECT id FROM sources WHERE "
+	if ((rc = prepare_id(s, sha256 ? "SELECT id FROM sources WHERE "
 	    "size = ?1 AND sha256 = ?2" : "SELECT id FROM sources WHERE "
-	    "kind = ?3 AND path = ?4", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(err, s->db, "find source");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	bind_str(st, 2, sha256);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, path, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
+	    "kind = ?3 AND path = ?4", (int64_t)size, &st, "find source", err))
+	    != SP_OK)
+		return rc;
+	sp_sql_bind_text(st, 2, sha256);
+	sp_sql_bind_text(st, 3, kind);
+	sp_sql_bind_text(st, 4, path);
+	rc = step_id(s, st, id, "find source", err);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK :
-	    db_fail(err, s->db, "find source");
+	return rc;
 }
 
 int
@@ -404,15 +352,13 @@ sp_store_source_size_taken(struct sp_store *s, uint64_t size, int *taken,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sources WHERE size = ?1",
-	    -1, &st, NULL) != SQLITE_OK)
-		return db_fail(err, s->db, "find source");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	rc = sqlite3_step(st);
-	*taken = rc == SQLITE_ROW;
+	*taken = 0;
+	if ((rc = prepare_id(s, "SELECT 1 FROM sources WHERE size = ?1",
+	    (int64_t)size, &st, "find source", err)) != SP_OK)
+		return rc;
+	rc = sp_sql_step_row(s->db, st, taken, SP_E_CASE, "find source", err);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK :
-	    db_fail(err, s->db, "find source");
+	return rc;
 }
 
 int
@@ -423,17 +369,14 @@ sp_store_source_find_path(struct sp_store *s, const char *path, int64_t *id,
 	int rc;
 
 	*id = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT id FROM sources WHERE path = ?1 "
-	    "ORDER BY (file_count IS NULL), id DESC LIMIT 1", -1, &st, NULL)
-	    != SQLITE_OK)
-		return db_fail(err, s->db, "find source");
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
+	if ((rc = sp_sql_prepare(s->db, "SELECT id FROM sources WHERE path = "
+	    "?1 ORDER BY (file_count IS NULL), id DESC LIMIT 1", &st,
+	    SP_E_CASE, "find source", err)) != SP_OK)
+		return rc;
+	sp_sql_bind_text(st, 1, path);
+	rc = step_id(s, st, id, "find source", err);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK :
-	    db_fail(err, s->db, "find source");
+	return rc;
 }
 
 /* ---- the timeline ---- */
@@ -445,6 +388,7 @@ sp_store_file_add(struct sp_store *s, int64_t source_id,
 {
 	sqlite3_stmt *st;
 	char t1[2] = { e->name_type, 0 }, t2[2] = { e->meta_type, 0 };
+	int rc;
 
 	if ((st = stmt(s, ST_FILE, err)) == NULL)
 		return SP_E_CASE;
@@ -458,9 +402,9 @@ sp_store_file_add(struct sp_store *s, int64_t source_id,
 		sqlite3_bind_null(st, 4);
 		sqlite3_bind_null(st, 5);
 	}
-	sqlite3_bind_text(st, 6, e->path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, e->name ? e->name : "", -1, SQLITE_STATIC);
-	bind_str(st, 8, e->stream);
+	sp_sql_bind_text(st, 6, e->path);
+	sp_sql_bind_text(st, 7, e->name ? e->name : "");
+	sp_sql_bind_text(st, 8, e->stream);
 	sqlite3_bind_text(st, 9, t1, 1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 10, t2, 1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 11, (int)e->mode);
@@ -475,14 +419,14 @@ sp_store_file_add(struct sp_store *s, int64_t source_id,
 	bind_time(st, 20, e->dtime);
 	sqlite3_bind_int(st, 21, (int)e->flags);
 	sqlite3_bind_int(st, 22, !(e->flags & SP_ENTRY_DELETED));
-	bind_str(st, 23, e->link);
-	bind_str(st, 24, md5);
-	bind_str(st, 25, sha1);
-	bind_str(st, 26, sha256);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(err, s->db, "insert file");
-	*file_id = sqlite3_last_insert_rowid(s->db);
-	return SP_OK;
+	sp_sql_bind_text(st, 23, e->link);
+	sp_sql_bind_text(st, 24, md5);
+	sp_sql_bind_text(st, 25, sha1);
+	sp_sql_bind_text(st, 26, sha256);
+	if ((rc = sp_sql_step_done(s->db, st, SP_E_CASE, "insert file", err))
+	    == SP_OK)
+		*file_id = sqlite3_last_insert_rowid(s->db);
+	return rc;
 }
 
 int
@@ -497,18 +441,13 @@ sp_store_fs_event_add(struct sp_store *s, const struct sp_fs_event *fe,
 	sqlite3_bind_text(st, 2, fe->macb, 4, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, fe->source_id);
 	bind_id(st, 4, fe->file_id);
-	bind_str(st, 5, fe->host);
-	sqlite3_bind_text(st, 6, fe->path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, fe->message, -1, SQLITE_STATIC);
-	bind_str(st, 8, fe->origin);
-	if (fe->origin != NULL)
-		sqlite3_bind_int64(st, 9, fe->origin_line);
-	else
-		sqlite3_bind_null(st, 9);
+	sp_sql_bind_text(st, 5, fe->host);
+	sp_sql_bind_text(st, 6, fe->path);
+	sp_sql_bind_text(st, 7, fe->message);
+	sp_sql_bind_text(st, 8, fe->origin);
+	sp_sql_bind_int_if(st, 9, fe->origin_line, fe->origin != NULL);
 	sqlite3_bind_int64(st, 10, sp_run_id(s->run));
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(err, s->db, "insert event");
-	return SP_OK;
+	return sp_sql_step_done(s->db, st, SP_E_CASE, "insert event", err);
 }
 
 int
@@ -518,39 +457,35 @@ sp_store_artifact_event_add(struct sp_store *s, int64_t source_id,
 {
 	sqlite3_stmt *st;
 	int64_t id;
+	int rc;
 
 	if ((st = stmt(s, ST_ARTIFACT_EVENT, err)) == NULL)
 		return SP_E_CASE;
 	sqlite3_bind_int64(st, 1, e->time);
-	sqlite3_bind_text(st, 2, e->time_desc ? e->time_desc : "", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, e->artifact ? e->artifact : "unknown", -1,
-	    SQLITE_STATIC);
+	sp_sql_bind_text(st, 2, e->time_desc ? e->time_desc : "");
+	sp_sql_bind_text(st, 3, e->artifact ? e->artifact : "unknown");
 	sqlite3_bind_int64(st, 4, source_id);
 	bind_id(st, 5, origin_file_id);
-	bind_str(st, 6, e->host ? e->host : host);
-	bind_str(st, 7, e->user);
-	bind_known(st, 8, e->pid);
-	bind_known(st, 9, e->ppid);
-	bind_str(st, 10, e->exe);
-	bind_str(st, 11, e->path);
-	sqlite3_bind_text(st, 12, e->message ? e->message : "", -1,
-	    SQLITE_STATIC);
-	bind_str(st, 13, e->extra);
-	bind_str(st, 14, origin);
-	if (e->line > 0)
-		sqlite3_bind_int64(st, 15, e->line);
-	else
-		sqlite3_bind_null(st, 15);
-	bind_known(st, 16, e->offset);
+	sp_sql_bind_text(st, 6, e->host ? e->host : host);
+	sp_sql_bind_text(st, 7, e->user);
+	sp_sql_bind_int(st, 8, e->pid);
+	sp_sql_bind_int(st, 9, e->ppid);
+	sp_sql_bind_text(st, 10, e->exe);
+	sp_sql_bind_text(st, 11, e->path);
+	sp_sql_bind_text(st, 12, e->message ? e->message : "");
+	sp_sql_bind_text(st, 13, e->extra);
+	sp_sql_bind_text(st, 14, origin);
+	sp_sql_bind_int_if(st, 15, e->line, e->line > 0);
+	sp_sql_bind_int(st, 16, e->offset);
 	sqlite3_bind_int64(st, 17, sp_run_id(s->run));
-	bind_str(st, 18, e->boot_id);
-	bind_known(st, 19, e->session);
-	bind_known(st, 20, e->auid);
-	bind_str(st, 21, e->tty);
-	bind_str(st, 22, e->cwd);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(err, s->db, "insert event");
+	sp_sql_bind_text(st, 18, e->boot_id);
+	sp_sql_bind_int(st, 19, e->session);
+	sp_sql_bind_int(st, 20, e->auid);
+	sp_sql_bind_text(st, 21, e->tty);
+	sp_sql_bind_text(st, 22, e->cwd);
+	if ((rc = sp_sql_step_done(s->db, st, SP_E_CASE, "insert event",
+	    err)) != SP_OK)
+		return rc;
 	/* only an event with a path has a subject to resolve */
 	if (e->path != NULL) {
 		id = sqlite3_last_insert_rowid(s->db);
@@ -581,13 +516,10 @@ sp_store_file_find(struct sp_store *s, int64_t source_id, int fs_index,
 	sqlite3_bind_int64(st, 1, source_id);
 	sqlite3_bind_int(st, 2, fs_index);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)inode);
-	bind_str(st, 4, path);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*file_id = sqlite3_column_int64(st, 0);
+	sp_sql_bind_text(st, 4, path);
+	rc = step_id(s, st, file_id, "find file", err);
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK :
-	    db_fail(err, s->db, "find file");
+	return rc;
 }
 
 int
@@ -605,28 +537,28 @@ sp_store_detection_add(struct sp_store *s,
 	bind_id(st, 3, d->file_id);
 	if (d->pid >= 0) {
 		sqlite3_bind_int64(st, 4, d->pid);
-		bind_str(st, 5, d->exe);
+		sp_sql_bind_text(st, 5, d->exe);
 	} else {
 		sqlite3_bind_null(st, 4);
 		sqlite3_bind_null(st, 5);
 	}
-	bind_str(st, 6, d->path);
-	sqlite3_bind_text(st, 7, d->message ? d->message : d->name, -1,
-	    SQLITE_STATIC);
-	bind_str(st, 8, d->details);
-	bind_str(st, 9, d->origin);
+	sp_sql_bind_text(st, 6, d->path);
+	sp_sql_bind_text(st, 7, d->message ? d->message : d->name);
+	sp_sql_bind_text(st, 8, d->details);
+	sp_sql_bind_text(st, 9, d->origin);
 	sqlite3_bind_int64(st, 10, sp_run_id(s->run));
 	if (sqlite3_step(st) == SQLITE_DONE) {
 		event_id = sqlite3_last_insert_rowid(s->db);
 		if ((st = stmt(s, ST_FTS_ONE, err)) != NULL) {
 			sqlite3_bind_int64(st, 1, event_id);
-			sqlite3_bind_text(st, 2, d->message ? d->message :
-			    d->name, -1, SQLITE_STATIC);
+			sp_sql_bind_text(st, 2, d->message ? d->message :
+			    d->name);
 			(void)sqlite3_step(st);
 			sqlite3_reset(st);
 		}
 	} else
-		rc = db_fail(err, s->db, "insert detection event");
+		rc = sp_sql_err(err, s->db, SP_E_CASE,
+		    "insert detection event");
 	sqlite3_reset(s->st[ST_DETECTION_EVENT]);
 	if ((st = stmt(s, ST_DETECTION, err)) == NULL)
 		return SP_E_CASE;
@@ -634,13 +566,13 @@ sp_store_detection_add(struct sp_store *s,
 	sqlite3_bind_int64(st, 2, d->source_id);
 	bind_id(st, 3, d->file_id);
 	bind_id(st, 4, event_id);
-	sqlite3_bind_text(st, 5, d->type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, d->name, -1, SQLITE_STATIC);
-	bind_str(st, 7, d->ns);
-	sqlite3_bind_text(st, 8, d->severity, -1, SQLITE_STATIC);
+	sp_sql_bind_text(st, 5, d->type);
+	sp_sql_bind_text(st, 6, d->name);
+	sp_sql_bind_text(st, 7, d->ns);
+	sp_sql_bind_text(st, 8, d->severity);
 	sqlite3_bind_int(st, 9, d->score);
-	sqlite3_bind_text(st, 10, d->target_kind, -1, SQLITE_STATIC);
-	bind_str(st, 11, d->path);
+	sp_sql_bind_text(st, 10, d->target_kind);
+	sp_sql_bind_text(st, 11, d->path);
 	if (d->fs_index >= 0) {
 		sqlite3_bind_int(st, 12, d->fs_index);
 		sqlite3_bind_int64(st, 13, (sqlite3_int64)d->inode);
@@ -648,16 +580,13 @@ sp_store_detection_add(struct sp_store *s,
 		sqlite3_bind_null(st, 12);
 		sqlite3_bind_null(st, 13);
 	}
-	bind_known(st, 14, d->pid);
-	if (d->has_address)
-		sqlite3_bind_int64(st, 15, (sqlite3_int64)d->address);
-	else
-		sqlite3_bind_null(st, 15);
-	bind_str(st, 16, d->reason);
-	sqlite3_bind_text(st, 17, d->details, -1, SQLITE_STATIC);
+	sp_sql_bind_int(st, 14, d->pid);
+	sp_sql_bind_int_if(st, 15, (int64_t)d->address, d->has_address);
+	sp_sql_bind_text(st, 16, d->reason);
+	sp_sql_bind_text(st, 17, d->details);
 	sqlite3_bind_int64(st, 18, d->time);
 	if (sqlite3_step(st) != SQLITE_DONE && rc == SP_OK)
-		rc = db_fail(err, s->db, "insert detection");
+		rc = sp_sql_err(err, s->db, SP_E_CASE, "insert detection");
 	sqlite3_reset(st);
 	return rc;
 }

@@ -29,6 +29,7 @@
 #include "spoor/time.h"
 #include "spoor/case.h"
 #include "spoor/evidence.h"
+#include "base/sql.h"
 #include "base/util.h"
 
 #define NALG 3
@@ -606,46 +607,11 @@ done:
 
 /* ---- databases ---- */
 
-static int
-db_err(struct sp_err *err, sqlite3 *db, const char *what)
-{
-	int rc = db != NULL ? sqlite3_errcode(db) : SQLITE_NOMEM;
-	int code = rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT ? SP_E_FORMAT :
-	    rc == SQLITE_CANTOPEN ? SP_E_NOINPUT :
-	    rc == SQLITE_READONLY || rc == SQLITE_PERM ? SP_E_PERM :
-	    rc == SQLITE_NOMEM ? SP_E_NOMEM :
-	    rc == SQLITE_INTERRUPT ? SP_E_INTERRUPTED : SP_E_IO;
-
-	return sp_err_set(err, code, 0, "%s: %s", what,
-	    db != NULL ? sqlite3_errmsg(db) : "out of memory");
-}
-
-static int
-exec(sqlite3 *db, const char *sql, struct sp_err *err)
-{
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_err(err, db, "SQL");
-	return SP_OK;
-}
-
-/* The first column of the first row of sql as an integer (0 when none). */
-static int
-query_int(sqlite3 *db, const char *sql, int64_t *v, struct sp_err *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_err(err, db, "read");
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return db_err(err, db, "read");
-	}
-	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return SP_OK;
-}
+/*
+ * The SQL helpers of base/sql.h report a failure of a hash database they
+ * do not name as an I/O error.
+ */
+#define HASHDB_ERROR SP_E_IO
 
 /* 1 when table or view name has columns col[0..n-1]. */
 static int
@@ -654,10 +620,10 @@ has_columns(sqlite3 *db, const char *name, const char *const *col, int n)
 	sqlite3_stmt *st;
 	int found = 0, i;
 
-	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?)",
-	    -1, &st, NULL) != SQLITE_OK)
+	if (sp_sql_prepare(db, "SELECT name FROM pragma_table_info(?)", &st,
+	    HASHDB_ERROR, "FILE", NULL) != SP_OK)
 		return 0;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sp_sql_bind_text(st, 1, name);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *c = (const char *)sqlite3_column_text(st, 0);
 		for (i = 0; c != NULL && i < n; i++)
@@ -672,42 +638,68 @@ static const char *const nsrl_columns[] = {
 	"sha256", "sha1", "md5", "file_name", "file_size"
 };
 
-/* Open an SQLite file read-only and tell what it is. */
+/* Open the SQLite file at path with flags; its application_id in *appid. */
 static int
-open_sqlite(const char *path, int writable, sqlite3 **dbp,
-    enum sp_hashset_format *format, struct sp_err *err)
+open_db(const char *path, int flags, sqlite3 **dbp, int64_t *appid,
+    struct sp_err *err)
 {
 	sqlite3 *db = NULL;
-	int64_t appid, version;
 	int rc;
 
 	*dbp = NULL;
-	if (sqlite3_open_v2(path, &db, writable ? SQLITE_OPEN_READWRITE :
-	    SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		rc = db_err(err, db, "open");
-		goto fail;
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK)
+		rc = sp_sql_err(err, db, HASHDB_ERROR, "open");
+	else {
+		sqlite3_busy_timeout(db, 10000);
+		rc = sp_sql_int(db, "PRAGMA application_id", appid,
+		    HASHDB_ERROR, "read", err);
 	}
-	sqlite3_busy_timeout(db, 10000);
+	if (rc != SP_OK) {
+		sqlite3_close(db);
+		return rc;
+	}
+	*dbp = db;
+	return SP_OK;
+}
+
+/* SP_OK when this program knows the schema of the hash database db. */
+static int
+check_schema(sqlite3 *db, struct sp_err *err)
+{
+	int64_t version;
+	int rc;
+
+	if ((rc = sp_sql_int(db, "PRAGMA user_version", &version,
+	    HASHDB_ERROR, "read", err)) != SP_OK)
+		return rc;
+	if (version > SP_HASHDB_SCHEMA_VERSION)
+		return sp_err_set(err, SP_E_SCHEMA, 0, "hash database schema "
+		    "%lld is newer than this program's %d", (long long)version,
+		    SP_HASHDB_SCHEMA_VERSION);
+	return SP_OK;
+}
+
+/* Open an SQLite file read-only and tell what it is. */
+static int
+open_sqlite(const char *path, sqlite3 **dbp, enum sp_hashset_format *format,
+    struct sp_err *err)
+{
+	sqlite3 *db;
+	int64_t appid;
+	int rc;
+
+	if ((rc = open_db(path, SQLITE_OPEN_READONLY, &db, &appid, err)) !=
+	    SP_OK)
+		return rc;
 	/*
 	 * Lookups are random reads: mapping the file saves a system call
 	 * per page, the page cache keeps the upper b-tree levels.
 	 */
-	if (!writable)
-		sqlite3_exec(db, "PRAGMA mmap_size = 2147418112;"
-		    "PRAGMA cache_size = -65536", NULL, NULL, NULL);
-	if ((rc = query_int(db, "PRAGMA application_id", &appid, err))
-	    != SP_OK)
-		goto fail;
+	sqlite3_exec(db, "PRAGMA mmap_size = 2147418112;"
+	    "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	if (appid == SP_HASHDB_APPLICATION_ID) {
-		if ((rc = query_int(db, "PRAGMA user_version", &version, err))
-		    != SP_OK)
+		if ((rc = check_schema(db, err)) != SP_OK)
 			goto fail;
-		if (version > SP_HASHDB_SCHEMA_VERSION) {
-			rc = sp_err_set(err, SP_E_SCHEMA, 0, "hash database "
-			    "schema %lld is newer than this program's %d",
-			    (long long)version, SP_HASHDB_SCHEMA_VERSION);
-			goto fail;
-		}
 		*format = SP_HASHSET_HASHDB;
 	} else if (has_columns(db, "FILE", nsrl_columns, 5)) {
 		*format = SP_HASHSET_NSRL;
@@ -766,7 +758,7 @@ sp_hashset_sniff(const char *path, enum sp_hashset_format *format,
 		*format = SP_HASHSET_LIST;
 		return SP_OK;
 	}
-	if ((rc = open_sqlite(path, 0, &db, format, err)) != SP_OK) {
+	if ((rc = open_sqlite(path, &db, format, err)) != SP_OK) {
 		sp_err_prefix(err, "'%s'", path);
 		return rc;
 	}
@@ -786,6 +778,17 @@ add_db(struct sp_hashset *hs, struct db *d, struct sp_err *err)
 	return SP_OK;
 }
 
+/* The lookup statement of d, prepared for the life of the set. */
+static int
+prepare_lookup(struct db *d, const char *sql, const char *what,
+    struct sp_err *err)
+{
+	if (sqlite3_prepare_v3(d->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &d->st, NULL) != SQLITE_OK)
+		return sp_sql_err(err, d->db, HASHDB_ERROR, what);
+	return SP_OK;
+}
+
 static int
 load_nsrl(struct sp_hashset *hs, struct db *d, const char *path,
     enum sp_hashset_kind kind, struct sp_err *err)
@@ -795,10 +798,10 @@ load_nsrl(struct sp_hashset *hs, struct db *d, const char *path,
 	int indexed = 0, rc;
 
 	/* without an index on sha256 every lookup would scan the table */
-	if (sqlite3_prepare_v2(d->db, "EXPLAIN QUERY PLAN SELECT file_name, "
-	    "file_size FROM FILE WHERE sha256 IN (?1, ?2) LIMIT 1", -1, &st,
-	    NULL) != SQLITE_OK)
-		return db_err(err, d->db, "FILE");
+	if ((rc = sp_sql_prepare(d->db, "EXPLAIN QUERY PLAN SELECT file_name, "
+	    "file_size FROM FILE WHERE sha256 IN (?1, ?2) LIMIT 1", &st,
+	    HASHDB_ERROR, "FILE", err)) != SP_OK)
+		return rc;
 	while (sqlite3_step(st) == SQLITE_ROW)
 		if ((plan = (const char *)sqlite3_column_text(st, 3)) != NULL &&
 		    strstr(plan, "USING") != NULL && strstr(plan, "INDEX") !=
@@ -808,10 +811,9 @@ load_nsrl(struct sp_hashset *hs, struct db *d, const char *path,
 	if (!indexed)
 		return sp_err_set(err, SP_E_UNSUPPORTED, 0, "FILE has no index "
 		    "on sha256; import it with spoor-hashset import");
-	if (sqlite3_prepare_v3(d->db, "SELECT file_name, file_size FROM FILE "
-	    "WHERE sha256 IN (?1, ?2) LIMIT 1", -1, SQLITE_PREPARE_PERSISTENT,
-	    &d->st, NULL) != SQLITE_OK)
-		return db_err(err, d->db, "FILE");
+	if ((rc = prepare_lookup(d, "SELECT file_name, file_size FROM FILE "
+	    "WHERE sha256 IN (?1, ?2) LIMIT 1", "FILE", err)) != SP_OK)
+		return rc;
 	d->algs = SP_HASH_SHA256;
 	d->nsets = 1;
 	if ((d->ids = calloc(1, sizeof(*d->ids))) == NULL)
@@ -833,10 +835,10 @@ load_hashdb(struct sp_hashset *hs, struct db *d, const char *path,
 	size_t idx;
 	int a, rc = SP_OK;
 
-	if (sqlite3_prepare_v2(d->db, "SELECT id, name, kind, md5_count, "
-	    "sha1_count, sha256_count FROM hashset ORDER BY id", -1, &st,
-	    NULL) != SQLITE_OK)
-		return db_err(err, d->db, "hashset");
+	if ((rc = sp_sql_prepare(d->db, "SELECT id, name, kind, md5_count, "
+	    "sha1_count, sha256_count FROM hashset ORDER BY id", &st,
+	    HASHDB_ERROR, "hashset", err)) != SP_OK)
+		return rc;
 	d->first = hs->nsets;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 1);
@@ -866,15 +868,12 @@ load_hashdb(struct sp_hashset *hs, struct db *d, const char *path,
 		}
 	}
 	if (rc != SQLITE_DONE) {
-		rc = db_err(err, d->db, "hashset");
+		rc = sp_sql_err(err, d->db, HASHDB_ERROR, "hashset");
 		goto fail;
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_prepare_v3(d->db, "SELECT hashset_id, name, size FROM "
-	    "hash WHERE digest = ?", -1, SQLITE_PREPARE_PERSISTENT, &d->st,
-	    NULL) != SQLITE_OK)
-		return db_err(err, d->db, "hash");
-	return SP_OK;
+	return prepare_lookup(d, "SELECT hashset_id, name, size FROM hash "
+	    "WHERE digest = ?", "hash", err);
 fail:
 	sqlite3_finalize(st);
 	return rc;
@@ -900,13 +899,13 @@ sp_hashset_load(struct sp_hashset *hs, const char *path,
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return sp_err_set(err, SP_E_NOMEM, 0, "'%s'", path);
 	pthread_mutex_init(&d->mu, NULL);
-	if ((rc = open_sqlite(path, 0, &d->db, &d->format, err)) != SP_OK)
+	if ((rc = open_sqlite(path, &d->db, &d->format, err)) != SP_OK)
 		goto fail;
 	/*
 	 * One read transaction for the life of the set: its shared lock is
 	 * taken once, not with two system calls around every lookup.
 	 */
-	if ((rc = exec(d->db, "BEGIN", err)) != SP_OK)
+	if ((rc = sp_sql_exec(d->db, "BEGIN", HASHDB_ERROR, err)) != SP_OK)
 		goto fail;
 	if (d->format == SP_HASHSET_NSRL)
 		rc = load_nsrl(hs, d, path, kind, err);
@@ -1054,7 +1053,7 @@ lookup_db(const struct sp_hashset *hs, struct db *d, int a,
 		}
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		rc = db_err(err, d->db, "lookup");
+		rc = sp_sql_err(err, d->db, HASHDB_ERROR, "lookup");
 	sqlite3_reset(d->st);
 	sqlite3_clear_bindings(d->st);
 	pthread_mutex_unlock(&d->mu);
@@ -1068,51 +1067,55 @@ lookup_digest(const struct sp_hashset *hs, int a, const unsigned char *d,
     size_t *best, struct sp_hashset_match *m, struct sp_err *err)
 {
 	size_t i;
+	int rc;
 
 	lookup_lists(hs, a, d, best, m);
 	for (i = 0; i < hs->ndbs; i++)
-		if (lookup_db(hs, hs->dbs[i], a, d, best, m, err) != SP_OK)
-			return -1;
-	return 0;
+		if ((rc = lookup_db(hs, hs->dbs[i], a, d, best, m, err)) !=
+		    SP_OK)
+			return rc;
+	return SP_OK;
 }
 
 int
 sp_hashset_lookup(const struct sp_hashset *hs, const struct sp_hash *h,
-    struct sp_hashset_match *m, struct sp_err *err)
+    struct sp_hashset_match *m, int *found, struct sp_err *err)
 {
 	unsigned char d[32];
 	const char *hex;
 	size_t best = SIZE_MAX;
-	int a;
+	int a, rc;
 
+	*found = 0;
 	for (a = NALG - 1; a >= 0; a--) {
 		if ((hex = sp_hash_hex(h, (enum sp_hash_alg)(1u << a))) == NULL ||
 		    strlen(hex) != 2 * alg_len[a] ||
 		    hex_run(hex, 2 * alg_len[a]) != 2 * alg_len[a])
 			continue;
 		decode_hex(hex, 2 * alg_len[a], d);
-		if (lookup_digest(hs, a, d, &best, m, err) < 0)
-			return -1;
+		if ((rc = lookup_digest(hs, a, d, &best, m, err)) != SP_OK)
+			return rc;
 	}
-	return best != SIZE_MAX;
+	*found = best != SIZE_MAX;
+	return SP_OK;
 }
 
 int
 sp_hashset_lookup_hex(const struct sp_hashset *hs, const char *hex,
-    struct sp_hashset_match *m, struct sp_err *err)
+    struct sp_hashset_match *m, int *found, struct sp_err *err)
 {
 	unsigned char d[32];
 	size_t n = strlen(hex), best = SIZE_MAX;
-	int a;
+	int a, rc;
 
-	if (hex_run(hex, n) != n || (a = decode_hex(hex, n, d)) < 0) {
-		sp_err_set(err, SP_E_USAGE, 0, "'%s': not an MD5, SHA-1 or "
-		    "SHA-256 hash", hex);
-		return -1;
-	}
-	if (lookup_digest(hs, a, d, &best, m, err) < 0)
-		return -1;
-	return best != SIZE_MAX;
+	*found = 0;
+	if (hex_run(hex, n) != n || (a = decode_hex(hex, n, d)) < 0)
+		return sp_err_set(err, SP_E_USAGE, 0, "'%s': not an MD5, "
+		    "SHA-1 or SHA-256 hash", hex);
+	if ((rc = lookup_digest(hs, a, d, &best, m, err)) != SP_OK)
+		return rc;
+	*found = best != SIZE_MAX;
+	return SP_OK;
 }
 
 /* ---- import into a hash database ---- */
@@ -1170,23 +1173,19 @@ stage(struct import *im, int a, const void *d, const char *name,
     size_t namelen, int64_t size, struct sp_err *err)
 {
 	sqlite3_stmt *st = im->stage[a];
+	int rc;
 
 	sqlite3_bind_blob(st, 1, d, (int)alg_len[a], SQLITE_STATIC);
 	if (namelen > 0)
 		sqlite3_bind_text(st, 2, name, (int)namelen, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 2);
-	if (size >= 0)
-		sqlite3_bind_int64(st, 3, size);
-	else
-		sqlite3_bind_null(st, 3);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return db_err(err, im->db, "stage");
-	}
+	sp_sql_bind_int(st, 3, size);
+	rc = sp_sql_step_done(im->db, st, HASHDB_ERROR, "stage", err);
 	sqlite3_reset(st);
-	im->staged[a]++;
-	return SP_OK;
+	if (rc == SP_OK)
+		im->staged[a]++;
+	return rc;
 }
 
 static int
@@ -1255,17 +1254,15 @@ import_nsrl(struct import *im, const char *path, struct sp_err *err)
 	unsigned char d[32];
 	int a, r, rc;
 
-	if ((rc = open_sqlite(path, 0, &src, &fmt, err)) != SP_OK) {
+	if ((rc = open_sqlite(path, &src, &fmt, err)) != SP_OK) {
 		sp_err_prefix(err, "'%s'", path);
 		return rc;
 	}
 	/* FILE repeats a digest for every package holding the file */
-	if (sqlite3_prepare_v2(src, "SELECT sha256, sha1, md5, file_name, "
-	    "file_size FROM FILE GROUP BY sha256, sha1, md5", -1, &st, NULL)
-	    != SQLITE_OK) {
-		rc = db_err(err, src, "FILE");
+	if ((rc = sp_sql_prepare(src, "SELECT sha256, sha1, md5, file_name, "
+	    "file_size FROM FILE GROUP BY sha256, sha1, md5", &st,
+	    HASHDB_ERROR, "FILE", err)) != SP_OK)
 		goto done;
-	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 3);
 		int namelen = sqlite3_column_bytes(st, 3);
@@ -1294,7 +1291,7 @@ import_nsrl(struct import *im, const char *path, struct sp_err *err)
 		}
 	}
 	if (r != SQLITE_DONE)
-		rc = db_err(err, src, "FILE");
+		rc = sp_sql_err(err, src, HASHDB_ERROR, "FILE");
 done:
 	if (rc != SP_OK)
 		sp_err_prefix(err, "'%s'", path);
@@ -1307,48 +1304,38 @@ done:
 static int
 open_hashdb_rw(const char *path, sqlite3 **dbp, struct sp_err *err)
 {
-	sqlite3 *db = NULL;
-	int64_t appid, version, tables;
+	sqlite3 *db;
+	int64_t appid, tables;
 	char sql[128];
 	int rc;
 
-	*dbp = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		rc = db_err(err, db, "open");
+	if ((rc = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	    &db, &appid, err)) != SP_OK) {
+		/* SQLite cannot open what it is to create */
 		if (rc == SP_E_NOINPUT && err != NULL)
 			err->code = SP_E_CREATE;
-		if (rc == SP_E_NOINPUT)
-			rc = SP_E_CREATE;
-		goto fail;
+		return rc == SP_E_NOINPUT ? SP_E_CREATE : rc;
 	}
-	sqlite3_busy_timeout(db, 10000);
-	if ((rc = query_int(db, "PRAGMA application_id", &appid, err))
-	    != SP_OK || (rc = query_int(db, "PRAGMA user_version", &version,
-	    err)) != SP_OK || (rc = query_int(db, "SELECT count(*) FROM "
-	    "sqlite_master", &tables, err)) != SP_OK)
+	if ((rc = check_schema(db, err)) != SP_OK ||
+	    (rc = sp_sql_int(db, "SELECT count(*) FROM sqlite_master",
+	    &tables, HASHDB_ERROR, "read", err)) != SP_OK)
 		goto fail;
 	if (appid != SP_HASHDB_APPLICATION_ID && (appid != 0 || tables != 0)) {
 		rc = sp_err_set(err, SP_E_FORMAT, 0,
 		    "not a spoor hash database");
 		goto fail;
 	}
-	if (version > SP_HASHDB_SCHEMA_VERSION) {
-		rc = sp_err_set(err, SP_E_SCHEMA, 0, "hash database schema "
-		    "%lld is newer than this program's %d", (long long)version,
-		    SP_HASHDB_SCHEMA_VERSION);
-		goto fail;
-	}
 	if (appid == 0) {
 		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d;"
 		    "PRAGMA user_version = %d;", SP_HASHDB_APPLICATION_ID,
 		    SP_HASHDB_SCHEMA_VERSION);
-		if ((rc = exec(db, "BEGIN IMMEDIATE", err)) != SP_OK)
+		if ((rc = sp_sql_begin(db, HASHDB_ERROR, err)) != SP_OK)
 			goto fail;
-		if ((rc = exec(db, hashdb_schema, err)) != SP_OK ||
-		    (rc = exec(db, sql, err)) != SP_OK ||
-		    (rc = exec(db, "COMMIT", err)) != SP_OK) {
-			exec(db, "ROLLBACK", NULL);
+		if ((rc = sp_sql_exec(db, hashdb_schema, HASHDB_ERROR, err)) !=
+		    SP_OK || (rc = sp_sql_exec(db, sql, HASHDB_ERROR, err)) !=
+		    SP_OK || (rc = sp_sql_commit(db, HASHDB_ERROR, err)) !=
+		    SP_OK) {
+			sp_sql_rollback(db);
 			goto fail;
 		}
 	}
@@ -1367,38 +1354,33 @@ find_set(sqlite3 *db, const char *name, enum sp_hashset_kind kind,
 	sqlite3_stmt *st;
 	const char *ks = kind == SP_HASHSET_KNOWN_BAD ? "known-bad" :
 	    "known-good";
-	int r;
+	const char *k;
+	int rc, row;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, kind FROM hashset WHERE name "
-	    "= ?", -1, &st, NULL) != SQLITE_OK)
-		return db_err(err, db, "hashset");
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(st, 1);
+	if ((rc = sp_sql_prepare(db, "SELECT id, kind FROM hashset WHERE name "
+	    "= ?", &st, HASHDB_ERROR, "hashset", err)) != SP_OK)
+		return rc;
+	sp_sql_bind_text(st, 1, name);
+	if ((rc = sp_sql_step_row(db, st, &row, HASHDB_ERROR, "hashset",
+	    err)) == SP_OK && row) {
+		k = (const char *)sqlite3_column_text(st, 1);
 		*id = sqlite3_column_int64(st, 0);
-		if (k == NULL || strcmp(k, ks) != 0) {
-			r = sp_err_set(err, SP_E_USAGE, 0, "set '%s' is %s, "
+		if (k == NULL || strcmp(k, ks) != 0)
+			rc = sp_err_set(err, SP_E_USAGE, 0, "set '%s' is %s, "
 			    "not %s", name, k != NULL ? k : "?", ks);
-			sqlite3_finalize(st);
-			return r;
-		}
-		sqlite3_finalize(st);
-		return SP_OK;
 	}
 	sqlite3_finalize(st);
-	if (r != SQLITE_DONE)
-		return db_err(err, db, "hashset");
-	if (sqlite3_prepare_v2(db, "INSERT INTO hashset (name, kind) VALUES "
-	    "(?, ?)", -1, &st, NULL) != SQLITE_OK)
-		return db_err(err, db, "hashset");
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, ks, -1, SQLITE_STATIC);
-	r = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (r != SQLITE_DONE)
-		return db_err(err, db, "hashset");
-	*id = sqlite3_last_insert_rowid(db);
-	return SP_OK;
+	if (rc != SP_OK || row)
+		return rc;
+	if ((rc = sp_sql_prepare(db, "INSERT INTO hashset (name, kind) VALUES "
+	    "(?, ?)", &st, HASHDB_ERROR, "hashset", err)) != SP_OK)
+		return rc;
+	sp_sql_bind_text(st, 1, name);
+	sp_sql_bind_text(st, 2, ks);
+	if ((rc = sp_sql_finish(db, st, HASHDB_ERROR, "hashset", err)) ==
+	    SP_OK)
+		*id = sqlite3_last_insert_rowid(db);
+	return rc;
 }
 
 static int
@@ -1407,25 +1389,25 @@ import_into(struct import *im, const char *source, const char *set_name,
     struct sp_err *err)
 {
 	struct sp_hashdb_stats *stats = im->stats;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	char sql[256], now[64];
 	uint64_t added[NALG];
 	int64_t set = 0;
 	int a, rc;
 
-	if ((rc = exec(im->db, "BEGIN IMMEDIATE", err)) != SP_OK ||
+	if ((rc = sp_sql_begin(im->db, HASHDB_ERROR, err)) != SP_OK ||
 	    (rc = find_set(im->db, set_name, kind, &set, err)) != SP_OK)
 		return rc;
 	for (a = 0; a < NALG; a++) {
 		snprintf(sql, sizeof(sql), "CREATE TEMP TABLE stage_%s "
 		    "(digest BLOB, name TEXT, size INTEGER)", alg_column[a]);
-		if ((rc = exec(im->db, sql, err)) != SP_OK)
+		if ((rc = sp_sql_exec(im->db, sql, HASHDB_ERROR, err)) != SP_OK)
 			return rc;
 		snprintf(sql, sizeof(sql), "INSERT INTO stage_%s VALUES "
 		    "(?, ?, ?)", alg_column[a]);
-		if (sqlite3_prepare_v2(im->db, sql, -1, &im->stage[a], NULL)
-		    != SQLITE_OK)
-			return db_err(err, im->db, "stage");
+		if ((rc = sp_sql_prepare(im->db, sql, &im->stage[a],
+		    HASHDB_ERROR, "stage", err)) != SP_OK)
+			return rc;
 	}
 	if (stats->format == SP_HASHSET_NSRL)
 		rc = import_nsrl(im, source, err);
@@ -1441,7 +1423,7 @@ import_into(struct import *im, const char *source, const char *set_name,
 		    "(digest, hashset_id, name, size) SELECT digest, %lld, "
 		    "name, size FROM stage_%s ORDER BY digest", (long long)set,
 		    alg_column[a]);
-		if ((rc = exec(im->db, sql, err)) != SP_OK)
+		if ((rc = sp_sql_exec(im->db, sql, HASHDB_ERROR, err)) != SP_OK)
 			return rc;
 		added[a] = (uint64_t)sqlite3_changes(im->db);
 		stats->added += added[a];
@@ -1449,47 +1431,46 @@ import_into(struct import *im, const char *source, const char *set_name,
 		if (sp_signal_pending())
 			return sp_err_set(err, SP_E_INTERRUPTED, 0, "import");
 	}
-	if (sqlite3_prepare_v2(im->db, "UPDATE hashset SET md5_count = "
+	if ((rc = sp_sql_prepare(im->db, "UPDATE hashset SET md5_count = "
 	    "md5_count + ?, sha1_count = sha1_count + ?, sha256_count = "
-	    "sha256_count + ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
-		return db_err(err, im->db, "hashset");
+	    "sha256_count + ? WHERE id = ?", &st, HASHDB_ERROR, "hashset",
+	    err)) != SP_OK)
+		return rc;
 	for (a = 0; a < NALG; a++)
 		sqlite3_bind_int64(st, a + 1, (int64_t)added[a]);
 	sqlite3_bind_int64(st, 4, set);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_err(err, im->db, "hashset");
-	if (sqlite3_prepare_v2(im->db, "INSERT INTO import (hashset_id, "
+	if ((rc = sp_sql_finish(im->db, st, HASHDB_ERROR, "hashset", err)) !=
+	    SP_OK)
+		return rc;
+	if ((rc = sp_sql_prepare(im->db, "INSERT INTO import (hashset_id, "
 	    "source, source_size, source_sha256, format, time, records, "
 	    "added, duplicates, malformed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?)", -1, &st, NULL) != SQLITE_OK)
-		return db_err(err, im->db, "import");
+	    "?)", &st, HASHDB_ERROR, "import", err)) != SP_OK)
+		return rc;
 	sp_time_format_iso(sp_time_now(), 0, now, sizeof(now));
 	sqlite3_bind_int64(st, 1, set);
-	sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+	sp_sql_bind_text(st, 2, source);
 	sqlite3_bind_int64(st, 3, source_size);
-	sqlite3_bind_text(st, 4, stats->source_sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, stats->format == SP_HASHSET_NSRL ?
-	    "nsrl-rdsv3" : "list", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+	sp_sql_bind_text(st, 4, stats->source_sha256);
+	sp_sql_bind_text(st, 5, stats->format == SP_HASHSET_NSRL ?
+	    "nsrl-rdsv3" : "list");
+	sp_sql_bind_text(st, 6, now);
 	sqlite3_bind_int64(st, 7, (int64_t)stats->read);
 	sqlite3_bind_int64(st, 8, (int64_t)stats->added);
 	sqlite3_bind_int64(st, 9, (int64_t)stats->duplicates);
 	sqlite3_bind_int64(st, 10, (int64_t)stats->malformed);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_err(err, im->db, "import");
+	if ((rc = sp_sql_finish(im->db, st, HASHDB_ERROR, "import", err)) !=
+	    SP_OK)
+		return rc;
 	for (a = 0; a < NALG; a++) {
 		sqlite3_finalize(im->stage[a]);
 		im->stage[a] = NULL;
 		snprintf(sql, sizeof(sql), "DROP TABLE temp.stage_%s",
 		    alg_column[a]);
-		if ((rc = exec(im->db, sql, err)) != SP_OK)
+		if ((rc = sp_sql_exec(im->db, sql, HASHDB_ERROR, err)) != SP_OK)
 			return rc;
 	}
-	return exec(im->db, "COMMIT", err);
+	return sp_sql_commit(im->db, HASHDB_ERROR, err);
 }
 
 int
@@ -1538,8 +1519,7 @@ sp_hashdb_import(const char *db_path, const char *source_path,
 	for (a = 0; a < NALG; a++)
 		sqlite3_finalize(im.stage[a]);
 	if (rc != SP_OK) {
-		if (!sqlite3_get_autocommit(im.db))
-			sqlite3_exec(im.db, "ROLLBACK", NULL, NULL, NULL);
+		sp_sql_rollback(im.db);
 		if (!im.source_failed && rc != SP_E_INTERRUPTED)
 			sp_err_prefix(err, "hash database '%s'", db_path);
 	}
@@ -1557,7 +1537,7 @@ sp_hashdb_imports(const char *db_path, sp_hashdb_import_fn *fn, void *arg,
 	struct sp_hashdb_import rec;
 	int r, rc;
 
-	if ((rc = open_sqlite(db_path, 0, &db, &fmt, err)) != SP_OK) {
+	if ((rc = open_sqlite(db_path, &db, &fmt, err)) != SP_OK) {
 		sp_err_prefix(err, "'%s'", db_path);
 		return rc;
 	}
@@ -1566,14 +1546,12 @@ sp_hashdb_imports(const char *db_path, sp_hashdb_import_fn *fn, void *arg,
 		    "database", db_path);
 		goto done;
 	}
-	if (sqlite3_prepare_v2(db, "SELECT i.id, s.name, i.source, "
+	if ((rc = sp_sql_prepare(db, "SELECT i.id, s.name, i.source, "
 	    "i.source_sha256, i.source_size, i.format, i.time, i.records, "
 	    "i.added, i.duplicates, i.malformed FROM import i JOIN hashset s "
-	    "ON s.id = i.hashset_id ORDER BY i.id", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		rc = db_err(err, db, "import");
+	    "ON s.id = i.hashset_id ORDER BY i.id", &st, HASHDB_ERROR,
+	    "import", err)) != SP_OK)
 		goto done;
-	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&rec, 0, sizeof(rec));
 		rec.id = sqlite3_column_int64(st, 0);
@@ -1593,7 +1571,7 @@ sp_hashdb_imports(const char *db_path, sp_hashdb_import_fn *fn, void *arg,
 		}
 	}
 	if (r != SQLITE_DONE) {
-		rc = db_err(err, db, "import");
+		rc = sp_sql_err(err, db, HASHDB_ERROR, "import");
 		sp_err_prefix(err, "'%s'", db_path);
 	}
 done:

@@ -310,21 +310,19 @@ table_find(const struct table *t, const struct sp_pkgsums *ps, int files,
 	return 0;
 }
 
-int
+const char *
 sp_pkgsums_lookup(const struct sp_pkgsums *ps, const char *path,
-    const char **md5hex, const char **package)
+    const char **package)
 {
 	size_t pos = SIZE_MAX, k;
 
 	k = table_find(&ps->paths, ps, 1, path, fnv1a(path, strlen(path)),
 	    &pos);
 	if (k == 0)
-		return 0;
-	if (md5hex != NULL)
-		*md5hex = ps->files[k - 1].md5;
+		return NULL;
 	if (package != NULL)
 		*package = ps->pool + ps->files[k - 1].package;
-	return 1;
+	return ps->files[k - 1].md5;
 }
 
 enum sp_pkgsums_verdict

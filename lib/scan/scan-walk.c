@@ -600,10 +600,12 @@ scan_content(struct file_scan *f, struct sp_err *err)
 	const char *pkg_md5 = NULL, *pkg = NULL, *which = NULL;
 	unsigned mask = 0;
 	int rc, packaged = -1, verified = 0, skip = 0, known_bad = 0, prehash;
+	int found;
 
 	if (f->pkgsums != NULL)
 		packaged = !hf->deleted && f->pkg_path != NULL &&
-		    sp_pkgsums_lookup(f->pkgsums, f->pkg_path, &pkg_md5, &pkg);
+		    (pkg_md5 = sp_pkgsums_lookup(f->pkgsums, f->pkg_path,
+		    &pkg)) != NULL;
 	if (s->o.hashes != NULL)
 		mask |= sp_hashset_algorithms(s->o.hashes);
 	if (packaged == 1)
@@ -641,20 +643,16 @@ scan_content(struct file_scan *f, struct sp_err *err)
 		t->t.sha256 = sp_starget_str(t, sp_hash_hex(r.hash,
 		    SP_HASH_SHA256));
 	if (s->o.hashes != NULL) {
-		switch (sp_hashset_lookup(s->o.hashes, r.hash, &hm, err)) {
-		case 1:
-			if (hm.kind == SP_HASHSET_KNOWN_BAD) {
-				emit_hash(s, t, &hm, r.hash);
-				known_bad = 1;
-			} else {
-				s->stats.known_good++;
-				skip = 1;
-			}
-			break;
-		case -1:
+		if (sp_hashset_lookup(s->o.hashes, r.hash, &hm, &found, err)
+		    != SP_OK)
 			sp_run_problem(s->run, f->subject, SP_E_DATA,
 			    "hash lookup: %s", err->msg);
-			break;
+		else if (found && hm.kind == SP_HASHSET_KNOWN_BAD) {
+			emit_hash(s, t, &hm, r.hash);
+			known_bad = 1;
+		} else if (found) {
+			s->stats.known_good++;
+			skip = 1;
 		}
 	}
 	/* a known-bad file is scanned whatever its package says */
@@ -845,8 +843,8 @@ scan_entry(const struct sp_entry *e, void *arg)
 	f.pkgsums = w->pkgsums;
 	/* dpkg lists /bin/ls for /usr/bin/ls on a merged-/usr system */
 	f.pkg_path = e->path;
-	if (w->pkgsums != NULL && !sp_pkgsums_lookup(w->pkgsums, e->path, NULL,
-	    NULL) && usrmerge_alias(e->path) != NULL)
+	if (w->pkgsums != NULL && sp_pkgsums_lookup(w->pkgsums, e->path,
+	    NULL) == NULL && usrmerge_alias(e->path) != NULL)
 		f.pkg_path = usrmerge_alias(e->path);
 	rd.ev = w->ev;
 	rd.e = e;

@@ -53,7 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		snprintf(path, sizeof(path), "%s%.*s", s[i] == '/' ? "" : "/",
 		    (int)(n - i), s + i);
-		if (sp_pkgsums_lookup(ps, path, &md5, &pkg) != 1 ||
+		if ((md5 = sp_pkgsums_lookup(ps, path, &pkg)) == NULL ||
 		    strlen(md5) != 32 || strspn(md5, "0123456789abcdef") != 32 ||
 		    strcmp(pkg, "fuzz:amd64") != 0)
 			abort();

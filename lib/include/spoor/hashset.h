@@ -120,22 +120,22 @@ int sp_hashset_info(const struct sp_hashset *hs, size_t i,
     struct sp_hashset_info *info);
 
 /*
- * Look up the finalised digests of h (sp_hash_final) in every set: 1 when
- * found, with *m filled, 0 when not, -1 on a database error (the error
- * in err).  A known-bad hit wins over a known-good one; among equals the
- * set loaded first.  Safe to call from several threads at once once
- * loading is done.
+ * Look up the finalised digests of h (sp_hash_final) in every set: SP_OK
+ * with *found 1 and *m filled when a set holds one of them, *found 0
+ * when none does; an SP_E_* code on a database error.  A known-bad hit
+ * wins over a known-good one; among equals the set loaded first.  Safe
+ * to call from several threads at once once loading is done.
  */
 int sp_hashset_lookup(const struct sp_hashset *hs, const struct sp_hash *h,
-    struct sp_hashset_match *m, struct sp_err *err);
+    struct sp_hashset_match *m, int *found, struct sp_err *err);
 
 /*
  * Same, for one digest in hex (32, 40 or 64 digits, either case; the
  * length gives the algorithm).  A string that is no digest is
- * SP_E_USAGE (returned as -1, detail in err).
+ * SP_E_USAGE.
  */
 int sp_hashset_lookup_hex(const struct sp_hashset *hs, const char *hex,
-    struct sp_hashset_match *m, struct sp_err *err);
+    struct sp_hashset_match *m, int *found, struct sp_err *err);
 
 /* Counts of one import into a hash database. */
 struct sp_hashdb_stats {
@@ -234,12 +234,13 @@ int sp_pkgsums_add_conffiles(struct sp_pkgsums *ps, const void *buf,
     size_t len, int status, struct sp_err *err);
 
 /*
- * The first package listing the absolute path ("/usr/bin/ls"): 1 with
- * *md5hex (lower case) and *package set when either is not NULL (strings
- * owned by ps, valid until sp_pkgsums_free), 0 when no package lists it.
+ * The MD5 (hex, lower case) the first package listing the absolute path
+ * ("/usr/bin/ls") gives it, with that package's name in *package when
+ * package is not NULL; NULL when no package lists the path.  The strings
+ * are owned by ps, valid until sp_pkgsums_free.
  */
-int sp_pkgsums_lookup(const struct sp_pkgsums *ps, const char *path,
-    const char **md5hex, const char **package);
+const char *sp_pkgsums_lookup(const struct sp_pkgsums *ps, const char *path,
+    const char **package);
 
 /*
  * Check a file's MD5 (hex, either case) against every package listing
