@@ -246,6 +246,21 @@ sp_artifact_lines(struct sp_artifact_ctx *ctx, FILE *in, size_t max,
 	return rc;
 }
 
+int
+sp_artifact_lines_extra(struct sp_artifact_ctx *ctx, FILE *in, size_t max,
+    unsigned flags, sp_line_fn *fn, const char *what, struct sp_err *err)
+{
+	struct sp_extra x;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	rc = sp_artifact_lines(ctx, in, max, flags, fn, &x, err);
+	if (rc == SP_E_NOMEM)
+		sp_err_set(err, rc, 0, "%s", what);
+	sp_extra_release(&x);
+	return rc;
+}
+
 /*
  * The extra's stream appends to its buffer; it is opened once and reset
  * for each event, since parsers build one for every record they read.

@@ -190,16 +190,8 @@ dpkg_fn(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
 int
 sp_parse_dpkg(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	struct sp_extra x;
-	int rc;
-
-	memset(&x, 0, sizeof(x));
-	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, SP_LINES_SKIP_EMPTY,
-	    dpkg_fn, &x, err);
-	if (rc == SP_E_NOMEM)
-		sp_err_set(err, rc, 0, "dpkg.log line");
-	sp_extra_release(&x);
-	return rc;
+	return sp_artifact_lines_extra(ctx, in, LINE_MAX_BYTES,
+	    SP_LINES_SKIP_EMPTY, dpkg_fn, "dpkg.log line", err);
 }
 
 /* ---- apt history.log ---- */

@@ -524,18 +524,10 @@ preload_line(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
 int
 sp_parse_ld_preload(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	struct sp_extra x;
-	int rc;
-
 	if (!have_mtime(ctx))
 		return SP_OK;
-	memset(&x, 0, sizeof(x));
-	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, 0, preload_line, &x,
-	    err);
-	if (rc == SP_E_NOMEM)
-		sp_err_set(err, rc, 0, "ld.so.preload");
-	sp_extra_release(&x);
-	return rc;
+	return sp_artifact_lines_extra(ctx, in, LINE_MAX_BYTES, 0,
+	    preload_line, "ld.so.preload", err);
 }
 
 /* ---- authorized_keys ---- */

@@ -348,6 +348,23 @@ utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
 	return sp_artifact_emit(ctx, &e);
 }
 
+/*
+ * After the last whole record of fixed size: a read error is the parse's
+ * error, a partial record at the end a problem.
+ */
+static int
+records_end(struct sp_artifact_ctx *ctx, FILE *in, int64_t offset, size_t n,
+    struct sp_err *err)
+{
+	if (ferror(in))
+		return sp_err_set(err, SP_E_IO, 0, "read at offset %" PRId64,
+		    offset);
+	if (n > 0)
+		sp_artifact_problem(ctx, 0, "offset %" PRId64 ": partial "
+		    "record of %zu bytes at the end", offset, n);
+	return SP_OK;
+}
+
 int
 sp_parse_utmp(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
@@ -367,14 +384,7 @@ sp_parse_utmp(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 			goto done;
 		offset += UTMP_SIZE;
 	}
-	if (ferror(in)) {
-		rc = sp_err_set(err, SP_E_IO, 0, "read at offset %" PRId64,
-		    offset);
-		goto done;
-	}
-	if (n > 0)
-		sp_artifact_problem(ctx, 0, "offset %" PRId64 ": partial "
-		    "record of %zu bytes at the end", offset, n);
+	rc = records_end(ctx, in, offset, n, err);
 done:
 	sp_extra_release(&x);
 	free(s);
@@ -420,14 +430,7 @@ sp_parse_lastlog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 		if ((rc = sp_artifact_emit(ctx, &e)) != 0)
 			goto done;
 	}
-	if (ferror(in)) {
-		rc = sp_err_set(err, SP_E_IO, 0, "read at offset %" PRId64,
-		    offset);
-		goto done;
-	}
-	if (n > 0)
-		sp_artifact_problem(ctx, 0, "offset %" PRId64 ": partial "
-		    "record of %zu bytes at the end", offset, n);
+	rc = records_end(ctx, in, offset, n, err);
 done:
 	sp_extra_release(&x);
 	return rc;

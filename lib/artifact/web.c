@@ -261,14 +261,6 @@ web_fn(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
 int
 sp_parse_web_access(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	struct sp_extra x;
-	int rc;
-
-	memset(&x, 0, sizeof(x));
-	rc = sp_artifact_lines(ctx, in, LINE_MAX_BYTES, SP_LINES_SKIP_EMPTY,
-	    web_fn, &x, err);
-	if (rc == SP_E_NOMEM)
-		sp_err_set(err, SP_E_NOMEM, 0, "access log line");
-	sp_extra_release(&x);
-	return rc;
+	return sp_artifact_lines_extra(ctx, in, LINE_MAX_BYTES,
+	    SP_LINES_SKIP_EMPTY, web_fn, "access log line", err);
 }

@@ -129,6 +129,15 @@ int sp_artifact_lines(struct sp_artifact_ctx *ctx, FILE *in, size_t max,
     unsigned flags, sp_line_fn *fn, void *arg, struct sp_err *err);
 
 /*
+ * sp_artifact_lines for the parsers that build each event's typed fields:
+ * fn's arg is a struct sp_extra * kept across the lines and released at
+ * the end; running out of memory is said as "what: out of memory".
+ */
+int sp_artifact_lines_extra(struct sp_artifact_ctx *ctx, FILE *in,
+    size_t max, unsigned flags, sp_line_fn *fn, const char *what,
+    struct sp_err *err);
+
+/*
  * Parse the whole of in.  Returns SP_OK (malformed records are problems),
  * SP_E_IO on a read error, or the non-zero value emit returned.
  */
