@@ -104,3 +104,22 @@ copy_tree() {
 	run -66 --separate-stderr "$REPO/scripts/check-layers" -r "$tmp"
 	[[ "$stderr" == *"LAYERS': No such file or directory" ]]
 }
+
+@test "a command made of several files in tools/spoor-VERB/ is linked from all of them and tools/common" {
+	copy_tree
+	cp "$REPO/Makefile" "$tmp/"
+	mkdir "$tmp/tools/spoor-zz"
+	printf 'int zz_part(void);\nint main(void) { return zz_part(); }\n' \
+		>"$tmp/tools/spoor-zz/main.c"
+	printf 'int zz_part(void);\nint zz_part(void) { return 0; }\n' \
+		>"$tmp/tools/spoor-zz/part.c"
+	run -0 make -C "$tmp" -n BUILD=b b/bin/spoor-zz
+	link=$(echo "$output" | grep -e ' -o b/bin/spoor-zz ')
+	[[ $link == *b/tools/spoor-zz/main.o* ]]
+	[[ $link == *b/tools/spoor-zz/part.o* ]]
+	[[ $link == *b/tools/common/tool.o* ]]
+	[[ $link == *b/libspoor.a* ]]
+	# and the single-file commands still link from their one file
+	run -0 make -C "$tmp" -n BUILD=b b/bin/spoor-ls
+	[[ $(echo "$output" | grep -e ' -o b/bin/spoor-ls ') == *b/tools/spoor-ls.o* ]]
+}
