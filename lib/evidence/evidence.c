@@ -861,6 +861,16 @@ walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 		w->reported = f->name->meta_addr;
 		w->reported_set = 1;
 	}
+	if (m != NULL && (f->name->flags & TSK_FS_NAME_FLAG_ALLOC) &&
+	    TSK_FS_IS_DIR_NAME(f->name->type) &&
+	    !TSK_FS_IS_DIR_META(m->type)) {
+		/* a damaged inode: libtsk does not go in, and says nothing */
+		sp_run_problem(w->ev->run, w->path, SP_E_CORRUPT,
+		    "inode %" PRIuINUM ": named as a directory but the inode "
+		    "is of type '%c', its entries are not listed",
+		    f->name->meta_addr, meta_type(m->type));
+		w->ev->problems++;
+	}
 	if (TSK_FS_TYPE_ISNTFS(f->fs_info->ftype) && m != NULL) {
 		cnt = tsk_fs_file_attr_getsize(f);
 		for (i = 0; i < cnt && !w->stop; i++) {
