@@ -23,6 +23,14 @@
 #include "evidence/evidence-internal.h"
 #include "base/util.h"
 
+/*
+ * Bounds on what an E01 header may claim before anything is read: EnCase
+ * and ewfacquire write at most 32768 sectors per chunk (16 MiB of 512-byte
+ * sectors); a larger chunk is a hostile header, not evidence.
+ */
+#define EWF_MAX_SECTOR 65536u
+#define EWF_MAX_CHUNK (64u * 1024 * 1024)
+
 static void
 ewf_error(struct sp_err *err, int code, libewf_error_t *e, const char *what)
 {
@@ -138,6 +146,17 @@ sp_ewf_read_info(char *const *names, int count, struct sp_ewf_info *info,
 	libewf_handle_get_media_size(h, &media, NULL);
 	libewf_handle_get_bytes_per_sector(h, &bps, NULL);
 	libewf_handle_get_sectors_per_chunk(h, &spc, NULL);
+	if (bps == 0 || bps > EWF_MAX_SECTOR || spc == 0 ||
+	    (uint64_t)spc * bps > EWF_MAX_CHUNK) {
+		/* libewf would size each chunk buffer from these */
+		sp_err_set(err, SP_E_CORRUPT, 0, "E01 header claims %" PRIu32
+		    " sectors of %" PRIu32 " bytes per chunk (%" PRIu64
+		    " bytes; at most %u accepted): refused", spc, bps,
+		    (uint64_t)spc * bps, (unsigned)EWF_MAX_CHUNK);
+		libewf_handle_close(h, NULL);
+		libewf_handle_free(&h, NULL);
+		return SP_E_CORRUPT;
+	}
 	libewf_handle_get_format(h, &fmt, NULL);
 	libewf_handle_get_number_of_acquiry_errors(h, &nerr, NULL);
 	libewf_handle_get_compression_values(h, &clevel, &cflags, NULL);

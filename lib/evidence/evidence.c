@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <tsk/libtsk.h>
 
@@ -699,6 +700,17 @@ sp_evidence_fs(const struct sp_evidence *ev, size_t i)
 
 /* ---- the walk ---- */
 
+/*
+ * The walk drives the recursion itself rather than through
+ * tsk_fs_dir_walk, whose fixed depth (128) and path (4096 bytes) limits
+ * drop whole subtrees without a word.  It visits names in exactly the order
+ * tsk_fs_dir_walk does (fls's order), keeps the path on the heap, and stops
+ * only at WALK_MAX_DEPTH levels, where it records a problem.
+ */
+#define WALK_MAX_DEPTH 8192
+#define WALK_TIME_LIMIT (30.0 * 60)	/* seconds per file system */
+#define WALK_CLOCK_EVERY 64		/* entries between clock reads */
+
 struct walk {
 	struct sp_evidence *ev;
 	unsigned fs_index;
@@ -708,6 +720,21 @@ struct walk {
 	int stop;
 	char *path;
 	size_t pathcap;
+
+	TSK_FS_INFO *fs;
+	unsigned tflags;
+	char *dir;		/* directories below prefix, each with '/' */
+	size_t dirlen, dircap;
+	TSK_INUM_T *seen;	/* directories being walked (loops) */
+	size_t depth, seencap;
+	TSK_LIST *named;	/* unallocated inodes that have a name */
+	int save_named;
+	TSK_INUM_T reported;	/* directory already said unreadable */
+	int reported_set;
+	double limit;		/* seconds; 0: none */
+	struct timespec start;
+	unsigned tick;
+	int out_of_time;
 };
 
 static char
@@ -851,6 +878,18 @@ walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 		    "inode %" PRIuINUM ": directory content unreadable: %s",
 		    f->name->meta_addr, tsk_msg());
 		w->ev->problems++;
+		w->reported = f->name->meta_addr;
+		w->reported_set = 1;
+	}
+	if (m != NULL && (f->name->flags & TSK_FS_NAME_FLAG_ALLOC) &&
+	    TSK_FS_IS_DIR_NAME(f->name->type) &&
+	    !TSK_FS_IS_DIR_META(m->type)) {
+		/* a damaged inode: libtsk does not go in, and says nothing */
+		sp_run_problem(w->ev->run, w->path, SP_E_CORRUPT,
+		    "inode %" PRIuINUM ": named as a directory but the inode "
+		    "is of type '%c', its entries are not listed",
+		    f->name->meta_addr, meta_type(m->type));
+		w->ev->problems++;
 	}
 	if (TSK_FS_TYPE_ISNTFS(f->fs_info->ftype) && m != NULL) {
 		cnt = tsk_fs_file_attr_getsize(f);
@@ -873,6 +912,330 @@ walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 	} else
 		emit(w, f, NULL);
 	return w->stop ? TSK_WALK_STOP : TSK_WALK_CONT;
+}
+
+/*
+ * libtsk exports these but declares them only in its internal headers;
+ * the walk needs them to load each name's metadata the way
+ * tsk_fs_dir_walk does (tsk_fs_dir_get would drop it on a sequence
+ * mismatch, and fls shows it).
+ */
+extern TSK_FS_FILE *tsk_fs_file_alloc(TSK_FS_INFO *);
+extern void tsk_fs_meta_close(TSK_FS_META *);
+extern void tsk_take_lock(tsk_lock_t *);
+extern void tsk_release_lock(tsk_lock_t *);
+
+/* The order tsk_fs_dir_walk gives the root's names: user content first. */
+static int
+root_rank(const char *name)
+{
+	static const struct { const char *prefix; int rank; } r[] = {
+		{ "Users", 0 }, { "Documents and Settings", 0 },
+		{ "home", 0 }, { "ProgramData", 0 },
+		{ "Windows", 2 }, { "$Orphan", 2 },
+		{ "pagefile", 3 }, { "hiberfil", 3 },
+	};
+	size_t i;
+
+	if (name == NULL)
+		return 1;
+	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		if (strncasecmp(name, r[i].prefix, strlen(r[i].prefix)) == 0)
+			return r[i].rank;
+	return 1;
+}
+
+static size_t *
+root_order(const TSK_FS_DIR *d, size_t n)
+{
+	size_t *order, i, k = 0;
+	int *rank, score;
+
+	if ((order = malloc((n ? n : 1) * sizeof(*order))) == NULL)
+		return NULL;
+	if ((rank = malloc((n ? n : 1) * sizeof(*rank))) == NULL) {
+		free(order);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		const TSK_FS_NAME *nm = tsk_fs_dir_get_name(d, i);
+		rank[i] = root_rank(nm != NULL ? nm->name : NULL);
+	}
+	for (score = 0; score <= 3; score++)
+		for (i = 0; i < n; i++)
+			if (rank[i] == score)
+				order[k++] = i;
+	free(rank);
+	return order;
+}
+
+static double
+elapsed(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) +
+	    (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+/* Is the file system's time spent?  Says so once, then stops the walk. */
+static int
+out_of_time(struct walk *w, int now)
+{
+	if (w->out_of_time)
+		return 1;
+	if (w->limit <= 0 || (!now && ++w->tick % WALK_CLOCK_EVERY != 0))
+		return 0;
+	if (elapsed(&w->start) < w->limit)
+		return 0;
+	w->out_of_time = 1;
+	sp_run_problem(w->ev->run, w->ev->fss[w->fs_index].id, SP_E_CORRUPT,
+	    "time limit of %g s spent (SPOOR_FS_TIME_LIMIT): the walk stopped "
+	    "in '%s/%.*s'; the rest of this file system is not listed",
+	    w->limit, w->prefix, (int)w->dirlen, w->dir ? w->dir : "");
+	w->ev->problems++;
+	return 1;
+}
+
+/* The path of the directory just entered, for a problem. */
+static const char *
+dir_subject(struct walk *w)
+{
+	if (build_path(w, w->dir != NULL ? w->dir : "", "") != 0)
+		return "/";
+	if (w->path[0] == '/' && w->path[1] == '\0')
+		return w->path;
+	if (w->path[strlen(w->path) - 1] == '/')
+		w->path[strlen(w->path) - 1] = '\0';
+	return w->path;
+}
+
+static int
+dir_push(struct walk *w, const char *name, TSK_INUM_T inum)
+{
+	size_t len = strlen(name), need = w->dirlen + len + 2;
+	char *n;
+	TSK_INUM_T *s;
+
+	if (need > w->dircap) {
+		if ((n = realloc(w->dir, need * 2)) == NULL)
+			return -1;
+		w->dir = n;
+		w->dircap = need * 2;
+	}
+	if (w->depth == w->seencap) {
+		size_t cap = w->seencap ? w->seencap * 2 : 64;
+		if ((s = realloc(w->seen, cap * sizeof(*s))) == NULL)
+			return -1;
+		w->seen = s;
+		w->seencap = cap;
+	}
+	memcpy(w->dir + w->dirlen, name, len);
+	w->dir[w->dirlen + len] = '/';
+	w->dir[w->dirlen + len + 1] = '\0';
+	w->dirlen += len + 1;
+	w->seen[w->depth++] = inum;
+	return 0;
+}
+
+static void
+dir_pop(struct walk *w, size_t dirlen)
+{
+	w->depth--;
+	w->dirlen = dirlen;
+	w->dir[dirlen] = '\0';
+}
+
+static int
+dir_seen(const struct walk *w, TSK_INUM_T inum)
+{
+	size_t i;
+
+	for (i = 0; i < w->depth; i++)
+		if (w->seen[i] == inum)
+			return 1;
+	return 0;
+}
+
+static void
+save_named(struct walk *w)
+{
+	tsk_take_lock(&w->fs->list_inum_named_lock);
+	if (w->fs->list_inum_named == NULL)
+		w->fs->list_inum_named = w->named;
+	else
+		tsk_list_free(w->named);
+	w->named = NULL;
+	tsk_release_lock(&w->fs->list_inum_named_lock);
+}
+
+/* A directory below the start could not be opened: say what is lost. */
+static void
+dir_lost(struct walk *w, const TSK_FS_NAME *name)
+{
+	TSK_INUM_T inum = name->meta_addr;
+
+	if (inum == TSK_FS_ORPHANDIR_INUM(w->fs)) {
+		sp_run_problem(w->ev->run, dir_subject(w), SP_E_CORRUPT,
+		    "orphan file search failed, orphan files not listed: %s",
+		    tsk_msg());
+		w->ev->problems++;
+	} else if ((name->flags & TSK_FS_NAME_FLAG_ALLOC) &&
+	    !(w->reported_set && w->reported == inum)) {
+		sp_run_problem(w->ev->run, dir_subject(w), SP_E_CORRUPT,
+		    "inode %" PRIuINUM ": directory cannot be read, its "
+		    "entries are not listed: %s", inum, tsk_msg());
+		w->ev->problems++;
+	}
+	/* a deleted directory whose blocks are gone is ordinary */
+	tsk_error_reset();
+}
+
+/*
+ * Walk one directory as tsk_fs_dir_walk_recursive does.  Returns 0 to go
+ * on, 1 when the walk stops (w->stop, or time spent), -1 when the
+ * directory cannot be opened (the TSK error is left for the caller).
+ */
+static int
+walk_dir(struct walk *w, TSK_INUM_T addr)
+{
+	TSK_FS_INFO *fs = w->fs;
+	TSK_FS_DIR *d;
+	TSK_FS_FILE *f;
+	size_t i, n, *order = NULL;
+	int ret = 0;
+
+	if ((d = tsk_fs_dir_open_meta(fs, addr)) == NULL)
+		return -1;
+	if (out_of_time(w, 1)) {
+		tsk_fs_dir_close(d);
+		return 1;
+	}
+	n = tsk_fs_dir_getsize(d);
+	if (addr == fs->root_inum && (order = root_order(d, n)) == NULL) {
+		tsk_fs_dir_close(d);
+		w->stop = SP_E_NOMEM;
+		return 1;
+	}
+	if ((f = tsk_fs_file_alloc(fs)) == NULL) {
+		free(order);
+		tsk_fs_dir_close(d);
+		w->stop = SP_E_NOMEM;
+		return 1;
+	}
+	for (i = 0; i < n && ret == 0; i++) {
+		const TSK_FS_NAME *nm;
+		TSK_FS_NAME *name;
+		int rc;
+
+		if (sp_cancel_requested(w->ev->cancel)) {
+			w->stop = SP_E_INTERRUPTED;
+			ret = 1;
+			break;
+		}
+		if (out_of_time(w, 0)) {
+			ret = 1;
+			break;
+		}
+		nm = tsk_fs_dir_get_name(d, order != NULL ? order[i] : i);
+		if (nm == NULL) {
+			tsk_error_reset();
+			continue;
+		}
+		name = (TSK_FS_NAME *)nm;
+		f->name = name;
+		if (name->meta_addr || (name->flags & TSK_FS_NAME_FLAG_ALLOC)) {
+			if (fs->file_add_meta(fs, f, name->meta_addr))
+				tsk_error_reset();
+		}
+		if ((name->flags & w->tflags) == name->flags &&
+		    walk_cb(f, w->dir != NULL ? w->dir : "", w) ==
+		    TSK_WALK_STOP) {
+			ret = 1;
+			goto next;
+		}
+		if (w->save_named && f->meta != NULL &&
+		    (f->meta->flags & TSK_FS_META_FLAG_UNALLOC) &&
+		    tsk_list_add(&w->named, f->meta->addr)) {
+			tsk_list_free(w->named);
+			w->named = NULL;
+			w->save_named = 0;
+		}
+		if (name->meta_addr == TSK_FS_ORPHANDIR_INUM(fs) &&
+		    i == n - 1 && w->save_named == 1) {
+			save_named(w);
+			w->save_named = 0;
+		}
+		if ((TSK_FS_IS_DIR_NAME(name->type) ||
+		    name->type == TSK_FS_NAME_TYPE_UNDEF) &&
+		    f->meta != NULL && TSK_FS_IS_DIR_META(f->meta->type) &&
+		    (w->tflags & TSK_FS_DIR_WALK_FLAG_RECURSE) &&
+		    ((name->flags & TSK_FS_NAME_FLAG_ALLOC) ||
+		    ((name->flags & TSK_FS_NAME_FLAG_UNALLOC) &&
+		    (f->meta->flags & TSK_FS_META_FLAG_UNALLOC))) &&
+		    !TSK_FS_ISDOT(name->name) &&
+		    !dir_seen(w, name->meta_addr)) {
+			size_t dirlen = w->dirlen;
+			int save_bak = w->save_named;
+			int orphans = name->meta_addr ==
+			    TSK_FS_ORPHANDIR_INUM(fs);
+
+			if (w->depth >= WALK_MAX_DEPTH) {
+				if (build_path(w, w->dir, name->name) == 0) {
+					sp_run_problem(w->ev->run, w->path,
+					    SP_E_CORRUPT, "directory more than "
+					    "%d levels deep, its entries are "
+					    "not listed", WALK_MAX_DEPTH);
+					w->ev->problems++;
+				}
+				goto next;
+			}
+			if (dir_push(w, name->name, name->meta_addr) != 0) {
+				w->stop = SP_E_NOMEM;
+				ret = 1;
+				goto next;
+			}
+			if (orphans)
+				w->save_named = 0;
+			rc = walk_dir(w, name->meta_addr);
+			if (rc < 0)
+				dir_lost(w, name);
+			else if (rc > 0)
+				ret = 1;
+			if (orphans)
+				w->save_named = save_bak;
+			dir_pop(w, dirlen);
+		}
+next:
+		f->name = NULL;
+		if (f->meta != NULL) {
+			tsk_fs_meta_close(f->meta);
+			f->meta = NULL;
+		}
+	}
+	f->name = NULL;
+	tsk_fs_file_close(f);
+	free(order);
+	tsk_fs_dir_close(d);
+	return ret;
+}
+
+/* SPOOR_FS_TIME_LIMIT: seconds (a fraction allowed), 0 for none. */
+static double
+time_limit(void)
+{
+	const char *v = getenv("SPOOR_FS_TIME_LIMIT");
+	char *end;
+	double d;
+
+	if (v == NULL || *v == '\0')
+		return WALK_TIME_LIMIT;
+	errno = 0;
+	d = strtod(v, &end);
+	if (errno != 0 || *end != '\0' || !(d >= 0))
+		return WALK_TIME_LIMIT;
+	return d;
 }
 
 int
@@ -941,13 +1304,35 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 		tflags |= TSK_FS_DIR_WALK_FLAG_ALLOC;
 	if (flags & SP_WALK_DELETED)
 		tflags |= TSK_FS_DIR_WALK_FLAG_UNALLOC;
-	if (tsk_fs_dir_walk(fs, inum, (TSK_FS_DIR_WALK_FLAG_ENUM)tflags,
-	    walk_cb, &w) != 0 && !w.stop) {
-		/* the walk gave up part-way: keep what we have */
-		sp_run_problem(ev->run, w.prefix[0] ? w.prefix : "/",
-		    SP_E_CORRUPT, "directory walk: %s", tsk_msg());
-		ev->problems++;
+	if ((tflags & (TSK_FS_DIR_WALK_FLAG_ALLOC |
+	    TSK_FS_DIR_WALK_FLAG_UNALLOC)) == 0)
+		tflags |= TSK_FS_DIR_WALK_FLAG_ALLOC |
+		    TSK_FS_DIR_WALK_FLAG_UNALLOC;
+	w.fs = fs;
+	w.tflags = tflags;
+	w.limit = time_limit();
+	clock_gettime(CLOCK_MONOTONIC, &w.start);
+	tsk_take_lock(&fs->list_inum_named_lock);
+	w.save_named = fs->list_inum_named == NULL && inum == fs->root_inum &&
+	    (tflags & TSK_FS_DIR_WALK_FLAG_RECURSE);
+	tsk_release_lock(&fs->list_inum_named_lock);
+	if ((w.seen = malloc(64 * sizeof(*w.seen))) == NULL) {
+		free(prefix);
+		return sp_err_set(err, SP_E_NOMEM, 0, "walk");
 	}
+	w.seencap = 64;
+	if (walk_dir(&w, inum) < 0) {
+		/* the start directory itself: nothing below it is listed */
+		sp_run_problem(ev->run, w.prefix[0] ? w.prefix : "/",
+		    SP_E_CORRUPT, "inode %" PRIuINUM ": directory cannot be "
+		    "read, nothing below it is listed: %s", inum, tsk_msg());
+		ev->problems++;
+	} else if (w.save_named == 1 && !w.stop && !w.out_of_time) {
+		save_named(&w);
+	}
+	tsk_list_free(w.named);
+	free(w.seen);
+	free(w.dir);
 	tsk_error_reset();
 	rc = sp_err_callback(err, w.stop, "walk");
 	free(w.path);
