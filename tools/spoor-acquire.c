@@ -22,7 +22,7 @@ enum {
 	OPT_SECTORS_PER_CHUNK, OPT_HASH_WINDOW, OPT_RETRIES, OPT_VERIFY,
 	OPT_FORCE, OPT_CASE_NUMBER, OPT_EVIDENCE_NUMBER, OPT_EXAMINER,
 	OPT_DESCRIPTION, OPT_NOTES, OPT_PROGRESS, OPT_MEMORY, OPT_SOURCE,
-	OPT_IOMEM, OPT_LOCKDOWN_FILE
+	OPT_IOMEM, OPT_LOCKDOWN_FILE, OPT_MAX_MEMORY
 };
 
 static const char usage_text[] =
@@ -57,6 +57,7 @@ static const struct option longopts[] = {
 	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "iomem", required_argument, NULL, OPT_IOMEM },
 	{ "lockdown-file", required_argument, NULL, OPT_LOCKDOWN_FILE },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -97,6 +98,8 @@ help(void)
 	    "                           FILE ($SPOOR_CASE)\n"
 	    "      --progress=MODE      auto, bar, json or none (on stderr)\n"
 	    "      --json               print the record as JSON\n"
+	    "      --max-memory SIZE    bound memory use\n"
+	    "                           ($SPOOR_MAX_MEMORY)\n"
 	    "  -h, --help               show this help\n"
 	    "  -V, --version            show versions\n"
 	    "SIZE takes a suffix K, M, G, T (powers of 1024) or s (sectors).\n",
@@ -280,6 +283,12 @@ main(int argc, char *argv[])
 		case OPT_SOURCE: o.source = optarg; break;
 		case OPT_IOMEM: o.iomem = optarg; break;
 		case OPT_LOCKDOWN_FILE: o.lockdown = optarg; break;
+		case OPT_MAX_MEMORY:
+			if (sp_tool_max_memory(&t, optarg) != SP_OK) {
+				fputs(usage_text, stderr);
+				return SP_EXIT_USAGE;
+			}
+			break;
 		case 'h': help(); return SP_EXIT_OK;
 		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
 		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;

@@ -10,12 +10,15 @@
 #include "spoor/evidence.h"
 #include "common/tool.h"
 
+enum { OPT_MAX_MEMORY = 256 };
+
 static const char usage_text[] =
     "usage: spoor-cat [-hV] [-c case] [-f fs] evidence path|inode\n";
 
 static const struct option longopts[] = {
 	{ "fs", required_argument, NULL, 'f' },
 	{ "case", required_argument, NULL, 'c' },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -30,6 +33,8 @@ help(void)
 	    "streams inode-type-id as spoor-ls prints it.\n\n"
 	    "  -f, --fs N          file system N (default 0, see spoor-info)\n"
 	    "  -c, --case FILE     record the run in case FILE ($SPOOR_CASE)\n"
+	    "      --max-memory SIZE\n"
+	    "                      bound memory use ($SPOOR_MAX_MEMORY)\n"
 	    "  -h, --help          show this help\n"
 	    "  -V, --version       show versions\n", usage_text);
 }
@@ -85,6 +90,12 @@ main(int argc, char *argv[])
 			}
 			break;
 		case 'c': case_path = optarg; break;
+		case OPT_MAX_MEMORY:
+			if (sp_tool_max_memory(&t, optarg) != SP_OK) {
+				fputs(usage_text, stderr);
+				return SP_EXIT_USAGE;
+			}
+			break;
 		case 'h': help(); return SP_EXIT_OK;
 		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
 		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;

@@ -12,7 +12,7 @@
 #include "common/tool.h"
 
 enum { OPT_BODYFILE = 256, OPT_MACTIME, OPT_CSV, OPT_TIMESKETCH, OPT_JSONL,
-	OPT_NS, OPT_FROM, OPT_TO, OPT_SOURCE, OPT_ARTIFACT };
+	OPT_NS, OPT_FROM, OPT_TO, OPT_SOURCE, OPT_ARTIFACT, OPT_MAX_MEMORY };
 
 static const char usage_text[] =
     "usage: spoor-export [-hVy] [-c case] [-z zone]\n"
@@ -34,6 +34,7 @@ static const struct option longopts[] = {
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "artifact", required_argument, NULL, OPT_ARTIFACT },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -57,6 +58,8 @@ help(void)
 	    "      --to TIME       up to this ISO-8601 time (inclusive)\n"
 	    "      --source S      only the source with this id or path\n"
 	    "      --artifact KIND only events of this artifact (fs, ...)\n"
+	    "      --max-memory SIZE\n"
+	    "                      bound memory use ($SPOOR_MAX_MEMORY)\n"
 	    "  -h, --help          show this help\n"
 	    "  -V, --version       show versions\n", usage_text);
 }
@@ -111,6 +114,12 @@ main(int argc, char *argv[])
 			break;
 		case OPT_SOURCE: source = optarg; break;
 		case OPT_ARTIFACT: o.artifact = optarg; break;
+		case OPT_MAX_MEMORY:
+			if (sp_tool_max_memory(&t, optarg) != SP_OK) {
+				fputs(usage_text, stderr);
+				return SP_EXIT_USAGE;
+			}
+			break;
 		case 'h': help(); return SP_EXIT_OK;
 		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
 		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;

@@ -23,7 +23,7 @@ static const char usage_text[] =
     "       spoor-hashset info [-c case] [--json] hashdb\n"
     "       spoor-hashset -h | -V\n";
 
-enum { OPT_JSON = 256 };
+enum { OPT_JSON = 256, OPT_MAX_MEMORY };
 
 static const struct option longopts[] = {
 	{ "known-good", no_argument, NULL, 'g' },
@@ -31,6 +31,7 @@ static const struct option longopts[] = {
 	{ "name", required_argument, NULL, 'n' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "case", required_argument, NULL, 'c' },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -55,6 +56,8 @@ help(void)
 	    "                      source's file name)\n"
 	    "      --json          JSON Lines on standard output\n"
 	    "  -c, --case FILE     record the run in case FILE ($SPOOR_CASE)\n"
+	    "      --max-memory SIZE\n"
+	    "                      bound memory use ($SPOOR_MAX_MEMORY)\n"
 	    "  -h, --help          show this help\n"
 	    "  -V, --version       show versions\n", usage_text);
 }
@@ -343,6 +346,12 @@ main(int argc, char *argv[])
 		case 'n': name = optarg; break;
 		case OPT_JSON: json = 1; break;
 		case 'c': case_path = optarg; break;
+		case OPT_MAX_MEMORY:
+			if (sp_tool_max_memory(&t, optarg) != SP_OK) {
+				fputs(usage_text, stderr);
+				return SP_EXIT_USAGE;
+			}
+			break;
 		case 'h': help(); return SP_EXIT_OK;
 		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
 		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;

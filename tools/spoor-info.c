@@ -15,7 +15,7 @@
 #include "spoor/output.h"
 #include "common/tool.h"
 
-enum { OPT_JSON = 256 };
+enum { OPT_JSON = 256, OPT_MAX_MEMORY };
 
 static const char usage_text[] =
     "usage: spoor-info [-hV] [-c case] [--json] evidence ...\n";
@@ -146,6 +146,7 @@ print_memimage(const struct sp_memimage *m, int json)
 static const struct option longopts[] = {
 	{ "case", required_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -161,6 +162,8 @@ help(void)
 	    "physical memory and the gaps between them.\n\n"
 	    "  -c, --case FILE     record the run in case FILE ($SPOOR_CASE)\n"
 	    "      --json          one JSON record per evidence\n"
+	    "      --max-memory SIZE\n"
+	    "                      bound memory use ($SPOOR_MAX_MEMORY)\n"
 	    "  -h, --help          show this help\n"
 	    "  -V, --version       show versions\n", usage_text);
 }
@@ -404,6 +407,12 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'c': case_path = optarg; break;
 		case OPT_JSON: json = 1; break;
+		case OPT_MAX_MEMORY:
+			if (sp_tool_max_memory(&t, optarg) != SP_OK) {
+				fputs(usage_text, stderr);
+				return SP_EXIT_USAGE;
+			}
+			break;
 		case 'h': help(); return SP_EXIT_OK;
 		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
 		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;

@@ -16,7 +16,8 @@
 #include "spoor/signal.h"
 #include "common/tool.h"
 
-enum { OPT_JSON = 256, OPT_BODYFILE, OPT_NS, OPT_PROGRESS, OPT_HASH };
+enum { OPT_JSON = 256, OPT_BODYFILE, OPT_NS, OPT_PROGRESS, OPT_HASH,
+	OPT_MAX_MEMORY };
 
 static const char usage_text[] =
     "usage: spoor-ls [-druhV] [-c case] [-f fs] [--json | --bodyfile [--ns]]\n"
@@ -33,6 +34,7 @@ static const struct option longopts[] = {
 	{ "ns", no_argument, NULL, OPT_NS },
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "hash", required_argument, NULL, OPT_HASH },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -55,6 +57,8 @@ help(void)
 	    "      --hash LIST     hash file content: md5,sha1,sha256 (bodyfile:\n"
 	    "                      the MD5 column; JSON: md5, sha1, sha256)\n"
 	    "      --progress=MODE auto, bar, json or none (on stderr)\n"
+	    "      --max-memory SIZE\n"
+	    "                      bound memory use ($SPOOR_MAX_MEMORY)\n"
 	    "  -h, --help          show this help\n"
 	    "  -V, --version       show versions\n", usage_text);
 }
@@ -147,6 +151,12 @@ main(int argc, char *argv[])
 			if (sp_progress_parse_mode(optarg, &progress) != SP_OK) {
 				fprintf(stderr, "spoor-ls: bad progress mode "
 				    "'%s'\n%s", optarg, usage_text);
+				return SP_EXIT_USAGE;
+			}
+			break;
+		case OPT_MAX_MEMORY:
+			if (sp_tool_max_memory(&t, optarg) != SP_OK) {
+				fputs(usage_text, stderr);
 				return SP_EXIT_USAGE;
 			}
 			break;

@@ -33,7 +33,8 @@ enum {
 	OPT_JSON = 256, OPT_MAX_SIZE, OPT_BLOCK_SIZE, OPT_EXCLUDE, OPT_NEWER,
 	OPT_OLDER, OPT_KNOWN_GOOD, OPT_KNOWN_BAD, OPT_NO_YARA, OPT_NO_HEUR,
 	OPT_NO_PACKAGES, OPT_NO_DELETED, OPT_STRINGS, OPT_TIMEOUT, OPT_MEMORY,
-	OPT_FILE, OPT_PID, OPT_ALL_PROCESSES, OPT_PROCESS_MAX, OPT_DETECTORS
+	OPT_FILE, OPT_PID, OPT_ALL_PROCESSES, OPT_PROCESS_MAX, OPT_DETECTORS,
+	OPT_MAX_MEMORY
 };
 
 static const struct option longopts[] = {
@@ -62,6 +63,7 @@ static const struct option longopts[] = {
 	{ "all-processes", no_argument, NULL, OPT_ALL_PROCESSES },
 	{ "process-max", required_argument, NULL, OPT_PROCESS_MAX },
 	{ "list-detectors", no_argument, NULL, OPT_DETECTORS },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -108,6 +110,7 @@ help(void)
 	    "      --all-processes   scan every live process\n"
 	    "      --process-max SIZE  bytes read per process at most (1G)\n"
 	    "      --list-detectors  list the heuristics and exit\n"
+	    "      --max-memory SIZE bound memory use ($SPOOR_MAX_MEMORY)\n"
 	    "  -h, --help            show this help\n"
 	    "  -V, --version         show versions\n", usage_text);
 }
@@ -412,6 +415,12 @@ main(int argc, char *argv[])
 			break;
 		case OPT_ALL_PROCESSES: all_processes = 1; break;
 		case OPT_DETECTORS: list_detectors(); return SP_EXIT_OK;
+		case OPT_MAX_MEMORY:
+			if (sp_tool_max_memory(&t, optarg) != SP_OK) {
+				fputs(usage_text, stderr);
+				return SP_EXIT_USAGE;
+			}
+			break;
 		case 'h': help(); return SP_EXIT_OK;
 		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
 		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;

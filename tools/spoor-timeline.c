@@ -18,7 +18,7 @@
 #include "common/tool.h"
 
 enum { OPT_JSON = 256, OPT_BODYFILE, OPT_HOST, OPT_HASH, OPT_REPLACE,
-	OPT_TZ, OPT_PROGRESS, OPT_ARTIFACT, OPT_ARTIFACTS };
+	OPT_TZ, OPT_PROGRESS, OPT_ARTIFACT, OPT_ARTIFACTS, OPT_MAX_MEMORY };
 
 static const char usage_text[] =
     "usage: spoor-timeline [-hV] [-c case] [--host name] [--hash list]\n"
@@ -38,6 +38,7 @@ static const struct option longopts[] = {
 	{ "tz", required_argument, NULL, OPT_TZ },
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -62,6 +63,8 @@ help(void)
 	    "      --tz ZONE       zone FAT times were written in (default UTC)\n"
 	    "      --progress=MODE auto, bar, json or none (on stderr)\n"
 	    "      --json          one JSON summary record per source\n"
+	    "      --max-memory SIZE\n"
+	    "                      bound memory use ($SPOOR_MAX_MEMORY)\n"
 	    "  -h, --help          show this help\n"
 	    "  -V, --version       show versions\n", usage_text);
 }
@@ -143,6 +146,12 @@ main(int argc, char *argv[])
 			}
 			break;
 		case OPT_JSON: json = 1; break;
+		case OPT_MAX_MEMORY:
+			if (sp_tool_max_memory(&t, optarg) != SP_OK) {
+				fputs(usage_text, stderr);
+				return SP_EXIT_USAGE;
+			}
+			break;
 		case 'h': help(); return SP_EXIT_OK;
 		case 'V': sp_tool_version(&t); return SP_EXIT_OK;
 		default: fputs(usage_text, stderr); return SP_EXIT_USAGE;

@@ -43,8 +43,8 @@ stderr_sink(enum sp_log_level level, const char *msg, void *arg)
  * Bound the address space: libtsk and libewf size allocations from
  * values the evidence gives, and a hostile image must make them fail
  * (recorded, status 2 or 65) rather than take the machine.  The bound is
- * $SPOOR_MAX_MEMORY ("none" for none), else half the RAM, at least
- * 2 GiB.  Sanitizer builds reserve terabytes of shadow memory: no bound.
+ * --max-memory, else $SPOOR_MAX_MEMORY ("none" for none), else half the
+ * RAM, at least 2 GiB.  Sanitizer builds reserve terabytes of shadow memory: no bound.
  */
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define NO_MEMORY_LIMIT 1
@@ -54,11 +54,37 @@ stderr_sink(enum sp_log_level level, const char *msg, void *arg)
 #endif
 #endif
 
+static int
+memory_size(const char *v, uint64_t *limit)
+{
+	if (strcmp(v, "none") == 0) {
+		*limit = 0;
+		return SP_OK;
+	}
+	if (sp_size_parse(v, limit) != SP_OK || *limit == 0)
+		return SP_E_USAGE;
+	return SP_OK;
+}
+
+int
+sp_tool_max_memory(struct sp_tool *t, const char *value)
+{
+	uint64_t limit;
+
+	if (memory_size(value, &limit) != SP_OK) {
+		sp_tool_warn(t, "bad size '%s' for --max-memory", value);
+		return SP_E_USAGE;
+	}
+	t->max_memory = value;
+	return SP_OK;
+}
+
 static void
 limit_memory(const struct sp_tool *t)
 {
 #ifndef NO_MEMORY_LIMIT
-	const char *v = getenv("SPOOR_MAX_MEMORY");
+	const char *v = t->max_memory != NULL ? t->max_memory :
+	    getenv("SPOOR_MAX_MEMORY");
 	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
 	uint64_t limit = 0;
 	struct rlimit rl;
@@ -66,7 +92,7 @@ limit_memory(const struct sp_tool *t)
 	if (v != NULL && v[0] != '\0') {
 		if (strcmp(v, "none") == 0)
 			return;
-		if (sp_size_parse(v, &limit) != SP_OK || limit == 0) {
+		if (memory_size(v, &limit) != SP_OK) {
 			sp_tool_warn(t, "SPOOR_MAX_MEMORY: bad size '%s'", v);
 			limit = 0;
 		}
@@ -103,7 +129,6 @@ sp_tool_init(struct sp_tool *t, const char *name, int argc,
 	sp_signal_install();
 	sp_signal_set_cancel(&t->cancel);
 	sp_log_set_sink(stderr_sink, t);
-	limit_memory(t);
 }
 
 void
@@ -138,6 +163,8 @@ sp_tool_begin(struct sp_tool *t, const char *path, struct sp_err *err)
 {
 	int rc;
 
+	if (t->run == NULL)
+		limit_memory(t);
 	if (t->run == NULL &&
 	    (rc = sp_run_new(&t->run, t->name, t->argc, t->argv, err)) != SP_OK)
 		return rc;

@@ -24,6 +24,8 @@ struct sp_tool {
 	 * sp_evidence_set_cancel) and reset it to reuse it.
 	 */
 	struct sp_cancel cancel;
+	/* --max-memory as given (borrowed), or NULL for $SPOOR_MAX_MEMORY */
+	const char *max_memory;
 };
 
 /*
@@ -36,13 +38,23 @@ void sp_tool_init(struct sp_tool *t, const char *name, int argc,
     char *const argv[]);
 
 /*
- * Start the run record once the arguments are accepted, and open the case
+ * Bound the address space (--max-memory, else $SPOOR_MAX_MEMORY, else
+ * half the RAM, at least 2 GiB), start the run record once the arguments
+ * are accepted, and open the case
  * named by case_path (or $SPOOR_CASE when NULL; none when neither),
  * creating it and recording the run in it.  On failure the error is in
  * err; sp_tool_finish must still be called.
  */
 int sp_tool_begin(struct sp_tool *t, const char *case_path,
     struct sp_err *err);
+
+/*
+ * Take the value of --max-memory: a size in the syntax of sp_size_parse
+ * or "none".  It bounds the address space in place of $SPOOR_MAX_MEMORY
+ * once sp_tool_begin runs.  A bad value is said on stderr and gives
+ * SP_E_USAGE.
+ */
+int sp_tool_max_memory(struct sp_tool *t, const char *value);
 
 /* Print "name: message" on stderr (the message of err if fmt is NULL). */
 void sp_tool_warn(const struct sp_tool *t, const char *fmt, ...)
