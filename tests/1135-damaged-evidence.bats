@@ -114,3 +114,32 @@ setup() {
 	assert_equal "$output" ""
 	[[ "$stderr" == *"Insufficient memory"* ]] || fail "$stderr"
 }
+
+@test "--max-memory bounds what libtsk may allocate and wins over SPOOR_MAX_MEMORY" {
+	run -0 --separate-stderr spoor-ls --max-memory 512M -r "$W/fs.raw"
+	[ -n "$output" ] || fail "no listing under a 512 MiB bound"
+	run --separate-stderr spoor-ls --max-memory 1M -r "$W/fs.raw"
+	[ "$status" -ne 0 ] || fail "status 0 under a 1 MiB bound"
+	assert_equal "$output" ""
+	[[ "$stderr" == *"memory"* ]] || fail "$stderr"
+	# the option wins over the variable, both ways
+	run -0 --separate-stderr env SPOOR_MAX_MEMORY=1M \
+	    spoor-ls --max-memory 512M -r "$W/fs.raw"
+	[ -n "$output" ] || fail "no listing: the variable won"
+	run --separate-stderr env SPOOR_MAX_MEMORY=512M \
+	    spoor-ls --max-memory 1M -r "$W/fs.raw"
+	[ "$status" -ne 0 ] || fail "status 0: the variable won"
+	[[ "$stderr" == *"memory"* ]] || fail "$stderr"
+	run -0 --separate-stderr env SPOOR_MAX_MEMORY=1M \
+	    spoor-ls --max-memory none -r "$W/fs.raw"
+}
+
+@test "--max-memory with a bad size is a usage error in every command" {
+	run -64 --separate-stderr spoor-ls --max-memory bogus "$W/fs.raw"
+	[[ "$stderr" == "spoor-ls: bad size 'bogus' for --max-memory"$'\n'* ]] ||
+	    fail "$stderr"
+	for c in info ls cat timeline export scan hashset acquire; do
+		run -64 --separate-stderr "spoor-$c" --max-memory 0 x y
+		[[ "$stderr" == *"--max-memory"* ]] || fail "spoor-$c: $stderr"
+	done
+}
