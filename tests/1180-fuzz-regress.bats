@@ -12,10 +12,12 @@ PKGS="tsk libewf yara sqlite3 ncursesw libcrypto zlib libsystemd"
 
 # build TARGET: the replay binary of tests/fuzz/TARGET.c, once per run.
 build() {
-	local t=$1 bin=$BATS_FILE_TMPDIR/$1
+	local t=$1 bin=$BATS_FILE_TMPDIR/$1 san
+	san=$(sanitizers)
 	if [ ! -x "$bin" ]; then
+		# the library's sanitizers, if it has any, for the program too
 		# shellcheck disable=SC2046
-		${CC:-cc} -std=c11 -D_GNU_SOURCE -g -O1 -I"$REPO/lib/include" \
+		${CC:-cc} ${san:+-fsanitize=$san -fno-omit-frame-pointer} -std=c11 -D_GNU_SOURCE -g -O1 -I"$REPO/lib/include" \
 		    -I"$REPO/lib" $(pkg-config --cflags $PKGS) -o "$bin" \
 		    "$REPO/tests/fuzz/$t.c" "$REPO/tests/fuzz/replay.c" \
 		    "$BUILD/libspoor.a" $(pkg-config --libs $PKGS) -lpthread -lm \

@@ -348,7 +348,16 @@ sp_case_open(struct sp_case **cp, const char *path, unsigned flags,
 	sqlite3_busy_timeout(c->db, 10000);
 	/* a 32 MiB page cache keeps a bulk load's b-trees in memory */
 	sqlite3_exec(c->db, "PRAGMA cache_size = -32768", NULL, NULL, NULL);
-	if ((rc = check_header(c, err)) != SP_OK)
+	/*
+	 * The header in one read transaction: its fields read one by one
+	 * could straddle another command's creation of the case (an empty
+	 * application_id, then its tables) and look like a foreign file.
+	 */
+	if ((rc = sp_sql_exec(c->db, "BEGIN", SP_E_CASE, err)) != SP_OK)
+		goto fail;
+	rc = check_header(c, err);
+	sp_sql_rollback(c->db);
+	if (rc != SP_OK)
 		goto fail;
 	if (!(flags & SP_CASE_READONLY)) {
 		/*

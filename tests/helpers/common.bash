@@ -56,3 +56,14 @@ scenario_offset() {
 	need "$SCENARIO/scenario.env"
 	( . "$SCENARIO/scenario.env"; echo "${PART_OFFSET_SECTORS:?}" )
 }
+
+# The -fsanitize= list the commands of $BUILD were built with (empty for
+# a plain build), read from the sanitizer runtimes they link.
+sanitizers() {
+	local libs list=
+	libs=$(ldd "$BUILD/bin/spoor-ls" 2>/dev/null)
+	case $libs in *libasan*) list=address ;; esac
+	case $libs in *libubsan*) list=${list:+$list,}undefined ;; esac
+	case $libs in *libtsan*) list=${list:+$list,}thread ;; esac
+	echo "$list"
+}
