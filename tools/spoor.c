@@ -25,6 +25,7 @@ static const struct {
 	{ "scan", "scan evidence with YARA, hash sets and heuristics" },
 	{ "hashset", "import NSRL and hash lists, look hashes up" },
 	{ "acquire", "image a disk or physical memory, hashed as read" },
+	{ "rca", "explain detections: root-cause trees, who/what/how" },
 };
 
 static const char usage_text[] = "usage: spoor [-hV] verb [args ...]\n";

@@ -15,7 +15,7 @@
 #include "time.h"
 
 /* The schema this build writes; a case with a higher version is refused. */
-#define SP_CASE_SCHEMA_VERSION 4
+#define SP_CASE_SCHEMA_VERSION 5
 /* PRAGMA application_id of a spoor case ("SPOR"). */
 #define SP_CASE_APPLICATION_ID 0x53504f52
 

@@ -77,4 +77,42 @@ void sp_json_escape(FILE *out, const char *s, size_t len);
  */
 size_t sp_utf8_seq(const unsigned char *s, size_t n);
 
+/*
+ * Reading JSON text this library wrote (the typed fields of an event),
+ * which a hostile case may have changed: every function checks bounds and
+ * nesting (at most 64 levels) and fails on malformed text rather than
+ * guessing.  A value is a span of the text, borrowed from it.
+ */
+enum sp_json_type {
+	SP_JSON_NULL, SP_JSON_FALSE, SP_JSON_TRUE, SP_JSON_NUMBER,
+	SP_JSON_STRING, SP_JSON_ARRAY, SP_JSON_OBJECT
+};
+struct sp_json_val {
+	enum sp_json_type type;
+	const char *p;		/* the value's first byte ('"' of a string) */
+	size_t len;		/* its length in bytes, quotes included */
+};
+
+/*
+ * Call cb for each member of the object that text (len bytes) holds, in
+ * order, with the raw key (between its quotes, escapes left as they are)
+ * and the value; cb returns 0 to go on, anything else to stop.  Returns 0
+ * when the whole object was read (or cb stopped), -1 when the text is not
+ * one JSON object.
+ */
+int sp_json_members(const char *text, size_t len,
+    int (*cb)(const char *key, size_t klen, const struct sp_json_val *v,
+    void *arg), void *arg);
+/* Call cb for each element of the array v (-1 when v is not an array). */
+int sp_json_elements(const struct sp_json_val *v,
+    int (*cb)(const struct sp_json_val *e, void *arg), void *arg);
+/*
+ * The string v decoded (escapes, \u with surrogate pairs; a \u0000 or an
+ * invalid escape makes it fail) into a new NUL-terminated string the
+ * caller frees; NULL when v is not a string, is malformed, or on no memory.
+ */
+char *sp_json_string(const struct sp_json_val *v);
+/* The integer v into *out: 0, or -1 when v is not an integer in range. */
+int sp_json_integer(const struct sp_json_val *v, int64_t *out);
+
 #endif

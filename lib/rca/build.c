@@ -1,0 +1,1909 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The build of the causal graph: one pass over the case's typed events in
+ * time order makes processes (one node per executed image, identified by
+ * host, pid and start), sessions (logins, sudo and su) and objects (files,
+ * endpoints, web requests, cron entries, units) with the edges the events
+ * prove; a pass over the files adds what file times and owners suggest;
+ * joins then add what Linux hides (pty monitors without an exec record,
+ * services and cron jobs whose parent is pid 1 or cron, requests served
+ * by a web server's workers, logins through an added key).  Every edge
+ * that is inferred rather than recorded says so in its reason and has a
+ * confidence below 1.  Then the graph is written to the case.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spoor/graph.h"
+#include "spoor/query.h"
+#include "spoor/rca.h"
+#include "spoor/strbuf.h"
+#include "rca/rca-internal.h"
+
+#define NONE SP_GRAPH_NONE
+#define SEC 1000000000LL
+#define MAX_NODE_EVENTS 32
+#define AUDIT_UNSET 4294967295LL
+
+struct bnode {
+	char kind;
+	const char *type;		/* static */
+	char *host;
+	sp_time_ns start, end;
+	int64_t pid, ppid, uid, euid, auid, ses, port, file_id, inode;
+	char *exe, *argv, *cwd, *tty, *comm, *user, *address, *method,
+	    *name, *path, *detail, *sha256;
+	int inferred, has_exec, web, uploaded, nchild, written, ran;
+	int64_t parent;			/* process: node of the parent */
+	int64_t ev[MAX_NODE_EVENTS];
+	unsigned nev;
+};
+
+struct bedge {
+	int64_t src, dst;
+	const char *kind;		/* static */
+	sp_time_ns t;
+	double conf;
+	char *reason;
+	int64_t ev[2];
+};
+
+struct request {
+	sp_time_ns t;
+	int64_t event;
+	char *client, *method, *path, *ua;
+	int64_t status;
+	int64_t node;			/* -1 until needed */
+};
+
+struct hist {
+	sp_time_ns t;
+	int64_t event;
+	char *user, *command, *time_source, *host;
+	int64_t origin;			/* origin file id: one history file */
+};
+
+struct b {
+	struct sp_run *run;
+	struct bnode *n;
+	size_t nn, cn;
+	struct bedge *e;
+	size_t ne, ce;
+	struct rmap map;
+	struct request *rq;
+	size_t nrq, crq;
+	struct hist *hs;
+	size_t nhs, chs;
+	struct rmap failed;		/* address -> failed logins */
+	uint64_t nevents, inferred;
+	uint64_t by_art[8];		/* audit auth wtmp web persistence
+					 * history cron journal */
+	const char *only_host;		/* the case's one host, if one */
+	int have_audit;
+	int nomem;
+};
+
+enum { A_AUDIT, A_AUTH, A_WTMP, A_WEB, A_PERSIST, A_HIST, A_CRON, A_JOURNAL };
+
+/* ---- nodes, edges, keys ---- */
+
+static char *
+dup(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static int64_t
+node_new(struct b *b, char kind, const char *type, const char *host,
+    sp_time_ns t)
+{
+	struct bnode *n;
+
+	if (b->nn == b->cn) {
+		size_t nc = b->cn ? b->cn * 2 : 4096;
+		struct bnode *nn = realloc(b->n, nc * sizeof(*nn));
+		if (nn == NULL) {
+			b->nomem = 1;
+			return -1;
+		}
+		b->n = nn;
+		b->cn = nc;
+	}
+	n = &b->n[b->nn];
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	n->type = type;
+	n->host = dup(host);
+	n->start = t;
+	n->end = NONE;
+	n->pid = n->ppid = n->uid = n->euid = n->auid = n->ses = NONE;
+	n->port = n->file_id = n->inode = NONE;
+	n->parent = -1;
+	return (int64_t)b->nn++;
+}
+
+static void
+node_event(struct b *b, int64_t i, int64_t ev)
+{
+	struct bnode *n;
+
+	if (i < 0 || ev <= 0)
+		return;
+	n = &b->n[i];
+	if (n->nev > 0 && n->ev[n->nev - 1] == ev)
+		return;
+	if (n->nev < MAX_NODE_EVENTS)
+		n->ev[n->nev++] = ev;
+}
+
+static void
+edge_add(struct b *b, int64_t src, int64_t dst, const char *kind,
+    sp_time_ns t, double conf, char *reason, int64_t ev)
+{
+	struct bedge *e;
+
+	if (src < 0 || dst < 0 || src == dst) {
+		free(reason);
+		return;
+	}
+	if (b->ne == b->ce) {
+		size_t nc = b->ce ? b->ce * 2 : 8192;
+		struct bedge *ne = realloc(b->e, nc * sizeof(*ne));
+		if (ne == NULL) {
+			free(reason);
+			b->nomem = 1;
+			return;
+		}
+		b->e = ne;
+		b->ce = nc;
+	}
+	e = &b->e[b->ne++];
+	e->src = src;
+	e->dst = dst;
+	e->kind = kind;
+	e->t = t;
+	e->conf = conf;
+	e->reason = reason;
+	e->ev[0] = ev;
+	e->ev[1] = 0;
+	if (conf < 1.0)
+		b->inferred++;
+	if (strcmp(kind, "wrote") == 0 || strcmp(kind, "uploaded") == 0 ||
+	    strcmp(kind, "renamed") == 0)
+		b->n[dst].written = 1;
+	if (b->n[src].kind == SP_GNODE_SESSION &&
+	    b->n[dst].kind == SP_GNODE_PROCESS && b->n[dst].has_exec)
+		b->n[src].ran = 1;
+}
+
+static char *
+fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *
+fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, f);
+	if (vasprintf(&s, f, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+/* A key "tag\x1fhost\x1fa\x1fb" in buf. */
+static size_t
+key(char *buf, size_t cap, char tag, const char *host, const char *a,
+    int64_t num)
+{
+	int n = snprintf(buf, cap, "%c\x1f%s\x1f%s\x1f%" PRId64, tag,
+	    host != NULL ? host : "", a != NULL ? a : "", num);
+	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
+}
+
+static int64_t
+map_get(struct b *b, char tag, const char *host, const char *a, int64_t num)
+{
+	char k[4352];
+	size_t n = key(k, sizeof(k), tag, host, a, num);
+	int64_t v;
+
+	return rmap_get(&b->map, k, n, &v) ? v : -1;
+}
+
+static void
+map_put(struct b *b, char tag, const char *host, const char *a, int64_t num,
+    int64_t v)
+{
+	char k[4352];
+	size_t n = key(k, sizeof(k), tag, host, a, num);
+
+	if (rmap_put(&b->map, k, n, v) != 0)
+		b->nomem = 1;
+}
+
+/* The host of an event: its own, else the case's one host. */
+static const char *
+host_of(struct b *b, const char *h)
+{
+	return h != NULL && *h != '\0' ? h : b->only_host;
+}
+
+/* path made absolute against cwd; a new string. */
+static char *
+abs_path(const char *path, const char *cwd)
+{
+	struct sp_strbuf sb;
+
+	if (path == NULL || *path == '\0')
+		return NULL;
+	if (path[0] == '/' || cwd == NULL || cwd[0] != '/')
+		return strdup(path);
+	sp_strbuf_init(&sb);
+	sp_strbuf_add(&sb, cwd);
+	if (sb.len == 0 || sb.buf[sb.len - 1] != '/')
+		sp_strbuf_add(&sb, "/");
+	if (strncmp(path, "./", 2) == 0)
+		path += 2;
+	sp_strbuf_add(&sb, path);
+	return sp_strbuf_detach(&sb, NULL);
+}
+
+static int64_t
+file_node(struct b *b, const char *host, const char *path, sp_time_ns t)
+{
+	int64_t i;
+
+	if (path == NULL || *path == '\0')
+		return -1;
+	if ((i = map_get(b, 'F', host, path, 0)) >= 0)
+		return i;
+	if ((i = node_new(b, SP_GNODE_OBJECT, "file", host, t)) < 0)
+		return -1;
+	b->n[i].path = strdup(path);
+	b->n[i].name = strdup(rca_base(path));
+	map_put(b, 'F', host, path, 0, i);
+	/* files by base name, for requests that name them */
+	map_put(b, 'B', NULL, rca_base(path), 0, i);
+	return i;
+}
+
+static int64_t
+endpoint_node(struct b *b, const char *address, int64_t port, sp_time_ns t)
+{
+	int64_t i;
+
+	if (address == NULL || *address == '\0' || strcmp(address, "?") == 0)
+		return -1;
+	if ((i = map_get(b, 'E', NULL, address, port)) >= 0)
+		return i;
+	if ((i = node_new(b, SP_GNODE_OBJECT, "endpoint", NULL, t)) < 0)
+		return -1;
+	b->n[i].address = strdup(address);
+	b->n[i].port = port < 0 ? NONE : port;
+	map_put(b, 'E', NULL, address, port, i);
+	return i;
+}
+
+/* ---- processes ---- */
+
+/* The process of pid alive at t on host (its latest image), or -1. */
+static int64_t
+proc_at(struct b *b, const char *host, int64_t pid)
+{
+	if (pid == NONE || pid < 0)
+		return -1;
+	return map_get(b, 'P', host, NULL, pid);
+}
+
+/* A process known from an event that is not its exec: a placeholder. */
+static int64_t
+proc_seen(struct b *b, const char *host, int64_t pid, int64_t ppid,
+    const char *exe, sp_time_ns t, int64_t uid)
+{
+	int64_t i = proc_at(b, host, pid);
+	struct bnode *n;
+
+	if (i >= 0) {
+		n = &b->n[i];
+		if (n->exe == NULL && exe != NULL)
+			n->exe = strdup(exe);
+		if (n->ppid == NONE && ppid != NONE)
+			n->ppid = ppid;
+		if (n->uid == NONE && uid >= 0)
+			n->uid = uid;
+		return i;
+	}
+	if (pid == NONE || pid < 0)
+		return -1;
+	if ((i = node_new(b, SP_GNODE_PROCESS, "process", host, t)) < 0)
+		return -1;
+	n = &b->n[i];
+	n->pid = pid;
+	n->ppid = ppid;
+	n->exe = dup(exe);
+	n->uid = uid >= 0 ? uid : NONE;
+	n->inferred = 1;
+	map_put(b, 'P', host, NULL, pid, i);
+	return i;
+}
+
+static int64_t
+aud(int64_t v)
+{
+	return v == AUDIT_UNSET || v < 0 ? NONE : v;
+}
+
+static void
+on_exec(struct b *b, const struct sp_event_row *r, const char *host,
+    const struct rca_fields *f)
+{
+	int64_t old = proc_at(b, host, r->pid), i, par;
+	struct bnode *n;
+	char *reason;
+
+	if ((i = node_new(b, SP_GNODE_PROCESS, "process", host,
+	    r->time_ns)) < 0)
+		return;
+	n = &b->n[i];
+	n->pid = r->pid;
+	n->ppid = r->ppid;
+	n->exe = dup(r->exe);
+	n->argv = dup(f->argv);
+	n->cwd = dup(r->cwd != NULL ? r->cwd : f->cwd);
+	n->tty = dup(r->tty != NULL ? r->tty : f->tty);
+	n->comm = dup(f->comm);
+	n->user = dup(r->user);
+	n->uid = f->uid >= 0 ? f->uid : NONE;
+	n->euid = f->euid >= 0 ? f->euid : NONE;
+	n->auid = r->auid != SP_QUERY_NULL ? aud(r->auid) : NONE;
+	n->ses = r->session != SP_QUERY_NULL ? aud(r->session) : NONE;
+	n->has_exec = 1;
+	node_event(b, i, r->id);
+	map_put(b, 'P', host, NULL, r->pid, i);
+
+	/* the same process replacing its image keeps its parent */
+	if (old >= 0 && b->n[old].ppid == r->ppid && r->ppid != NONE) {
+		b->n[i].parent = old;
+		edge_add(b, old, i, "executed", r->time_ns, 1.0,
+		    fmt("pid %" PRId64 " replaced its image with %s",
+		    r->pid, r->exe != NULL ? r->exe : "?"), r->id);
+	} else if ((par = proc_seen(b, host, r->ppid, NONE, NULL,
+	    r->time_ns, -1)) >= 0) {
+		b->n[i].parent = par;
+		b->n[par].nchild++;
+		edge_add(b, par, i, "spawned", r->time_ns, 1.0,
+		    fmt("exec record of pid %" PRId64 " names ppid %" PRId64,
+		    r->pid, r->ppid), r->id);
+	}
+	/* the program file: a cause only when it was written here */
+	if (r->exe != NULL) {
+		int64_t fn = file_node(b, host, r->exe, r->time_ns);
+		reason = fmt("pid %" PRId64 " executed %s", r->pid, r->exe);
+		edge_add(b, fn, i, "executed", r->time_ns, 1.0, reason,
+		    r->id);
+	}
+}
+
+static const char *
+file_action(const char *desc, const char *syscall)
+{
+	if (strcmp(desc, "write") == 0)
+		return "wrote";
+	if (strcmp(desc, "unlink") == 0)
+		return "deleted";
+	if (strcmp(desc, "rename") == 0)
+		return "renamed";
+	if (strcmp(desc, "open") == 0)
+		return "read";
+	if (syscall != NULL && (strstr(syscall, "chmod") != NULL ||
+	    strstr(syscall, "chown") != NULL || strstr(syscall, "utime") !=
+	    NULL || strstr(syscall, "setxattr") != NULL || strstr(syscall,
+	    "truncate") != NULL))
+		return "wrote";
+	if (syscall != NULL && (strstr(syscall, "unlink") != NULL ||
+	    strcmp(syscall, "rmdir") == 0))
+		return "deleted";
+	if (syscall != NULL && strstr(syscall, "rename") != NULL)
+		return "renamed";
+	if (syscall != NULL && (strstr(syscall, "mkdir") != NULL ||
+	    strstr(syscall, "link") != NULL || strstr(syscall, "mknod") !=
+	    NULL))
+		return "wrote";
+	return NULL;
+}
+
+static void
+on_audit(struct b *b, const struct sp_event_row *r, const char *host,
+    const struct rca_fields *f)
+{
+	const char *d = r->time_desc;
+	const char *act;
+	int64_t p, fn, s;
+
+	if (strcmp(d, "exec") == 0) {
+		if (f->success != 0)
+			on_exec(b, r, host, f);
+		return;
+	}
+	if (strcmp(d, "connect") == 0) {
+		/* EINPROGRESS: a non-blocking connect under way */
+		if (f->success == 0 && f->exit != -115)
+			return;
+		if (f->address == NULL || f->address[0] == '/' ||
+		    f->address[0] == '@')
+			return;
+		p = proc_seen(b, host, r->pid, r->ppid, r->exe, r->time_ns,
+		    f->uid);
+		fn = endpoint_node(b, f->address, f->port, r->time_ns);
+		node_event(b, fn, r->id);
+		edge_add(b, p, fn, "connected", r->time_ns, 1.0,
+		    fmt("pid %" PRId64 " connected to %s port %" PRId64 "%s",
+		    r->pid, f->address, f->port, f->success == 0 ?
+		    " (in progress when recorded)" : ""), r->id);
+		return;
+	}
+	if (r->path != NULL && (act = file_action(d, f->syscall)) != NULL) {
+		char *path, *old = NULL;
+
+		if (f->success == 0)
+			return;
+		p = proc_seen(b, host, r->pid, r->ppid, r->exe, r->time_ns,
+		    f->uid);
+		path = abs_path(r->path, r->cwd != NULL ? r->cwd : f->cwd);
+		fn = file_node(b, host, path, r->time_ns);
+		node_event(b, fn, r->id);
+		if (strcmp(act, "read") == 0) {
+			edge_add(b, fn, p, "read", r->time_ns, 1.0,
+			    fmt("pid %" PRId64 " opened %s", r->pid, path),
+			    r->id);
+		} else {
+			edge_add(b, p, fn, act, r->time_ns, 1.0,
+			    fmt("%s %s by pid %" PRId64 " (%s)", act, path,
+			    r->pid, f->syscall != NULL ? f->syscall : d),
+			    r->id);
+		}
+		if (strcmp(act, "renamed") == 0 && f->old_path != NULL &&
+		    (old = abs_path(f->old_path, r->cwd)) != NULL) {
+			int64_t on = file_node(b, host, old, r->time_ns);
+			edge_add(b, on, fn, "renamed", r->time_ns, 1.0,
+			    fmt("%s renamed to %s", old, path), r->id);
+		}
+		free(old);
+		free(path);
+		return;
+	}
+	if (strcmp(d, "login") == 0 || strcmp(d, "session_open") == 0 ||
+	    strcmp(d, "session_close") == 0 || strcmp(d, "logout") == 0) {
+		int64_t ses = r->session != SP_QUERY_NULL ? aud(r->session) :
+		    NONE;
+		const char *addr = f->addr != NULL && strcmp(f->addr, "?") !=
+		    0 ? f->addr : NULL;
+		if (ses == NONE)
+			return;
+		/* the sshd that authenticated, known to auth.log by pid */
+		s = map_get(b, 'S', host, NULL, ses);
+		if (s < 0 && r->pid != SP_QUERY_NULL)
+			s = map_get(b, 'L', host, NULL, r->pid);
+		if (s < 0) {
+			if (strcmp(d, "session_close") == 0 ||
+			    strcmp(d, "logout") == 0)
+				return;
+			/* only logins make sessions; cron's and systemd's
+			 * PAM sessions are not logins */
+			if (strcmp(d, "login") != 0)
+				return;
+			if ((s = node_new(b, SP_GNODE_SESSION,
+			    addr != NULL ? "ssh" : "console", host,
+			    r->time_ns)) < 0)
+				return;
+			b->n[s].user = dup(r->user != NULL ? r->user : f->acct);
+			b->n[s].address = dup(addr);
+			b->n[s].pid = r->pid != SP_QUERY_NULL ? r->pid : NONE;
+			if (addr != NULL) {
+				int64_t ep = endpoint_node(b, addr, -1,
+				    r->time_ns);
+				edge_add(b, ep, s, "logged_in", r->time_ns,
+				    1.0, fmt("login of %s from %s (audit "
+				    "session %" PRId64 ")", b->n[s].user ?
+				    b->n[s].user : "?", addr, ses), r->id);
+			}
+		}
+		b->n[s].ses = ses;
+		b->n[s].auid = r->auid != SP_QUERY_NULL ? aud(r->auid) : NONE;
+		if (b->n[s].tty == NULL && r->tty != NULL)
+			b->n[s].tty = strdup(r->tty);
+		if (strcmp(d, "session_close") == 0 ||
+		    strcmp(d, "logout") == 0)
+			b->n[s].end = r->time_ns;
+		node_event(b, s, r->id);
+		map_put(b, 'S', host, NULL, ses, s);
+		if (r->pid != SP_QUERY_NULL)
+			map_put(b, 'L', host, NULL, r->pid, s);
+		return;
+	}
+	if (strcmp(d, "login_failed") == 0) {
+		const char *addr = f->addr;
+		int64_t c = 0;
+		if (addr != NULL && strcmp(addr, "?") != 0) {
+			(void)rmap_get(&b->failed, addr, strlen(addr), &c);
+			(void)rmap_put(&b->failed, addr, strlen(addr), c + 1);
+		}
+	}
+}
+
+/* ---- logins from auth logs and utmp ---- */
+
+static void
+failed_login(struct b *b, const char *addr)
+{
+	int64_t c = 0;
+
+	if (addr == NULL || *addr == '\0')
+		return;
+	(void)rmap_get(&b->failed, addr, strlen(addr), &c);
+	if (rmap_put(&b->failed, addr, strlen(addr), c + 1) != 0)
+		b->nomem = 1;
+}
+
+/* A session of user from address around t (within 10 s), or -1. */
+static int64_t
+session_near(struct b *b, const char *host, const char *user,
+    const char *addr, sp_time_ns t)
+{
+	int64_t s = map_get(b, 'W', host, user, 0);
+	struct bnode *n;
+
+	if (s < 0)
+		return -1;
+	n = &b->n[s];
+	if ((addr == NULL) != (n->address == NULL) || (addr != NULL &&
+	    strcmp(addr, n->address) != 0))
+		return -1;
+	if (t - n->start > 10 * SEC || n->start - t > 10 * SEC)
+		return -1;
+	return s;
+}
+
+static int64_t
+session_login(struct b *b, const char *host, const char *type,
+    const char *user, const char *addr, int64_t port, int64_t pid,
+    sp_time_ns t, int64_t ev, const char *how)
+{
+	int64_t s = -1, ep;
+
+	if (pid != NONE && pid >= 0)
+		s = map_get(b, 'L', host, NULL, pid);
+	if (s >= 0 && (t - b->n[s].start > 10 * SEC ||
+	    b->n[s].start - t > 10 * SEC))
+		s = -1;
+	if (s < 0)
+		s = session_near(b, host, user, addr, t);
+	if (s < 0) {
+		if ((s = node_new(b, SP_GNODE_SESSION, type, host, t)) < 0)
+			return -1;
+		b->n[s].user = dup(user);
+		b->n[s].address = dup(addr);
+		b->n[s].pid = pid;
+		if (addr != NULL) {
+			ep = endpoint_node(b, addr, -1, t);
+			edge_add(b, ep, s, "logged_in", t, 1.0,
+			    fmt("%s of %s from %s", how, user ? user : "?",
+			    addr), ev);
+		}
+	}
+	if (b->n[s].address == NULL && addr != NULL) {
+		b->n[s].address = strdup(addr);
+		ep = endpoint_node(b, addr, -1, t);
+		edge_add(b, ep, s, "logged_in", t, 1.0, fmt("%s of %s from %s",
+		    how, user ? user : "?", addr), ev);
+	}
+	if (b->n[s].port == NONE && port >= 0)
+		b->n[s].port = port;
+	if (b->n[s].user == NULL && user != NULL)
+		b->n[s].user = strdup(user);
+	node_event(b, s, ev);
+	if (pid != NONE && pid >= 0)
+		map_put(b, 'L', host, NULL, pid, s);
+	map_put(b, 'W', host, user, 0, s);
+	return s;
+}
+
+static void
+on_auth(struct b *b, const struct sp_event_row *r, const char *host,
+    const struct rca_fields *f)
+{
+	const char *d = r->time_desc;
+	int64_t s, pid = r->pid != SP_QUERY_NULL ? r->pid : NONE;
+
+	if (strcmp(d, "login") == 0) {
+		s = session_login(b, host, "ssh", r->user, f->source_ip,
+		    f->source_port, pid, r->time_ns, r->id, "login");
+		if (s < 0)
+			return;
+		if (b->n[s].method == NULL && f->method != NULL)
+			b->n[s].method = strdup(f->method);
+		if (f->fingerprint != NULL && b->n[s].detail == NULL)
+			b->n[s].detail = fmt("{\"key_fingerprint\":\"%s\"}",
+			    f->fingerprint);
+		if (b->n[s].address == NULL)
+			b->n[s].type = "console";
+		return;
+	}
+	if (strcmp(d, "login_failed") == 0) {
+		failed_login(b, f->source_ip);
+		return;
+	}
+	if (strcmp(d, "session_open") == 0 && pid != NONE) {
+		s = map_get(b, 'L', host, NULL, pid);
+		if (s >= 0 && b->n[s].uid == NONE && f->uid >= 0)
+			b->n[s].uid = f->uid;
+		return;
+	}
+	if ((strcmp(d, "session_close") == 0 || strcmp(d, "logout") == 0) &&
+	    pid != NONE) {
+		s = map_get(b, 'L', host, NULL, pid);
+		if (s >= 0 && b->n[s].end == NONE)
+			b->n[s].end = r->time_ns;
+		return;
+	}
+	if (strcmp(d, "sudo") == 0 || strcmp(d, "su") == 0 ||
+	    strcmp(d, "user_change") == 0) {
+		int64_t from = -1;
+		const char *tty = f->tty != NULL ? f->tty : r->tty;
+
+		if ((s = node_new(b, SP_GNODE_SESSION, strcmp(d, "sudo") == 0 ?
+		    "sudo" : "su", host, r->time_ns)) < 0)
+			return;
+		b->n[s].user = dup(f->target_user != NULL ? f->target_user :
+		    "root");
+		b->n[s].tty = dup(tty);
+		b->n[s].inferred = 1;
+		b->n[s].detail = NULL;
+		if (f->command != NULL) {
+			struct sp_strbuf sb;
+			sp_strbuf_init(&sb);
+			sp_strbuf_add(&sb, "{\"by\":");
+			sp_strbuf_add(&sb, "\"");
+			sp_strbuf_add(&sb, r->user != NULL ? r->user : "?");
+			sp_strbuf_add(&sb, "\"}");
+			b->n[s].detail = sp_strbuf_detach(&sb, NULL);
+			b->n[s].name = strdup(f->command);
+		}
+		b->n[s].method = dup(r->user);	/* who changed user */
+		b->n[s].cwd = dup(r->cwd != NULL ? r->cwd : f->cwd);
+		node_event(b, s, r->id);
+		/* the session of the user on that terminal */
+		if (r->user != NULL && tty != NULL &&
+		    strcmp(tty, "unknown") != 0)
+			from = map_get(b, 'T', host, tty, 0);
+		if (from >= 0 && b->n[from].user != NULL && r->user != NULL &&
+		    strcmp(b->n[from].user, r->user) == 0)
+			edge_add(b, from, s, "changed_user", r->time_ns, 0.9,
+			    fmt("%s ran sudo on %s (log line)", r->user, tty),
+			    r->id);
+		/* remember it for the web join and the history */
+		map_put(b, 'U', host, r->user, r->time_ns / SEC, s);
+		return;
+	}
+}
+
+static void
+on_utmp(struct b *b, const struct sp_event_row *r, const char *host,
+    const struct rca_fields *f)
+{
+	int64_t s;
+	const char *addr = f->address;
+
+	(void)f;
+	if (strcmp(r->artifact, "btmp") == 0) {
+		failed_login(b, addr);
+		return;
+	}
+	if (strcmp(r->time_desc, "login") == 0 && r->user != NULL) {
+		s = session_login(b, host, addr != NULL ? "ssh" : "console",
+		    r->user, addr, -1, NONE, r->time_ns, r->id, "login");
+		if (s >= 0 && r->tty != NULL) {
+			if (b->n[s].tty == NULL)
+				b->n[s].tty = strdup(r->tty);
+			map_put(b, 'T', host, r->tty, 0, s);
+		}
+		return;
+	}
+	if (strcmp(r->time_desc, "logout") == 0 && r->tty != NULL) {
+		s = map_get(b, 'T', host, r->tty, 0);
+		if (s >= 0 && b->n[s].end == NONE)
+			b->n[s].end = r->time_ns;
+	}
+}
+
+/* ---- web, persistence, history, cron ---- */
+
+static void
+on_web(struct b *b, const struct sp_event_row *r, const struct rca_fields *f)
+{
+	struct request *q;
+	int post;
+
+	if (f->client == NULL || f->req_path == NULL)
+		return;
+	post = f->method != NULL && (strcmp(f->method, "POST") == 0 ||
+	    strcmp(f->method, "PUT") == 0 || strcmp(f->method, "PATCH") == 0);
+	if (!post && !rca_is_script_request(f->req_path))
+		return;
+	if (f->status >= 400 && f->status != 500)
+		return;
+	if (b->nrq == b->crq) {
+		size_t nc = b->crq ? b->crq * 2 : 1024;
+		struct request *nq = realloc(b->rq, nc * sizeof(*nq));
+		if (nq == NULL) {
+			b->nomem = 1;
+			return;
+		}
+		b->rq = nq;
+		b->crq = nc;
+	}
+	q = &b->rq[b->nrq++];
+	q->t = r->time_ns;
+	q->event = r->id;
+	q->client = dup(f->client);
+	q->method = dup(f->method);
+	q->path = dup(f->req_path);
+	q->ua = dup(f->user_agent);
+	q->status = f->status;
+	q->node = -1;
+}
+
+static void
+on_persistence(struct b *b, const struct sp_event_row *r, const char *host,
+    const struct rca_fields *f)
+{
+	int64_t file, o, prog;
+	const char *kind = f->kind;
+
+	if (kind == NULL || r->path == NULL)
+		return;
+	file = file_node(b, host, r->path, r->time_ns);
+	node_event(b, file, r->id);
+	if (strcmp(kind, "cron") == 0 || strcmp(kind, "systemd") == 0) {
+		const char *cmd = strcmp(kind, "cron") == 0 ? f->command :
+		    f->exec_start;
+		char prog_path[4096];
+		size_t n = 0;
+
+		if ((o = node_new(b, SP_GNODE_OBJECT, strcmp(kind, "cron") ==
+		    0 ? "cron" : "unit", host, r->time_ns)) < 0)
+			return;
+		b->n[o].path = strdup(r->path);
+		b->n[o].name = dup(strcmp(kind, "cron") == 0 ? f->line :
+		    f->unit);
+		b->n[o].user = dup(r->user != NULL ? r->user : f->user);
+		b->n[o].argv = dup(cmd);	/* the command, as text */
+		node_event(b, o, r->id);
+		edge_add(b, file, o, "installed", r->time_ns, 1.0,
+		    fmt("%s %s defines it", strcmp(kind, "cron") == 0 ?
+		    "crontab" : "unit file", r->path), r->id);
+		if (strcmp(kind, "systemd") == 0 && f->unit != NULL)
+			map_put(b, 'N', host, f->unit, 0, o);
+		/* the program it runs */
+		if (cmd != NULL) {
+			const char *c = cmd;
+			while (*c == '-' || *c == '@' || *c == '+' ||
+			    *c == '!' || *c == ':')
+				c++;
+			while (c[n] != '\0' && c[n] != ' ' && c[n] != '\t' &&
+			    n + 1 < sizeof(prog_path)) {
+				prog_path[n] = c[n];
+				n++;
+			}
+			prog_path[n] = '\0';
+			if (prog_path[0] == '/') {
+				prog = file_node(b, host, prog_path,
+				    r->time_ns);
+				map_put(b, 'R', host, prog_path, 0, o);
+				(void)prog;
+			}
+		}
+		return;
+	}
+	if (strcmp(kind, "ld_preload") == 0 && f->library != NULL) {
+		int64_t lib = file_node(b, host, f->library, r->time_ns);
+		edge_add(b, file, lib, "installed", r->time_ns, 0.9,
+		    fmt("%s lists %s: loaded into every dynamically linked "
+		    "program", r->path, f->library), r->id);
+		return;
+	}
+	if (strcmp(kind, "authorized_keys") == 0 && f->fingerprint != NULL) {
+		map_put(b, 'K', host, f->fingerprint, 0, file);
+		return;
+	}
+}
+
+static void
+on_history(struct b *b, const struct sp_event_row *r, const char *host,
+    const struct rca_fields *f)
+{
+	struct hist *h;
+
+	if (f->command == NULL)
+		return;
+	if (b->nhs == b->chs) {
+		size_t nc = b->chs ? b->chs * 2 : 256;
+		struct hist *nh = realloc(b->hs, nc * sizeof(*nh));
+		if (nh == NULL) {
+			b->nomem = 1;
+			return;
+		}
+		b->hs = nh;
+		b->chs = nc;
+	}
+	h = &b->hs[b->nhs++];
+	h->t = r->time_ns;
+	h->event = r->id;
+	h->user = dup(r->user);
+	h->command = dup(f->command);
+	h->time_source = dup(f->time_source);
+	h->host = dup(host);
+	h->origin = r->origin_file_id != SP_QUERY_NULL ? r->origin_file_id :
+	    0;
+}
+
+static void
+on_cron_exec(struct b *b, const struct sp_event_row *r, const char *host,
+    const struct rca_fields *f)
+{
+	int64_t p;
+
+	if (f->command == NULL || r->pid == SP_QUERY_NULL)
+		return;
+	/* the process that ran the command, known from audit or not */
+	p = proc_at(b, host, r->pid);
+	if (p < 0 || r->time_ns - b->n[p].start > 5 * SEC) {
+		if ((p = node_new(b, SP_GNODE_PROCESS, "process", host,
+		    r->time_ns)) < 0)
+			return;
+		b->n[p].pid = r->pid;
+		b->n[p].inferred = 1;
+		b->n[p].user = dup(r->user);
+		b->n[p].comm = strdup(f->command);
+		map_put(b, 'P', host, NULL, r->pid, p);
+	}
+	node_event(b, p, r->id);
+	map_put(b, 'X', host, NULL, r->pid, r->time_ns / SEC);
+	if (b->n[p].detail == NULL)
+		b->n[p].detail = strdup("{\"cron\":true}");
+}
+
+/* ---- joins after the pass ---- */
+
+static int
+argv_contains(const char *argv_json, const char *s)
+{
+	return argv_json != NULL && s != NULL && *s != '\0' &&
+	    strstr(argv_json, s) != NULL;
+}
+
+/*
+ * A process whose parent has no exec record: a fork of sudo or su in the
+ * same audit session (their pty monitor), else the first process of its
+ * audit session, joined to the login.
+ */
+static void
+join_orphans(struct b *b)
+{
+	size_t i, n = b->nn;
+
+	for (i = 0; i < n; i++) {
+		struct bnode *c = &b->n[i], *p;
+		int64_t s, j;
+
+		if (c->kind != SP_GNODE_PROCESS || !c->has_exec ||
+		    c->parent < 0)
+			continue;
+		p = &b->n[c->parent];
+		if (p->has_exec || p->parent >= 0)
+			continue;
+		/* a privilege changer that exec'd just before, pid close */
+		for (j = (int64_t)i - 1; j >= 0 && j >= (int64_t)i - 4096;
+		    j--) {
+			struct bnode *q = &b->n[j];
+			if (q->kind != SP_GNODE_PROCESS || !q->has_exec ||
+			    !rca_is_priv_changer(q->exe))
+				continue;
+			if (q->pid == NONE || p->pid == NONE ||
+			    q->pid >= p->pid || p->pid - q->pid > 16)
+				continue;
+			if (c->ses != NONE && q->ses != c->ses)
+				continue;
+			if (c->ses == NONE && q->uid != NONE &&
+			    c->auid != q->auid)
+				continue;
+			if (c->start - q->start > 3600 * SEC)
+				break;
+			p->parent = j;
+			p->exe = p->exe ? p->exe : dup(q->exe);
+			edge_add(b, j, c->parent, "spawned", q->start, 0.8,
+			    fmt("pid %" PRId64 " has no exec record: a fork of "
+			    "%s (pid %" PRId64 ")%s, its pty monitor",
+			    p->pid, rca_base(q->exe), q->pid, c->ses != NONE ?
+			    " in the same audit session" : ""), 0);
+			break;
+		}
+		if (p->parent >= 0 || c->ses == NONE)
+			continue;
+		if ((s = map_get(b, 'S', c->host, NULL, c->ses)) < 0)
+			continue;
+		edge_add(b, s, (int64_t)i, "logged_in", c->start, 0.9,
+		    fmt("first process of audit session %" PRId64 " (login of "
+		    "%s); its parent pid %" PRId64 " has no exec record",
+		    c->ses, b->n[s].user ? b->n[s].user : "?", p->pid), 0);
+		p->parent = s;	/* joined once */
+	}
+}
+
+/* Services and cron jobs: what started a process whose parent is init
+ * or cron; and systemctl runs that enabled a unit. */
+static void
+join_units(struct b *b)
+{
+	size_t i, n = b->nn;
+
+	for (i = 0; i < n; i++) {
+		struct bnode *c = &b->n[i];
+		int64_t o;
+
+		if (c->kind != SP_GNODE_PROCESS)
+			continue;
+		if (c->exe != NULL && c->has_exec &&
+		    (o = map_get(b, 'R', c->host, c->exe, 0)) >= 0 &&
+		    c->start >= b->n[o].start &&
+		    (c->ses == NONE || c->ppid == 1)) {
+			edge_add(b, o, (int64_t)i, "started_by", c->start,
+			    c->ppid == 1 ? 0.9 : 0.7,
+			    fmt("%s runs %s; pid %" PRId64 " (ppid %" PRId64
+			    ") started with no login session", b->n[o].type,
+			    c->exe, c->pid, c->ppid == NONE ? -1 : c->ppid),
+			    c->nev ? c->ev[0] : 0);
+		}
+		if (c->has_exec && c->argv != NULL &&
+		    strcmp(rca_base(c->exe), "systemctl") == 0 &&
+		    (strstr(c->argv, "\"enable\"") != NULL ||
+		    strstr(c->argv, "\"start\"") != NULL ||
+		    strstr(c->argv, "\"restart\"") != NULL)) {
+			size_t k;
+			for (k = 0; k < b->nn; k++) {
+				struct bnode *u = &b->n[k];
+				char svc[512];
+				if (u->kind != SP_GNODE_OBJECT ||
+				    strcmp(u->type, "unit") != 0 ||
+				    u->name == NULL)
+					continue;
+				snprintf(svc, sizeof(svc), "%s", u->name);
+				if (strlen(svc) > 8 && strcmp(svc + strlen(svc) -
+				    8, ".service") == 0)
+					svc[strlen(svc) - 8] = '\0';
+				if (argv_contains(c->argv, svc))
+					edge_add(b, (int64_t)i, (int64_t)k,
+					    "enabled", c->start, 0.9,
+					    fmt("systemctl named unit %s",
+					    u->name), c->nev ? c->ev[0] : 0);
+			}
+		}
+	}
+	/* cron jobs: a cron entry whose command the process runs */
+	{
+	size_t ncr = 0, k;
+	int64_t *cr = NULL;
+	for (k = 0; k < b->nn; k++)
+		if (b->n[k].kind == SP_GNODE_OBJECT &&
+		    strcmp(b->n[k].type, "cron") == 0)
+			ncr++;
+	if (ncr == 0 || (cr = malloc(ncr * sizeof(*cr))) == NULL)
+		return;
+	for (k = 0, ncr = 0; k < b->nn; k++)
+		if (b->n[k].kind == SP_GNODE_OBJECT &&
+		    strcmp(b->n[k].type, "cron") == 0)
+			cr[ncr++] = (int64_t)k;
+	for (i = 0; i < n; i++) {
+		struct bnode *c = &b->n[i];
+
+		if (c->kind != SP_GNODE_PROCESS || c->ses != NONE)
+			continue;
+		if (!(c->detail != NULL && strstr(c->detail, "cron")) &&
+		    !(c->has_exec && rca_is_shell(c->exe)))
+			continue;
+		for (k = 0; k < ncr; k++) {
+			struct bnode *o = &b->n[cr[k]];
+			const char *cmd = o->argv;
+			if (cmd == NULL)
+				continue;
+			if (c->start < o->start)
+				continue;
+			if ((c->comm != NULL && strcmp(c->comm, cmd) == 0) ||
+			    (c->has_exec && c->argv != NULL &&
+			    strlen(cmd) > 4 && strstr(c->argv, cmd) != NULL))
+				edge_add(b, cr[k], (int64_t)i,
+				    "started_by", c->start, 0.8,
+				    fmt("cron entry of %s in %s runs this "
+				    "command", o->user ? o->user : "?",
+				    o->path), c->nev ? c->ev[0] : 0);
+		}
+	}
+	free(cr);
+	}
+}
+
+/* The request node of request q, made on first use. */
+static int64_t
+request_node(struct b *b, struct request *q, const char *host)
+{
+	int64_t i, ep;
+	struct bnode *n;
+
+	if (q->node >= 0)
+		return q->node;
+	if ((i = node_new(b, SP_GNODE_OBJECT, "request", host, q->t)) < 0)
+		return -1;
+	n = &b->n[i];
+	n->method = dup(q->method);
+	n->path = dup(q->path);
+	n->address = dup(q->client);
+	n->port = q->status;
+	n->name = dup(q->ua);
+	node_event(b, i, q->event);
+	q->node = i;
+	ep = endpoint_node(b, q->client, -1, q->t);
+	edge_add(b, ep, i, "requested", q->t, 1.0, fmt("%s %s from %s",
+	    q->method ? q->method : "?", q->path, q->client), q->event);
+	return i;
+}
+
+/* The request path without its query, into buf. */
+static const char *
+req_file(const char *path, char *buf, size_t cap)
+{
+	size_t n = strcspn(path, "?#;");
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, path, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Does file path end with request path rp (a URL path under a root)? */
+static int
+serves(const char *path, const char *rp)
+{
+	size_t a, b2;
+
+	if (path == NULL || rp == NULL || rp[0] != '/')
+		return 0;
+	a = strlen(path);
+	b2 = strlen(rp);
+	return b2 > 1 && a >= b2 && strcmp(path + a - b2, rp) == 0;
+}
+
+/* Requests in [from, to], by binary search: the first index. */
+static size_t
+rq_first(const struct b *b, sp_time_ns from)
+{
+	size_t lo = 0, hi = b->nrq;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (b->rq[mid].t < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A request that explains what a web server did at t: nearest in time,
+ * to a file written here first. */
+static struct request *
+request_at(struct b *b, sp_time_ns t, sp_time_ns before, sp_time_ns after)
+{
+	size_t i = rq_first(b, t - before);
+	struct request *best = NULL;
+	int best_score = -1;
+	sp_time_ns best_d = 0;
+
+	for (; i < b->nrq && b->rq[i].t <= t + after; i++) {
+		struct request *q = &b->rq[i];
+		char rp[2048];
+		int64_t f;
+		int score = 0;
+		sp_time_ns d = q->t > t ? q->t - t : t - q->t;
+
+		req_file(q->path, rp, sizeof(rp));
+		f = map_get(b, 'B', NULL, rca_base(rp), 0);
+		if (f >= 0 && b->n[f].uploaded)
+			score += 2;
+		if (strchr(q->path, '?') != NULL)
+			score += 1;
+		if (score > best_score || (score == best_score && d < best_d)) {
+			best = q;
+			best_score = score;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+/* Web server workers act for the request they serve. */
+static void
+join_web(struct b *b)
+{
+	size_t i, n = b->ne;
+
+	if (b->nrq == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		struct bedge *e = &b->e[i];
+		struct bnode *src = &b->n[e->src], *dst = &b->n[e->dst];
+		struct request *q;
+		int64_t rn;
+
+		if (src->kind == SP_GNODE_SESSION)
+			continue;
+		if (src->kind != SP_GNODE_PROCESS)
+			continue;
+		if (!rca_is_web_server(src->exe) && !(src->web))
+			continue;
+		if (strcmp(e->kind, "spawned") != 0 &&
+		    strcmp(e->kind, "wrote") != 0 &&
+		    strcmp(e->kind, "connected") != 0)
+			continue;
+		if ((q = request_at(b, e->t, 2 * SEC, 2 * SEC)) == NULL)
+			continue;
+		src->web = 1;
+		/* b->e and b->n may move: take what is needed first */
+		{
+			int64_t d = e->dst, pid = src->pid;
+			sp_time_ns t = e->t;
+			const char *k = e->kind;
+			char *why = fmt("%s (pid %" PRId64 ") %s it within 2 s "
+			    "of %s %s from %s", rca_base(src->exe), pid,
+			    k, q->method ? q->method : "?", q->path,
+			    q->client);
+			(void)dst;
+			if ((rn = request_node(b, q, src->host)) < 0) {
+				free(why);
+				continue;
+			}
+			edge_add(b, rn, d, strcmp(k, "spawned") == 0 ?
+			    "served" : k, t, 0.7, why, q->event);
+		}
+	}
+	/* sudo run by the web server's user with no terminal, during a
+	 * request to an uploaded script (audit shows the real process) */
+	for (i = 0; i < b->nn && !b->have_audit; i++) {
+		struct bnode *s = &b->n[i];
+		struct request *q;
+		int64_t rn;
+		char rp[2048];
+
+		if (s->kind != SP_GNODE_SESSION || (strcmp(s->type, "sudo") !=
+		    0 && strcmp(s->type, "su") != 0) || (s->tty != NULL &&
+		    strcmp(s->tty, "unknown") != 0))
+			continue;
+		if ((q = request_at(b, s->start, 2 * SEC, 2 * SEC)) == NULL ||
+		    strchr(q->path, '?') == NULL)
+			continue;
+		req_file(q->path, rp, sizeof(rp));
+		if ((rn = map_get(b, 'B', NULL, rca_base(rp), 0)) < 0 ||
+		    !b->n[rn].uploaded)
+			continue;
+		{
+			char *why = fmt("%s ran %s without a terminal within 2 s "
+			    "of %s %s from %s, a request to the uploaded %s",
+			    s->method ? s->method : "?", s->type, q->method,
+			    q->path, q->client, b->n[rn].path);
+			sp_time_ns t = s->start;
+			if ((rn = request_node(b, q, s->host)) < 0) {
+				free(why);
+				continue;
+			}
+			edge_add(b, rn, (int64_t)i, "served", t, 0.5, why,
+			    q->event);
+		}
+	}
+}
+
+/* ---- files: times and owners when nothing recorded the writes ---- */
+
+struct fcand {
+	int64_t file_id;
+	char *path;
+	int64_t uid, inode;
+	sp_time_ns born, mtime;
+	int is_dir;
+	char *sha256;
+};
+
+static int
+is_upload(const struct request *q)
+{
+	return q->method != NULL && (strcmp(q->method, "POST") == 0 ||
+	    strcmp(q->method, "PUT") == 0) && q->status >= 200 &&
+	    q->status < 400;
+}
+
+static void
+link_files(struct b *b, struct sp_case *c, int have_audit,
+    struct sp_err *err)
+{
+	struct sp_query_filter flt;
+	struct sp_query *q = NULL;
+	struct fcand *cand = NULL;
+	size_t nc = 0, cc = 0, i, k, nsw = 0;
+	int64_t *sw = NULL;
+	int has;
+
+	for (i = 0; i < b->nn; i++)
+		if (b->n[i].kind == SP_GNODE_SESSION)
+			nsw++;
+	if (nsw > 0 && (sw = malloc(nsw * sizeof(*sw))) == NULL) {
+		b->nomem = 1;
+		return;
+	}
+	for (i = 0, nsw = 0; i < b->nn; i++)
+		if (b->n[i].kind == SP_GNODE_SESSION)
+			sw[nsw++] = (int64_t)i;
+
+	sp_query_filter_init(&flt);
+	if (sp_query_open_files(&q, c, &flt, err) != SP_OK)
+		return;
+	while (sp_query_next(q, &has, err) == SP_OK && has) {
+		const struct sp_file_row *f = sp_query_file(q);
+		const struct sp_entry *en = &f->entry;
+		sp_time_ns born = en->crtime != SP_TIME_NONE ?
+		    en->crtime : en->mtime;
+		int64_t fn;
+		int keep = 0;
+
+		if (!f->allocated || en->path == NULL)
+			continue;
+		/* a file object known by path gets its identity */
+		fn = map_get(b, 'F', host_of(b, NULL), en->path, 0);
+		if (fn >= 0 && b->n[fn].file_id == NONE) {
+			b->n[fn].file_id = f->id;
+			b->n[fn].inode = (int64_t)en->inode;
+			b->n[fn].sha256 = dup(f->sha256);
+			b->n[fn].uid = (int64_t)en->uid;
+		}
+		if (born == SP_TIME_NONE || rca_is_noise_path(en->path))
+			continue;
+		/* near an upload or a request, or inside a login */
+		k = rq_first(b, born - 3 * SEC);
+		if (k < b->nrq && b->rq[k].t <= born + 3 * SEC)
+			keep = 1;
+		for (k = 0; !keep && k < nsw; k++) {
+			struct bnode *s = &b->n[sw[k]];
+			if (s->start <= born && (s->end == NONE ||
+			    born <= s->end))
+				keep = 1;
+		}
+		if (!keep)
+			continue;
+		if (nc == cc) {
+			size_t ncap = cc ? cc * 2 : 256;
+			struct fcand *nn = realloc(cand, ncap * sizeof(*nn));
+			if (nn == NULL) {
+				b->nomem = 1;
+				break;
+			}
+			cand = nn;
+			cc = ncap;
+		}
+		cand[nc].file_id = f->id;
+		cand[nc].path = strdup(en->path);
+		cand[nc].uid = (int64_t)en->uid;
+		cand[nc].inode = (int64_t)en->inode;
+		cand[nc].born = born;
+		cand[nc].mtime = en->mtime;
+		cand[nc].is_dir = en->meta_type != SP_TYPE_REG;
+		cand[nc].sha256 = dup(f->sha256);
+		nc++;
+	}
+	sp_query_close(q);
+
+	/* 1: uploads: a file born within 3 s after a POST or PUT */
+	for (i = 0; i < nc; i++) {
+		struct fcand *fc = &cand[i];
+		if (fc->is_dir)
+			continue;
+		for (k = rq_first(b, fc->born - 1 * SEC); k < b->nrq &&
+		    b->rq[k].t <= fc->born + 3 * SEC; k++) {
+			struct request *rq = &b->rq[k];
+			int64_t fn, rn;
+			double conf = 0.6;
+			size_t m;
+			if (!is_upload(rq) || fc->born < rq->t - SEC)
+				continue;
+			/* named by a later request: stronger */
+			for (m = k + 1; m < b->nrq; m++) {
+				char rp[2048];
+				if (serves(fc->path, req_file(b->rq[m].path,
+				    rp, sizeof(rp)))) {
+					conf = 0.8;
+					break;
+				}
+			}
+			fn = file_node(b, host_of(b, NULL), fc->path,
+			    fc->born);
+			if (fn < 0)
+				break;
+			b->n[fn].file_id = fc->file_id;
+			b->n[fn].uid = fc->uid;
+			b->n[fn].uploaded = 1;
+			rn = request_node(b, rq, host_of(b, NULL));
+			edge_add(b, rn, fn, "uploaded", fc->born, conf,
+			    fmt("%s born %s %.0f s after %s %s from %s%s",
+			    fc->path, "", (double)(fc->born - rq->t) / SEC,
+			    rq->method, rq->path, rq->client, conf > 0.7 ?
+			    ", and requested by name later" : ""),
+			    rq->event);
+			break;
+		}
+	}
+	/* 2: requests for a file written here: the file served them */
+	for (k = 0; k < b->nrq; k++) {
+		struct request *rq = &b->rq[k];
+		char rp[2048];
+		int64_t fn;
+
+		req_file(rq->path, rp, sizeof(rp));
+		fn = map_get(b, 'B', NULL, rca_base(rp), 0);
+		if (fn < 0 || !serves(b->n[fn].path, rp) ||
+		    rq->t < b->n[fn].start)
+			continue;
+		/* only a file that something here created or uploaded */
+		if (!b->n[fn].written)
+			continue;
+		edge_add(b, fn, request_node(b, rq, host_of(b, NULL)),
+		    "requested", rq->t, 0.9, fmt("%s %s from %s asks for %s",
+		    rq->method ? rq->method : "?", rq->path, rq->client,
+		    b->n[fn].path), rq->event);
+	}
+	/* 3: without audit, files born at the second of a request to a
+	 * written script and owned like it; files born in a login owned by
+	 * its user */
+	for (i = 0; i < nc && !have_audit; i++) {
+		struct fcand *fc = &cand[i];
+		int64_t fn = -1;
+		if (fc->is_dir)
+			continue;
+		for (k = rq_first(b, fc->born - 2 * SEC); k < b->nrq &&
+		    b->rq[k].t <= fc->born + 2 * SEC; k++) {
+			struct request *rq = &b->rq[k];
+			char rp[2048];
+			int64_t sf;
+			if (rq->node < 0 || strchr(rq->path, '?') == NULL)
+				continue;
+			req_file(rq->path, rp, sizeof(rp));
+			sf = map_get(b, 'B', NULL, rca_base(rp), 0);
+			if (sf < 0 || !b->n[sf].uploaded ||
+			    b->n[sf].uid != fc->uid ||
+			    strcmp(b->n[sf].path, fc->path) == 0)
+				continue;
+			fn = file_node(b, host_of(b, NULL), fc->path,
+			    fc->born);
+			if (fn < 0)
+				break;
+			b->n[fn].file_id = fc->file_id;
+			edge_add(b, rq->node, fn, "wrote", fc->born, 0.5,
+			    fmt("no audit record: %s was born within 2 s of "
+			    "%s %s, a request to the uploaded %s, and has its "
+			    "owner (uid %" PRId64 ")", fc->path, rq->method,
+			    rq->path, b->n[sf].path, fc->uid), rq->event);
+			break;
+		}
+		if (fn >= 0)
+			continue;
+		for (k = 0; k < nsw; k++) {
+			struct bnode *s = &b->n[sw[k]];
+			if (s->uid == NONE ||
+			    s->uid != fc->uid || s->start > fc->born ||
+			    (s->end != NONE && fc->born > s->end) ||
+			    s->address == NULL)
+				continue;
+			fn = file_node(b, host_of(b, NULL), fc->path,
+			    fc->born);
+			if (fn < 0)
+				break;
+			b->n[fn].file_id = fc->file_id;
+			edge_add(b, sw[k], fn, "wrote", fc->born, 0.4,
+			    fmt("no audit record: %s was born inside the "
+			    "login of %s from %s and is owned by its uid %"
+			    PRId64, fc->path, s->user ? s->user : "?",
+			    s->address, fc->uid), 0);
+			break;
+		}
+	}
+	for (i = 0; i < nc; i++) {
+		free(cand[i].path);
+		free(cand[i].sha256);
+	}
+	free(cand);
+	free(sw);
+}
+
+/* ---- shell history bound to logins ---- */
+
+/* The effect on files of a command line, for history without audit. */
+static void
+history_effects(struct b *b, int64_t p, const char *host, const char *cmd,
+    sp_time_ns t, int64_t ev)
+{
+	char buf[4096], *tok, *save = NULL, *words[64];
+	size_t nw = 0, i;
+	const char *act = NULL, *prog;
+
+	snprintf(buf, sizeof(buf), "%s", cmd);
+	for (tok = strtok_r(buf, " \t", &save); tok != NULL && nw < 64;
+	    tok = strtok_r(NULL, " \t", &save))
+		words[nw++] = tok;
+	if (nw == 0)
+		return;
+	prog = rca_base(words[0]);
+	if (strcmp(prog, "rm") == 0 || strcmp(prog, "shred") == 0 ||
+	    strcmp(prog, "unlink") == 0)
+		act = "deleted";
+	else if (strcmp(prog, "wget") == 0 || strcmp(prog, "curl") == 0 ||
+	    strcmp(prog, "cp") == 0 || strcmp(prog, "mv") == 0 ||
+	    strcmp(prog, "chmod") == 0 || strcmp(prog, "touch") == 0 ||
+	    strcmp(prog, "tee") == 0 || strcmp(prog, "install") == 0 ||
+	    strcmp(prog, "vi") == 0 || strcmp(prog, "vim") == 0 ||
+	    strcmp(prog, "nano") == 0 || strcmp(prog, "chattr") == 0)
+		act = "wrote";
+	for (i = 1; i < nw; i++) {
+		const char *w = words[i];
+		if (*w == '>')
+			w++;
+		if (*w != '/')
+			continue;
+		if (act == NULL && words[i][0] != '>')
+			continue;
+		edge_add(b, p, file_node(b, host, w, t), act ? act : "wrote",
+		    t, 0.4, fmt("shell history: %s", cmd), ev);
+	}
+}
+
+static void
+join_history(struct b *b, int have_audit)
+{
+	size_t i, j;
+
+	/* without audit, what a sudo or su command line names */
+	for (i = 0; i < b->nn && !have_audit; i++) {
+		struct bnode *s = &b->n[i];
+		if (s->kind == SP_GNODE_SESSION && s->name != NULL &&
+		    (strcmp(s->type, "sudo") == 0 || strcmp(s->type, "su") ==
+		    0))
+			history_effects(b, (int64_t)i, s->host, s->name,
+			    s->start, s->nev ? s->ev[0] : 0);
+	}
+
+	for (i = 0; i < b->nhs; i++) {
+		struct hist *h = &b->hs[i];
+		int64_t best = -1, p;
+		int mtime = h->time_source != NULL &&
+		    strcmp(h->time_source, "mtime") == 0;
+		int has_exec = 0;
+
+		/* with times from the file's mtime, only the last block (after
+		 * the last "exit" before the end) is the last login's */
+		if (mtime) {
+			for (j = i + 1; j < b->nhs; j++)
+				if (b->hs[j].origin == h->origin &&
+				    (strcmp(b->hs[j].command, "exit") == 0 ||
+				    strcmp(b->hs[j].command, "logout") == 0) &&
+				    j + 1 < b->nhs && b->hs[j + 1].origin ==
+				    h->origin)
+					break;
+			if (j < b->nhs && b->hs[j].origin == h->origin)
+				continue;
+		}
+		if (strcmp(h->command, "exit") == 0 ||
+		    strcmp(h->command, "logout") == 0)
+			continue;
+		for (j = 0; j < b->nn; j++) {
+			struct bnode *s = &b->n[j];
+			if (s->kind != SP_GNODE_SESSION || s->user == NULL ||
+			    h->user == NULL || strcmp(s->user, h->user) != 0 ||
+			    strcmp(s->type, "sudo") == 0 ||
+			    strcmp(s->type, "su") == 0)
+				continue;
+			if (s->start > h->t)
+				continue;
+			if (mtime ? (s->end != NONE && (h->t - s->end > 60 * SEC ||
+			    s->end - h->t > 60 * SEC)) : (s->end != NONE &&
+			    h->t > s->end))
+				continue;
+			if (best < 0 || s->start > b->n[best].start)
+				best = (int64_t)j;
+		}
+		if (best < 0)
+			continue;
+		/* a login whose commands audit recorded needs no history */
+		has_exec = b->n[best].ran;
+		if (has_exec)
+			continue;
+		if ((p = node_new(b, SP_GNODE_PROCESS, "process", h->host,
+		    h->t)) < 0)
+			return;
+		b->n[p].inferred = 1;
+		b->n[p].user = dup(h->user);
+		b->n[p].comm = dup(h->command);
+		b->n[p].exe = NULL;
+		{
+			char w[512];
+			size_t n = strcspn(h->command, " \t;|&");
+			if (n >= sizeof(w))
+				n = sizeof(w) - 1;
+			memcpy(w, h->command, n);
+			w[n] = '\0';
+			b->n[p].exe = strdup(w);
+		}
+		node_event(b, p, h->event);
+		edge_add(b, best, p, "ran", h->t, mtime ? 0.5 : 0.7,
+		    fmt("shell history of %s%s: %s", h->user,
+		    mtime ? " (written at the end of the login)" :
+		    " (time stamped)", h->command), h->event);
+		history_effects(b, p, h->host, h->command, h->t, h->event);
+	}
+}
+
+/* Logins through an authorized key: the key that logged in was added. */
+static void
+join_keys(struct b *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nn; i++) {
+		struct bnode *s = &b->n[i];
+		const char *fp;
+		int64_t f;
+		char buf[256];
+
+		if (s->kind != SP_GNODE_SESSION || s->detail == NULL ||
+		    (fp = strstr(s->detail, "SHA256:")) == NULL)
+			continue;
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(fp, "\""),
+		    fp);
+		if ((f = map_get(b, 'K', s->host, buf, 0)) < 0)
+			continue;
+		edge_add(b, f, (int64_t)i, "authorized", s->start, 1.0,
+		    fmt("the key %s that logged %s in is in %s", buf,
+		    s->user ? s->user : "?", b->n[f].path), 0);
+	}
+}
+
+/* ---- writing ---- */
+
+static char *
+events_json(const int64_t *ev, unsigned n)
+{
+	struct sp_strbuf sb;
+	unsigned i;
+
+	sp_strbuf_init(&sb);
+	sp_strbuf_add(&sb, "[");
+	for (i = 0; i < n; i++)
+		if (ev[i] > 0)
+			sp_strbuf_addf(&sb, "%s%" PRId64, sb.len > 1 ? "," : "",
+			    ev[i]);
+	sp_strbuf_add(&sb, "]");
+	return sp_strbuf_detach(&sb, NULL);
+}
+
+static int
+write_graph(struct b *b, struct sp_rca_build_stats *st, struct sp_err *err)
+{
+	struct sp_graph_writer *w = NULL;
+	struct sp_graph_info info;
+	struct sp_strbuf miss;
+	size_t i;
+	int rc, m;
+
+	if ((rc = sp_graph_writer_begin(&w, b->run, err)) != SP_OK)
+		return rc;
+	for (i = 0; i < b->nn; i++) {
+		struct bnode *bn = &b->n[i];
+		struct sp_gnode g;
+		char *ev = events_json(bn->ev, bn->nev);
+
+		memset(&g, 0, sizeof(g));
+		g.id = (int64_t)i + 1;
+		g.kind = bn->kind;
+		g.type = bn->type;
+		g.host = bn->host;
+		g.start_ns = bn->start;
+		g.end_ns = bn->end;
+		g.pid = bn->pid;
+		g.ppid = bn->ppid;
+		g.uid = bn->uid;
+		g.euid = bn->euid;
+		g.auid = bn->auid;
+		g.ses = bn->ses;
+		g.exe = bn->exe;
+		g.argv = bn->argv;
+		g.cwd = bn->cwd;
+		g.tty = bn->tty;
+		g.comm = bn->comm;
+		g.inferred = bn->inferred;
+		g.user = bn->user;
+		g.address = bn->address;
+		g.method = bn->method;
+		g.port = bn->port;
+		g.name = bn->name;
+		g.path = bn->path;
+		g.sha256 = bn->sha256;
+		g.file_id = bn->file_id;
+		g.inode = bn->inode;
+		g.detail = bn->detail;
+		g.events = ev;
+		if (bn->kind == SP_GNODE_OBJECT && strcmp(bn->type, "cron") ==
+		    0) {
+			/* cron: name = the line, argv held the command */
+			g.argv = NULL;
+			g.detail = bn->argv;
+		}
+		if (bn->kind == SP_GNODE_OBJECT && strcmp(bn->type,
+		    "request") == 0) {
+			g.port = NONE;
+			g.detail = NULL;
+		}
+		rc = sp_graph_writer_node(w, &g, err);
+		free(ev);
+		if (rc != SP_OK)
+			goto out;
+		if (bn->kind == SP_GNODE_PROCESS)
+			st->processes++;
+		else if (bn->kind == SP_GNODE_SESSION)
+			st->sessions++;
+		else
+			st->objects++;
+	}
+	for (i = 0; i < b->ne; i++) {
+		struct bedge *be = &b->e[i];
+		struct sp_gedge g;
+		char *ev = events_json(be->ev, 2);
+
+		memset(&g, 0, sizeof(g));
+		g.src = be->src + 1;
+		g.dst = be->dst + 1;
+		g.src_kind = b->n[be->src].kind;
+		g.dst_kind = b->n[be->dst].kind;
+		g.kind = be->kind;
+		g.time_ns = be->t;
+		g.confidence = be->conf;
+		g.reason = be->reason;
+		g.events = ev;
+		rc = sp_graph_writer_edge(w, &g, err);
+		free(ev);
+		if (rc != SP_OK)
+			goto out;
+	}
+	st->edges = b->ne;
+	st->inferred_edges = b->inferred;
+	memset(&info, 0, sizeof(info));
+	info.events = (int64_t)b->nevents;
+	sp_strbuf_init(&miss);
+	sp_strbuf_add(&miss, "[");
+	for (m = 0; m < st->nmissing; m++) {
+		sp_strbuf_addf(&miss, "%s\"%s\"", m ? "," : "",
+		    st->missing[m]);
+	}
+	sp_strbuf_add(&miss, "]");
+	info.missing = sp_strbuf_str(&miss);
+	rc = sp_graph_writer_finish(w, &info, err);
+	sp_strbuf_release(&miss);
+out:
+	sp_graph_writer_free(w);
+	return rc;
+}
+
+/* The files of each detection are nodes, whatever else names them. */
+static void
+detection_files(struct b *b, struct sp_case *c, struct sp_err *err)
+{
+	struct sp_query_filter f;
+	struct sp_query *q = NULL;
+	int has;
+
+	sp_query_filter_init(&f);
+	if (sp_query_open_detections(&q, c, &f, NULL, err) != SP_OK)
+		return;
+	while (sp_query_next(q, &has, err) == SP_OK && has) {
+		const struct sp_detection_row *d = sp_query_detection(q);
+		int64_t fn;
+		if (strcmp(d->target_kind, "file") != 0 || d->path == NULL)
+			continue;
+		fn = file_node(b, host_of(b, NULL), d->path, d->time_ns);
+		if (fn >= 0 && d->file_id != SP_QUERY_NULL &&
+		    b->n[fn].file_id == NONE)
+			b->n[fn].file_id = d->file_id;
+	}
+	sp_query_close(q);
+}
+
+static void
+b_free(struct b *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nn; i++) {
+		struct bnode *n = &b->n[i];
+		free(n->host);
+		free(n->exe);
+		free(n->argv);
+		free(n->cwd);
+		free(n->tty);
+		free(n->comm);
+		free(n->user);
+		free(n->address);
+		free(n->method);
+		free(n->name);
+		free(n->path);
+		free(n->detail);
+		free(n->sha256);
+	}
+	free(b->n);
+	for (i = 0; i < b->ne; i++)
+		free(b->e[i].reason);
+	free(b->e);
+	for (i = 0; i < b->nrq; i++) {
+		free(b->rq[i].client);
+		free(b->rq[i].method);
+		free(b->rq[i].path);
+		free(b->rq[i].ua);
+	}
+	free(b->rq);
+	for (i = 0; i < b->nhs; i++) {
+		free(b->hs[i].user);
+		free(b->hs[i].command);
+		free(b->hs[i].time_source);
+		free(b->hs[i].host);
+	}
+	free(b->hs);
+	rmap_free(&b->map);
+	rmap_free(&b->failed);
+	free((char *)b->only_host);
+}
+
+static void
+missing(struct sp_rca_build_stats *st, const char *text)
+{
+	if (st->nmissing < 4)
+		snprintf(st->missing[st->nmissing++],
+		    sizeof(st->missing[0]), "%s", text);
+}
+
+int
+sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
+    struct sp_err *err)
+{
+	static const char *const arts[] = { "audit", "auth", "wtmp", "btmp",
+	    "utmp", "web", "persistence", "bash_history", "zsh_history",
+	    "cron" };
+	struct sp_case *c = sp_run_case(run);
+	struct sp_query_filter flt;
+	struct sp_query *q = NULL;
+	struct b b;
+	int rc, has;
+
+	memset(st, 0, sizeof(*st));
+	memset(&b, 0, sizeof(b));
+	b.run = run;
+	if (c == NULL)
+		return sp_err_set(err, SP_E_USAGE, 0, "rca: the run has no "
+		    "case");
+
+	/* the one host of a case that names one */
+	sp_query_filter_init(&flt);
+	flt.artifacts = arts;
+	flt.nartifacts = 1;
+	{
+		struct sp_query *hq = NULL;
+		struct sp_query_filter hf;
+		sp_query_filter_init(&hf);
+		if (sp_query_open_events(&hq, c, &hf, &(struct sp_query_page){
+		    0, NULL, NULL, 200 }, err) == SP_OK) {
+			while (sp_query_next(hq, &has, err) == SP_OK && has) {
+				const struct sp_event_row *r =
+				    sp_query_event(hq);
+				if (r->host != NULL && *r->host != '\0' &&
+				    b.only_host == NULL)
+					b.only_host = strdup(r->host);
+			}
+		}
+		sp_query_close(hq);
+	}
+
+	detection_files(&b, c, err);
+	flt.artifacts = arts;
+	flt.nartifacts = sizeof(arts) / sizeof(arts[0]);
+	if ((rc = sp_query_open_events(&q, c, &flt, NULL, err)) != SP_OK)
+		goto out;
+	for (;;) {
+		const struct sp_event_row *r;
+		struct rca_fields f;
+		const char *host;
+
+		if ((rc = sp_query_next(q, &has, err)) != SP_OK)
+			goto out;
+		if (!has)
+			break;
+		r = sp_query_event(q);
+		b.nevents++;
+		host = host_of(&b, r->host);
+		rca_fields_read(&f, r->extra);
+		if (strcmp(r->artifact, "audit") == 0) {
+			b.by_art[A_AUDIT]++;
+			on_audit(&b, r, host, &f);
+		} else if (strcmp(r->artifact, "auth") == 0) {
+			b.by_art[A_AUTH]++;
+			on_auth(&b, r, host, &f);
+		} else if (strcmp(r->artifact, "web") == 0) {
+			b.by_art[A_WEB]++;
+			on_web(&b, r, &f);
+		} else if (strcmp(r->artifact, "persistence") == 0) {
+			b.by_art[A_PERSIST]++;
+			on_persistence(&b, r, host, &f);
+		} else if (strcmp(r->artifact, "cron") == 0) {
+			b.by_art[A_CRON]++;
+			on_cron_exec(&b, r, host, &f);
+		} else if (strstr(r->artifact, "history") != NULL) {
+			b.by_art[A_HIST]++;
+			on_history(&b, r, host, &f);
+		} else {
+			b.by_art[A_WTMP]++;
+			on_utmp(&b, r, host, &f);
+		}
+		rca_fields_free(&f);
+		if (b.nomem) {
+			rc = sp_err_set(err, SP_E_NOMEM, 0, "out of memory "
+			    "building the causal graph");
+			goto out;
+		}
+	}
+	sp_query_close(q);
+	q = NULL;
+
+	b.have_audit = b.by_art[A_AUDIT] > 0;
+	join_orphans(&b);
+	join_keys(&b);
+	link_files(&b, c, b.by_art[A_AUDIT] > 0, err);
+	join_web(&b);
+	join_units(&b);
+	join_history(&b, b.by_art[A_AUDIT] > 0);
+	if (b.nomem) {
+		rc = sp_err_set(err, SP_E_NOMEM, 0, "out of memory building "
+		    "the causal graph");
+		goto out;
+	}
+	st->events = b.nevents;
+	if (b.by_art[A_AUDIT] == 0)
+		missing(st, "no audit records: processes, file writes and "
+		    "connections inferred from web requests, file times and "
+		    "owners, shell history and log lines");
+	if (b.by_art[A_AUTH] == 0)
+		missing(st, "no authentication log (auth.log, secure): logins "
+		    "taken from wtmp and audit, without method or key");
+	if (b.by_art[A_WTMP] == 0)
+		missing(st, "no wtmp or btmp records");
+	if (b.by_art[A_WEB] == 0)
+		missing(st, "no web server access log");
+	rc = write_graph(&b, st, err);
+out:
+	sp_query_close(q);
+	b_free(&b);
+	return rc;
+}

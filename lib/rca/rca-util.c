@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The helpers of lib/rca/: a string map, the roles of programs, and the
+ * typed fields of an event read from its JSON.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rca/rca-internal.h"
+
+static uint64_t
+hash_of(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h | 1;
+}
+
+int
+rmap_get(const struct rmap *m, const char *key, size_t klen, int64_t *val)
+{
+	uint64_t h;
+	size_t i;
+
+	if (m->cap == 0)
+		return 0;
+	h = hash_of(key, klen);
+	for (i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		const struct rmap_slot *s = &m->slots[i];
+		if (s->key == NULL)
+			return 0;
+		if (s->hash == h && s->klen == klen &&
+		    memcmp(s->key, key, klen) == 0) {
+			*val = s->val;
+			return 1;
+		}
+	}
+}
+
+static int
+grow(struct rmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 1024, i, j;
+	struct rmap_slot *ns = calloc(ncap, sizeof(*ns));
+
+	if (ns == NULL)
+		return -1;
+	for (i = 0; i < m->cap; i++) {
+		if (m->slots[i].key == NULL)
+			continue;
+		for (j = m->slots[i].hash & (ncap - 1); ns[j].key != NULL;
+		    j = (j + 1) & (ncap - 1))
+			;
+		ns[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = ns;
+	m->cap = ncap;
+	return 0;
+}
+
+int
+rmap_put(struct rmap *m, const char *key, size_t klen, int64_t val)
+{
+	uint64_t h;
+	size_t i;
+
+	if ((m->n + 1) * 4 >= m->cap * 3 && grow(m) != 0)
+		return -1;
+	h = hash_of(key, klen);
+	for (i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		struct rmap_slot *s = &m->slots[i];
+		if (s->key == NULL) {
+			if ((s->key = malloc(klen + 1)) == NULL)
+				return -1;
+			memcpy(s->key, key, klen);
+			s->key[klen] = '\0';
+			s->klen = klen;
+			s->hash = h;
+			s->val = val;
+			m->n++;
+			return 0;
+		}
+		if (s->hash == h && s->klen == klen &&
+		    memcmp(s->key, key, klen) == 0) {
+			s->val = val;
+			return 0;
+		}
+	}
+}
+
+void
+rmap_free(struct rmap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- roles ---- */
+
+const char *
+rca_base(const char *path)
+{
+	const char *s;
+
+	if (path == NULL)
+		return "";
+	s = strrchr(path, '/');
+	return s != NULL ? s + 1 : path;
+}
+
+static int
+in_list(const char *exe, const char *const *list)
+{
+	const char *b = rca_base(exe);
+	size_t i, n;
+
+	for (i = 0; list[i] != NULL; i++) {
+		n = strlen(list[i]);
+		/* "php-fpm*" matches php-fpm8.2 */
+		if (list[i][n - 1] == '*') {
+			if (strncmp(b, list[i], n - 1) == 0)
+				return 1;
+		} else if (strcmp(b, list[i]) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+rca_is_package_manager(const char *exe)
+{
+	static const char *const l[] = { "dpkg", "apt", "apt-get",
+	    "aptitude", "unattended-upgr*", "rpm", "yum", "dnf", "zypper",
+	    "pacman", "apk", "snapd", "packagekitd", "dpkg-deb", NULL };
+	return in_list(exe, l);
+}
+
+int
+rca_is_web_server(const char *exe)
+{
+	static const char *const l[] = { "apache2", "httpd", "nginx",
+	    "php-fpm*", "php-cgi*", "php*", "lighttpd", "caddy", "uwsgi",
+	    "gunicorn", "tomcat*", "unicorn", "puma", "node", "java",
+	    "hhvm", NULL };
+	return in_list(exe, l);
+}
+
+int
+rca_is_priv_changer(const char *exe)
+{
+	static const char *const l[] = { "sudo", "su", "doas", "pkexec",
+	    "runuser", "sudoedit", NULL };
+	return in_list(exe, l);
+}
+
+int
+rca_is_shell(const char *exe)
+{
+	static const char *const l[] = { "sh", "bash", "dash", "zsh", "ksh",
+	    "mksh", "busybox", "ash", "fish", "tcsh", "csh", "-bash",
+	    "-sh", "-zsh", NULL };
+	return in_list(exe, l);
+}
+
+int
+rca_is_noise_path(const char *p)
+{
+	static const char *const l[] = { "/var/log/", "/var/lib/",
+	    "/var/cache/", "/run/", "/proc/", "/sys/", "/var/run/",
+	    "/var/spool/postfix/", "/var/backups/", NULL };
+	size_t i;
+
+	if (p == NULL)
+		return 1;
+	for (i = 0; l[i] != NULL; i++)
+		if (strncmp(p, l[i], strlen(l[i])) == 0)
+			return 1;
+	return 0;
+}
+
+int
+rca_is_script_request(const char *path)
+{
+	static const char *const ext[] = { ".php", ".phtml", ".php5",
+	    ".jsp", ".jspx", ".asp", ".aspx", ".cgi", ".pl", ".py", ".sh",
+	    ".cfm", NULL };
+	size_t n, i, e;
+	const char *q;
+
+	if (path == NULL)
+		return 0;
+	if ((q = strchr(path, '?')) != NULL)
+		return 1;
+	n = strlen(path);
+	for (i = 0; ext[i] != NULL; i++) {
+		e = strlen(ext[i]);
+		if (n >= e && strcmp(path + n - e, ext[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- fields ---- */
+
+struct field_spec {
+	const char *name;
+	size_t off;
+	int is_int;
+};
+
+#define S(n, m) { n, offsetof(struct rca_fields, m), 0 }
+#define I(n, m) { n, offsetof(struct rca_fields, m), 1 }
+static const struct field_spec specs[] = {
+	I("uid", uid), I("euid", euid), I("by_uid", by_uid), I("exit", exit),
+	I("port", port), I("source_port", source_port), I("status", status),
+	I("new_ses", new_ses),
+	S("syscall_name", syscall), S("old_path", old_path),
+	S("address", address), S("addr", addr), S("hostname", hostname),
+	S("acct", acct), S("terminal", terminal), S("cmd", cmd),
+	S("method", method), S("source_ip", source_ip),
+	S("key_fingerprint", fingerprint), S("client", client),
+	S("path", req_path), S("user_agent", user_agent), S("kind", kind),
+	S("command", command), S("line", line), S("unit", unit),
+	S("exec_start", exec_start), S("library", library),
+	S("target_user", target_user), S("type", type),
+	S("time_source", time_source), S("comm", comm), S("cwd", cwd),
+	S("tty", tty), S("program", program), S("service", service),
+	S("key_type", key_type), S("schedule", schedule), S("user", user),
+	S("fingerprint_sha256", fingerprint),
+};
+#undef S
+#undef I
+
+static int
+member(const char *key, size_t klen, const struct sp_json_val *v, void *arg)
+{
+	struct rca_fields *f = arg;
+	size_t i;
+
+	if (klen == 4 && memcmp(key, "argv", 4) == 0) {
+		if (v->type == SP_JSON_ARRAY && f->argv == NULL &&
+		    (f->argv = malloc(v->len + 1)) != NULL) {
+			memcpy(f->argv, v->p, v->len);
+			f->argv[v->len] = '\0';
+		}
+		return 0;
+	}
+	if (klen == 7 && memcmp(key, "success", 7) == 0) {
+		if (v->type == SP_JSON_STRING)
+			f->success = v->len >= 4 && v->p[1] == 'y';
+		else if (v->type == SP_JSON_TRUE)
+			f->success = 1;
+		else if (v->type == SP_JSON_FALSE)
+			f->success = 0;
+		return 0;
+	}
+	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		if (strlen(specs[i].name) != klen ||
+		    memcmp(specs[i].name, key, klen) != 0)
+			continue;
+		if (specs[i].is_int) {
+			(void)sp_json_integer(v, (int64_t *)(void *)
+			    ((char *)f + specs[i].off));
+		} else {
+			char **slot = (char **)(void *)((char *)f +
+			    specs[i].off);
+			if (*slot == NULL)
+				*slot = sp_json_string(v);
+		}
+		return 0;
+	}
+	return 0;
+}
+
+void
+rca_fields_read(struct rca_fields *f, const char *extra)
+{
+	memset(f, 0, sizeof(*f));
+	f->uid = f->euid = f->by_uid = f->port = f->source_port = -1;
+	f->status = f->new_ses = -1;
+	f->exit = 0;
+	f->success = -1;
+	if (extra != NULL)
+		(void)sp_json_members(extra, strlen(extra), member, f);
+}
+
+void
+rca_fields_free(struct rca_fields *f)
+{
+	size_t i;
+
+	free(f->argv);
+	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		if (!specs[i].is_int) {
+			char **slot = (char **)(void *)((char *)f +
+			    specs[i].off);
+			free(*slot);
+			*slot = NULL;
+		}
+	}
+	f->argv = NULL;
+}
