@@ -337,6 +337,9 @@ aud(int64_t v)
 	return v == AUDIT_UNSET || v < 0 ? NONE : v;
 }
 
+static void argv_deletes(struct b *b, int64_t p, const char *host,
+    const char *argv, const char *cwd, sp_time_ns t, int64_t ev);
+
 static void
 on_exec(struct b *b, const struct sp_event_row *r, const char *host,
     const struct rca_fields *f)
@@ -379,6 +382,12 @@ on_exec(struct b *b, const struct sp_event_row *r, const char *host,
 		    fmt("exec record of pid %" PRId64 " names ppid %" PRId64,
 		    r->pid, r->ppid), r->id);
 	}
+	/* a deletion program names its victims; audit rarely watches them */
+	if (r->exe != NULL && f->argv != NULL &&
+	    (strcmp(rca_base(r->exe), "rm") == 0 ||
+	    strcmp(rca_base(r->exe), "shred") == 0 ||
+	    strcmp(rca_base(r->exe), "unlink") == 0))
+		argv_deletes(b, i, host, f->argv, n->cwd, r->time_ns, r->id);
 	/* the program file: a cause only when it was written here */
 	if (r->exe != NULL) {
 		int64_t fn = file_node(b, host, r->exe, r->time_ns);
@@ -386,6 +395,50 @@ on_exec(struct b *b, const struct sp_event_row *r, const char *host,
 		edge_add(b, fn, i, "executed", r->time_ns, 1.0, reason,
 		    r->id);
 	}
+}
+
+struct del_ctx {
+	struct b *b;
+	int64_t p;
+	const char *host, *cwd;
+	sp_time_ns t;
+	int64_t ev;
+	int first;
+};
+
+static int
+del_arg(const struct sp_json_val *v, void *arg)
+{
+	struct del_ctx *d = arg;
+	char *s = sp_json_string(v), *path;
+
+	if (s == NULL)
+		return 0;
+	if (d->first) {
+		d->first = 0;
+	} else if (s[0] != '-' && (path = abs_path(s, d->cwd)) != NULL) {
+		edge_add(d->b, d->p, file_node(d->b, d->host, path, d->t),
+		    "deleted", d->t, 0.8, fmt("%s named %s in its arguments "
+		    "(no unlink record)", rca_base(d->b->n[d->p].exe), path),
+		    d->ev);
+		free(path);
+	}
+	free(s);
+	return 0;
+}
+
+/* What rm, shred or unlink was told to delete. */
+static void
+argv_deletes(struct b *b, int64_t p, const char *host, const char *argv,
+    const char *cwd, sp_time_ns t, int64_t ev)
+{
+	struct del_ctx d = { b, p, host, cwd, t, ev, 1 };
+	struct sp_json_val v;
+
+	v.type = SP_JSON_ARRAY;
+	v.p = argv;
+	v.len = strlen(argv);
+	(void)sp_json_elements(&v, del_arg, &d);
 }
 
 static const char *
@@ -1162,22 +1215,25 @@ join_web(struct b *b)
 		if ((q = request_at(b, e->t, 2 * SEC, 2 * SEC)) == NULL)
 			continue;
 		src->web = 1;
-		/* b->e and b->n may move: take what is needed first */
+		/* the request made the web server act: one edge per pair */
 		{
-			int64_t d = e->dst, pid = src->pid;
+			int64_t ps = e->src, pid = src->pid, seen;
 			sp_time_ns t = e->t;
-			const char *k = e->kind;
-			char *why = fmt("%s (pid %" PRId64 ") %s it within 2 s "
-			    "of %s %s from %s", rca_base(src->exe), pid,
-			    k, q->method ? q->method : "?", q->path,
-			    q->client);
+			char *why;
+
 			(void)dst;
+			seen = map_get(b, 'Q', NULL, NULL, q->event);
+			if (seen == ps)
+				continue;
+			map_put(b, 'Q', NULL, NULL, q->event, ps);
+			why = fmt("%s (pid %" PRId64 ") acted within 2 s of %s "
+			    "%s from %s", rca_base(src->exe), pid,
+			    q->method ? q->method : "?", q->path, q->client);
 			if ((rn = request_node(b, q, src->host)) < 0) {
 				free(why);
 				continue;
 			}
-			edge_add(b, rn, d, strcmp(k, "spawned") == 0 ?
-			    "served" : k, t, 0.7, why, q->event);
+			edge_add(b, rn, ps, "served", t, 0.7, why, q->event);
 		}
 	}
 	/* sudo run by the web server's user with no terminal, during a

@@ -223,9 +223,22 @@ backward(struct back *w)
 			continue;
 		w->v[i].expanded = 1;
 		w->curi = i;
-		if (sp_graph_edges(w->r, w->v[i].id, SP_GRAPH_IN, SP_TIME_NONE,
-		    w->v[i].bound, back_edge, w, w->err) != SP_OK)
-			return w->err != NULL ? w->err->code : SP_E_CASE;
+		{
+			/* a daemon (no exec record) was made to act by what
+			 * reached it just before, not by all its past */
+			const struct gnode *g = node_get(w->cache, w->r,
+			    w->v[i].id, w->err);
+			sp_time_ns from = SP_TIME_NONE;
+			if (g == NULL)
+				return w->err != NULL ? w->err->code : SP_E_CASE;
+			if (!w->o->all && g->kind == SP_GNODE_PROCESS &&
+			    g->inferred && w->v[i].bound != SP_TIME_NONE)
+				from = w->v[i].bound - 5 * SEC;
+			if (sp_graph_edges(w->r, w->v[i].id, SP_GRAPH_IN, from,
+			    w->v[i].bound, back_edge, w, w->err) != SP_OK)
+				return w->err != NULL ? w->err->code :
+				    SP_E_CASE;
+		}
 		if (w->nv >= MAX_BACK)
 			break;
 		/* a node whose bound grew is walked again */
@@ -290,6 +303,7 @@ struct fwd {
 		char *kind, *reason, *events;
 		sp_time_ns t;
 		double conf;
+		int depth;		/* of from: a deeper cause wins a tie */
 	} *heap;
 	size_t nh, ch;
 	int cur;
@@ -303,6 +317,8 @@ pend_less(const struct pend *a, const struct pend *b)
 {
 	if (a->t != b->t)
 		return a->t < b->t;
+	if (a->depth != b->depth)
+		return a->depth > b->depth;
 	if (a->conf != b->conf)
 		return a->conf > b->conf;
 	return a->id < b->id;
@@ -462,6 +478,7 @@ fwd_edge(const struct sp_gedge *e, void *arg)
 	p.events = dup(e->events);
 	p.t = e->time_ns;
 	p.conf = e->confidence;
+	p.depth = f->inc->n[f->cur].depth;
 	heap_push(f, &p);
 	return f->fail != 0;
 }
@@ -487,6 +504,14 @@ expand(struct fwd *f, int idx)
 }
 
 static int
+inc_inferred(const struct fwd *f, int idx)
+{
+	const struct tnode *n = &f->inc->n[idx];
+
+	return n->g.kind == SP_GNODE_PROCESS && n->g.inferred;
+}
+
+static int
 forward(struct fwd *f, int64_t root, size_t max_nodes, int max_depth)
 {
 	const struct gnode *g;
@@ -506,6 +531,10 @@ forward(struct fwd *f, int64_t root, size_t max_nodes, int max_depth)
 		struct pend p = heap_pop(f);
 		int to = tree_index(f, p.to), ni;
 
+		/* a daemon serves each request anew: one tree node each */
+		if (to >= 0 && p.to_kind == SP_GNODE_PROCESS &&
+		    strcmp(p.kind, "served") == 0 && inc_inferred(f, to))
+			to = -1;
 		if (to >= 0) {
 			/* another cause of a node already in: an edge */
 			if (to != p.from && tedge_add(f->inc, p.from, to,
@@ -523,7 +552,8 @@ forward(struct fwd *f, int64_t root, size_t max_nodes, int max_depth)
 			    p.reason, p.id, p.conf, p.t)) < 0) {
 				f->fail = SP_E_NOMEM;
 			} else {
-				tree_mark(f, p.to, ni);
+				if (tree_index(f, p.to) < 0)
+					tree_mark(f, p.to, ni);
 				if (tedge_add(f->inc, p.from, ni, &p) != 0)
 					f->fail = SP_E_NOMEM;
 				if (strcmp(p.kind, "deleted") == 0)
