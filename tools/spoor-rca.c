@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "spoor/graph.h"
 #include "spoor/json.h"
@@ -268,7 +269,7 @@ main(int argc, char *argv[])
 		struct sp_rca_build_stats st;
 		if ((rc = sp_rca_build(t.run, &st, &err)) != SP_OK)
 			goto fail;
-		if (!json && !dot && explain < 0)
+		if (!json && !dot && explain < 0 && isatty(2))
 			fprintf(stderr, "spoor-rca: causal graph of %" PRIu64
 			    " events: %" PRIu64 " processes, %" PRIu64
 			    " sessions, %" PRIu64 " objects, %" PRIu64

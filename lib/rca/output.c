@@ -336,6 +336,11 @@ rca_summarise(struct incident *inc)
 			if (s->last == SP_TIME_NONE || n->t > s->last)
 				s->last = n->t;
 		}
+		/* who changed user comes before whom he became */
+		if (n->g.kind == SP_GNODE_SESSION && n->g.method != NULL &&
+		    (strcmp(n->g.type, "sudo") == 0 || strcmp(n->g.type,
+		    "su") == 0))
+			add_unique(&s->accounts, &s->naccounts, n->g.method);
 		if (u != NULL)
 			add_unique(&s->accounts, &s->naccounts, u);
 		if (n->g.kind == SP_GNODE_OBJECT && strcmp(n->g.type,
@@ -388,7 +393,16 @@ rca_summarise(struct incident *inc)
 	}
 	/* the privilege path: accounts in the order the chain took them */
 	for (i = 0; i < inc->nn; i++) {
-		const char *u = user_of(&inc->n[i]);
+		const struct tnode *n = &inc->n[i];
+		const char *u = user_of(n);
+		if (n->g.kind == SP_GNODE_SESSION && n->g.method != NULL &&
+		    (strcmp(n->g.type, "sudo") == 0 || strcmp(n->g.type,
+		    "su") == 0) && (last_user == NULL || strcmp(last_user,
+		    n->g.method) != 0)) {
+			add_unique(&s->privilege, &s->nprivilege,
+			    n->g.method);
+			last_user = n->g.method;
+		}
 		if (u == NULL || (last_user != NULL && strcmp(u, last_user) ==
 		    0))
 			continue;

@@ -304,6 +304,7 @@ struct fwd {
 		sp_time_ns t;
 		double conf;
 		int depth;		/* of from: a deeper cause wins a tie */
+		int rank;		/* 0: a process's own parent */
 	} *heap;
 	size_t nh, ch;
 	int cur;
@@ -317,6 +318,8 @@ pend_less(const struct pend *a, const struct pend *b)
 {
 	if (a->t != b->t)
 		return a->t < b->t;
+	if (a->rank != b->rank)
+		return a->rank < b->rank;
 	if (a->depth != b->depth)
 		return a->depth > b->depth;
 	if (a->conf != b->conf)
@@ -479,6 +482,8 @@ fwd_edge(const struct sp_gedge *e, void *arg)
 	p.t = e->time_ns;
 	p.conf = e->confidence;
 	p.depth = f->inc->n[f->cur].depth;
+	p.rank = e->src_kind == SP_GNODE_PROCESS &&
+	    e->dst_kind == SP_GNODE_PROCESS ? 0 : 1;
 	heap_push(f, &p);
 	return f->fail != 0;
 }
