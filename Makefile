@@ -136,6 +136,7 @@ fuzz: deps
 
 bench: deps all
 	$(Q)for b in bench/*; do \
+		case $$b in *-gen) continue ;; esac; \
 		if [ -f "$$b" ] && [ -x "$$b" ]; then \
 			SPOOR_BUILD=$(abspath $(BUILD)) "$$b" || exit 1; fi; done
 
