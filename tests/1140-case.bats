@@ -52,8 +52,8 @@ assert_schema_4() {
 	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 5
 	assert_equal "$(sqlite3 "$db" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master
 	    WHERE type = 'table' AND name IN ('graph_builds','processes','sessions','objects','edges',
-	    'node_events','trees','tree_nodes') ORDER BY name)")" \
-	    "edges,graph_builds,node_events,objects,processes,sessions,tree_nodes,trees"
+	    'trees','tree_nodes') ORDER BY name)")" \
+	    "edges,graph_builds,objects,processes,sessions,tree_nodes,trees"
 	assert_equal "$(sqlite3 "$db" "SELECT group_concat(name) FROM (SELECT name FROM pragma_table_info('events')
 	    WHERE name IN ('origin_file_id','boot_id','session','auid','tty','cwd') ORDER BY name)")" \
 	    "auid,boot_id,cwd,origin_file_id,session,tty"

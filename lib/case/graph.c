@@ -44,7 +44,7 @@ col_text(sqlite3_stmt *st, int i)
 struct sp_graph_writer {
 	struct sp_run *run;
 	sqlite3 *db;
-	sqlite3_stmt *proc, *sess, *obj, *edge, *nev;
+	sqlite3_stmt *proc, *sess, *obj, *edge;
 	int open;
 	int64_t nodes, edges;
 };
@@ -54,7 +54,7 @@ static const char drop_graph[] =
 	"DROP INDEX IF EXISTS processes_pid; DROP INDEX IF EXISTS objects_path;"
 	"DROP INDEX IF EXISTS objects_file; DROP INDEX IF EXISTS sessions_user;"
 	"DELETE FROM edges; DELETE FROM processes; DELETE FROM sessions;"
-	"DELETE FROM objects; DELETE FROM node_events;";
+	"DELETE FROM objects;";
 
 static const char graph_indexes[] =
 	"CREATE INDEX edges_dst ON edges(dst, time_ns);"
@@ -104,43 +104,11 @@ sp_graph_writer_begin(struct sp_graph_writer **wp, struct sp_run *run,
 	    (rc = sp_sql_prepare(w->db, "INSERT INTO edges (src, src_kind, "
 	    "dst, dst_kind, kind, time_ns, confidence, reason, events) VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &w->edge, OTHER, "graph",
-	    err)) != SP_OK ||
-	    (rc = sp_sql_prepare(w->db, "INSERT OR IGNORE INTO node_events "
-	    "(event_id, node) VALUES (?1, ?2)", &w->nev, OTHER, "graph",
 	    err)) != SP_OK) {
 		sp_graph_writer_free(w);
 		return rc;
 	}
 	*wp = w;
-	return SP_OK;
-}
-
-/* The ids of a JSON array of integers, each mapped to node. */
-static int
-node_events(struct sp_graph_writer *w, int64_t node, const char *events,
-    struct sp_err *err)
-{
-	const char *p = events;
-	char *end;
-	long long id;
-	int rc;
-
-	if (p == NULL)
-		return SP_OK;
-	while (*p != '\0') {
-		if (*p < '0' || *p > '9') {
-			p++;
-			continue;
-		}
-		id = strtoll(p, &end, 10);
-		p = end;
-		sqlite3_reset(w->nev);
-		sqlite3_bind_int64(w->nev, 1, id);
-		sqlite3_bind_int64(w->nev, 2, node);
-		if ((rc = sp_sql_step_done(w->db, w->nev, OTHER, "graph",
-		    err)) != SP_OK)
-			return rc;
-	}
 	return SP_OK;
 }
 
@@ -225,7 +193,7 @@ sp_graph_writer_node(struct sp_graph_writer *w, const struct sp_gnode *n,
 	if ((rc = sp_sql_step_done(w->db, st, OTHER, "graph", err)) != SP_OK)
 		return rc;
 	w->nodes++;
-	return node_events(w, n->id, n->events, err);
+	return SP_OK;
 }
 
 int
@@ -305,7 +273,6 @@ sp_graph_writer_free(struct sp_graph_writer *w)
 	sqlite3_finalize(w->sess);
 	sqlite3_finalize(w->obj);
 	sqlite3_finalize(w->edge);
-	sqlite3_finalize(w->nev);
 	if (w->open)
 		sp_sql_rollback(w->db);
 	free(w);
@@ -591,11 +558,15 @@ sp_graph_find(struct sp_graph_reader *r, enum sp_graph_find what,
 		"o.path = d.path)) WHERE d.id = ?1 UNION SELECT p.id FROM "
 		"detections d JOIN processes p ON p.pid = d.pid WHERE d.id = ?1 "
 		"AND d.pid IS NOT NULL",
-		/* an event: the node it was read into, or the node of its
-		 * file */
-		"SELECT node FROM node_events WHERE event_id = ?1 UNION SELECT "
-		"o.id FROM events e JOIN objects o ON o.file_id = e.file_id "
-		"WHERE e.id = ?1",
+		/* an event: the process of its pid then (the latest to have
+		 * started by its time), the file it is about, the login of
+		 * its session */
+		"SELECT * FROM (SELECT p.id FROM events e JOIN processes p ON "
+		"p.pid = e.pid AND p.start_ns <= e.time_ns AND (p.host IS e.host "
+		"OR e.host IS NULL OR p.host IS NULL) WHERE e.id = ?1 ORDER BY "
+		"p.start_ns DESC LIMIT 1) UNION SELECT o.id FROM events e JOIN "
+		"objects o ON o.file_id = e.file_id OR (e.file_id IS NULL AND "
+		"o.path = e.path AND e.artifact <> 'fs') WHERE e.id = ?1",
 		"SELECT id FROM processes WHERE pid = ?1 ORDER BY start_ns",
 		"SELECT id FROM objects WHERE path = ?2 UNION SELECT o.id FROM "
 		"objects o JOIN files f ON f.id = o.file_id WHERE f.path = ?2",

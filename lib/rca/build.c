@@ -38,6 +38,7 @@ struct bnode {
 	    *name, *path, *detail, *sha256;
 	int inferred, has_exec, web, uploaded, nchild, written, ran;
 	int64_t parent;			/* process: node of the parent */
+	sp_time_ns seen;		/* process: last sign of life */
 	int64_t ev[MAX_NODE_EVENTS];
 	unsigned nev;
 };
@@ -83,6 +84,10 @@ struct b {
 					 * history cron journal */
 	const char *only_host;		/* the case's one host, if one */
 	int have_audit;
+	sp_time_ns wrap_t;		/* when pids last wrapped */
+	int64_t last_pid;
+	int64_t *priv;			/* processes of sudo, su ... in order */
+	size_t npriv, cpriv;
 	int nomem;
 };
 
@@ -290,13 +295,23 @@ endpoint_node(struct b *b, const char *address, int64_t port, sp_time_ns t)
 
 /* ---- processes ---- */
 
-/* The process of pid alive at t on host (its latest image), or -1. */
+/*
+ * The process of pid alive now on host (its latest image), or -1.  A
+ * process not heard of since the pids last wrapped has ended: its pid
+ * may belong to another process now.
+ */
 static int64_t
 proc_at(struct b *b, const char *host, int64_t pid)
 {
+	int64_t i;
+
 	if (pid == NONE || pid < 0)
 		return -1;
-	return map_get(b, 'P', host, NULL, pid);
+	i = map_get(b, 'P', host, NULL, pid);
+	if (i >= 0 && b->wrap_t != 0 && b->n[i].seen < b->wrap_t &&
+	    pid > 2)
+		return -1;
+	return i;
 }
 
 /* A process known from an event that is not its exec: a placeholder. */
@@ -309,6 +324,8 @@ proc_seen(struct b *b, const char *host, int64_t pid, int64_t ppid,
 
 	if (i >= 0) {
 		n = &b->n[i];
+		if (t > n->seen)
+			n->seen = t;
 		if (n->exe == NULL && exe != NULL)
 			n->exe = strdup(exe);
 		if (n->ppid == NONE && ppid != NONE)
@@ -327,6 +344,7 @@ proc_seen(struct b *b, const char *host, int64_t pid, int64_t ppid,
 	n->exe = dup(exe);
 	n->uid = uid >= 0 ? uid : NONE;
 	n->inferred = 1;
+	n->seen = t;
 	map_put(b, 'P', host, NULL, pid, i);
 	return i;
 }
@@ -344,9 +362,17 @@ static void
 on_exec(struct b *b, const struct sp_event_row *r, const char *host,
     const struct rca_fields *f)
 {
-	int64_t old = proc_at(b, host, r->pid), i, par;
+	int64_t old, i, par;
 	struct bnode *n;
 	char *reason;
+
+	/* pids count up and wrap around */
+	if (r->pid != SP_QUERY_NULL) {
+		if (b->last_pid > 0 && r->pid + 10000 < b->last_pid)
+			b->wrap_t = r->time_ns;
+		b->last_pid = r->pid;
+	}
+	old = proc_at(b, host, r->pid);
 
 	if ((i = node_new(b, SP_GNODE_PROCESS, "process", host,
 	    r->time_ns)) < 0)
@@ -365,8 +391,22 @@ on_exec(struct b *b, const struct sp_event_row *r, const char *host,
 	n->auid = r->auid != SP_QUERY_NULL ? aud(r->auid) : NONE;
 	n->ses = r->session != SP_QUERY_NULL ? aud(r->session) : NONE;
 	n->has_exec = 1;
+	n->seen = r->time_ns;
 	node_event(b, i, r->id);
 	map_put(b, 'P', host, NULL, r->pid, i);
+	if (rca_is_priv_changer(r->exe)) {
+		if (b->npriv == b->cpriv) {
+			size_t nc = b->cpriv ? b->cpriv * 2 : 64;
+			int64_t *np = realloc(b->priv, nc * sizeof(*np));
+			if (np == NULL) {
+				b->nomem = 1;
+				return;
+			}
+			b->priv = np;
+			b->cpriv = nc;
+		}
+		b->priv[b->npriv++] = i;
+	}
 
 	/* the same process replacing its image keeps its parent */
 	if (old >= 0 && b->n[old].ppid == r->ppid && r->ppid != NONE) {
@@ -951,7 +991,7 @@ join_orphans(struct b *b)
 
 	for (i = 0; i < n; i++) {
 		struct bnode *c = &b->n[i], *p;
-		int64_t s, j;
+		int64_t s;
 
 		if (c->kind != SP_GNODE_PROCESS || !c->has_exec ||
 		    c->parent < 0)
@@ -960,30 +1000,38 @@ join_orphans(struct b *b)
 		if (p->has_exec || p->parent >= 0)
 			continue;
 		/* a privilege changer that exec'd just before, pid close */
-		for (j = (int64_t)i - 1; j >= 0 && j >= (int64_t)i - 4096;
-		    j--) {
-			struct bnode *q = &b->n[j];
-			if (q->kind != SP_GNODE_PROCESS || !q->has_exec ||
-			    !rca_is_priv_changer(q->exe))
-				continue;
-			if (q->pid == NONE || p->pid == NONE ||
-			    q->pid >= p->pid || p->pid - q->pid > 16)
-				continue;
-			if (c->ses != NONE && q->ses != c->ses)
-				continue;
-			if (c->ses == NONE && q->uid != NONE &&
-			    c->auid != q->auid)
-				continue;
-			if (c->start - q->start > 3600 * SEC)
+		{
+			size_t lo = 0, hi = b->npriv;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (b->priv[mid] < (int64_t)i)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			while (lo-- > 0) {
+				int64_t jj = b->priv[lo];
+				struct bnode *q = &b->n[jj];
+				if (c->start - q->start > 3600 * SEC)
+					break;
+				if (q->pid == NONE || p->pid == NONE ||
+				    q->pid >= p->pid || p->pid - q->pid > 16)
+					continue;
+				if (c->ses != NONE && q->ses != c->ses)
+					continue;
+				if (c->ses == NONE && q->uid != NONE &&
+				    c->auid != q->auid)
+					continue;
+				p->parent = jj;
+				p->exe = p->exe ? p->exe : dup(q->exe);
+				edge_add(b, jj, c->parent, "spawned", q->start,
+				    0.8, fmt("pid %" PRId64 " has no exec record: "
+				    "a fork of %s (pid %" PRId64 ")%s, its pty "
+				    "monitor", p->pid, rca_base(q->exe), q->pid,
+				    c->ses != NONE ? " in the same audit session" :
+				    ""), 0);
 				break;
-			p->parent = j;
-			p->exe = p->exe ? p->exe : dup(q->exe);
-			edge_add(b, j, c->parent, "spawned", q->start, 0.8,
-			    fmt("pid %" PRId64 " has no exec record: a fork of "
-			    "%s (pid %" PRId64 ")%s, its pty monitor",
-			    p->pid, rca_base(q->exe), q->pid, c->ses != NONE ?
-			    " in the same audit session" : ""), 0);
-			break;
+			}
 		}
 		if (p->parent >= 0 || c->ses == NONE)
 			continue;
@@ -1730,8 +1778,16 @@ write_graph(struct b *b, struct sp_rca_build_stats *st, struct sp_err *err)
 	for (i = 0; i < b->ne; i++) {
 		struct bedge *be = &b->e[i];
 		struct sp_gedge g;
-		char *ev = events_json(be->ev, 2);
+		char *ev;
 
+		/* running a program nothing here wrote explains nothing */
+		if (strcmp(be->kind, "executed") == 0 &&
+		    b->n[be->src].kind == SP_GNODE_OBJECT &&
+		    !b->n[be->src].written) {
+			st->edges--;
+			continue;
+		}
+		ev = events_json(be->ev, 2);
 		memset(&g, 0, sizeof(g));
 		g.src = be->src + 1;
 		g.dst = be->dst + 1;
@@ -1747,7 +1803,7 @@ write_graph(struct b *b, struct sp_rca_build_stats *st, struct sp_err *err)
 		if (rc != SP_OK)
 			goto out;
 	}
-	st->edges = b->ne;
+	st->edges += b->ne;
 	st->inferred_edges = b->inferred;
 	memset(&info, 0, sizeof(info));
 	info.events = (int64_t)b->nevents;
@@ -1831,6 +1887,7 @@ b_free(struct b *b)
 	free(b->hs);
 	rmap_free(&b->map);
 	rmap_free(&b->failed);
+	free(b->priv);
 	free((char *)b->only_host);
 }
 

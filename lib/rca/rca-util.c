@@ -242,12 +242,19 @@ static const struct field_spec specs[] = {
 #undef S
 #undef I
 
+static size_t spec_len[sizeof(specs) / sizeof(specs[0])];
+
 static int
 member(const char *key, size_t klen, const struct sp_json_val *v, void *arg)
 {
 	struct rca_fields *f = arg;
 	size_t i;
 
+	if (klen == 0)
+		return 0;
+	if (spec_len[0] == 0)
+		for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
+			spec_len[i] = strlen(specs[i].name);
 	if (klen == 4 && memcmp(key, "argv", 4) == 0) {
 		if (v->type == SP_JSON_ARRAY && f->argv == NULL &&
 		    (f->argv = malloc(v->len + 1)) != NULL) {
@@ -266,7 +273,7 @@ member(const char *key, size_t klen, const struct sp_json_val *v, void *arg)
 		return 0;
 	}
 	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
-		if (strlen(specs[i].name) != klen ||
+		if (specs[i].name[0] != key[0] || spec_len[i] != klen ||
 		    memcmp(specs[i].name, key, klen) != 0)
 			continue;
 		if (specs[i].is_int) {
