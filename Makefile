@@ -124,10 +124,19 @@ $(BUILD)/scenario-no%/web01.raw: tests/fixtures/mkscenario $(shell find tests/fi
 	$(Q)tests/fixtures/mkscenario --without $* $(BUILD)/scenario-no$*.tmp
 	$(Q)rm -rf $(BUILD)/scenario-no$* && mv $(BUILD)/scenario-no$*.tmp $(BUILD)/scenario-no$*
 
+# the other intrusion shapes: bastion02 (auditd) and shop01 (no audit log)
+INTRUSIONS = $(BUILD)/intrusions/bastion02.raw
+.PHONY: intrusions
+intrusions: $(INTRUSIONS)
+$(INTRUSIONS): tests/fixtures/mkintrusions $(shell find tests/fixtures/intrusions -type f)
+	$(Q)rm -rf $(BUILD)/intrusions.tmp
+	$(Q)tests/fixtures/mkintrusions $(BUILD)/intrusions.tmp
+	$(Q)rm -rf $(BUILD)/intrusions && mv $(BUILD)/intrusions.tmp $(BUILD)/intrusions
+
 lint-man:
 	$(Q)scripts/lint-man $(MANPAGES)
 
-test: all $(TEST_PROG) $(SCENARIO) $(SCENARIO_VARIANTS)
+test: all $(TEST_PROG) $(SCENARIO) $(SCENARIO_VARIANTS) $(INTRUSIONS)
 	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) scripts/run-tests \
 		$(if $(TESTS),$(TESTS),tests)
 
