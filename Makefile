@@ -115,10 +115,28 @@ $(SCENARIO): tests/fixtures/mkscenario $(shell find tests/fixtures/scenario -typ
 	$(Q)tests/fixtures/mkscenario $(BUILD)/scenario.tmp
 	$(Q)rm -rf $(BUILD)/scenario && mv $(BUILD)/scenario.tmp $(BUILD)/scenario
 
+# web01 without its audit log, and without its auth.log (raw disks only)
+SCENARIO_VARIANTS = $(BUILD)/scenario-noaudit/web01.raw $(BUILD)/scenario-noauth/web01.raw
+.PHONY: scenario-variants
+scenario-variants: $(SCENARIO_VARIANTS)
+$(BUILD)/scenario-no%/web01.raw: tests/fixtures/mkscenario $(shell find tests/fixtures/scenario -type f)
+	$(Q)rm -rf $(BUILD)/scenario-no$*.tmp
+	$(Q)tests/fixtures/mkscenario --without $* $(BUILD)/scenario-no$*.tmp
+	$(Q)rm -rf $(BUILD)/scenario-no$* && mv $(BUILD)/scenario-no$*.tmp $(BUILD)/scenario-no$*
+
+# the other intrusion shapes: bastion02 (auditd) and shop01 (no audit log)
+INTRUSIONS = $(BUILD)/intrusions/bastion02.raw
+.PHONY: intrusions
+intrusions: $(INTRUSIONS)
+$(INTRUSIONS): tests/fixtures/mkintrusions $(shell find tests/fixtures/intrusions -type f)
+	$(Q)rm -rf $(BUILD)/intrusions.tmp
+	$(Q)tests/fixtures/mkintrusions $(BUILD)/intrusions.tmp
+	$(Q)rm -rf $(BUILD)/intrusions && mv $(BUILD)/intrusions.tmp $(BUILD)/intrusions
+
 lint-man:
 	$(Q)scripts/lint-man $(MANPAGES)
 
-test: all $(TEST_PROG) $(SCENARIO)
+test: all $(TEST_PROG) $(SCENARIO) $(SCENARIO_VARIANTS) $(INTRUSIONS)
 	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) scripts/run-tests \
 		$(if $(TESTS),$(TESTS),tests)
 
