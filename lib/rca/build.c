@@ -39,6 +39,7 @@ struct bnode {
 	int inferred, has_exec, web, uploaded, nchild, written, ran;
 	int64_t parent;			/* process: node of the parent */
 	sp_time_ns seen;		/* process: last sign of life */
+	sp_time_ns mtime;		/* file: last change known */
 	int64_t ev[MAX_NODE_EVENTS];
 	unsigned nev;
 };
@@ -83,7 +84,7 @@ struct b {
 	uint64_t by_art[8];		/* audit auth wtmp web persistence
 					 * history cron journal */
 	const char *only_host;		/* the case's one host, if one */
-	int have_audit;
+	int have_audit, saw_web_server;
 	sp_time_ns wrap_t;		/* when pids last wrapped */
 	int64_t last_pid;
 	int64_t *priv;			/* processes of sudo, su ... in order */
@@ -345,6 +346,8 @@ proc_seen(struct b *b, const char *host, int64_t pid, int64_t ppid,
 	n->uid = uid >= 0 ? uid : NONE;
 	n->inferred = 1;
 	n->seen = t;
+	if (exe != NULL && rca_is_web_server(exe))
+		b->saw_web_server = 1;
 	map_put(b, 'P', host, NULL, pid, i);
 	return i;
 }
@@ -392,6 +395,8 @@ on_exec(struct b *b, const struct sp_event_row *r, const char *host,
 	n->ses = r->session != SP_QUERY_NULL ? aud(r->session) : NONE;
 	n->has_exec = 1;
 	n->seen = r->time_ns;
+	if (rca_is_web_server(r->exe))
+		b->saw_web_server = 1;
 	node_event(b, i, r->id);
 	map_put(b, 'P', host, NULL, r->pid, i);
 	if (rca_is_priv_changer(r->exe)) {
@@ -616,6 +621,8 @@ on_audit(struct b *b, const struct sp_event_row *r, const char *host,
 		map_put(b, 'S', host, NULL, ses, s);
 		if (r->pid != SP_QUERY_NULL)
 			map_put(b, 'L', host, NULL, r->pid, s);
+		if (strcmp(d, "login") == 0 && b->n[s].user != NULL)
+			map_put(b, 'W', host, b->n[s].user, 0, s);
 		return;
 	}
 	if (strcmp(d, "login_failed") == 0) {
@@ -911,6 +918,9 @@ on_persistence(struct b *b, const struct sp_event_row *r, const char *host,
 	}
 	if (strcmp(kind, "authorized_keys") == 0 && f->fingerprint != NULL) {
 		map_put(b, 'K', host, f->fingerprint, 0, file);
+		/* the file's last change (the event's time is its mtime) */
+		if (b->n[file].mtime == 0 || r->time_ns > b->n[file].mtime)
+			b->n[file].mtime = r->time_ns;
 		return;
 	}
 }
@@ -1330,6 +1340,39 @@ struct fcand {
 	char *sha256;
 };
 
+/* The absolute paths a request's query names, url-decoded, into map
+ * 'H' (path -> request index). */
+static void
+named_paths(struct b *b, size_t qi)
+{
+	const char *q = strchr(b->rq[qi].path, '?');
+	char dec[4096], *tok, *save = NULL;
+	size_t n = 0;
+
+	if (q == NULL)
+		return;
+	for (q++; *q != '\0' && n + 1 < sizeof(dec); q++) {
+		if (*q == '%' && q[1] && q[2]) {
+			char h[3] = { q[1], q[2], 0 };
+			char *e;
+			long v = strtol(h, &e, 16);
+			if (*e == '\0' && v > 0) {
+				dec[n++] = (char)v;
+				q += 2;
+				continue;
+			}
+		}
+		dec[n++] = *q == '+' ? ' ' : *q;
+	}
+	dec[n] = '\0';
+	for (tok = strtok_r(dec, " \t\n\"'`;|&<>=(),", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t\n\"'`;|&<>=(),", &save))
+		if (tok[0] == '/' && tok[1] != '\0' && strncmp(tok, "/dev/", 5) !=
+		    0)
+			map_put(b, 'H', NULL, tok, b->rq[qi].t / SEC,
+			    (int64_t)qi);
+}
+
 static int
 is_upload(const struct request *q)
 {
@@ -1345,9 +1388,15 @@ link_files(struct b *b, struct sp_case *c, int have_audit,
 	struct sp_query_filter flt;
 	struct sp_query *q = NULL;
 	struct fcand *cand = NULL;
-	size_t nc = 0, cc = 0, i, k, nsw = 0;
+	size_t nc = 0, cc = 0, i, k, nsw = 0, nnamed = 0;
 	int64_t *sw = NULL;
 	int has;
+	struct {
+		size_t qi;
+		int64_t file_id, uid;
+		char *path;
+		sp_time_ns mtime;
+	} named[64];
 
 	for (i = 0; i < b->nn; i++)
 		if (b->n[i].kind == SP_GNODE_SESSION)
@@ -1360,9 +1409,13 @@ link_files(struct b *b, struct sp_case *c, int have_audit,
 		if (b->n[i].kind == SP_GNODE_SESSION)
 			sw[nsw++] = (int64_t)i;
 
+	for (i = 0; i < b->nrq; i++)
+		named_paths(b, i);
 	sp_query_filter_init(&flt);
-	if (sp_query_open_files(&q, c, &flt, err) != SP_OK)
+	if (sp_query_open_files(&q, c, &flt, err) != SP_OK) {
+		free(sw);
 		return;
+	}
 	while (sp_query_next(q, &has, err) == SP_OK && has) {
 		const struct sp_file_row *f = sp_query_file(q);
 		const struct sp_entry *en = &f->entry;
@@ -1380,6 +1433,24 @@ link_files(struct b *b, struct sp_case *c, int have_audit,
 			b->n[fn].inode = (int64_t)en->inode;
 			b->n[fn].sha256 = dup(f->sha256);
 			b->n[fn].uid = (int64_t)en->uid;
+		}
+		/* a file a request's query named, changed in its seconds */
+		for (k = 0; k < 5 && en->mtime != SP_TIME_NONE; k++) {
+			int64_t qi = map_get(b, 'H', NULL, en->path,
+			    en->mtime / SEC - 3 + (int64_t)k);
+			if (qi >= 0 && en->mtime != SP_TIME_NONE &&
+			    en->mtime >= b->rq[qi].t - SEC &&
+			    en->mtime <= b->rq[qi].t + 3 * SEC &&
+			    nnamed < 64) {
+				named[nnamed].qi = (size_t)qi;
+				named[nnamed].file_id = f->id;
+				named[nnamed].path = strdup(en->path);
+				named[nnamed].uid = (int64_t)en->uid;
+				named[nnamed].mtime = en->mtime;
+				if (named[nnamed].path != NULL)
+					nnamed++;
+				break;
+			}
 		}
 		if (born == SP_TIME_NONE || rca_is_noise_path(en->path))
 			continue;
@@ -1474,6 +1545,30 @@ link_files(struct b *b, struct sp_case *c, int have_audit,
 		    "requested", rq->t, 0.9, fmt("%s %s from %s asks for %s",
 		    rq->method ? rq->method : "?", rq->path, rq->client,
 		    b->n[fn].path), rq->event);
+	}
+	/* 2b: a file a request to an uploaded script named in its query
+	 * and that changed within its seconds */
+	for (i = 0; i < nnamed; i++) {
+		struct request *rq = &b->rq[named[i].qi];
+		char rp[2048];
+		int64_t sf, fn;
+
+		req_file(rq->path, rp, sizeof(rp));
+		sf = map_get(b, 'B', NULL, rca_base(rp), 0);
+		if (sf >= 0 && (b->n[sf].uploaded || b->n[sf].written) &&
+		    serves(b->n[sf].path, rp) &&
+		    (fn = file_node(b, host_of(b, NULL), named[i].path,
+		    named[i].mtime)) >= 0) {
+			if (b->n[fn].file_id == NONE)
+				b->n[fn].file_id = named[i].file_id;
+			edge_add(b, request_node(b, rq, host_of(b, NULL)), fn,
+			    "wrote", named[i].mtime, 0.5, fmt("%s %s, a "
+			    "request to the uploaded %s, names %s in its query, "
+			    "and the file changed %.0f s later", rq->method ?
+			    rq->method : "?", rp, b->n[sf].path, named[i].path,
+			    (double)(named[i].mtime - rq->t) / SEC), rq->event);
+		}
+		free(named[i].path);
 	}
 	/* 3: without audit, files born at the second of a request to a
 	 * written script and owned like it; files born in a login owned by
@@ -1570,7 +1665,8 @@ history_effects(struct b *b, int64_t p, const char *host, const char *cmd,
 		const char *w = words[i];
 		if (*w == '>')
 			w++;
-		if (*w != '/')
+		if (*w != '/' || (strncmp(w, "/dev/", 5) == 0 &&
+		    strncmp(w, "/dev/shm/", 9) != 0))
 			continue;
 		if (act == NULL && words[i][0] != '>')
 			continue;
@@ -1594,6 +1690,39 @@ join_history(struct b *b, int have_audit)
 			    s->start, s->nev ? s->ev[0] : 0);
 	}
 
+	/* each history file: written by the shell of the login of its user
+	 * that ended when the file last changed (or was open then) */
+	for (i = 0; i < b->nhs; i++) {
+		struct hist *h = &b->hs[i];
+		int64_t best = -1;
+		size_t k;
+
+		if (h->origin <= 0 || h->user == NULL || (i + 1 < b->nhs &&
+		    b->hs[i + 1].origin == h->origin))
+			continue;
+		for (j = 0; j < b->nn; j++) {
+			struct bnode *s = &b->n[j];
+			if (s->kind != SP_GNODE_SESSION || s->user == NULL ||
+			    strcmp(s->user, h->user) != 0 || s->start > h->t)
+				continue;
+			if (s->end != NONE && (h->t - s->end > 60 * SEC ||
+			    s->end - h->t > 60 * SEC))
+				continue;
+			if (best < 0 || s->start > b->n[best].start)
+				best = (int64_t)j;
+		}
+		if (best < 0)
+			continue;
+		for (k = 0; k < b->nn; k++) {
+			if (b->n[k].kind != SP_GNODE_OBJECT ||
+			    b->n[k].file_id != h->origin)
+				continue;
+			edge_add(b, best, (int64_t)k, "wrote", h->t, 0.5,
+			    fmt("shell history of %s, written when this login "
+			    "ended", h->user), h->event);
+			break;
+		}
+	}
 	for (i = 0; i < b->nhs; i++) {
 		struct hist *h = &b->hs[i];
 		int64_t best = -1, p;
@@ -1620,9 +1749,7 @@ join_history(struct b *b, int have_audit)
 		for (j = 0; j < b->nn; j++) {
 			struct bnode *s = &b->n[j];
 			if (s->kind != SP_GNODE_SESSION || s->user == NULL ||
-			    h->user == NULL || strcmp(s->user, h->user) != 0 ||
-			    strcmp(s->type, "sudo") == 0 ||
-			    strcmp(s->type, "su") == 0)
+			    h->user == NULL || strcmp(s->user, h->user) != 0)
 				continue;
 			if (s->start > h->t)
 				continue;
@@ -1636,7 +1763,7 @@ join_history(struct b *b, int have_audit)
 		if (best < 0)
 			continue;
 		/* a login whose commands audit recorded needs no history */
-		has_exec = b->n[best].ran;
+		has_exec = b->n[best].ran || b->have_audit;
 		if (has_exec)
 			continue;
 		if ((p = node_new(b, SP_GNODE_PROCESS, "process", h->host,
@@ -1664,29 +1791,54 @@ join_history(struct b *b, int have_audit)
 	}
 }
 
-/* Logins through an authorized key: the key that logged in was added. */
+/*
+ * Logins through an authorized key: the key that logged in is in the
+ * file.  A key that logged in before the file last changed was there
+ * before the change: the change does not explain its logins.
+ */
 static void
 join_keys(struct b *b)
 {
 	size_t i;
+	struct rmap first;
 
+	memset(&first, 0, sizeof(first));
 	for (i = 0; i < b->nn; i++) {
 		struct bnode *s = &b->n[i];
 		const char *fp;
-		int64_t f;
 		char buf[256];
+		int64_t t;
 
 		if (s->kind != SP_GNODE_SESSION || s->detail == NULL ||
 		    (fp = strstr(s->detail, "SHA256:")) == NULL)
 			continue;
-		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(fp, "\""),
-		    fp);
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(fp, "\""), fp);
+		if (!rmap_get(&first, buf, strlen(buf), &t) || s->start < t)
+			(void)rmap_put(&first, buf, strlen(buf), s->start);
+	}
+	for (i = 0; i < b->nn; i++) {
+		struct bnode *s = &b->n[i];
+		const char *fp;
+		int64_t f, t = 0;
+		char buf[256];
+		int before;
+
+		if (s->kind != SP_GNODE_SESSION || s->detail == NULL ||
+		    (fp = strstr(s->detail, "SHA256:")) == NULL)
+			continue;
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(fp, "\""), fp);
 		if ((f = map_get(b, 'K', s->host, buf, 0)) < 0)
 			continue;
-		edge_add(b, f, (int64_t)i, "authorized", s->start, 1.0,
-		    fmt("the key %s that logged %s in is in %s", buf,
-		    s->user ? s->user : "?", b->n[f].path), 0);
+		(void)rmap_get(&first, buf, strlen(buf), &t);
+		before = b->n[f].mtime != 0 && t < b->n[f].mtime - SEC;
+		edge_add(b, f, (int64_t)i, "authorized", s->start,
+		    before ? 0.3 : 1.0, before ? fmt("the key %s that logged "
+		    "%s in is in %s, but it logged in before the file last "
+		    "changed: it was there before", buf, s->user ? s->user :
+		    "?", b->n[f].path) : fmt("the key %s that logged %s in is "
+		    "in %s", buf, s->user ? s->user : "?", b->n[f].path), 0);
 	}
+	rmap_free(&first);
 }
 
 /* ---- writing ---- */
@@ -2012,8 +2164,9 @@ sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
 		    "taken from wtmp and audit, without method or key");
 	if (b.by_art[A_WTMP] == 0)
 		missing(st, "no wtmp or btmp records");
-	if (b.by_art[A_WEB] == 0)
-		missing(st, "no web server access log");
+	if (b.by_art[A_WEB] == 0 && b.saw_web_server)
+		missing(st, "no web server access log, though a web server "
+		    "ran");
 	rc = write_graph(&b, st, err);
 out:
 	sp_query_close(q);

@@ -470,6 +470,9 @@ fwd_edge(const struct sp_gedge *e, void *arg)
 	if (f->limit != SP_TIME_NONE && e->time_ns != NONE &&
 	    e->time_ns > f->limit)
 		return 0;
+	/* what the evidence hardly supports is not impact */
+	if (!f->o->all && e->confidence < 0.35)
+		return 0;
 	/* what a node did before it was reached is not its impact */
 	memset(&p, 0, sizeof(p));
 	p.from = f->cur;
@@ -482,8 +485,10 @@ fwd_edge(const struct sp_gedge *e, void *arg)
 	p.t = e->time_ns;
 	p.conf = e->confidence;
 	p.depth = f->inc->n[f->cur].depth;
-	p.rank = e->src_kind == SP_GNODE_PROCESS &&
-	    e->dst_kind == SP_GNODE_PROCESS ? 0 : 1;
+	/* a process's parent, or what started it, before its program */
+	p.rank = (e->src_kind == SP_GNODE_PROCESS &&
+	    e->dst_kind == SP_GNODE_PROCESS) || (e->kind != NULL &&
+	    strcmp(e->kind, "started_by") == 0) ? 0 : 1;
 	heap_push(f, &p);
 	return f->fail != 0;
 }
@@ -500,7 +505,8 @@ expand(struct fwd *f, int idx)
 	/* a daemon (a process with no exec record) acts for whoever reached
 	 * it only for a moment */
 	if (n->g.kind == SP_GNODE_PROCESS && n->g.inferred &&
-	    n->parent >= 0 && from != SP_TIME_NONE) {
+	    n->parent >= 0 && from != SP_TIME_NONE && n->relation != NULL &&
+	    strcmp(n->relation, "served") == 0) {
 		return sp_graph_edges(f->r, id, SP_GRAPH_OUT, from,
 		    from + 5 * SEC, fwd_edge, f, f->err);
 	}

@@ -4,7 +4,7 @@
 # key made from its fields alone (never from spoor's labels):
 #   endpoint ADDR[:PORT]   request METHOD PATH-WITHOUT-QUERY   file PATH
 #   process PID BASENAME(exe)   session TYPE USER[ ADDR]   cron PATH
-#   unit NAME
+#   unit NAME (without .service)
 # Prints one line per failed expectation; nothing when all hold.
 
 def base: if . == null then "-" else (split("/") | last) end;
@@ -19,11 +19,12 @@ def key:
   elif .kind == "session" then
     "session \(.type) \(.user // "-")" + (if .address then " \(.address)" else "" end)
   elif .kind == "cron" then "cron \(.path)"
-  elif .kind == "unit" then "unit \(.name)"
+  elif .kind == "unit" then "unit \(.name | sub("\\.service$"; ""))"
   else "\(.kind) ?" end;
 
 # every (key, ancestor keys) pair of every incident
-[ .[] | . as $inc
+. as $incs
+| [ .[] | . as $inc
   | ($inc.nodes | map({ (.id): . }) | add) as $byid
   | $inc.nodes[]
   | . as $n
@@ -60,6 +61,6 @@ def key:
           else "summary \($e.key) is not \($e.value)" end
         end ),
     ( ($want.missing_contains // [])[] | . as $m
-      | if ([ .[] | .missing[] | contains($m) ] | any) then empty
+      | if ([ $incs[] | .missing[] | contains($m) ] | any) then empty
         else "no missing source mentions \($m)" end )
   )
