@@ -28,6 +28,7 @@ missing_input_args() {
 	spoor-acquire) echo "$2 $tmp/out.raw" ;;
 	spoor-cat) echo "$2 /etc/passwd" ;;
 	spoor-export) echo "-c $2 --jsonl" ;;
+	spoor-rca) echo "-c $2" ;;
 	spoor-hashset) echo "import --known-good $tmp/h.db $2" ;;
 	spoor-timeline) echo "-c $tmp/case.db $2" ;;
 	*) echo "$2" ;;
@@ -48,6 +49,10 @@ json_args() {
 		echo "-c $tmp/x.db --jsonl" ;;
 	spoor-hashset) sha256sum "$tmp/ev/a.txt" | cut -c1-64 >"$tmp/l.txt" &&
 		echo "import --known-good --json $tmp/h.db $tmp/l.txt" ;;
+	spoor-rca) printf '%s\n' 'type=SYSCALL msg=audit(1773484982.705:10): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=4001 auid=4294967295 uid=0 gid=0 euid=0 comm="sh" exe="/usr/bin/dash" key="exec"' \
+		    'type=EXECVE msg=audit(1773484982.705:10): argc=1 a0="sh"' >"$tmp/audit.log" &&
+		spoor-timeline -c "$tmp/r.db" --artifact audit "$tmp/audit.log" >/dev/null &&
+		echo "-c $tmp/r.db --json pid:4001" ;;
 	spoor-scan) echo "--json -r $REPO/rules $tmp/ev" ;;
 	spoor-timeline) echo "--json -c $tmp/case.db $tmp/ev" ;;
 	*) echo "--json $tmp/ev" ;;
