@@ -25,7 +25,7 @@
 
 #define NONE SP_GRAPH_NONE
 #define SEC 1000000000LL
-#define MAX_NODE_EVENTS 32
+#define MAX_NODE_EVENTS 6
 #define AUDIT_UNSET 4294967295LL
 
 struct bnode {
@@ -87,6 +87,9 @@ struct b {
 	int have_audit, saw_web_server;
 	sp_time_ns wrap_t;		/* when pids last wrapped */
 	int64_t last_pid;
+	struct rmap istr;		/* interned strings -> pool index */
+	char **ipool;
+	size_t nip, cip;
 	int64_t *priv;			/* processes of sudo, su ... in order */
 	size_t npriv, cpriv;
 	int nomem;
@@ -100,6 +103,39 @@ static char *
 dup(const char *s)
 {
 	return s != NULL ? strdup(s) : NULL;
+}
+
+/*
+ * One copy of a string that many nodes share (host, program, directory,
+ * terminal, user), kept until the build ends; never freed alone.
+ */
+static char *
+intern(struct b *b, const char *s)
+{
+	int64_t i;
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	if (rmap_get(&b->istr, s, n, &i))
+		return b->ipool[i];
+	if (b->nip == b->cip) {
+		size_t nc = b->cip ? b->cip * 2 : 1024;
+		char **np = realloc(b->ipool, nc * sizeof(*np));
+		if (np == NULL) {
+			b->nomem = 1;
+			return NULL;
+		}
+		b->ipool = np;
+		b->cip = nc;
+	}
+	if ((b->ipool[b->nip] = strdup(s)) == NULL ||
+	    rmap_put(&b->istr, s, n, (int64_t)b->nip) != 0) {
+		b->nomem = 1;
+		return NULL;
+	}
+	return b->ipool[b->nip++];
 }
 
 static int64_t
@@ -122,7 +158,7 @@ node_new(struct b *b, char kind, const char *type, const char *host,
 	memset(n, 0, sizeof(*n));
 	n->kind = kind;
 	n->type = type;
-	n->host = dup(host);
+	n->host = intern(b, host);
 	n->start = t;
 	n->end = NONE;
 	n->pid = n->ppid = n->uid = n->euid = n->auid = n->ses = NONE;
@@ -328,7 +364,7 @@ proc_seen(struct b *b, const char *host, int64_t pid, int64_t ppid,
 		if (t > n->seen)
 			n->seen = t;
 		if (n->exe == NULL && exe != NULL)
-			n->exe = strdup(exe);
+			n->exe = intern(b, exe);
 		if (n->ppid == NONE && ppid != NONE)
 			n->ppid = ppid;
 		if (n->uid == NONE && uid >= 0)
@@ -342,7 +378,7 @@ proc_seen(struct b *b, const char *host, int64_t pid, int64_t ppid,
 	n = &b->n[i];
 	n->pid = pid;
 	n->ppid = ppid;
-	n->exe = dup(exe);
+	n->exe = intern(b, exe);
 	n->uid = uid >= 0 ? uid : NONE;
 	n->inferred = 1;
 	n->seen = t;
@@ -367,7 +403,7 @@ on_exec(struct b *b, const struct sp_event_row *r, const char *host,
 {
 	int64_t old, i, par;
 	struct bnode *n;
-	char *reason;
+
 
 	/* pids count up and wrap around */
 	if (r->pid != SP_QUERY_NULL) {
@@ -383,12 +419,12 @@ on_exec(struct b *b, const struct sp_event_row *r, const char *host,
 	n = &b->n[i];
 	n->pid = r->pid;
 	n->ppid = r->ppid;
-	n->exe = dup(r->exe);
+	n->exe = intern(b, r->exe);
 	n->argv = dup(f->argv);
-	n->cwd = dup(r->cwd != NULL ? r->cwd : f->cwd);
-	n->tty = dup(r->tty != NULL ? r->tty : f->tty);
-	n->comm = dup(f->comm);
-	n->user = dup(r->user);
+	n->cwd = intern(b, r->cwd != NULL ? r->cwd : f->cwd);
+	n->tty = intern(b, r->tty != NULL ? r->tty : f->tty);
+	n->comm = intern(b, f->comm);
+	n->user = intern(b, r->user);
 	n->uid = f->uid >= 0 ? f->uid : NONE;
 	n->euid = f->euid >= 0 ? f->euid : NONE;
 	n->auid = r->auid != SP_QUERY_NULL ? aud(r->auid) : NONE;
@@ -416,16 +452,12 @@ on_exec(struct b *b, const struct sp_event_row *r, const char *host,
 	/* the same process replacing its image keeps its parent */
 	if (old >= 0 && b->n[old].ppid == r->ppid && r->ppid != NONE) {
 		b->n[i].parent = old;
-		edge_add(b, old, i, "executed", r->time_ns, 1.0,
-		    fmt("pid %" PRId64 " replaced its image with %s",
-		    r->pid, r->exe != NULL ? r->exe : "?"), r->id);
+		edge_add(b, old, i, "executed", r->time_ns, 1.0, NULL, r->id);
 	} else if ((par = proc_seen(b, host, r->ppid, NONE, NULL,
 	    r->time_ns, -1)) >= 0) {
 		b->n[i].parent = par;
 		b->n[par].nchild++;
-		edge_add(b, par, i, "spawned", r->time_ns, 1.0,
-		    fmt("exec record of pid %" PRId64 " names ppid %" PRId64,
-		    r->pid, r->ppid), r->id);
+		edge_add(b, par, i, "spawned", r->time_ns, 1.0, NULL, r->id);
 	}
 	/* a deletion program names its victims; audit rarely watches them */
 	if (r->exe != NULL && f->argv != NULL &&
@@ -436,9 +468,7 @@ on_exec(struct b *b, const struct sp_event_row *r, const char *host,
 	/* the program file: a cause only when it was written here */
 	if (r->exe != NULL) {
 		int64_t fn = file_node(b, host, r->exe, r->time_ns);
-		reason = fmt("pid %" PRId64 " executed %s", r->pid, r->exe);
-		edge_add(b, fn, i, "executed", r->time_ns, 1.0, reason,
-		    r->id);
+		edge_add(b, fn, i, "executed", r->time_ns, 1.0, NULL, r->id);
 	}
 }
 
@@ -539,9 +569,9 @@ on_audit(struct b *b, const struct sp_event_row *r, const char *host,
 		fn = endpoint_node(b, f->address, f->port, r->time_ns);
 		node_event(b, fn, r->id);
 		edge_add(b, p, fn, "connected", r->time_ns, 1.0,
-		    fmt("pid %" PRId64 " connected to %s port %" PRId64 "%s",
-		    r->pid, f->address, f->port, f->success == 0 ?
-		    " (in progress when recorded)" : ""), r->id);
+		    f->success == 0 ? fmt("pid %" PRId64 " connected to %s "
+		    "port %" PRId64 " (in progress when recorded)", r->pid,
+		    f->address, f->port) : NULL, r->id);
 		return;
 	}
 	if (r->path != NULL && (act = file_action(d, f->syscall)) != NULL) {
@@ -555,14 +585,10 @@ on_audit(struct b *b, const struct sp_event_row *r, const char *host,
 		fn = file_node(b, host, path, r->time_ns);
 		node_event(b, fn, r->id);
 		if (strcmp(act, "read") == 0) {
-			edge_add(b, fn, p, "read", r->time_ns, 1.0,
-			    fmt("pid %" PRId64 " opened %s", r->pid, path),
+			edge_add(b, fn, p, "read", r->time_ns, 1.0, NULL,
 			    r->id);
 		} else {
-			edge_add(b, p, fn, act, r->time_ns, 1.0,
-			    fmt("%s %s by pid %" PRId64 " (%s)", act, path,
-			    r->pid, f->syscall != NULL ? f->syscall : d),
-			    r->id);
+			edge_add(b, p, fn, act, r->time_ns, 1.0, NULL, r->id);
 		}
 		if (strcmp(act, "renamed") == 0 && f->old_path != NULL &&
 		    (old = abs_path(f->old_path, r->cwd)) != NULL) {
@@ -598,7 +624,7 @@ on_audit(struct b *b, const struct sp_event_row *r, const char *host,
 			    addr != NULL ? "ssh" : "console", host,
 			    r->time_ns)) < 0)
 				return;
-			b->n[s].user = dup(r->user != NULL ? r->user : f->acct);
+			b->n[s].user = intern(b, r->user != NULL ? r->user : f->acct);
 			b->n[s].address = dup(addr);
 			b->n[s].pid = r->pid != SP_QUERY_NULL ? r->pid : NONE;
 			if (addr != NULL) {
@@ -613,7 +639,7 @@ on_audit(struct b *b, const struct sp_event_row *r, const char *host,
 		b->n[s].ses = ses;
 		b->n[s].auid = r->auid != SP_QUERY_NULL ? aud(r->auid) : NONE;
 		if (b->n[s].tty == NULL && r->tty != NULL)
-			b->n[s].tty = strdup(r->tty);
+			b->n[s].tty = intern(b, r->tty);
 		if (strcmp(d, "session_close") == 0 ||
 		    strcmp(d, "logout") == 0)
 			b->n[s].end = r->time_ns;
@@ -685,7 +711,7 @@ session_login(struct b *b, const char *host, const char *type,
 	if (s < 0) {
 		if ((s = node_new(b, SP_GNODE_SESSION, type, host, t)) < 0)
 			return -1;
-		b->n[s].user = dup(user);
+		b->n[s].user = intern(b, user);
 		b->n[s].address = dup(addr);
 		b->n[s].pid = pid;
 		if (addr != NULL) {
@@ -704,7 +730,7 @@ session_login(struct b *b, const char *host, const char *type,
 	if (b->n[s].port == NONE && port >= 0)
 		b->n[s].port = port;
 	if (b->n[s].user == NULL && user != NULL)
-		b->n[s].user = strdup(user);
+		b->n[s].user = intern(b, user);
 	node_event(b, s, ev);
 	if (pid != NONE && pid >= 0)
 		map_put(b, 'L', host, NULL, pid, s);
@@ -758,9 +784,9 @@ on_auth(struct b *b, const struct sp_event_row *r, const char *host,
 		if ((s = node_new(b, SP_GNODE_SESSION, strcmp(d, "sudo") == 0 ?
 		    "sudo" : "su", host, r->time_ns)) < 0)
 			return;
-		b->n[s].user = dup(f->target_user != NULL ? f->target_user :
+		b->n[s].user = intern(b, f->target_user != NULL ? f->target_user :
 		    "root");
-		b->n[s].tty = dup(tty);
+		b->n[s].tty = intern(b, tty);
 		b->n[s].inferred = 1;
 		b->n[s].detail = NULL;
 		if (f->command != NULL) {
@@ -774,7 +800,7 @@ on_auth(struct b *b, const struct sp_event_row *r, const char *host,
 			b->n[s].name = strdup(f->command);
 		}
 		b->n[s].method = dup(r->user);	/* who changed user */
-		b->n[s].cwd = dup(r->cwd != NULL ? r->cwd : f->cwd);
+		b->n[s].cwd = intern(b, r->cwd != NULL ? r->cwd : f->cwd);
 		node_event(b, s, r->id);
 		/* the session of the user on that terminal */
 		if (r->user != NULL && tty != NULL &&
@@ -808,7 +834,7 @@ on_utmp(struct b *b, const struct sp_event_row *r, const char *host,
 		    r->user, addr, -1, NONE, r->time_ns, r->id, "login");
 		if (s >= 0 && r->tty != NULL) {
 			if (b->n[s].tty == NULL)
-				b->n[s].tty = strdup(r->tty);
+				b->n[s].tty = intern(b, r->tty);
 			map_put(b, 'T', host, r->tty, 0, s);
 		}
 		return;
@@ -880,7 +906,7 @@ on_persistence(struct b *b, const struct sp_event_row *r, const char *host,
 		b->n[o].path = strdup(r->path);
 		b->n[o].name = dup(strcmp(kind, "cron") == 0 ? f->line :
 		    f->unit);
-		b->n[o].user = dup(r->user != NULL ? r->user : f->user);
+		b->n[o].user = intern(b, r->user != NULL ? r->user : f->user);
 		b->n[o].argv = dup(cmd);	/* the command, as text */
 		node_event(b, o, r->id);
 		edge_add(b, file, o, "installed", r->time_ns, 1.0,
@@ -946,10 +972,10 @@ on_history(struct b *b, const struct sp_event_row *r, const char *host,
 	h = &b->hs[b->nhs++];
 	h->t = r->time_ns;
 	h->event = r->id;
-	h->user = dup(r->user);
+	h->user = intern(b, r->user);
 	h->command = dup(f->command);
 	h->time_source = dup(f->time_source);
-	h->host = dup(host);
+	h->host = intern(b, host);
 	h->origin = r->origin_file_id != SP_QUERY_NULL ? r->origin_file_id :
 	    0;
 }
@@ -970,8 +996,8 @@ on_cron_exec(struct b *b, const struct sp_event_row *r, const char *host,
 			return;
 		b->n[p].pid = r->pid;
 		b->n[p].inferred = 1;
-		b->n[p].user = dup(r->user);
-		b->n[p].comm = strdup(f->command);
+		b->n[p].user = intern(b, r->user);
+		b->n[p].comm = intern(b, f->command);
 		map_put(b, 'P', host, NULL, r->pid, p);
 	}
 	node_event(b, p, r->id);
@@ -1033,7 +1059,7 @@ join_orphans(struct b *b)
 				    c->auid != q->auid)
 					continue;
 				p->parent = jj;
-				p->exe = p->exe ? p->exe : dup(q->exe);
+				p->exe = p->exe ? p->exe : intern(b, q->exe);
 				edge_add(b, jj, c->parent, "spawned", q->start,
 				    0.8, fmt("pid %" PRId64 " has no exec record: "
 				    "a fork of %s (pid %" PRId64 ")%s, its pty "
@@ -1770,8 +1796,8 @@ join_history(struct b *b, int have_audit)
 		    h->t)) < 0)
 			return;
 		b->n[p].inferred = 1;
-		b->n[p].user = dup(h->user);
-		b->n[p].comm = dup(h->command);
+		b->n[p].user = intern(b, h->user);
+		b->n[p].comm = intern(b, h->command);
 		b->n[p].exe = NULL;
 		{
 			char w[512];
@@ -1780,7 +1806,7 @@ join_history(struct b *b, int have_audit)
 				n = sizeof(w) - 1;
 			memcpy(w, h->command, n);
 			w[n] = '\0';
-			b->n[p].exe = strdup(w);
+			b->n[p].exe = intern(b, w);
 		}
 		node_event(b, p, h->event);
 		edge_add(b, best, p, "ran", h->t, mtime ? 0.5 : 0.7,
@@ -1859,9 +1885,39 @@ events_json(const int64_t *ev, unsigned n)
 	return sp_strbuf_detach(&sb, NULL);
 }
 
+/* The reason of an edge an audit record proves, in words. */
+static void
+recorded_reason(const struct b *b, const struct bedge *e, char *buf,
+    size_t cap)
+{
+	const struct bnode *s = &b->n[e->src], *d = &b->n[e->dst];
+	const char *k = e->kind;
+
+	if (strcmp(k, "spawned") == 0)
+		snprintf(buf, cap, "exec record of pid %" PRId64 " names ppid %"
+		    PRId64, d->pid, s->pid);
+	else if (strcmp(k, "executed") == 0 && s->kind == SP_GNODE_PROCESS)
+		snprintf(buf, cap, "pid %" PRId64 " replaced its image with %s",
+		    d->pid, d->exe != NULL ? d->exe : "?");
+	else if (strcmp(k, "executed") == 0)
+		snprintf(buf, cap, "pid %" PRId64 " executed %s", d->pid,
+		    s->path != NULL ? s->path : "?");
+	else if (strcmp(k, "connected") == 0)
+		snprintf(buf, cap, "pid %" PRId64 " connected to %s port %"
+		    PRId64, s->pid, d->address != NULL ? d->address : "?",
+		    d->port == NONE ? -1 : d->port);
+	else if (strcmp(k, "read") == 0)
+		snprintf(buf, cap, "pid %" PRId64 " opened %s", d->pid,
+		    s->path != NULL ? s->path : "?");
+	else
+		snprintf(buf, cap, "%s %s by pid %" PRId64 " (audit record)", k,
+		    d->path != NULL ? d->path : "?", s->pid);
+}
+
 static int
 write_graph(struct b *b, struct sp_rca_build_stats *st, struct sp_err *err)
 {
+	char why[4600];
 	struct sp_graph_writer *w = NULL;
 	struct sp_graph_info info;
 	struct sp_strbuf miss;
@@ -1940,6 +1996,8 @@ write_graph(struct b *b, struct sp_rca_build_stats *st, struct sp_err *err)
 			continue;
 		}
 		ev = events_json(be->ev, 2);
+		if (be->reason == NULL)
+			recorded_reason(b, be, why, sizeof(why));
 		memset(&g, 0, sizeof(g));
 		g.src = be->src + 1;
 		g.dst = be->dst + 1;
@@ -1948,7 +2006,7 @@ write_graph(struct b *b, struct sp_rca_build_stats *st, struct sp_err *err)
 		g.kind = be->kind;
 		g.time_ns = be->t;
 		g.confidence = be->conf;
-		g.reason = be->reason;
+		g.reason = be->reason != NULL ? be->reason : why;
 		g.events = ev;
 		rc = sp_graph_writer_edge(w, &g, err);
 		free(ev);
@@ -2005,13 +2063,7 @@ b_free(struct b *b)
 
 	for (i = 0; i < b->nn; i++) {
 		struct bnode *n = &b->n[i];
-		free(n->host);
-		free(n->exe);
 		free(n->argv);
-		free(n->cwd);
-		free(n->tty);
-		free(n->comm);
-		free(n->user);
 		free(n->address);
 		free(n->method);
 		free(n->name);
@@ -2031,15 +2083,17 @@ b_free(struct b *b)
 	}
 	free(b->rq);
 	for (i = 0; i < b->nhs; i++) {
-		free(b->hs[i].user);
 		free(b->hs[i].command);
 		free(b->hs[i].time_source);
-		free(b->hs[i].host);
 	}
 	free(b->hs);
 	rmap_free(&b->map);
 	rmap_free(&b->failed);
 	free(b->priv);
+	for (i = 0; i < b->nip; i++)
+		free(b->ipool[i]);
+	free(b->ipool);
+	rmap_free(&b->istr);
 	free((char *)b->only_host);
 }
 
