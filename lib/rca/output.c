@@ -230,7 +230,7 @@ static const char *
 verb_of(const char *rel)
 {
 	static const struct { const char *rel, *verb; } v[] = {
-		{ "spawned", "ran" }, { "served", "made the web server run" },
+		{ "spawned", "ran" }, { "served", "was handled by" },
 		{ "uploaded", "stored" }, { "requested", "sent" },
 		{ "logged_in", "logged in as" }, { "changed_user", "became" },
 		{ "started_by", "started" }, { "installed", "installed" },
