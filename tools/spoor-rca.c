@@ -269,13 +269,16 @@ main(int argc, char *argv[])
 		struct sp_rca_build_stats st;
 		if ((rc = sp_rca_build(t.run, &st, &err)) != SP_OK)
 			goto fail;
-		if (!json && !dot && explain < 0 && isatty(2))
+		if ((!json && !dot && explain < 0 && isatty(2)) ||
+		    getenv("SPOOR_RCA_STATS") != NULL)
 			fprintf(stderr, "spoor-rca: causal graph of %" PRIu64
 			    " events: %" PRIu64 " processes, %" PRIu64
 			    " sessions, %" PRIu64 " objects, %" PRIu64
-			    " edges (%" PRIu64 " inferred)\n", st.events,
+			    " edges (%" PRIu64 " inferred) in %.2f s (read "
+			    "%.2f, joins %.2f, write %.2f)\n", st.events,
 			    st.processes, st.sessions, st.objects, st.edges,
-			    st.inferred_edges);
+			    st.inferred_edges, st.read_s + st.join_s +
+			    st.write_s, st.read_s, st.join_s, st.write_s);
 	}
 	if (explain >= 0) {
 		struct sp_json w;

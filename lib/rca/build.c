@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "spoor/graph.h"
 #include "spoor/query.h"
@@ -25,7 +26,7 @@
 
 #define NONE SP_GRAPH_NONE
 #define SEC 1000000000LL
-#define MAX_NODE_EVENTS 6
+#define MAX_NODE_EVENTS 4
 #define AUDIT_UNSET 4294967295LL
 
 struct bnode {
@@ -50,7 +51,9 @@ struct bedge {
 	sp_time_ns t;
 	double conf;
 	char *reason;
-	int64_t ev[2];
+	int64_t ev[2];			/* the first and the last event */
+	sp_time_ns t_last;
+	uint32_t count;			/* records merged into this edge */
 };
 
 struct request {
@@ -211,6 +214,8 @@ edge_add(struct b *b, int64_t src, int64_t dst, const char *kind,
 	e->reason = reason;
 	e->ev[0] = ev;
 	e->ev[1] = 0;
+	e->t_last = t;
+	e->count = 1;
 	if (conf < 1.0)
 		b->inferred++;
 	if (strcmp(kind, "wrote") == 0 || strcmp(kind, "uploaded") == 0 ||
@@ -219,6 +224,39 @@ edge_add(struct b *b, int64_t src, int64_t dst, const char *kind,
 	if (b->n[src].kind == SP_GNODE_SESSION &&
 	    b->n[dst].kind == SP_GNODE_PROCESS && b->n[dst].has_exec)
 		b->n[src].ran = 1;
+}
+
+static size_t key(char *buf, size_t cap, char tag, const char *host,
+    const char *a, int64_t num);
+
+/*
+ * The same recorded action again (a process connecting to the same
+ * endpoint, writing the same file): one edge with its first and last
+ * time and a count, so beacons do not make thousands of edges.
+ */
+static int
+edge_again(struct b *b, int64_t src, int64_t dst, const char *kind,
+    sp_time_ns t, int64_t ev)
+{
+	char k[96];
+	size_t n;
+	int64_t i;
+
+	n = (size_t)snprintf(k, sizeof(k), "%c%s\x1f%" PRId64 "\x1f%" PRId64,
+	    'A', kind, src, dst);
+	if (n >= sizeof(k))
+		return 0;
+	if (rmap_get(&b->map, k, n, &i) && i >= 0 && (size_t)i < b->ne &&
+	    b->e[i].src == src && b->e[i].dst == dst) {
+		if (t > b->e[i].t_last)
+			b->e[i].t_last = t;
+		b->e[i].ev[1] = ev;
+		b->e[i].count++;
+		return 1;
+	}
+	if (rmap_put(&b->map, k, n, (int64_t)b->ne) != 0)
+		b->nomem = 1;
+	return 0;
 }
 
 static char *
@@ -236,14 +274,44 @@ fmt(const char *f, ...)
 	return s;
 }
 
-/* A key "tag\x1fhost\x1fa\x1fb" in buf. */
+/* A key "tag\x1fhost\x1fa\x1fnum" in buf (cap >= 64), cut to fit. */
 static size_t
 key(char *buf, size_t cap, char tag, const char *host, const char *a,
     int64_t num)
 {
-	int n = snprintf(buf, cap, "%c\x1f%s\x1f%s\x1f%" PRId64, tag,
-	    host != NULL ? host : "", a != NULL ? a : "", num);
-	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
+	size_t n = 0, l;
+	char digits[24];
+	int d = 0, neg = num < 0;
+	uint64_t u = neg ? (uint64_t)0 - (uint64_t)num : (uint64_t)num;
+
+	buf[n++] = tag;
+	buf[n++] = '\x1f';
+	if (host != NULL) {
+		l = strlen(host);
+		if (l > cap / 4)
+			l = cap / 4;
+		memcpy(buf + n, host, l);
+		n += l;
+	}
+	buf[n++] = '\x1f';
+	if (a != NULL) {
+		l = strlen(a);
+		if (l > cap - n - 32)
+			l = cap - n - 32;
+		memcpy(buf + n, a, l);
+		n += l;
+	}
+	buf[n++] = '\x1f';
+	do {
+		digits[d++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (neg)
+		buf[n++] = '-';
+	while (d > 0)
+		buf[n++] = digits[--d];
+	buf[n] = '\0';
+	return n;
 }
 
 static int64_t
@@ -465,10 +533,13 @@ on_exec(struct b *b, const struct sp_event_row *r, const char *host,
 	    strcmp(rca_base(r->exe), "shred") == 0 ||
 	    strcmp(rca_base(r->exe), "unlink") == 0))
 		argv_deletes(b, i, host, f->argv, n->cwd, r->time_ns, r->id);
-	/* the program file: a cause only when it was written here */
+	/* the program file: a cause only when something here wrote it
+	 * before (what is written later cannot have caused this run) */
 	if (r->exe != NULL) {
-		int64_t fn = file_node(b, host, r->exe, r->time_ns);
-		edge_add(b, fn, i, "executed", r->time_ns, 1.0, NULL, r->id);
+		int64_t fn = map_get(b, 'F', host, r->exe, 0);
+		if (fn >= 0 && b->n[fn].written)
+			edge_add(b, fn, i, "executed", r->time_ns, 1.0, NULL,
+			    r->id);
 	}
 }
 
@@ -567,6 +638,9 @@ on_audit(struct b *b, const struct sp_event_row *r, const char *host,
 		p = proc_seen(b, host, r->pid, r->ppid, r->exe, r->time_ns,
 		    f->uid);
 		fn = endpoint_node(b, f->address, f->port, r->time_ns);
+		if (p >= 0 && fn >= 0 && edge_again(b, p, fn, "connected",
+		    r->time_ns, r->id))
+			return;
 		node_event(b, fn, r->id);
 		edge_add(b, p, fn, "connected", r->time_ns, 1.0,
 		    f->success == 0 ? fmt("pid %" PRId64 " connected to %s "
@@ -587,7 +661,8 @@ on_audit(struct b *b, const struct sp_event_row *r, const char *host,
 		if (strcmp(act, "read") == 0) {
 			edge_add(b, fn, p, "read", r->time_ns, 1.0, NULL,
 			    r->id);
-		} else {
+		} else if (p < 0 || fn < 0 || !edge_again(b, p, fn, act,
+		    r->time_ns, r->id)) {
 			edge_add(b, p, fn, act, r->time_ns, 1.0, NULL, r->id);
 		}
 		if (strcmp(act, "renamed") == 0 && f->old_path != NULL &&
@@ -1906,12 +1981,23 @@ recorded_reason(const struct b *b, const struct bedge *e, char *buf,
 		snprintf(buf, cap, "pid %" PRId64 " connected to %s port %"
 		    PRId64, s->pid, d->address != NULL ? d->address : "?",
 		    d->port == NONE ? -1 : d->port);
-	else if (strcmp(k, "read") == 0)
+	else
+		goto other;
+	goto count;
+other:
+	if (strcmp(k, "read") == 0)
 		snprintf(buf, cap, "pid %" PRId64 " opened %s", d->pid,
 		    s->path != NULL ? s->path : "?");
 	else
 		snprintf(buf, cap, "%s %s by pid %" PRId64 " (audit record)", k,
 		    d->path != NULL ? d->path : "?", s->pid);
+count:
+	if (e->count > 1) {
+		char iso[SP_TIME_ISO_MAX];
+		size_t n = strlen(buf);
+		snprintf(buf + n, cap - n, ", %u times until %s", e->count,
+		    sp_time_format_iso(e->t_last, 0, iso, sizeof(iso)));
+	}
 }
 
 static int
@@ -2116,10 +2202,14 @@ sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
 	struct sp_query_filter flt;
 	struct sp_query *q = NULL;
 	struct b b;
+	struct timespec t0;
+	char *arena = NULL;
+	size_t arena_cap = 0;
 	int rc, has;
 
 	memset(st, 0, sizeof(*st));
 	memset(&b, 0, sizeof(b));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	b.run = run;
 	if (c == NULL)
 		return sp_err_set(err, SP_E_USAGE, 0, "rca: the run has no "
@@ -2163,7 +2253,7 @@ sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
 		r = sp_query_event(q);
 		b.nevents++;
 		host = host_of(&b, r->host);
-		rca_fields_read(&f, r->extra);
+		rca_fields_read(&f, r->extra, &arena, &arena_cap);
 		if (strcmp(r->artifact, "audit") == 0) {
 			b.by_art[A_AUDIT]++;
 			on_audit(&b, r, host, &f);
@@ -2186,7 +2276,6 @@ sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
 			b.by_art[A_WTMP]++;
 			on_utmp(&b, r, host, &f);
 		}
-		rca_fields_free(&f);
 		if (b.nomem) {
 			rc = sp_err_set(err, SP_E_NOMEM, 0, "out of memory "
 			    "building the causal graph");
@@ -2195,6 +2284,8 @@ sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
 	}
 	sp_query_close(q);
 	q = NULL;
+	st->read_s = sp_time_elapsed(&t0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 
 	b.have_audit = b.by_art[A_AUDIT] > 0;
 	join_orphans(&b);
@@ -2221,9 +2312,13 @@ sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
 	if (b.by_art[A_WEB] == 0 && b.saw_web_server)
 		missing(st, "no web server access log, though a web server "
 		    "ran");
+	st->join_s = sp_time_elapsed(&t0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = write_graph(&b, st, err);
+	st->write_s = sp_time_elapsed(&t0);
 out:
 	sp_query_close(q);
 	b_free(&b);
+	free(arena);
 	return rc;
 }

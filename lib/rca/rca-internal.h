@@ -54,8 +54,17 @@ struct rca_fields {
 	    *exec_start, *library, *target_user, *type, *time_source,
 	    *comm, *cwd, *tty, *program, *service, *key_type, *schedule,
 	    *user;
+	/* where the strings above are decoded: the caller's buffer */
+	char *arena;
+	size_t cap, used;
 };
-void rca_fields_read(struct rca_fields *f, const char *extra);
-void rca_fields_free(struct rca_fields *f);
+/*
+ * Read the fields of extra into f, decoding strings into the arena
+ * (*arena, *cap: grown as needed, owned by the caller, freed with free;
+ * reused from one event to the next, so nothing else is allocated).
+ * Strings are valid until the next call.
+ */
+void rca_fields_read(struct rca_fields *f, const char *extra, char **arena,
+    size_t *cap);
 
 #endif

@@ -244,6 +244,33 @@ static const struct field_spec specs[] = {
 
 static size_t spec_len[sizeof(specs) / sizeof(specs[0])];
 
+/* A string value decoded into the arena: as is when it has no escape. */
+static char *
+arena_string(struct rca_fields *f, const struct sp_json_val *v)
+{
+	char *d, *out;
+	size_t n;
+
+	if (v->len < 2 || f->used + v->len > f->cap)
+		return NULL;
+	n = v->len - 2;
+	if (memchr(v->p + 1, '\\', n) == NULL) {
+		out = f->arena + f->used;
+		memcpy(out, v->p + 1, n);
+		out[n] = '\0';
+		f->used += n + 1;
+		return out;
+	}
+	if ((d = sp_json_string(v)) == NULL)
+		return NULL;
+	n = strlen(d);
+	out = f->arena + f->used;
+	memcpy(out, d, n + 1);	/* decoded is never longer than quoted */
+	f->used += n + 1;
+	free(d);
+	return out;
+}
+
 static int
 member(const char *key, size_t klen, const struct sp_json_val *v, void *arg)
 {
@@ -257,9 +284,11 @@ member(const char *key, size_t klen, const struct sp_json_val *v, void *arg)
 			spec_len[i] = strlen(specs[i].name);
 	if (klen == 4 && memcmp(key, "argv", 4) == 0) {
 		if (v->type == SP_JSON_ARRAY && f->argv == NULL &&
-		    (f->argv = malloc(v->len + 1)) != NULL) {
+		    f->used + v->len + 1 <= f->cap) {
+			f->argv = f->arena + f->used;
 			memcpy(f->argv, v->p, v->len);
 			f->argv[v->len] = '\0';
+			f->used += v->len + 1;
 		}
 		return 0;
 	}
@@ -282,8 +311,8 @@ member(const char *key, size_t klen, const struct sp_json_val *v, void *arg)
 		} else {
 			char **slot = (char **)(void *)((char *)f +
 			    specs[i].off);
-			if (*slot == NULL)
-				*slot = sp_json_string(v);
+			if (*slot == NULL && v->type == SP_JSON_STRING)
+				*slot = arena_string(f, v);
 		}
 		return 0;
 	}
@@ -291,30 +320,28 @@ member(const char *key, size_t klen, const struct sp_json_val *v, void *arg)
 }
 
 void
-rca_fields_read(struct rca_fields *f, const char *extra)
+rca_fields_read(struct rca_fields *f, const char *extra, char **arena,
+    size_t *cap)
 {
+	size_t len = extra != NULL ? strlen(extra) : 0;
+
 	memset(f, 0, sizeof(*f));
 	f->uid = f->euid = f->by_uid = f->port = f->source_port = -1;
 	f->status = f->new_ses = -1;
 	f->exit = 0;
 	f->success = -1;
-	if (extra != NULL)
-		(void)sp_json_members(extra, strlen(extra), member, f);
-}
-
-void
-rca_fields_free(struct rca_fields *f)
-{
-	size_t i;
-
-	free(f->argv);
-	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
-		if (!specs[i].is_int) {
-			char **slot = (char **)(void *)((char *)f +
-			    specs[i].off);
-			free(*slot);
-			*slot = NULL;
-		}
+	if (extra == NULL)
+		return;
+	/* every value decodes to at most its length, plus a NUL each */
+	if (*cap < 2 * len + 64) {
+		size_t nc = 2 * len + 4096;
+		char *na = realloc(*arena, nc);
+		if (na == NULL)
+			return;
+		*arena = na;
+		*cap = nc;
 	}
-	f->argv = NULL;
+	f->arena = *arena;
+	f->cap = *cap;
+	(void)sp_json_members(extra, len, member, f);
 }

@@ -30,6 +30,7 @@ struct sp_rca_build_stats {
 	uint64_t events;		/* events read */
 	uint64_t processes, sessions, objects, edges;
 	uint64_t inferred_edges;
+	double read_s, join_s, write_s;	/* seconds in each phase */
 	char missing[4][160];		/* sources the case lacks, in words */
 	int nmissing;
 };
