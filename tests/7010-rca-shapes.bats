@@ -83,6 +83,13 @@ check() {
 	assert_line unit
 	run -0 jq -c '.summary.who.privilege_path' "$f"
 	assert_output '["mkovacs","root"]'
+	# the root is the address that guessed passwords: as many failed
+	# logins as btmp records from it (utmpdump as the oracle)
+	img=$BUILD/intrusions/bastion02.raw
+	want=$(icat "$img" "$(ifind -n /var/log/btmp "$img")" | utmpdump 2>/dev/null | grep -c '\[203.0.113.199 *\]')
+	[ "$want" -gt 10 ]
+	assert_equal "$(jq '.nodes[] | select(.root) | .failed_logins' "$f")" "$want"
+	assert_equal "$(jq -r '.nodes[] | select(.root) | .address' "$f")" 203.0.113.199
 	run -0 jq -r '.summary.what.persistence[].kind' "$f"
 	assert_line unit
 	assert_line ld_preload

@@ -587,6 +587,8 @@ argv_deletes(struct b *b, int64_t p, const char *host, const char *argv,
 	(void)sp_json_elements(&v, del_arg, &d);
 }
 
+static void failed_login(struct b *b, char tag, const char *addr);
+
 static const char *
 file_action(const char *desc, const char *syscall)
 {
@@ -726,28 +728,52 @@ on_audit(struct b *b, const struct sp_event_row *r, const char *host,
 			map_put(b, 'W', host, b->n[s].user, 0, s);
 		return;
 	}
-	if (strcmp(d, "login_failed") == 0) {
-		const char *addr = f->addr;
-		int64_t c = 0;
-		if (addr != NULL && strcmp(addr, "?") != 0) {
-			(void)rmap_get(&b->failed, addr, strlen(addr), &c);
-			(void)rmap_put(&b->failed, addr, strlen(addr), c + 1);
-		}
-	}
+	if (strcmp(d, "login_failed") == 0 && f->addr != NULL &&
+	    strcmp(f->addr, "?") != 0)
+		failed_login(b, 'a', f->addr);
 }
 
 /* ---- logins from auth logs and utmp ---- */
 
+/*
+ * Count a failed login from addr as one log saw it (tag): each log
+ * counts an attempt its own way (auth.log may have two lines for one,
+ * audit several records), so the count said is btmp's (one record an
+ * attempt), else the authentication log's, else audit's.
+ */
 static void
-failed_login(struct b *b, const char *addr)
+failed_login(struct b *b, char tag, const char *addr)
 {
+	char k[300];
 	int64_t c = 0;
+	int n;
 
 	if (addr == NULL || *addr == '\0')
 		return;
-	(void)rmap_get(&b->failed, addr, strlen(addr), &c);
-	if (rmap_put(&b->failed, addr, strlen(addr), c + 1) != 0)
+	n = snprintf(k, sizeof(k), "%c%s", tag, addr);
+	if (n < 0 || (size_t)n >= sizeof(k))
+		return;
+	(void)rmap_get(&b->failed, k, (size_t)n, &c);
+	if (rmap_put(&b->failed, k, (size_t)n, c + 1) != 0)
 		b->nomem = 1;
+}
+
+static int64_t
+failed_logins(const struct b *b, const char *addr)
+{
+	static const char tags[] = "bla";
+	char k[300];
+	int64_t c;
+	int n, i;
+
+	for (i = 0; tags[i] != '\0'; i++) {
+		n = snprintf(k, sizeof(k), "%c%s", tags[i], addr);
+		if (n < 0 || (size_t)n >= sizeof(k))
+			continue;
+		if (rmap_get(&b->failed, k, (size_t)n, &c) && c > 0)
+			return c;
+	}
+	return 0;
 }
 
 /* A session of user from address around t (within 10 s), or -1. */
@@ -835,7 +861,7 @@ on_auth(struct b *b, const struct sp_event_row *r, const char *host,
 		return;
 	}
 	if (strcmp(d, "login_failed") == 0) {
-		failed_login(b, f->source_ip);
+		failed_login(b, 'l', f->source_ip);
 		return;
 	}
 	if (strcmp(d, "session_open") == 0 && pid != NONE) {
@@ -901,7 +927,7 @@ on_utmp(struct b *b, const struct sp_event_row *r, const char *host,
 
 	(void)f;
 	if (strcmp(r->artifact, "btmp") == 0) {
-		failed_login(b, addr);
+		failed_login(b, 'b', addr);
 		return;
 	}
 	if (strcmp(r->time_desc, "login") == 0 && r->user != NULL) {
@@ -1647,6 +1673,32 @@ link_files(struct b *b, struct sp_case *c, int have_audit,
 		    rq->method ? rq->method : "?", rq->path, rq->client,
 		    b->n[fn].path), rq->event);
 	}
+	/* 1b: copies: a file with the content of a file written here */
+	{
+		struct rmap bysum;
+		memset(&bysum, 0, sizeof(bysum));
+		for (i = 0; i < b->nn; i++) {
+			struct bnode *fnode = &b->n[i];
+			int64_t first;
+			if (fnode->kind != SP_GNODE_OBJECT || fnode->sha256 ==
+			    NULL || strcmp(fnode->type, "file") != 0 ||
+			    strlen(fnode->sha256) != 64 || strcmp(fnode->sha256,
+			    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495"
+			    "991b7852b855") == 0)
+				continue;
+			if (!rmap_get(&bysum, fnode->sha256, 64, &first)) {
+				(void)rmap_put(&bysum, fnode->sha256, 64,
+				    (int64_t)i);
+				continue;
+			}
+			if (b->n[first].written && first != (int64_t)i)
+				edge_add(b, first, (int64_t)i, "copied",
+				    fnode->start, 0.6, fmt("%s has the content "
+				    "of %s (SHA-256 %.16s...)", fnode->path,
+				    b->n[first].path, fnode->sha256), 0);
+		}
+		rmap_free(&bysum);
+	}
 	/* 2b: a file a request to an uploaded script named in its query
 	 * and that changed within its seconds */
 	for (i = 0; i < nnamed; i++) {
@@ -2003,7 +2055,7 @@ count:
 static int
 write_graph(struct b *b, struct sp_rca_build_stats *st, struct sp_err *err)
 {
-	char why[4600];
+	char why[4600], fdetail[64];
 	struct sp_graph_writer *w = NULL;
 	struct sp_graph_info info;
 	struct sp_strbuf miss;
@@ -2057,6 +2109,15 @@ write_graph(struct b *b, struct sp_rca_build_stats *st, struct sp_err *err)
 		    "request") == 0) {
 			g.port = NONE;
 			g.detail = NULL;
+		}
+		if (bn->kind == SP_GNODE_OBJECT && strcmp(bn->type,
+		    "endpoint") == 0 && bn->address != NULL) {
+			int64_t nf = failed_logins(b, bn->address);
+			if (nf > 0) {
+				snprintf(fdetail, sizeof(fdetail),
+				    "{\"failed_logins\":%" PRId64 "}", nf);
+				g.detail = fdetail;
+			}
 		}
 		rc = sp_graph_writer_node(w, &g, err);
 		free(ev);

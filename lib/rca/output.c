@@ -112,9 +112,14 @@ label_of(const struct tnode *n)
 				sp_strbuf_addf(&sb, " on %s", g->tty);
 		}
 	} else if (strcmp(g->type, "endpoint") == 0) {
+		const char *fl;
 		sp_strbuf_add(&sb, g->address ? g->address : "?");
 		if (g->port != NONE)
 			sp_strbuf_addf(&sb, ":%" PRId64, g->port);
+		if (g->detail != NULL && (fl = strstr(g->detail,
+		    "\"failed_logins\":")) != NULL)
+			sp_strbuf_addf(&sb, " (%lld failed logins)",
+			    strtoll(fl + 16, NULL, 10));
 	} else if (strcmp(g->type, "request") == 0) {
 		sp_strbuf_addf(&sb, "%s %s from %s", g->method ? g->method :
 		    "?", g->path ? g->path : "?", g->address ? g->address :
@@ -761,8 +766,13 @@ node_json(struct sp_json *w, const struct incident *inc, size_t i)
 		kv_time(w, "start", g->start == NONE ? SP_TIME_NONE : g->start);
 		kv_time(w, "end", g->end == NONE ? SP_TIME_NONE : g->end);
 	} else if (strcmp(g->type, "endpoint") == 0) {
+		const char *fl;
 		sp_json_kv_str(w, "address", g->address);
 		kv_i64(w, "port", g->port);
+		if (g->detail != NULL && (fl = strstr(g->detail,
+		    "\"failed_logins\":")) != NULL)
+			sp_json_kv_int(w, "failed_logins",
+			    strtoll(fl + 16, NULL, 10));
 	} else if (strcmp(g->type, "request") == 0) {
 		sp_json_kv_str(w, "method", g->method);
 		sp_json_kv_str(w, "path", g->path);

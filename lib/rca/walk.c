@@ -262,7 +262,9 @@ trust_score(struct back *w, const struct gnode *g, sp_time_ns t)
 
 	if (g->kind == SP_GNODE_OBJECT && g->type != NULL) {
 		if (strcmp(g->type, "endpoint") == 0)
-			return 60;
+			/* an address that guessed passwords first */
+			return g->detail != NULL && strstr(g->detail,
+			    "failed_logins") != NULL ? 70 : 60;
 		if (strcmp(g->type, "request") == 0)
 			return g->method != NULL && strcmp(g->method, "POST") ==
 			    0 ? 45 : 40;
