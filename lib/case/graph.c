@@ -80,6 +80,9 @@ sp_graph_writer_begin(struct sp_graph_writer **wp, struct sp_run *run,
 		return sp_err_set(err, SP_E_NOMEM, 0, "out of memory");
 	w->run = run;
 	w->db = sp_case_db(c);
+	/* a graph is hundreds of thousands of rows: a cache that does not
+	 * spill pages before the commit */
+	(void)sp_sql_exec(w->db, "PRAGMA cache_size = -32768", OTHER, NULL);
 	if ((rc = sp_sql_exec(w->db, "BEGIN IMMEDIATE", OTHER, err)) != SP_OK) {
 		free(w);
 		return rc;

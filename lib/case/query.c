@@ -276,6 +276,11 @@ query_fail(struct sp_query **q, int rc)
 	"e.pid, e.ppid, e.exe, e.path, e.message, e.extra, e.origin, " \
 	"e.origin_line, e.origin_offset, e.boot_id, e.session, e.auid, " \
 	"e.tty, e.cwd, e.run_id, f.inode, f.flags"
+#define EVENT_BARE_COLUMNS "e.id, e.time_ns, e.time_desc, e.artifact, " \
+	"e.source_id, NULL, e.file_id, e.origin_file_id, e.host, e.user, " \
+	"e.pid, e.ppid, e.exe, e.path, e.message, e.extra, e.origin, " \
+	"e.origin_line, e.origin_offset, e.boot_id, e.session, e.auid, " \
+	"e.tty, e.cwd, e.run_id, NULL, NULL"
 #define EVENT_FROM " FROM events e JOIN sources s ON s.id = e.source_id " \
 	"LEFT JOIN files f ON f.id = e.file_id"
 
@@ -290,7 +295,11 @@ sp_query_open_events(struct sp_query **q, struct sp_case *c,
 
 	if ((rc = query_new(q, c, Q_EVENTS, err)) != SP_OK)
 		return rc;
-	sql_add(&s, "SELECT " EVENT_COLUMNS EVENT_FROM " WHERE 1");
+	if (f->bare)
+		sql_add(&s, "SELECT " EVENT_BARE_COLUMNS " FROM events e "
+		    "WHERE 1");
+	else
+		sql_add(&s, "SELECT " EVENT_COLUMNS EVENT_FROM " WHERE 1");
 	event_terms(&s, &b, f);
 	if ((rc = paged(&s, &b, "e", page, 2, 1, err)) != SP_OK ||
 	    (rc = prepare(*q, &s, &b, "events", err)) != SP_OK)

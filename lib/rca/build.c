@@ -11,7 +11,9 @@
  * that is inferred rather than recorded says so in its reason and has a
  * confidence below 1.  Then the graph is written to the case.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2252,6 +2254,209 @@ missing(struct sp_rca_build_stats *st, const char *text)
 		    sizeof(st->missing[0]), "%s", text);
 }
 
+/* ---- the reader thread ---- */
+
+#define FEED_SLOTS 512
+
+/* One event read ahead: its row and fields, in storage of its own. */
+struct slot {
+	struct sp_event_row r;
+	struct rca_fields f;
+	char *buf;		/* the row's strings */
+	size_t cap;
+	char *arena;		/* the fields' strings */
+	size_t acap;
+};
+
+struct feed {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t can_fill, can_take;
+	struct slot slots[FEED_SLOTS];
+	size_t head, tail;	/* taken, filled */
+	int done, stop, started;
+	int rc;
+	struct sp_err err;
+	struct sp_query *q;
+};
+
+/* s copied into the slot's buffer at *used; its copy, or NULL. */
+static const char *
+slot_str(struct slot *sl, size_t *used, const char *s)
+{
+	size_t n;
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	if (*used + n > sl->cap)
+		return NULL;
+	d = sl->buf + *used;
+	memcpy(d, s, n);
+	*used += n;
+	return d;
+}
+
+static size_t
+row_len(const struct sp_event_row *r)
+{
+	const char *v[] = { r->time_desc, r->artifact, r->host, r->user,
+	    r->exe, r->path, r->extra, r->tty, r->cwd };
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		n += v[i] != NULL ? strlen(v[i]) + 1 : 0;
+	return n;
+}
+
+static int
+slot_fill(struct slot *sl, const struct sp_event_row *r)
+{
+	size_t need = row_len(r), used = 0;
+
+	if (need > sl->cap) {
+		char *nb = realloc(sl->buf, need + 1024);
+		if (nb == NULL)
+			return SP_E_NOMEM;
+		sl->buf = nb;
+		sl->cap = need + 1024;
+	}
+	memset(&sl->r, 0, sizeof(sl->r));
+	sl->r.id = r->id;
+	sl->r.time_ns = r->time_ns;
+	sl->r.source_id = r->source_id;
+	sl->r.file_id = r->file_id;
+	sl->r.origin_file_id = r->origin_file_id;
+	sl->r.pid = r->pid;
+	sl->r.ppid = r->ppid;
+	sl->r.session = r->session;
+	sl->r.auid = r->auid;
+	sl->r.origin_line = r->origin_line;
+	sl->r.origin_offset = r->origin_offset;
+	sl->r.run_id = r->run_id;
+	sl->r.inode = r->inode;
+	sl->r.time_desc = slot_str(sl, &used, r->time_desc);
+	sl->r.artifact = slot_str(sl, &used, r->artifact);
+	sl->r.host = slot_str(sl, &used, r->host);
+	sl->r.user = slot_str(sl, &used, r->user);
+	sl->r.exe = slot_str(sl, &used, r->exe);
+	sl->r.path = slot_str(sl, &used, r->path);
+	sl->r.extra = slot_str(sl, &used, r->extra);
+	sl->r.tty = slot_str(sl, &used, r->tty);
+	sl->r.cwd = slot_str(sl, &used, r->cwd);
+	if (sl->r.time_desc == NULL)
+		sl->r.time_desc = "";
+	if (sl->r.artifact == NULL)
+		sl->r.artifact = "";
+	rca_fields_read(&sl->f, sl->r.extra, &sl->arena, &sl->acap);
+	return SP_OK;
+}
+
+static void *
+feed_main(void *arg)
+{
+	struct feed *fd = arg;
+	int has, rc = SP_OK;
+
+	for (;;) {
+		struct slot *sl;
+
+		pthread_mutex_lock(&fd->mu);
+		while (fd->tail - fd->head == FEED_SLOTS && !fd->stop)
+			pthread_cond_wait(&fd->can_fill, &fd->mu);
+		if (fd->stop) {
+			pthread_mutex_unlock(&fd->mu);
+			break;
+		}
+		sl = &fd->slots[fd->tail % FEED_SLOTS];
+		pthread_mutex_unlock(&fd->mu);
+		if ((rc = sp_query_next(fd->q, &has, &fd->err)) != SP_OK ||
+		    !has)
+			break;
+		if ((rc = slot_fill(sl, sp_query_event(fd->q))) != SP_OK) {
+			sp_err_set(&fd->err, rc, 0, "out of memory reading "
+			    "events");
+			break;
+		}
+		pthread_mutex_lock(&fd->mu);
+		fd->tail++;
+		pthread_cond_signal(&fd->can_take);
+		pthread_mutex_unlock(&fd->mu);
+	}
+	pthread_mutex_lock(&fd->mu);
+	fd->rc = rc;
+	fd->done = 1;
+	pthread_cond_signal(&fd->can_take);
+	pthread_mutex_unlock(&fd->mu);
+	return NULL;
+}
+
+static int
+feed_start(struct feed *fd, struct sp_query *q, struct sp_err *err)
+{
+	memset(fd, 0, sizeof(*fd));
+	sp_err_init(&fd->err);
+	fd->q = q;
+	pthread_mutex_init(&fd->mu, NULL);
+	pthread_cond_init(&fd->can_fill, NULL);
+	pthread_cond_init(&fd->can_take, NULL);
+	if (pthread_create(&fd->th, NULL, feed_main, fd) != 0)
+		return sp_err_set(err, SP_E_OS, errno, "cannot start the "
+		    "reader thread");
+	fd->started = 1;
+	return SP_OK;
+}
+
+/* The next event read, or NULL at the end (or when the reader failed). */
+static struct slot *
+feed_take(struct feed *fd)
+{
+	struct slot *sl = NULL;
+
+	pthread_mutex_lock(&fd->mu);
+	while (fd->tail == fd->head && !fd->done)
+		pthread_cond_wait(&fd->can_take, &fd->mu);
+	if (fd->tail != fd->head)
+		sl = &fd->slots[fd->head % FEED_SLOTS];
+	pthread_mutex_unlock(&fd->mu);
+	return sl;
+}
+
+/* The event taken is used: its slot may be filled again. */
+static void
+feed_done(struct feed *fd)
+{
+	pthread_mutex_lock(&fd->mu);
+	fd->head++;
+	pthread_cond_signal(&fd->can_fill);
+	pthread_mutex_unlock(&fd->mu);
+}
+
+/* Stop the reader, wait for it, free the slots; its status. */
+static int
+feed_stop(struct feed *fd)
+{
+	size_t i;
+
+	if (!fd->started)
+		return SP_OK;
+	pthread_mutex_lock(&fd->mu);
+	fd->stop = 1;
+	pthread_cond_signal(&fd->can_fill);
+	pthread_mutex_unlock(&fd->mu);
+	pthread_join(fd->th, NULL);
+	fd->started = 0;
+	for (i = 0; i < FEED_SLOTS; i++) {
+		free(fd->slots[i].buf);
+		free(fd->slots[i].arena);
+	}
+	pthread_cond_destroy(&fd->can_fill);
+	pthread_cond_destroy(&fd->can_take);
+	pthread_mutex_destroy(&fd->mu);
+	return fd->rc;
+}
+
 int
 sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
     struct sp_err *err)
@@ -2264,8 +2469,7 @@ sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
 	struct sp_query *q = NULL;
 	struct b b;
 	struct timespec t0;
-	char *arena = NULL;
-	size_t arena_cap = 0;
+	struct feed fd;
 	int rc, has;
 
 	memset(st, 0, sizeof(*st));
@@ -2300,48 +2504,58 @@ sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
 	detection_files(&b, c, err);
 	flt.artifacts = arts;
 	flt.nartifacts = sizeof(arts) / sizeof(arts[0]);
+	flt.bare = 1;
 	if ((rc = sp_query_open_events(&q, c, &flt, NULL, err)) != SP_OK)
+		goto out;
+	/* one thread steps the cursor and reads the typed fields, this one
+	 * builds: the two halves of the read overlap */
+	if ((rc = feed_start(&fd, q, err)) != SP_OK)
 		goto out;
 	for (;;) {
 		const struct sp_event_row *r;
-		struct rca_fields f;
+		struct rca_fields *f;
+		struct slot *sl;
 		const char *host;
 
-		if ((rc = sp_query_next(q, &has, err)) != SP_OK)
-			goto out;
-		if (!has)
+		if ((sl = feed_take(&fd)) == NULL)
 			break;
-		r = sp_query_event(q);
+		r = &sl->r;
+		f = &sl->f;
 		b.nevents++;
 		host = host_of(&b, r->host);
-		rca_fields_read(&f, r->extra, &arena, &arena_cap);
 		if (strcmp(r->artifact, "audit") == 0) {
 			b.by_art[A_AUDIT]++;
-			on_audit(&b, r, host, &f);
+			on_audit(&b, r, host, f);
 		} else if (strcmp(r->artifact, "auth") == 0) {
 			b.by_art[A_AUTH]++;
-			on_auth(&b, r, host, &f);
+			on_auth(&b, r, host, f);
 		} else if (strcmp(r->artifact, "web") == 0) {
 			b.by_art[A_WEB]++;
-			on_web(&b, r, &f);
+			on_web(&b, r, f);
 		} else if (strcmp(r->artifact, "persistence") == 0) {
 			b.by_art[A_PERSIST]++;
-			on_persistence(&b, r, host, &f);
+			on_persistence(&b, r, host, f);
 		} else if (strcmp(r->artifact, "cron") == 0) {
 			b.by_art[A_CRON]++;
-			on_cron_exec(&b, r, host, &f);
+			on_cron_exec(&b, r, host, f);
 		} else if (strstr(r->artifact, "history") != NULL) {
 			b.by_art[A_HIST]++;
-			on_history(&b, r, host, &f);
+			on_history(&b, r, host, f);
 		} else {
 			b.by_art[A_WTMP]++;
-			on_utmp(&b, r, host, &f);
+			on_utmp(&b, r, host, f);
 		}
+		feed_done(&fd);
 		if (b.nomem) {
+			feed_stop(&fd);
 			rc = sp_err_set(err, SP_E_NOMEM, 0, "out of memory "
 			    "building the causal graph");
 			goto out;
 		}
+	}
+	if ((rc = feed_stop(&fd)) != SP_OK) {
+		sp_err_set(err, rc, 0, "%s", fd.err.msg);
+		goto out;
 	}
 	sp_query_close(q);
 	q = NULL;
@@ -2380,6 +2594,5 @@ sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
 out:
 	sp_query_close(q);
 	b_free(&b);
-	free(arena);
 	return rc;
 }

@@ -40,6 +40,9 @@ struct sp_query_filter {
 	int64_t session;	/* SP_QUERY_NULL: any */
 	int detections_only;	/* events: only those of a detection */
 	const char *match;	/* FTS5 query on the message, or NULL */
+	int bare;		/* events: without the source's path and the
+				 * entry's inode and flags (NULL, 0), for a
+				 * reader of every row that needs neither */
 };
 
 /* Reset f to keep everything. */
