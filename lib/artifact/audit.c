@@ -938,14 +938,54 @@ extra_str(struct sp_extra *x, const struct rec *r, const char *key,
 	sp_strbuf_release(&b);
 }
 
-/* The user name of r: the ENRICHED field iname, else key as a number. */
+/*
+ * The name of the uid in field key of r into out: the ENRICHED field
+ * iname (the host's own resolution when it wrote the record), else the
+ * source's /etc/passwd.  Returns 1 when one of them names it.
+ */
+static int
+name_of(const struct rec *r, const char *key, const char *iname,
+    const struct sp_users *users, struct sp_strbuf *out)
+{
+	const char *n;
+	int64_t v;
+
+	if (rec_str(r, iname, 0, 1, out) && out->len > 0 &&
+	    strcmp(sp_strbuf_str(out), "unset") != 0 &&
+	    strncmp(sp_strbuf_str(out), "unknown(", 8) != 0)
+		return 1;
+	sp_strbuf_reset(out);
+	if (rec_num(r, key, 10, &v) && v >= 0 && v < UINT32_MAX &&
+	    (n = sp_users_name(users, v)) != NULL) {
+		sp_strbuf_add(out, n);
+		return !out->oom;
+	}
+	return 0;
+}
+
+/* The user of r: the name of its uid (name_of), else the uid itself. */
 static void
 user_of(const struct rec *r, const char *key, const char *iname,
-    struct sp_strbuf *out)
+    const struct sp_users *users, struct sp_strbuf *out)
 {
-	if (rec_str(r, iname, 0, 1, out) && strcmp(sp_strbuf_str(out), "unset") != 0)
+	if (name_of(r, key, iname, users, out))
 		return;
 	rec_str(r, key, 0, 0, out);
+}
+
+/* The names of r's uid and auid, as uid_name and auid_name. */
+static void
+extra_names(struct sp_extra *x, const struct rec *r,
+    const struct sp_users *users)
+{
+	struct sp_strbuf b = { 0 };
+
+	if (name_of(r, "uid", "UID", users, &b))
+		sp_extra_strn(x, "uid_name", b.buf, b.len);
+	sp_strbuf_reset(&b);
+	if (name_of(r, "auid", "AUID", users, &b))
+		sp_extra_strn(x, "auid_name", b.buf, b.len);
+	sp_strbuf_release(&b);
 }
 
 static const char *const open_calls[] = { "open", "openat", "openat2",
@@ -972,6 +1012,7 @@ struct audit_view {
 	struct argv argv;
 	struct sockaddr_text sa;
 	const char *desc;
+	const struct sp_users *users;	/* the source's, or NULL */
 	int64_t nr, uid, pid, ppid;
 	int is_exec, success_no;
 	int in_progress;	/* a non-blocking connect: EINPROGRESS */
@@ -1040,7 +1081,7 @@ event_classify(const struct aevent *ev, struct audit_view *av)
 		if (strcmp(sname, "socketcall") == 0 &&
 		    rec_num(av->sc, "a0", 16, &v) && v == 3)
 			sname = "connect";
-		user_of(av->sc, "uid", "UID", &av->user);
+		user_of(av->sc, "uid", "UID", av->users, &av->user);
 		if (rec_num(av->sc, "uid", 10, &v))
 			av->uid = v;
 		rec_str(av->sc, "exe", 1, 0, &av->exe);
@@ -1137,7 +1178,8 @@ event_classify(const struct aevent *ev, struct audit_view *av)
 		if (!rec_str(av->first, "acct", 1, 0, &av->user) &&
 		    !rec_str(av->first, "ID", 0, 1, &av->user) &&
 		    !rec_str(av->first, "id", 0, 0, &av->user))
-			user_of(av->first, "uid", "UID", &av->user);
+			user_of(av->first, "uid", "UID", av->users,
+			    &av->user);
 		if (rec_num(av->first, "uid", 10, &v))
 			av->uid = v;
 		rec_str(av->first, "exe", 1, 0, &av->exe);
@@ -1517,6 +1559,7 @@ event_fields(struct sp_extra *x, const struct aevent *ev,
 			sp_json_kv_bool(&x->w, "in_progress", 1);
 		extra_num(x, av->sc, "uid");
 		extra_num(x, av->sc, "auid");
+		extra_names(x, av->sc, av->users);
 		extra_num(x, av->sc, "ses");
 		extra_num(x, av->sc, "euid");
 		extra_num(x, av->sc, "gid");
@@ -1531,6 +1574,7 @@ event_fields(struct sp_extra *x, const struct aevent *ev,
 	} else {
 		extra_num(x, av->first, "uid");
 		extra_num(x, av->first, "auid");
+		extra_names(x, av->first, av->users);
 		extra_num(x, av->first, "ses");
 		extra_num_as(x, av->first, "old-auid", "old_auid");
 		extra_str(x, av->first, "op", "op", 0);
@@ -1652,6 +1696,7 @@ event_emit(struct parser *ps, struct aevent *ev)
 	if (ev->nrecs == 0)
 		return 0;
 	memset(&av, 0, sizeof(av));
+	av.users = ps->ctx->users;
 	sp_event_init(&e);
 	e.time = sp_time_from_parts(ev->sec, ev->nsec);
 	e.artifact = "audit";

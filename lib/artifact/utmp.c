@@ -3,7 +3,7 @@
  * Login records: utmp, wtmp and btmp (glibc's struct utmp, one event per
  * record, logins paired with their logouts by tty into sessions) and
  * lastlog (292-byte records indexed by uid, one login event per user who
- * ever logged in).  The strings in them are fixed-size and not always
+ * ever logged in, named from the source's /etc/passwd when it is known).  The strings in them are fixed-size and not always
  * NUL-terminated.
  *
  * struct utmp is 384 bytes with a 32-bit time where glibc keeps the
@@ -558,7 +558,8 @@ int
 sp_parse_lastlog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	unsigned char r[LASTLOG_SIZE];
-	char line[33], host[257], uid[24], msg[512];
+	char line[33], host[257], uid[24], msg[640];
+	const char *name;
 	struct sp_extra x;
 	struct sp_event e;
 	int64_t offset = 0, index = 0;
@@ -574,17 +575,22 @@ sp_parse_lastlog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 		field(line, r + LL_LINE, 32);
 		field(host, r + LL_HOST, 256);
 		snprintf(uid, sizeof(uid), "%" PRId64, index);
-		snprintf(msg, sizeof(msg), "last login of uid %s%s%s%s%s", uid,
-		    line[0] ? " on " : "", line, host[0] ? " from " : "", host);
+		/* the name from the source's /etc/passwd, when it has one */
+		name = sp_users_name(ctx->users, index);
+		snprintf(msg, sizeof(msg), "last login of %s%s%suid %s%s%s%s%s%s",
+		    name ? name : "", name ? " " : "", name ? "(" : "", uid,
+		    name ? ")" : "", line[0] ? " on " : "", line,
+		    host[0] ? " from " : "", host);
 		sp_event_init(&e);
 		e.time = sp_time_from_parts(t, 0);
 		e.time_desc = "login";
 		e.artifact = "lastlog";
-		e.user = uid;
+		e.user = name != NULL ? name : uid;
 		e.message = msg;
 		e.offset = offset;
 		sp_extra_begin(&x);
 		sp_extra_int(&x, "uid", index);
+		sp_extra_str(&x, "uid_name", name);
 		if (line[0] != '\0')
 			sp_extra_str(&x, "line", line);
 		if (host[0] != '\0')
