@@ -208,3 +208,19 @@ offset 1600: partial record of 16 bytes at the end"
 	run -0 --separate-stderr spoor-timeline -c "$DB" --artifact utmp "$BATS_TEST_TMPDIR/wtmp"
 	assert_equal "$(sqlite3 "$DB" "SELECT count(*) FROM events WHERE json_extract(extra, '\$.type') = 'EMPTY'")" 3
 }
+
+@test "aarch64 wtmp: a record whose 64-bit time is past 2100 is a problem at its offset, its logout no overflow" {
+	{
+		rec le64 7 100 pts/0 ts/0 alice host-a 1710400000 0
+		rec le64 7 101 pts/1 ts/1 bob host-b 9223372036854775807 0
+		rec le64 7 102 pts/1 ts/1 bob host-b 1710400001 0
+		rec le64 8 102 pts/1 ts/1 '' '' 1710400061 0
+	} > "$BATS_TEST_TMPDIR/wtmp"
+	run -2 --separate-stderr spoor-timeline -c "$DB" --artifact utmp "$BATS_TEST_TMPDIR/wtmp"
+	run -0 sqlite3 "$DB" "SELECT message FROM problems"
+	assert_output "offset 400: implausible time 9223372036854775807; record skipped"
+	run -0 sqlite3 "$DB" "SELECT origin_offset, time_desc, user, ifnull(json_extract(extra, '\$.duration_s'), '-') FROM events ORDER BY origin_offset"
+	assert_output "0|login|alice|-
+800|login|bob|-
+1200|logout|bob|60"
+}

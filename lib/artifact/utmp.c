@@ -304,6 +304,12 @@ utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
 		    "record type %d", offset, (int)type);
 		return 0;
 	}
+	/* a 64-bit time can say anything: none before 1970 or after 2100 */
+	if (sec < 0 || sec >= PLAUSIBLE_MAX) {
+		sp_artifact_problem(ctx, 0, "offset %" PRId64 ": implausible "
+		    "time %" PRId64 "; record skipped", offset, sec);
+		return 0;
+	}
 	field(line, r + UT_LINE, 32);
 	field(id, r + UT_ID, 4);
 	field(user, r + UT_USER, 32);
@@ -350,8 +356,10 @@ utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
 			if (paired) {
 				if (e.user == NULL && login.user[0] != '\0')
 					e.user = login.user;
+				/* unsigned: the difference of any two fits */
 				duration = e.time >= login.time ?
-				    (e.time - login.time) / SP_NS_PER_SEC : 0;
+				    (int64_t)(((uint64_t)e.time -
+				    (uint64_t)login.time) / SP_NS_PER_SEC) : 0;
 				format_duration(dur, sizeof(dur), duration);
 				snprintf(msg, sizeof(msg), "logout of %s on "
 				    "%s after %s", login.user[0] ?
@@ -424,8 +432,9 @@ utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
 /*
  * How record r reads under layout l: 1 it fits (a known type, a pid the
  * kernel could give, a session that is an int32, microseconds below a
- * second and a time from 1980 to 2100, or none for an EMPTY record), -1
- * it does not, 0 it says nothing (all zeros).
+ * second and a time from 1980 to 2100), -1 it does not, 0 it says
+ * nothing (all zeros, or an EMPTY record without a time, which zeros
+ * read in the wrong layout also look like).
  */
 static int
 record_fits(const struct utmp_layout *l, const unsigned char *r)
@@ -445,8 +454,9 @@ record_fits(const struct utmp_layout *l, const unsigned char *r)
 	if (type < 0 || type >= UT_NTYPES || pid < 0 || pid > PID_MAX ||
 	    usec < 0 || usec > 999999 || ses < -1 || ses > INT64_C(0xffffffff))
 		return -1;
+	/* an EMPTY record without a time: mostly zeros, as any layout's */
 	if (type == UT_EMPTY && sec == 0)
-		return 1;
+		return 0;
 	return sec >= PLAUSIBLE_MIN && sec < PLAUSIBLE_MAX ? 1 : -1;
 }
 
