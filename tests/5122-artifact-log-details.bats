@@ -124,6 +124,12 @@ line 2: referer without its closing quote: kept to the end of the line"
 	assert_equal "$(q "SELECT count(*) FROM events WHERE $(x new_version) = 'with' OR $(x old_version) = 'with'")" 0
 }
 
+@test "dpkg.log: an update-alternatives link line without a group name gives no alternative, and nothing is read out of the line" {
+	printf '2024-03-14 10:00:02 update-alternatives: link group updated to point to /usr/bin/vim.basic\n' > "$LOG"
+	run -0 --separate-stderr spoor-timeline -c "$DB" --artifact dpkg "$LOG"
+	assert_equal "$(q "SELECT $(x program), $(x alternative) IS NULL, path IS NULL FROM events")" "update-alternatives|1|1"
+}
+
 # ---- audit ----
 
 # One SYSCALL event per system call number 0..462 of arch $1 (hex).

@@ -126,9 +126,9 @@ alternatives(struct sp_extra *x, struct sp_event *e, const char *m)
 		sp_extra_str(x, "arguments", m + 9);
 		return;
 	}
+	p = m + 11;
 	if (strncmp(m, "link group ", 11) == 0 &&
-	    (to = strstr(m, " updated to point to ")) != NULL) {
-		p = m + 11;
+	    (to = strstr(p, " updated to point to ")) != NULL) {
 		sp_extra_strn(x, "alternative", p, (size_t)(to - p));
 		e->path = to + 21;
 		sp_extra_str(x, "path", e->path);
