@@ -16,14 +16,15 @@ x() {
 	echo "json_extract(extra, '\$.$1')"
 }
 
-@test "plaso's apache_access.log gives 14 events and 1 problem, the malformed line 8: status 2" {
+@test "plaso's apache_access.log gives plaso's 14 events, and its malformed line 8 kept as a 15th with plaso's 1 problem: status 2" {
 	need "$WEB/plaso_apache_access.log"
 	db=$BATS_TEST_TMPDIR/case.db
 	run -2 --separate-stderr spoor-timeline -c "$db" --artifact web "$WEB/plaso_apache_access.log"
-	assert_output --partial "14 events"
+	assert_output --partial "15 events"
 	[[ "$stderr" == *"1 problem skipped (partial results)"* ]]
-	assert_equal "$(sqlite3 "$db" 'SELECT message FROM problems')" "line 8: not an access log line"
-	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE artifact = 'web' AND time_desc = 'request'")" 14
+	assert_equal "$(sqlite3 "$db" 'SELECT message FROM problems')" "line 8: user_agent without its closing quote: kept to the end of the line"
+	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE artifact = 'web' AND time_desc = 'request' AND origin_line != 8")" 14
+	assert_equal "$(sqlite3 "$db" "SELECT $(x client), $(x status), $(x size), $(x unterminated) FROM events WHERE origin_line = 8")" "46.118.127.106|200|235|user_agent"
 }
 
 @test "plaso's combined line: the zone in the brackets applies, referer and user agent kept" {
@@ -121,8 +122,9 @@ line 3: line longer than 1048576 bytes
 line 4: NUL byte in line
 line 5: not an access log line
 line 6: bad time '14/Foo/2026:10:00:02 +0000'
-line 7: not an access log line"
+line 7: user_agent without its closing quote: kept to the end of the line"
 	run -0 sqlite3 "$db" "SELECT origin_line, $(iso time_ns), $(x status), ifnull($(x size), '-'), $(x user_agent) FROM events ORDER BY origin_line"
 	assert_output "1|2026-03-14T10:00:00Z|200|10|ua
+7|2026-03-14T10:00:03Z|200|10|unterminated
 8|2026-03-14T11:30:04Z|404|-|bad � ua"
 }

@@ -34,6 +34,7 @@
 #define EOE_TIMEOUT	2		/* seconds, as libauparse */
 #define MSG_ARGV_MAX	240		/* bytes of argv in a message */
 #define INTERP_SEP	0x1d
+#define SP_EINPROGRESS	115		/* Linux's errno on every architecture */
 
 /* Record types that matter here (linux/audit.h, libaudit.h). */
 enum {
@@ -47,7 +48,7 @@ enum {
 	T_GRP_CHAUTHTOK = 1133, T_ACCT_LOCK = 1135, T_ACCT_UNLOCK = 1136,
 	T_FIRST_EVENT = 1300, T_SYSCALL = 1300, T_PATH = 1302,
 	T_SOCKADDR = 1306, T_CWD = 1307, T_EXECVE = 1309, T_EOE = 1320,
-	T_PROCTITLE = 1327,
+	T_SECCOMP = 1326, T_PROCTITLE = 1327, T_USER_AVC = 1107, T_AVC = 1400,
 	T_MAC_UNLBL_ALLOW = 1406, T_MAC_CALIPSO_DEL = 1419,
 	T_FIRST_ANOM = 1700, T_KERNEL = 2000
 };
@@ -135,63 +136,6 @@ static const struct rtype {
 	{ "VIRT_MACHINE_ID", 2502 }, { "VIRT_INTEGRITY_CHECK", 2503 },
 	{ "VIRT_CREATE", 2504 }, { "VIRT_DESTROY", 2505 },
 	{ "VIRT_MIGRATE_IN", 2506 }, { "VIRT_MIGRATE_OUT", 2507 },
-};
-
-/* System call numbers by architecture, for the calls classified here. */
-#define ARCH_X86_64	0xc000003eu
-#define ARCH_I386	0x40000003u
-#define ARCH_AARCH64	0xc00000b7u
-
-static const struct sysent {
-	uint32_t arch;
-	int nr;
-	const char *name;
-} syscalls[] = {
-	{ ARCH_X86_64, 0, "read" }, { ARCH_X86_64, 1, "write" },
-	{ ARCH_X86_64, 2, "open" }, { ARCH_X86_64, 42, "connect" },
-	{ ARCH_X86_64, 43, "accept" }, { ARCH_X86_64, 44, "sendto" },
-	{ ARCH_X86_64, 49, "bind" }, { ARCH_X86_64, 56, "clone" },
-	{ ARCH_X86_64, 57, "fork" }, { ARCH_X86_64, 58, "vfork" },
-	{ ARCH_X86_64, 59, "execve" }, { ARCH_X86_64, 62, "kill" },
-	{ ARCH_X86_64, 76, "truncate" }, { ARCH_X86_64, 82, "rename" },
-	{ ARCH_X86_64, 83, "mkdir" }, { ARCH_X86_64, 84, "rmdir" },
-	{ ARCH_X86_64, 85, "creat" }, { ARCH_X86_64, 86, "link" },
-	{ ARCH_X86_64, 87, "unlink" }, { ARCH_X86_64, 88, "symlink" },
-	{ ARCH_X86_64, 90, "chmod" }, { ARCH_X86_64, 92, "chown" },
-	{ ARCH_X86_64, 94, "lchown" }, { ARCH_X86_64, 101, "ptrace" },
-	{ ARCH_X86_64, 105, "setuid" }, { ARCH_X86_64, 133, "mknod" },
-	{ ARCH_X86_64, 165, "mount" }, { ARCH_X86_64, 175, "init_module" },
-	{ ARCH_X86_64, 257, "openat" }, { ARCH_X86_64, 258, "mkdirat" },
-	{ ARCH_X86_64, 259, "mknodat" }, { ARCH_X86_64, 260, "fchownat" },
-	{ ARCH_X86_64, 263, "unlinkat" }, { ARCH_X86_64, 264, "renameat" },
-	{ ARCH_X86_64, 265, "linkat" }, { ARCH_X86_64, 266, "symlinkat" },
-	{ ARCH_X86_64, 268, "fchmodat" }, { ARCH_X86_64, 288, "accept4" },
-	{ ARCH_X86_64, 313, "finit_module" },
-	{ ARCH_X86_64, 316, "renameat2" }, { ARCH_X86_64, 322, "execveat" },
-	{ ARCH_X86_64, 437, "openat2" },
-	{ ARCH_I386, 2, "fork" }, { ARCH_I386, 3, "read" },
-	{ ARCH_I386, 4, "write" }, { ARCH_I386, 5, "open" },
-	{ ARCH_I386, 8, "creat" }, { ARCH_I386, 9, "link" },
-	{ ARCH_I386, 10, "unlink" }, { ARCH_I386, 11, "execve" },
-	{ ARCH_I386, 15, "chmod" }, { ARCH_I386, 37, "kill" },
-	{ ARCH_I386, 38, "rename" }, { ARCH_I386, 39, "mkdir" },
-	{ ARCH_I386, 40, "rmdir" }, { ARCH_I386, 83, "symlink" },
-	{ ARCH_I386, 92, "truncate" }, { ARCH_I386, 102, "socketcall" },
-	{ ARCH_I386, 120, "clone" }, { ARCH_I386, 190, "vfork" },
-	{ ARCH_I386, 197, "fstat64" }, { ARCH_I386, 295, "openat" },
-	{ ARCH_I386, 296, "mkdirat" }, { ARCH_I386, 301, "unlinkat" },
-	{ ARCH_I386, 302, "renameat" }, { ARCH_I386, 303, "linkat" },
-	{ ARCH_I386, 304, "symlinkat" }, { ARCH_I386, 306, "fchmodat" },
-	{ ARCH_I386, 353, "renameat2" }, { ARCH_I386, 358, "execveat" },
-	{ ARCH_I386, 362, "connect" }, { ARCH_I386, 437, "openat2" },
-	{ ARCH_AARCH64, 34, "mkdirat" }, { ARCH_AARCH64, 35, "unlinkat" },
-	{ ARCH_AARCH64, 36, "symlinkat" }, { ARCH_AARCH64, 37, "linkat" },
-	{ ARCH_AARCH64, 38, "renameat" }, { ARCH_AARCH64, 53, "fchmodat" },
-	{ ARCH_AARCH64, 56, "openat" }, { ARCH_AARCH64, 63, "read" },
-	{ ARCH_AARCH64, 64, "write" }, { ARCH_AARCH64, 203, "connect" },
-	{ ARCH_AARCH64, 220, "clone" }, { ARCH_AARCH64, 221, "execve" },
-	{ ARCH_AARCH64, 276, "renameat2" }, { ARCH_AARCH64, 281, "execveat" },
-	{ ARCH_AARCH64, 437, "openat2" },
 };
 
 /* One record: its line, with offsets of its parts. */
@@ -643,17 +587,6 @@ first_of(const struct aevent *ev, int type)
 	return NULL;
 }
 
-static const char *
-syscall_name(uint32_t arch, int64_t nr)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(syscalls) / sizeof(syscalls[0]); i++)
-		if (syscalls[i].arch == arch && syscalls[i].nr == nr)
-			return syscalls[i].name;
-	return NULL;
-}
-
 static int
 name_in(const char *name, const char *const *list)
 {
@@ -1005,14 +938,54 @@ extra_str(struct sp_extra *x, const struct rec *r, const char *key,
 	sp_strbuf_release(&b);
 }
 
-/* The user name of r: the ENRICHED field iname, else key as a number. */
+/*
+ * The name of the uid in field key of r into out: the ENRICHED field
+ * iname (the host's own resolution when it wrote the record), else the
+ * source's /etc/passwd.  Returns 1 when one of them names it.
+ */
+static int
+name_of(const struct rec *r, const char *key, const char *iname,
+    const struct sp_users *users, struct sp_strbuf *out)
+{
+	const char *n;
+	int64_t v;
+
+	if (rec_str(r, iname, 0, 1, out) && out->len > 0 &&
+	    strcmp(sp_strbuf_str(out), "unset") != 0 &&
+	    strncmp(sp_strbuf_str(out), "unknown(", 8) != 0)
+		return 1;
+	sp_strbuf_reset(out);
+	if (rec_num(r, key, 10, &v) && v >= 0 && v < UINT32_MAX &&
+	    (n = sp_users_name(users, v)) != NULL) {
+		sp_strbuf_add(out, n);
+		return !out->oom;
+	}
+	return 0;
+}
+
+/* The user of r: the name of its uid (name_of), else the uid itself. */
 static void
 user_of(const struct rec *r, const char *key, const char *iname,
-    struct sp_strbuf *out)
+    const struct sp_users *users, struct sp_strbuf *out)
 {
-	if (rec_str(r, iname, 0, 1, out) && strcmp(sp_strbuf_str(out), "unset") != 0)
+	if (name_of(r, key, iname, users, out))
 		return;
 	rec_str(r, key, 0, 0, out);
+}
+
+/* The names of r's uid and auid, as uid_name and auid_name. */
+static void
+extra_names(struct sp_extra *x, const struct rec *r,
+    const struct sp_users *users)
+{
+	struct sp_strbuf b = { 0 };
+
+	if (name_of(r, "uid", "UID", users, &b))
+		sp_extra_strn(x, "uid_name", b.buf, b.len);
+	sp_strbuf_reset(&b);
+	if (name_of(r, "auid", "AUID", users, &b))
+		sp_extra_strn(x, "auid_name", b.buf, b.len);
+	sp_strbuf_release(&b);
 }
 
 static const char *const open_calls[] = { "open", "openat", "openat2",
@@ -1039,8 +1012,10 @@ struct audit_view {
 	struct argv argv;
 	struct sockaddr_text sa;
 	const char *desc;
+	const struct sp_users *users;	/* the source's, or NULL */
 	int64_t nr, uid, pid, ppid;
 	int is_exec, success_no;
+	int in_progress;	/* a non-blocking connect: EINPROGRESS */
 };
 
 static void
@@ -1099,14 +1074,14 @@ event_classify(const struct aevent *ev, struct audit_view *av)
 		    strspn(sp_strbuf_str(&av->tmp), "abcdefghijklmnopqrstuvwxyz"
 		    "0123456789_") == av->tmp.len)) {
 			sp_strbuf_reset(&av->tmp);
-			if ((sname = syscall_name(arch, av->nr)) != NULL)
+			if ((sname = sp_syscall_name(arch, av->nr)) != NULL)
 				sp_strbuf_add(&av->tmp, sname);
 		}
 		sname = sp_strbuf_str(&av->tmp);
 		if (strcmp(sname, "socketcall") == 0 &&
 		    rec_num(av->sc, "a0", 16, &v) && v == 3)
 			sname = "connect";
-		user_of(av->sc, "uid", "UID", &av->user);
+		user_of(av->sc, "uid", "UID", av->users, &av->user);
 		if (rec_num(av->sc, "uid", 10, &v))
 			av->uid = v;
 		rec_str(av->sc, "exe", 1, 0, &av->exe);
@@ -1119,6 +1094,14 @@ event_classify(const struct aevent *ev, struct audit_view *av)
 		    strcmp(sp_strbuf_str(&av->path2), "no") == 0)
 			av->success_no = 1;
 		sp_strbuf_reset(&av->path2);
+		/*
+		 * connect() on a non-blocking socket returns EINPROGRESS
+		 * while the connection is made: the audit record says
+		 * success=no, but nothing has failed yet
+		 */
+		if (av->success_no && strcmp(sname, "connect") == 0 &&
+		    rec_num(av->sc, "exit", 10, &v) && v == -SP_EINPROGRESS)
+			av->in_progress = 1;
 
 		if (strcmp(sname, "execve") == 0 ||
 		    strcmp(sname, "execveat") == 0 ||
@@ -1195,7 +1178,8 @@ event_classify(const struct aevent *ev, struct audit_view *av)
 		if (!rec_str(av->first, "acct", 1, 0, &av->user) &&
 		    !rec_str(av->first, "ID", 0, 1, &av->user) &&
 		    !rec_str(av->first, "id", 0, 0, &av->user))
-			user_of(av->first, "uid", "UID", &av->user);
+			user_of(av->first, "uid", "UID", av->users,
+			    &av->user);
 		if (rec_num(av->first, "uid", 10, &v))
 			av->uid = v;
 		rec_str(av->first, "exe", 1, 0, &av->exe);
@@ -1215,6 +1199,75 @@ event_classify(const struct aevent *ev, struct audit_view *av)
 		av->login = pr;
 	}
 	return 0;
+}
+
+/* "SECCOMP CALL by COMM (ACTION)": what a seccomp filter stopped. */
+static void
+seccomp_message(const struct audit_view *av, struct sp_strbuf *msg)
+{
+	const char *name = NULL;
+	int64_t arch, nr, code;
+
+	sp_strbuf_add(msg, "SECCOMP ");
+	if (rec_num(av->first, "syscall", 10, &nr)) {
+		if (rec_num(av->first, "arch", 16, &arch))
+			name = sp_syscall_name((uint32_t)arch, nr);
+		if (name != NULL)
+			sp_strbuf_add(msg, name);
+		else
+			sp_strbuf_addf(msg, "syscall %lld", (long long)nr);
+	} else
+		sp_strbuf_add(msg, "?");
+	sp_strbuf_add(msg, " by ");
+	sp_strbuf_add(msg, av->comm.len ? av->comm.buf : av->exe.len ?
+	    av->exe.buf : "?");
+	if (rec_num(av->first, "code", 16, &code))
+		sp_strbuf_addf(msg, " (code 0x%llx)",
+		    (unsigned long long)(uint64_t)code);
+}
+
+/* "AVC denied { read } for COMM on NAME (CLASS)". */
+static void
+avc_message(const struct audit_view *av, struct sp_strbuf *msg)
+{
+	const char *p = av->first->text + av->first->body;
+	const char *end = av->first->text + av->first->body_end, *q, *e;
+	struct sp_strbuf f = { 0 };
+	int space;
+
+	sp_strbuf_add(msg, sp_strbuf_str(&av->tname));
+	if ((q = memmem(p, (size_t)(end - p), "avc:", 4)) != NULL) {
+		for (q += 4; q < end && *q == ' '; q++)
+			;
+		/* "denied  { read write }", up to " for ", spaces folded */
+		if ((e = memmem(q, (size_t)(end - q), " for ", 5)) == NULL)
+			e = q;
+		for (space = 1; q < e; q++) {
+			if (*q == ' ') {
+				space = 1;
+				continue;
+			}
+			if (space)
+				sp_strbuf_addn(msg, " ", 1);
+			space = 0;
+			sp_strbuf_addn(msg, q, 1);
+		}
+	}
+	if (rec_str(av->first, "comm", 1, 0, &f)) {
+		sp_strbuf_add(msg, " for ");
+		sp_strbuf_addn(msg, f.buf, f.len);
+	}
+	if (rec_str(av->first, "path", 1, 0, &f) ||
+	    rec_str(av->first, "name", 1, 0, &f)) {
+		sp_strbuf_add(msg, " on ");
+		sp_strbuf_addn(msg, f.buf, f.len);
+	}
+	if (rec_str(av->first, "tclass", 0, 0, &f)) {
+		sp_strbuf_add(msg, " (");
+		sp_strbuf_addn(msg, f.buf, f.len);
+		sp_strbuf_add(msg, ")");
+	}
+	sp_strbuf_release(&f);
 }
 
 /* The human summary of the event into msg; returns 0 or SP_E_NOMEM. */
@@ -1271,6 +1324,11 @@ event_message(const struct audit_view *av, struct sp_strbuf *msg)
 		}
 		sp_strbuf_add(msg, " by ");
 		sp_strbuf_add(msg, av->comm.len ? av->comm.buf : av->exe.len ? av->exe.buf : "?");
+	} else if (av->first->type == T_SECCOMP) {
+		seccomp_message(av, msg);
+	} else if (av->first->type == T_AVC ||
+	    av->first->type == T_USER_AVC) {
+		avc_message(av, msg);
 	} else {
 		struct sp_strbuf f = { 0 };
 
@@ -1328,7 +1386,9 @@ event_message(const struct audit_view *av, struct sp_strbuf *msg)
 			    (long long)av->uid);
 		sp_strbuf_add(msg, ")");
 	}
-	if (av->success_no) {
+	if (av->in_progress)
+		sp_strbuf_add(msg, " in progress (EINPROGRESS)");
+	else if (av->success_no) {
 		if (rec_num(av->sc, "exit", 10, &v))
 			sp_strbuf_addf(msg, " failed, exit %lld", (long long)v);
 		else
@@ -1336,6 +1396,142 @@ event_message(const struct audit_view *av, struct sp_strbuf *msg)
 	}
 	return msg->oom || av->user.oom || av->exe.oom || av->path.oom ||
 	    av->cwd.oom ? SP_E_NOMEM : 0;
+}
+
+/* The name of an audit arch= value, or NULL. */
+static const char *
+arch_name(uint32_t arch)
+{
+	switch (arch) {
+	case SP_AUDIT_ARCH_X86_64:
+		return "x86_64";
+	case SP_AUDIT_ARCH_I386:
+		return "i386";
+	case SP_AUDIT_ARCH_AARCH64:
+		return "aarch64";
+	case 0x40000028u:
+		return "arm";
+	case 0x80000016u:
+		return "s390x";
+	case 0xc0000015u:
+		return "ppc64le";
+	case 0x80000015u:
+		return "ppc64";
+	case 0xc00000f3u:
+		return "riscv64";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * A SECCOMP record (a filter's verdict on a system call): the call by
+ * number and name, the architecture, the signal and the filter's action.
+ */
+static void
+seccomp_fields(struct sp_extra *x, const struct aevent *ev,
+    const struct audit_view *av)
+{
+	static const struct {
+		uint32_t code;
+		const char *action;
+	} actions[] = {
+		{ 0x80000000u, "kill_process" }, { 0x00000000u, "kill_thread" },
+		{ 0x00030000u, "trap" }, { 0x00050000u, "errno" },
+		{ 0x7fc00000u, "user_notif" }, { 0x7ff00000u, "trace" },
+		{ 0x7ffc0000u, "log" }, { 0x7fff0000u, "allow" },
+	};
+	const struct rec *r = first_of(ev, T_SECCOMP);
+	const char *name;
+	int64_t arch = -1, nr, code;
+	size_t i;
+
+	if (r == NULL)
+		return;
+	if (rec_num(r, "arch", 16, &arch)) {
+		if ((name = arch_name((uint32_t)arch)) != NULL)
+			sp_extra_str(x, "arch", name);
+		else
+			extra_str(x, r, "arch", "arch", 0);
+	}
+	if (av->sc == NULL && rec_num(r, "syscall", 10, &nr)) {
+		sp_extra_int(x, "syscall", nr);
+		if ((name = sp_syscall_name((uint32_t)arch, nr)) != NULL)
+			sp_extra_str(x, "syscall_name", name);
+	}
+	extra_num(x, r, "sig");
+	extra_num(x, r, "compat");
+	extra_str(x, r, "ip", "ip", 0);
+	extra_str(x, r, "code", "code", 0);
+	if (rec_num(r, "code", 16, &code))
+		for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+			if (((uint32_t)code & 0xffff0000u) == actions[i].code) {
+				sp_extra_str(x, "action", actions[i].action);
+				break;
+			}
+	if (av->sc == NULL)
+		extra_str(x, r, "comm", "comm", 1);
+}
+
+/*
+ * An SELinux AVC record (kernel or user space): the decision, the
+ * permissions, the subject and target contexts, the class and the
+ * object (name, path, device, inode).
+ */
+static void
+avc_fields(struct sp_extra *x, const struct aevent *ev,
+    const struct audit_view *av)
+{
+	const struct rec *r = first_of(ev, T_AVC);
+	const char *p, *end, *q;
+	size_t n;
+
+	if (r == NULL && (r = first_of(ev, T_USER_AVC)) == NULL)
+		return;
+	p = r->text + r->body;
+	end = r->text + r->body_end;
+	if ((q = memmem(p, (size_t)(end - p), "avc:", 4)) != NULL) {
+		for (q += 4; q < end && *q == ' '; q++)
+			;
+		for (n = 0; q + n < end && q[n] != ' ' && q[n] != '\''; n++)
+			;
+		if (n > 0 && n < 16)
+			sp_extra_strn(x, "avc", q, n);
+		q += n;
+		while (q < end && *q == ' ')
+			q++;
+		if (q < end && *q == '{' && (p = memchr(q, '}',
+		    (size_t)(end - q))) != NULL) {
+			sp_extra_array_begin(x, "permissions");
+			for (q++; q < p; q += n) {
+				while (q < p && *q == ' ')
+					q++;
+				for (n = 0; q + n < p && q[n] != ' '; n++)
+					;
+				if (n > 0) {
+					struct sp_strbuf b = { 0 };
+
+					sp_strbuf_addn(&b, q, n);
+					if (!b.oom)
+						sp_extra_array_str(x, b.buf);
+					sp_strbuf_release(&b);
+				}
+			}
+			sp_extra_array_end(x);
+		}
+	}
+	extra_str(x, r, "scontext", "scontext", 0);
+	extra_str(x, r, "tcontext", "tcontext", 0);
+	extra_str(x, r, "tclass", "tclass", 0);
+	extra_num(x, r, "permissive");
+	extra_str(x, r, "capability", "capability", 0);
+	extra_str(x, r, "name", "name", 1);
+	if (av->path.len == 0)
+		extra_str(x, r, "path", "path", 1);
+	extra_str(x, r, "dev", "dev", 0);
+	extra_num(x, r, "ino");
+	if (av->sc == NULL)
+		extra_str(x, r, "comm", "comm", 1);
 }
 
 /* The typed fields of the event into x. */
@@ -1359,8 +1555,11 @@ event_fields(struct sp_extra *x, const struct aevent *ev,
 			sp_extra_str(x, "syscall_name", av->tmp.buf);
 		extra_str(x, av->sc, "success", "success", 0);
 		extra_num(x, av->sc, "exit");
+		if (av->in_progress && x->open)
+			sp_json_kv_bool(&x->w, "in_progress", 1);
 		extra_num(x, av->sc, "uid");
 		extra_num(x, av->sc, "auid");
+		extra_names(x, av->sc, av->users);
 		extra_num(x, av->sc, "ses");
 		extra_num(x, av->sc, "euid");
 		extra_num(x, av->sc, "gid");
@@ -1375,6 +1574,7 @@ event_fields(struct sp_extra *x, const struct aevent *ev,
 	} else {
 		extra_num(x, av->first, "uid");
 		extra_num(x, av->first, "auid");
+		extra_names(x, av->first, av->users);
 		extra_num(x, av->first, "ses");
 		extra_num_as(x, av->first, "old-auid", "old_auid");
 		extra_str(x, av->first, "op", "op", 0);
@@ -1391,6 +1591,8 @@ event_fields(struct sp_extra *x, const struct aevent *ev,
 	}
 	if (av->cwd.len > 0)
 		sp_extra_strn(x, "cwd", av->cwd.buf, av->cwd.len);
+	seccomp_fields(x, ev, av);
+	avc_fields(x, ev, av);
 	if (av->is_exec) {
 		sp_extra_array_begin(x, "argv");
 		for (i = 0; i < av->argv.n; i++)
@@ -1494,6 +1696,7 @@ event_emit(struct parser *ps, struct aevent *ev)
 	if (ev->nrecs == 0)
 		return 0;
 	memset(&av, 0, sizeof(av));
+	av.users = ps->ctx->users;
 	sp_event_init(&e);
 	e.time = sp_time_from_parts(ev->sec, ev->nsec);
 	e.artifact = "audit";

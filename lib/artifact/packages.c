@@ -97,6 +97,44 @@ split_words(char *s, char **w, size_t max)
 
 /* ---- dpkg.log ---- */
 
+/* The actions whose line names a package and its versions. */
+static int
+is_package_action(const char *w)
+{
+	static const char *const actions[] = { "install", "upgrade",
+		"remove", "purge", "configure", "trigproc", "unpack", NULL };
+	size_t i;
+
+	for (i = 0; actions[i] != NULL; i++)
+		if (strcmp(w, actions[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * What update-alternatives says after its name: "run with ARGS" (the
+ * command), "link group NAME updated to point to PATH" (the choice).
+ */
+static void
+alternatives(struct sp_extra *x, struct sp_event *e, const char *m)
+{
+	const char *p, *to;
+
+	while (*m == ' ' || *m == '\t')
+		m++;
+	if (strncmp(m, "run with ", 9) == 0) {
+		sp_extra_str(x, "arguments", m + 9);
+		return;
+	}
+	p = m + 11;
+	if (strncmp(m, "link group ", 11) == 0 &&
+	    (to = strstr(p, " updated to point to ")) != NULL) {
+		sp_extra_strn(x, "alternative", p, (size_t)(to - p));
+		e->path = to + 21;
+		sp_extra_str(x, "path", e->path);
+	}
+}
+
 static int
 dpkg_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l)
 {
@@ -148,7 +186,17 @@ dpkg_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l)
 			sp_extra_str(x, "scope", w[1]);
 		if (n >= 3)
 			sp_extra_str(x, "command", w[2]);
-	} else if (n >= 2) {
+	} else if (n >= 2 && w[0][strlen(w[0]) - 1] == ':') {
+		/*
+		 * a program's own line, "update-alternatives: run with
+		 * --install ...": no package and no version in it
+		 */
+		w[0][strlen(w[0]) - 1] = '\0';
+		desc = "entry";
+		sp_extra_begin(x);
+		sp_extra_str(x, "program", w[0]);
+		alternatives(x, &e, rest + strlen(w[0]) + 1);
+	} else if (n >= 2 && is_package_action(w[0])) {
 		/* <action> <package> <installed version> <available version> */
 		if (strcmp(w[0], "install") == 0)
 			desc = "install";

@@ -56,6 +56,17 @@ const char *sp_boot_begin(struct sp_boot *b, sp_time_ns t);
 /* The boot id of b, or NULL before its first boot. */
 const char *sp_boot_id(const struct sp_boot *b);
 
+/* The audit arch= values of the system call tables of syscalls.c. */
+#define SP_AUDIT_ARCH_X86_64	0xc000003eu
+#define SP_AUDIT_ARCH_I386	0x40000003u
+#define SP_AUDIT_ARCH_AARCH64	0xc00000b7u
+
+/*
+ * The name of system call nr of the architecture an audit record's arch=
+ * names, or NULL when the table has none.  Static storage.
+ */
+const char *sp_syscall_name(uint32_t arch, int64_t nr);
+
 /*
  * sudo's and other tools' "TTY=pts/0 ; PWD=/root ; ..." in a message:
  * copy the values into tty and cwd (left empty when absent).

@@ -35,6 +35,7 @@ struct record {
 	enum syslog_format format;
 	int year_inferred;
 	int pri;			/* -1: none */
+	int severity;			/* a severity word's, or -1 */
 	char host[NAME_MAX_BYTES];
 	char program[NAME_MAX_BYTES];
 	char procid[NAME_MAX_BYTES];	/* RFC 5424 PROCID not a number */
@@ -199,27 +200,45 @@ parse_pid(const char *s, size_t n)
 }
 
 /*
- * A BSD tag: "prog:" or "prog[pid]:".  Fills program and pid when the
- * n bytes at s are one.
+ * A BSD tag: "prog:", "prog[pid]:", or without the colon some writers
+ * leave out "prog[pid]" and, when a message follows (more), a word of
+ * tag characters that holds '_', '-', '.' or '/' ("log_tag",
+ * "systemd-logind"): a bare word such as "Job" is taken for the start of
+ * the message.  Fills program and pid when the n bytes at s are one.
  */
 static int
-program_token(const char *s, size_t n, struct record *r)
+program_token(const char *s, size_t n, int more, struct record *r)
 {
 	const char *lb;
-	size_t plen;
+	size_t plen, i;
+	int colon = n >= 2 && s[n - 1] == ':', mark = 0;
 
-	if (n < 2 || s[n - 1] != ':')
-		return 0;
-	n--;
-	if (s[n - 1] == ']' && (lb = memchr(s, '[', n)) != NULL && lb > s) {
+	if (colon)
+		n--;
+	if (n >= 1 && s[n - 1] == ']' && (lb = memchr(s, '[', n)) != NULL &&
+	    lb > s) {
 		plen = (size_t)(lb - s);
+		if (!colon && parse_pid(lb + 1, n - 1 - plen - 1) < 0)
+			return 0;
 		if (set_field(r->program, s, plen) != 0)
 			return 0;
 		r->pid = parse_pid(lb + 1, n - 1 - plen - 1);
 		return 1;
 	}
-	if (memchr(s, '[', n) != NULL)
+	if (memchr(s, '[', n) != NULL || n == 0)
 		return 0;
+	if (!colon) {
+		if (!more)
+			return 0;
+		for (i = 0; i < n; i++) {
+			if (strchr("_-./", s[i]) != NULL)
+				mark = 1;
+			else if (!isalnum((unsigned char)s[i]))
+				return 0;
+		}
+		if (!mark || !isalpha((unsigned char)s[0]))
+			return 0;
+	}
 	return set_field(r->program, s, n) == 0;
 }
 
@@ -242,27 +261,64 @@ token_len(const char *p)
 }
 
 /*
+ * A severity word where the host would be ("INFO", "WARNING" ...), as
+ * ChromeOS writes its logs: its index in severities[], or -1.
+ */
+static int
+severity_word(const char *p, size_t n)
+{
+	static const struct {
+		const char *word;
+		int severity;
+	} words[] = {
+		{ "EMERG", 0 }, { "EMERGENCY", 0 }, { "ALERT", 1 },
+		{ "CRIT", 2 }, { "CRITICAL", 2 }, { "ERR", 3 }, { "ERROR", 3 },
+		{ "WARN", 4 }, { "WARNING", 4 }, { "NOTICE", 5 }, { "INFO", 6 },
+		{ "DEBUG", 7 }
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i].word) == n &&
+		    memcmp(words[i].word, p, n) == 0)
+			return words[i].severity;
+	return -1;
+}
+
+/*
  * The BSD header after the time: "host prog[pid]: msg", "prog: msg"
- * (no host, as the kernel writes) or only a message.  Returns the message.
+ * (no host, as the kernel writes), "SEVERITY prog[pid]: msg" (ChromeOS)
+ * or only a message.  Returns the message.
  */
 static const char *
 bsd_header(const char *p, int no_host, struct record *r)
 {
+	const char *q;
 	size_t n;
+	int sev;
 
 	p = skip_spaces(p);
 	n = token_len(p);
 	if (n == 0)
 		return p;
-	if (program_token(p, n, r))
-		return skip_spaces(p + n);
+	q = skip_spaces(p + n);
+	if (program_token(p, n, 0, r))
+		return q;
 	if (no_host)
 		return p;
+	if ((sev = severity_word(p, n)) >= 0 && token_len(q) > 0 &&
+	    program_token(q, token_len(q), *skip_spaces(q + token_len(q)) !=
+	    '\0', r)) {
+		r->severity = sev;
+		return skip_spaces(q + token_len(q));
+	}
+	r->program[0] = '\0';
+	r->pid = -1;
 	if (set_field(r->host, p, n) != 0)
 		return NULL;
-	p = skip_spaces(p + n);
+	p = q;
 	n = token_len(p);
-	if (n > 0 && program_token(p, n, r))
+	if (n > 0 && program_token(p, n, *skip_spaces(p + n) != '\0', r))
 		return skip_spaces(p + n);
 	return p;
 }
@@ -516,6 +572,7 @@ record_reset(struct record *r)
 	r->format = FMT_RFC3164;
 	r->year_inferred = 0;
 	r->pri = -1;
+	r->severity = -1;
 	r->host[0] = r->program[0] = r->procid[0] = r->msgid[0] = '\0';
 	r->pid = -1;
 	r->msg.len = 0;
@@ -721,15 +778,24 @@ match_pam(struct sp_extra *x, const char *prog, const char *m,
 	char by[NAME_MAX_BYTES];
 	size_t n;
 
-	/* pam_unix(sshd:session): session opened for user U(uid=N) by ... */
-	(void)prog;
-	if ((p = after(m, "pam_unix(")) == NULL)
-		return 0;
-	n = strcspn(p, ":)");
-	if (p[n] == '\0' || (q = strstr(p, "): ")) == NULL)
-		return 0;
-	sp_extra_strn(x, "service", p, n);
-	q += 3;
+	/*
+	 * pam_unix(sshd:session): session opened for user U(uid=N) by ...,
+	 * or as PAM before 0.99 wrote it, with the module in the tag:
+	 * su(pam_unix)[1234]: session opened for user root by alice(uid=500)
+	 */
+	n = strlen(prog);
+	if (n > 10 && strcmp(prog + n - 10, "(pam_unix)") == 0) {
+		sp_extra_strn(x, "service", prog, n - 10);
+		q = m;
+	} else {
+		if ((p = after(m, "pam_unix(")) == NULL)
+			return 0;
+		n = strcspn(p, ":)");
+		if (p[n] == '\0' || (q = strstr(p, "): ")) == NULL)
+			return 0;
+		sp_extra_strn(x, "service", p, n);
+		q += 3;
+	}
 	if ((p = after(q, "session opened for user ")) != NULL) {
 		if ((p = pam_user(p, t->user)) == NULL)
 			return 0;
@@ -994,7 +1060,8 @@ emit_record(struct syslog_state *st)
 		    sizeof(facilities[0]))
 			sp_extra_str(x, "facility", facilities[r->pri >> 3]);
 		sp_extra_str(x, "severity", severities[r->pri & 7]);
-	}
+	} else if (r->severity >= 0)
+		sp_extra_str(x, "severity", severities[r->severity]);
 	if (r->procid[0] != '\0')
 		sp_extra_str(x, "procid", r->procid);
 	if (r->msgid[0] != '\0')
@@ -1133,6 +1200,7 @@ sp_parse_syslog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 	st.ctx = ctx;
 	st.rec.time = SP_TIME_NONE;
 	st.rec.pri = -1;
+	st.rec.severity = -1;
 	ref = ctx->origin_mtime != SP_TIME_NONE ? ctx->origin_mtime :
 	    sp_time_now();
 	civil_from_days(sp_time_sec(ref) >= 0 ? sp_time_sec(ref) / 86400 :

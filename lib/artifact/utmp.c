@@ -1,10 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Login records: utmp, wtmp and btmp (glibc's 384-byte x86-64 struct
- * utmp, one event per record, logins paired with their logouts by tty
- * into sessions) and lastlog (292-byte records indexed by uid, one login
- * event per user who ever logged in).  Records are little-endian; the
- * strings in them are fixed-size and not always NUL-terminated.
+ * Login records: utmp, wtmp and btmp (glibc's struct utmp, one event per
+ * record, logins paired with their logouts by tty into sessions) and
+ * lastlog (292-byte records indexed by uid, one login event per user who
+ * ever logged in, named from the source's /etc/passwd when it is known).  The strings in them are fixed-size and not always
+ * NUL-terminated.
+ *
+ * struct utmp is 384 bytes with a 32-bit time where glibc keeps the
+ * 32-bit layout (x86-64, i386, 32-bit ARM) and 400 bytes with a 64-bit
+ * ut_session and ut_tv elsewhere (aarch64, riscv64 ...), in the byte
+ * order of the host that wrote it.  The layout of a file is not written
+ * in it: it is the one of the four under which the records at the start
+ * of the file have a known type, a possible pid and a plausible time
+ * (a record of zeros says nothing).  A file none fits is refused with a
+ * problem rather than decoded into garbage.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -13,20 +22,44 @@
 
 #include "artifact/parsers.h"
 
-#define UTMP_SIZE	384
 #define LASTLOG_SIZE	292
 
-/* Offsets in struct utmp (glibc, x86-64 and i386 alike). */
+/* Offsets in struct utmp common to every layout. */
 #define UT_TYPE		0	/* int16 and 2 bytes of padding */
 #define UT_PID		4
 #define UT_LINE		8	/* [32] */
 #define UT_ID		40	/* [4] */
 #define UT_USER		44	/* [32] */
 #define UT_HOST		76	/* [256] */
-#define UT_SESSION	336
-#define UT_SEC		340
-#define UT_USEC		344
-#define UT_ADDR		348	/* [16] */
+#define UT_SESSION	336	/* int32, or int64 in the 400-byte layout */
+
+/*
+ * The bytes read to tell the layout: every record in them is weighed.
+ * 48000 bytes are 125 records of 384 and 120 of 400.
+ */
+#define SNIFF_BYTES	48000
+
+/* Plausible seconds of a login record: 1980-01-01 to 2100-01-01. */
+#define PLAUSIBLE_MIN	INT64_C(315532800)
+#define PLAUSIBLE_MAX	INT64_C(4102444800)
+#define PID_MAX		INT64_C(4194304)	/* the kernel's PID_MAX_LIMIT */
+
+struct utmp_layout {
+	const char *name;	/* "layout" of the events (not the first) */
+	size_t size;
+	int big_endian;
+	size_t sec, usec, addr;	/* offsets of ut_tv and ut_addr_v6 */
+	int wide;		/* 64-bit ut_session and ut_tv */
+};
+
+/* In the order a tie is broken: the common layouts first. */
+static const struct utmp_layout layouts[] = {
+	{ "x86", 384, 0, 340, 344, 348, 0 },	/* x86-64, i386, arm */
+	{ "le64", 400, 0, 344, 352, 360, 1 },	/* aarch64, riscv64 */
+	{ "be64", 400, 1, 344, 352, 360, 1 },	/* s390x, ppc64 */
+	{ "be32", 384, 1, 340, 344, 348, 0 },	/* mips, ppc */
+};
+#define NLAYOUTS	(sizeof(layouts) / sizeof(layouts[0]))
 
 /* Offsets in struct lastlog. */
 #define LL_TIME		0
@@ -72,10 +105,48 @@ le32(const unsigned char *p)
 	    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
 }
 
-static int16_t
-le16(const unsigned char *p)
+/* A signed integer of n (2, 4 or 8) bytes at p in layout l's order. */
+static int64_t
+get_int(const struct utmp_layout *l, const unsigned char *p, size_t n)
 {
-	return (int16_t)((uint16_t)p[0] | (uint16_t)p[1] << 8);
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[l->big_endian ? n - 1 - i : i] << (8 * i);
+	if (n < 8 && (v >> (8 * n - 1)) != 0)
+		v |= ~UINT64_C(0) << (8 * n);	/* sign-extend */
+	return (int64_t)v;
+}
+
+static int64_t
+ut_type(const struct utmp_layout *l, const unsigned char *r)
+{
+	return get_int(l, r + UT_TYPE, 2);
+}
+
+static int64_t
+ut_pid(const struct utmp_layout *l, const unsigned char *r)
+{
+	return get_int(l, r + UT_PID, 4);
+}
+
+static int64_t
+ut_session(const struct utmp_layout *l, const unsigned char *r)
+{
+	return get_int(l, r + UT_SESSION, l->wide ? 8 : 4);
+}
+
+static int64_t
+ut_sec(const struct utmp_layout *l, const unsigned char *r)
+{
+	return get_int(l, r + l->sec, l->wide ? 8 : 4);
+}
+
+static int64_t
+ut_usec(const struct utmp_layout *l, const unsigned char *r)
+{
+	return get_int(l, r + l->usec, l->wide ? 8 : 4);
 }
 
 /*
@@ -216,28 +287,34 @@ runlevels(int32_t pid, char level[2], char prev[2])
 
 static int
 utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
-    struct sp_extra *x, const char *artifact, const unsigned char *r,
-    int64_t offset)
+    struct sp_extra *x, const char *artifact, const struct utmp_layout *l,
+    const unsigned char *r, int64_t offset)
 {
 	char line[33], id[5], user[33], host[257], addr[INET6_ADDRSTRLEN];
 	char msg[512], iso[SP_TIME_ISO_MAX], dur[64], level[2], prev[2];
 	struct open_login login;
 	struct sp_event e;
-	int16_t type = le16(r + UT_TYPE);
-	int32_t pid = le32(r + UT_PID), usec = le32(r + UT_USEC);
+	int64_t type = ut_type(l, r), sec = ut_sec(l, r), usec = ut_usec(l, r);
+	int64_t session = ut_session(l, r), duration = 0;
+	int32_t pid = (int32_t)ut_pid(l, r);
 	int has_addr, paired = 0;
-	int64_t duration = 0;
 
 	if (type < 0 || type >= UT_NTYPES) {
 		sp_artifact_problem(ctx, 0, "offset %" PRId64 ": unknown "
-		    "record type %d", offset, type);
+		    "record type %d", offset, (int)type);
+		return 0;
+	}
+	/* a 64-bit time can say anything: none before 1970 or after 2100 */
+	if (sec < 0 || sec >= PLAUSIBLE_MAX) {
+		sp_artifact_problem(ctx, 0, "offset %" PRId64 ": implausible "
+		    "time %" PRId64 "; record skipped", offset, sec);
 		return 0;
 	}
 	field(line, r + UT_LINE, 32);
 	field(id, r + UT_ID, 4);
 	field(user, r + UT_USER, 32);
 	field(host, r + UT_HOST, 256);
-	has_addr = address(addr, sizeof(addr), r + UT_ADDR);
+	has_addr = address(addr, sizeof(addr), r + l->addr);
 
 	sp_event_init(&e);
 	e.artifact = artifact;
@@ -245,12 +322,12 @@ utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
 	e.pid = pid > 0 ? pid : -1;
 	if (usec < 0 || usec > 999999)
 		usec = 0;	/* keep the second, which is what matters */
-	e.time = sp_time_from_parts(le32(r + UT_SEC), (int64_t)usec * 1000);
+	e.time = sp_time_from_parts(sec, usec * 1000);
 	e.user = user[0] != '\0' ? user : NULL;
 	/* "~" is the line of boot, runlevel and shutdown records */
 	e.tty = line[0] != '\0' && strcmp(line, "~") != 0 ? line : NULL;
-	if (le32(r + UT_SESSION) > 0)
-		e.session = le32(r + UT_SESSION);
+	if (session > 0)
+		e.session = session;
 	/* a boot record (BOOT_TIME, or "reboot" in other writers) */
 	if (strcmp(artifact, "btmp") != 0 && (type == UT_BOOT_TIME ||
 	    strcmp(user, "reboot") == 0))
@@ -279,8 +356,10 @@ utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
 			if (paired) {
 				if (e.user == NULL && login.user[0] != '\0')
 					e.user = login.user;
+				/* unsigned: the difference of any two fits */
 				duration = e.time >= login.time ?
-				    (e.time - login.time) / SP_NS_PER_SEC : 0;
+				    (int64_t)(((uint64_t)e.time -
+				    (uint64_t)login.time) / SP_NS_PER_SEC) : 0;
 				format_duration(dur, sizeof(dur), duration);
 				snprintf(msg, sizeof(msg), "logout of %s on "
 				    "%s after %s", login.user[0] ?
@@ -331,7 +410,7 @@ utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
 		sp_extra_str(x, "address", addr);
 	if (id[0] != '\0')
 		sp_extra_str(x, "id", id);
-	sp_extra_int(x, "session", le32(r + UT_SESSION));
+	sp_extra_int(x, "session", session);
 	if (type == UT_RUN_LVL) {
 		runlevels(pid, level, prev);
 		if (level[0] != '\0')
@@ -344,8 +423,73 @@ utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
 		    iso, sizeof(iso)));
 		sp_extra_int(x, "duration_s", duration);
 	}
+	if (l != &layouts[0])
+		sp_extra_str(x, "layout", l->name);
 	e.extra = sp_extra_text(x);
 	return sp_artifact_emit(ctx, &e);
+}
+
+/*
+ * How record r reads under layout l: 1 it fits (a known type, a pid the
+ * kernel could give, a session that is an int32, microseconds below a
+ * second and a time from 1980 to 2100), -1 it does not, 0 it says
+ * nothing (all zeros, or an EMPTY record without a time, which zeros
+ * read in the wrong layout also look like).
+ */
+static int
+record_fits(const struct utmp_layout *l, const unsigned char *r)
+{
+	int64_t type, pid, sec, usec, ses;
+	size_t i;
+
+	for (i = 0; i < l->size && r[i] == 0; i++)
+		;
+	if (i == l->size)
+		return 0;
+	type = ut_type(l, r);
+	pid = ut_pid(l, r);
+	sec = ut_sec(l, r);
+	usec = ut_usec(l, r);
+	ses = ut_session(l, r);
+	if (type < 0 || type >= UT_NTYPES || pid < 0 || pid > PID_MAX ||
+	    usec < 0 || usec > 999999 || ses < -1 || ses > INT64_C(0xffffffff))
+		return -1;
+	/* an EMPTY record without a time: mostly zeros, as any layout's */
+	if (type == UT_EMPTY && sec == 0)
+		return 0;
+	return sec >= PLAUSIBLE_MIN && sec < PLAUSIBLE_MAX ? 1 : -1;
+}
+
+/*
+ * The layout of the n bytes at the start of a file: the one under which
+ * more records fit than not, and most fit; a tie goes to the earlier in
+ * layouts[].  Zeros alone are read as the x86 layout, which decodes them
+ * as any other would.  NULL when no layout fits.
+ */
+static const struct utmp_layout *
+sniff_layout(const unsigned char *buf, size_t n)
+{
+	const struct utmp_layout *best = NULL;
+	int64_t score, best_score = 0, fit, misfit, any = 0;
+	size_t i, off;
+	int f;
+
+	for (i = 0; i < NLAYOUTS; i++) {
+		fit = misfit = 0;
+		for (off = 0; off + layouts[i].size <= n;
+		    off += layouts[i].size) {
+			f = record_fits(&layouts[i], buf + off);
+			fit += f > 0;
+			misfit += f < 0;
+		}
+		any |= fit | misfit;
+		score = fit - misfit;
+		if (fit > misfit && (best == NULL || score > best_score)) {
+			best = &layouts[i];
+			best_score = score;
+		}
+	}
+	return best != NULL || any ? best : &layouts[0];
 }
 
 /*
@@ -368,25 +512,54 @@ records_end(struct sp_artifact_ctx *ctx, FILE *in, int64_t offset, size_t n,
 int
 sp_parse_utmp(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	unsigned char r[UTMP_SIZE];
+	const struct utmp_layout *l;
+	unsigned char *buf;
 	struct sessions *s;
 	struct sp_extra x;
 	const char *artifact = utmp_artifact(ctx->origin);
 	int64_t offset = 0;
-	size_t n;
+	size_t n, off = 0, have;
 	int rc = SP_OK;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (buf = malloc(SNIFF_BYTES)) == NULL) {
+		free(s);
 		return sp_err_set(err, SP_E_NOMEM, 0, "utmp sessions");
-	memset(&x, 0, sizeof(x));
-	while ((n = fread(r, 1, sizeof(r), in)) == sizeof(r)) {
-		if ((rc = utmp_record(ctx, s, &x, artifact, r, offset)) != 0)
-			goto done;
-		offset += UTMP_SIZE;
 	}
-	rc = records_end(ctx, in, offset, n, err);
+	memset(&x, 0, sizeof(x));
+	n = fread(buf, 1, SNIFF_BYTES, in);
+	if (n < SNIFF_BYTES && ferror(in)) {
+		rc = sp_err_set(err, SP_E_IO, 0, "read at offset 0");
+		goto done;
+	}
+	if (n > 0 && (l = sniff_layout(buf, n)) == NULL) {
+		sp_artifact_problem(ctx, 0, "no known utmp layout: under "
+		    "neither 384- nor 400-byte records, little- or "
+		    "big-endian, do the records have a known type, a "
+		    "possible pid and a plausible time; not decoded");
+		goto done;
+	}
+	if (n == 0)
+		l = &layouts[0];
+	for (; off + l->size <= n; off += l->size, offset += l->size)
+		if ((rc = utmp_record(ctx, s, &x, artifact, l, buf + off,
+		    offset)) != 0)
+			goto done;
+	/* the rest of the file, a record at a time */
+	have = n - off;
+	memmove(buf, buf + off, have);
+	while (n == SNIFF_BYTES && (have += fread(buf + have, 1,
+	    l->size - have, in)) == l->size) {
+		if ((rc = utmp_record(ctx, s, &x, artifact, l, buf,
+		    offset)) != 0)
+			goto done;
+		offset += l->size;
+		have = 0;
+	}
+	rc = records_end(ctx, in, offset, have, err);
 done:
 	sp_extra_release(&x);
+	free(buf);
 	free(s);
 	return rc;
 }
@@ -395,7 +568,8 @@ int
 sp_parse_lastlog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
 	unsigned char r[LASTLOG_SIZE];
-	char line[33], host[257], uid[24], msg[512];
+	char line[33], host[257], uid[24], msg[640];
+	const char *name;
 	struct sp_extra x;
 	struct sp_event e;
 	int64_t offset = 0, index = 0;
@@ -411,17 +585,22 @@ sp_parse_lastlog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 		field(line, r + LL_LINE, 32);
 		field(host, r + LL_HOST, 256);
 		snprintf(uid, sizeof(uid), "%" PRId64, index);
-		snprintf(msg, sizeof(msg), "last login of uid %s%s%s%s%s", uid,
-		    line[0] ? " on " : "", line, host[0] ? " from " : "", host);
+		/* the name from the source's /etc/passwd, when it has one */
+		name = sp_users_name(ctx->users, index);
+		snprintf(msg, sizeof(msg), "last login of %s%s%suid %s%s%s%s%s%s",
+		    name ? name : "", name ? " " : "", name ? "(" : "", uid,
+		    name ? ")" : "", line[0] ? " on " : "", line,
+		    host[0] ? " from " : "", host);
 		sp_event_init(&e);
 		e.time = sp_time_from_parts(t, 0);
 		e.time_desc = "login";
 		e.artifact = "lastlog";
-		e.user = uid;
+		e.user = name != NULL ? name : uid;
 		e.message = msg;
 		e.offset = offset;
 		sp_extra_begin(&x);
 		sp_extra_int(&x, "uid", index);
+		sp_extra_str(&x, "uid_name", name);
 		if (line[0] != '\0')
 			sp_extra_str(&x, "line", line);
 		if (host[0] != '\0')

@@ -6,7 +6,9 @@
  *   "POST /upload.php HTTP/1.1" 200 512 ["referer" "user agent"]
  * one request event per line, at the time in the brackets with its zone.
  * Requests logged with raw quotes inside (attack strings) are kept whole:
- * the request ends at the quote that a status and a size follow.
+ * the request ends at the quote that a status and a size follow.  A
+ * referer or user agent whose closing quote is missing runs to the end of
+ * the line: the event is kept, and the line is a problem.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -137,6 +139,7 @@ web_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l)
 	char *w[5], *p, *bracket, *close, *req, *req_end, *referer = NULL;
 	char *ua = NULL, *method = NULL, *target = NULL, *proto = NULL, *sp;
 	char *msg, *reqcopy = NULL;
+	const char *unterminated = NULL;
 	const char *after, *vhost = NULL, *client, *ident, *ruser;
 	long long status, size = -1;
 	size_t n = 0;
@@ -194,13 +197,28 @@ web_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l)
 	while (*p == ' ')
 		p++;
 	if (*p != '\0') {
-		/* combined: "referer" "user agent", then whatever a format adds */
-		if ((referer = quoted(&p)) == NULL)
+		/*
+		 * combined: "referer" "user agent", then whatever a format
+		 * adds.  A last field whose closing quote is missing (a line
+		 * cut short, a client's raw quote) runs to the end of the
+		 * line: the request is intact and is kept, and the line is
+		 * a problem all the same.
+		 */
+		if (*p != '"')
 			goto bad;
-		while (*p == ' ')
-			p++;
-		if ((ua = quoted(&p)) == NULL)
-			goto bad;
+		if ((referer = quoted(&p)) == NULL) {
+			referer = p + 1;
+			unterminated = "referer";
+		} else {
+			while (*p == ' ')
+				p++;
+			if (*p != '\0' && *p != '"')
+				goto bad;
+			if (*p == '"' && (ua = quoted(&p)) == NULL) {
+				ua = p + 1;
+				unterminated = "user_agent";
+			}
+		}
 	}
 	/* METHOD target PROTOCOL; anything else is kept as the request */
 	if ((reqcopy = strdup(req)) == NULL)
@@ -237,6 +255,11 @@ web_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l)
 	sp_extra_str(x, "remote_user", dash_null(ruser));
 	sp_extra_str(x, "ident", dash_null(ident));
 	sp_extra_str(x, "vhost", vhost);
+	if (unterminated != NULL) {
+		sp_extra_str(x, "unterminated", unterminated);
+		sp_artifact_problem(ctx, l->number, "%s without its closing "
+		    "quote: kept to the end of the line", unterminated);
+	}
 	e.extra = sp_extra_text(x);
 	if (asprintf(&msg, "%s \"%s\" %lld", client, req, status) < 0) {
 		free(reqcopy);

@@ -42,6 +42,18 @@ struct found {
 	const struct sp_artifact_kind *kind;
 };
 
+/*
+ * A file system's /etc/passwd, noted during the walk and read before the
+ * artifacts of that file system are parsed, so their parsers can name
+ * the users of records that only give a uid.
+ */
+struct passwd_file {
+	unsigned fs_index;
+	struct sp_file_ref ref;
+	int loaded;
+	struct sp_users *users;	/* NULL until loaded, or when unreadable */
+};
+
 struct loader {
 	struct sp_store *store;
 	struct sp_run *run;
@@ -51,6 +63,8 @@ struct loader {
 	int64_t last_file_id;
 	struct found *found;
 	size_t nfound;
+	struct passwd_file *passwds;
+	size_t npasswds;
 	int64_t artifact_file_id;	/* files row of the artifact parsed now */
 	uint64_t files, events;
 	const char *origin;		/* bodyfile path */
@@ -295,6 +309,26 @@ note_enablement(struct loader *l, const struct sp_entry *e)
 	return rc;
 }
 
+/* Note the /etc/passwd of e's file system (the first one seen). */
+static int
+note_passwd(struct loader *l, const struct sp_entry *e)
+{
+	struct passwd_file *n;
+	size_t i;
+
+	for (i = 0; i < l->npasswds; i++)
+		if (l->passwds[i].fs_index == e->fs_index)
+			return SP_OK;
+	if ((n = realloc(l->passwds, (l->npasswds + 1) * sizeof(*n))) == NULL)
+		return sp_err_set(l->err, SP_E_NOMEM, 0, "passwd");
+	l->passwds = n;
+	n = &l->passwds[l->npasswds++];
+	memset(n, 0, sizeof(*n));
+	n->fs_index = e->fs_index;
+	sp_entry_file_ref(l->ev, e, &n->ref);
+	return SP_OK;
+}
+
 static int
 note_artifact(struct loader *l, const struct sp_entry *e)
 {
@@ -305,8 +339,11 @@ note_artifact(struct loader *l, const struct sp_entry *e)
 	if (e->meta_type == SP_TYPE_LNK && !(e->flags & SP_ENTRY_DELETED))
 		return note_enablement(l, e);
 	if (e->meta_type != SP_TYPE_REG || (e->flags & (SP_ENTRY_DELETED |
-	    SP_ENTRY_NO_META | SP_ENTRY_FILE_NAME | SP_ENTRY_STREAM)) ||
-	    (k = sp_artifact_match(e->path)) == NULL)
+	    SP_ENTRY_NO_META | SP_ENTRY_FILE_NAME | SP_ENTRY_STREAM)))
+		return SP_OK;
+	if (strcmp(e->path, "/etc/passwd") == 0)
+		return note_passwd(l, e);
+	if ((k = sp_artifact_match(e->path)) == NULL)
 		return SP_OK;
 	for (i = 0; sp_artifact_kind_at(i) != k; i++)
 		;
@@ -461,7 +498,8 @@ has_suffix(const char *s, const char *suffix)
  */
 static int
 parse_artifact(struct loader *l, const struct sp_artifact_kind *k,
-    FILE *raw, const char *origin, sp_time_ns mtime)
+    FILE *raw, const char *origin, sp_time_ns mtime,
+    const struct sp_users *users)
 {
 	struct sp_artifact_ctx ctx;
 	struct sp_err perr;
@@ -478,6 +516,7 @@ parse_artifact(struct loader *l, const struct sp_artifact_kind *k,
 	ctx.origin_mtime = mtime;
 	ctx.host = l->opts->host;
 	ctx.run = l->run;
+	ctx.users = users;
 	ctx.emit = emit_event;
 	ctx.arg = l;
 	l->origin = origin;
@@ -508,6 +547,48 @@ spool(const void *buf, size_t len, void *arg)
 	return fwrite(buf, 1, len, arg) != len ? SP_E_IO : 0;
 }
 
+/*
+ * The users of file system fs_index, from its /etc/passwd, read on first
+ * use; NULL when it has none or it cannot be read (a problem of the run).
+ */
+static const struct sp_users *
+users_of(struct loader *l, struct sp_evidence *ev, unsigned fs_index)
+{
+	struct passwd_file *p = NULL;
+	struct sp_err rerr;
+	size_t i;
+	FILE *tmp;
+
+	for (i = 0; i < l->npasswds; i++)
+		if (l->passwds[i].fs_index == fs_index)
+			p = &l->passwds[i];
+	if (p == NULL || p->loaded)
+		return p != NULL ? p->users : NULL;
+	p->loaded = 1;
+	if ((tmp = tmpfile()) == NULL) {
+		sp_run_problem(l->run, "/etc/passwd", SP_E_OS,
+		    "temporary file: %s", strerror(errno));
+		return NULL;
+	}
+	sp_err_init(&rerr);
+	if ((sp_evidence_kind(ev) == SP_EVIDENCE_DIR ?
+	    sp_evidence_read_file(ev, fs_index, "/etc/passwd", spool, tmp,
+	    &rerr) : sp_evidence_read_ref(ev, &p->ref, spool, tmp, &rerr)) !=
+	    SP_OK || fflush(tmp) != 0) {
+		sp_run_problem(l->run, "/etc/passwd", rerr.code ? rerr.code :
+		    SP_E_IO, "read: %s; users named by uid only", rerr.msg);
+		fclose(tmp);
+		return NULL;
+	}
+	rewind(tmp);
+	sp_err_init(&rerr);
+	if (sp_users_load(tmp, &p->users, &rerr) != SP_OK)
+		sp_run_problem(l->run, "/etc/passwd", rerr.code, "%s; users "
+		    "named by uid only", rerr.msg);
+	fclose(tmp);
+	return p->users;
+}
+
 /* Parse every artifact the walk found, reading it out of the evidence. */
 static int
 parse_found(struct loader *l, struct sp_evidence *ev)
@@ -534,7 +615,8 @@ parse_found(struct loader *l, struct sp_evidence *ev)
 		}
 		rewind(tmp);
 		l->artifact_file_id = f->file_id;
-		rc = parse_artifact(l, f->kind, tmp, f->path, f->mtime);
+		rc = parse_artifact(l, f->kind, tmp, f->path, f->mtime,
+		    users_of(l, ev, f->fs_index));
 		l->artifact_file_id = 0;
 		fclose(tmp);
 	}
@@ -614,6 +696,11 @@ loader_release(struct loader *l)
 	free(l->found);
 	l->found = NULL;
 	l->nfound = 0;
+	for (i = 0; i < l->npasswds; i++)
+		sp_users_free(l->passwds[i].users);
+	free(l->passwds);
+	l->passwds = NULL;
+	l->npasswds = 0;
 	free(l->msg);
 	l->msg = NULL;
 }
@@ -995,7 +1082,7 @@ sp_timeline_add_artifact_file(struct sp_run *run, const char *kind,
 	/* a pipe's time is now, not the artifact's: it has none */
 	rc = parse_artifact(&l, k, tmp, name, S_ISREG(st.st_mode) ?
 	    sp_time_from_parts(st.st_mtim.tv_sec, st.st_mtim.tv_nsec) :
-	    SP_TIME_NONE);
+	    SP_TIME_NONE, NULL);
 	rc = loader_end(&l, rc, NULL, stats);
 close:
 	sp_store_free(l.store);

@@ -254,6 +254,9 @@ fuzz_emit(const struct sp_event *e, void *arg)
 	return 0;
 }
 
+/* The source's users the parsers get (ctx.users); NULL unless a target sets it. */
+static const struct sp_users *fuzz_users_map FUZZ_UNUSED;
+
 /*
  * Run f's parser over data (through fmemopen: an empty input is read as
  * one), every event going through fuzz_emit(); abort unless the parse
@@ -278,6 +281,7 @@ fuzz_parse(const struct fuzz_rules *rules, const struct fuzz_file *f,
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.origin = f->origin;
 	ctx.origin_mtime = f->mtime;
+	ctx.users = fuzz_users_map;
 	ctx.emit = fuzz_emit;
 	ctx.arg = (void *)rules;
 	sp_err_init(&err);

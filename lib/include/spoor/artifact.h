@@ -50,11 +50,33 @@ struct sp_event {
  */
 void sp_event_init(struct sp_event *e);
 
+/*
+ * The users of one source, uid to name, from its own /etc/passwd: what a
+ * parser uses to name the user of a record that only gives a uid.
+ */
+struct sp_users;
+
+/*
+ * Read an /etc/passwd stream into a new map in *out (empty when no line
+ * is "name:password:uid:..." with a numeric uid and a printable name;
+ * such lines are skipped, and the first line of a uid wins, as for
+ * getpwuid).  Returns SP_OK, SP_E_IO or SP_E_NOMEM with err set.  The
+ * caller frees *out with sp_users_free.
+ */
+int sp_users_load(FILE *in, struct sp_users **out, struct sp_err *err);
+/* The name of uid in u (which may be NULL), or NULL; owned by u. */
+const char *sp_users_name(const struct sp_users *u, int64_t uid);
+/* The number of uids u names (0 for NULL). */
+size_t sp_users_count(const struct sp_users *u);
+void sp_users_free(struct sp_users *u);
+
 struct sp_artifact_ctx {
 	const char *origin;	/* path of the artifact (in the evidence) */
 	sp_time_ns origin_mtime;	/* its modification time, or NONE */
 	const char *host;	/* host label of the source, or NULL */
 	struct sp_run *run;	/* where problems go; may be NULL */
+	/* the source's users (its /etc/passwd), or NULL; borrowed */
+	const struct sp_users *users;
 	/*
 	 * Receives each event; returns SP_CB_CONTINUE or an SP_E_* code
 	 * that stops the parser with that error (enum sp_cb).
