@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +74,16 @@ struct hist {
 	int64_t origin;			/* origin file id: one history file */
 };
 
+/* An edge that may come again: its ends and kind, and its index + 1. */
+struct again {
+	int64_t src, dst;
+	const char *kind;	/* static: compared by address */
+	int64_t edge;
+};
+
 struct b {
+	struct again *again;
+	size_t again_n, again_cap;
 	struct sp_run *run;
 	struct bnode *n;
 	size_t nn, cn;
@@ -103,6 +113,35 @@ struct b {
 enum { A_AUDIT, A_AUTH, A_WTMP, A_WEB, A_PERSIST, A_HIST, A_CRON, A_JOURNAL };
 
 /* ---- nodes, edges, keys ---- */
+
+/*
+ * The node and edge arrays: hundreds of megabytes touched once each, so
+ * mapped with transparent huge pages where the kernel offers them (a
+ * page fault per 2 MiB rather than per 4 KiB) and grown with mremap.
+ */
+static void *
+big_grow(void *old, size_t old_bytes, size_t bytes)
+{
+	void *p;
+
+	if (old == NULL) {
+		p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	} else {
+		p = mremap(old, old_bytes, bytes, MREMAP_MAYMOVE);
+	}
+	if (p == MAP_FAILED)
+		return NULL;
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
+
+static void
+big_free(void *p, size_t bytes)
+{
+	if (p != NULL)
+		munmap(p, bytes);
+}
 
 static char *
 dup(const char *s)
@@ -151,7 +190,8 @@ node_new(struct b *b, char kind, const char *type, const char *host,
 
 	if (b->nn == b->cn) {
 		size_t nc = b->cn ? b->cn * 2 : 4096;
-		struct bnode *nn = realloc(b->n, nc * sizeof(*nn));
+		struct bnode *nn = big_grow(b->n, b->cn * sizeof(*nn),
+		    nc * sizeof(*nn));
 		if (nn == NULL) {
 			b->nomem = 1;
 			return -1;
@@ -198,7 +238,8 @@ edge_add(struct b *b, int64_t src, int64_t dst, const char *kind,
 	}
 	if (b->ne == b->ce) {
 		size_t nc = b->ce ? b->ce * 2 : 8192;
-		struct bedge *ne = realloc(b->e, nc * sizeof(*ne));
+		struct bedge *ne = big_grow(b->e, b->ce * sizeof(*ne),
+		    nc * sizeof(*ne));
 		if (ne == NULL) {
 			free(reason);
 			b->nomem = 1;
@@ -240,24 +281,53 @@ static int
 edge_again(struct b *b, int64_t src, int64_t dst, const char *kind,
     sp_time_ns t, int64_t ev)
 {
-	char k[96];
-	size_t n;
-	int64_t i;
+	struct again *a;
+	uint64_t h;
+	size_t i;
 
-	n = (size_t)snprintf(k, sizeof(k), "%c%s\x1f%" PRId64 "\x1f%" PRId64,
-	    'A', kind, src, dst);
-	if (n >= sizeof(k))
-		return 0;
-	if (rmap_get(&b->map, k, n, &i) && i >= 0 && (size_t)i < b->ne &&
-	    b->e[i].src == src && b->e[i].dst == dst) {
-		if (t > b->e[i].t_last)
-			b->e[i].t_last = t;
-		b->e[i].ev[1] = ev;
-		b->e[i].count++;
-		return 1;
+	if (b->again_n * 2 >= b->again_cap) {
+		size_t nc = b->again_cap ? b->again_cap * 2 : 4096, k;
+		struct again *na = calloc(nc, sizeof(*na));
+		if (na == NULL) {
+			b->nomem = 1;
+			return 0;
+		}
+		for (k = 0; k < b->again_cap; k++) {
+			if (b->again[k].edge == 0)
+				continue;
+			h = ((uint64_t)b->again[k].src * 0x9e3779b97f4a7c15ULL) ^
+			    ((uint64_t)b->again[k].dst * 0xc2b2ae3d27d4eb4fULL) ^
+			    (uint64_t)(uintptr_t)b->again[k].kind;
+			for (i = h & (nc - 1); na[i].edge != 0;
+			    i = (i + 1) & (nc - 1))
+				;
+			na[i] = b->again[k];
+		}
+		free(b->again);
+		b->again = na;
+		b->again_cap = nc;
 	}
-	if (rmap_put(&b->map, k, n, (int64_t)b->ne) != 0)
-		b->nomem = 1;
+	h = ((uint64_t)src * 0x9e3779b97f4a7c15ULL) ^
+	    ((uint64_t)dst * 0xc2b2ae3d27d4eb4fULL) ^ (uint64_t)(uintptr_t)kind;
+	for (i = h & (b->again_cap - 1);; i = (i + 1) & (b->again_cap - 1)) {
+		a = &b->again[i];
+		if (a->edge == 0)
+			break;
+		if (a->src == src && a->dst == dst && a->kind == kind) {
+			struct bedge *e = &b->e[a->edge - 1];
+			if (t > e->t_last)
+				e->t_last = t;
+			e->ev[1] = ev;
+			e->count++;
+			return 1;
+		}
+	}
+	/* the edge the caller adds next is this one's */
+	a->src = src;
+	a->dst = dst;
+	a->kind = kind;
+	a->edge = (int64_t)b->ne + 1;
+	b->again_n++;
 	return 0;
 }
 
@@ -2220,10 +2290,10 @@ b_free(struct b *b)
 		free(n->detail);
 		free(n->sha256);
 	}
-	free(b->n);
+	big_free(b->n, b->cn * sizeof(*b->n));
 	for (i = 0; i < b->ne; i++)
 		free(b->e[i].reason);
-	free(b->e);
+	big_free(b->e, b->ce * sizeof(*b->e));
 	for (i = 0; i < b->nrq; i++) {
 		free(b->rq[i].client);
 		free(b->rq[i].method);
@@ -2238,6 +2308,7 @@ b_free(struct b *b)
 	free(b->hs);
 	rmap_free(&b->map);
 	rmap_free(&b->failed);
+	free(b->again);
 	free(b->priv);
 	for (i = 0; i < b->nip; i++)
 		free(b->ipool[i]);
