@@ -40,10 +40,11 @@ struct bnode {
 	int64_t pid, ppid, uid, euid, auid, ses, port, file_id, inode;
 	char *exe, *argv, *cwd, *tty, *comm, *user, *address, *method,
 	    *name, *path, *detail, *sha256;
-	int inferred, has_exec, web, uploaded, nchild, written, ran;
+	unsigned inferred:1, has_exec:1, web:1, uploaded:1, written:1, ran:1;
 	int64_t parent;			/* process: node of the parent */
 	sp_time_ns seen;		/* process: last sign of life */
 	sp_time_ns mtime;		/* file: last change known */
+	int64_t last_edge;		/* process: its last edge out, + 1 */
 	int64_t ev[MAX_NODE_EVENTS];
 	unsigned nev;
 };
@@ -57,6 +58,7 @@ struct bedge {
 	int64_t ev[2];			/* the first and the last event */
 	sp_time_ns t_last;
 	uint32_t count;			/* records merged into this edge */
+	int64_t prev;			/* the source's edge before, + 1 */
 };
 
 struct request {
@@ -74,16 +76,7 @@ struct hist {
 	int64_t origin;			/* origin file id: one history file */
 };
 
-/* An edge that may come again: its ends and kind, and its index + 1. */
-struct again {
-	int64_t src, dst;
-	const char *kind;	/* static: compared by address */
-	int64_t edge;
-};
-
 struct b {
-	struct again *again;
-	size_t again_n, again_cap;
 	struct sp_run *run;
 	struct bnode *n;
 	size_t nn, cn;
@@ -259,6 +252,11 @@ edge_add(struct b *b, int64_t src, int64_t dst, const char *kind,
 	e->ev[1] = 0;
 	e->t_last = t;
 	e->count = 1;
+	e->prev = 0;
+	if (b->n[src].kind == SP_GNODE_PROCESS) {
+		e->prev = b->n[src].last_edge;
+		b->n[src].last_edge = (int64_t)b->ne;
+	}
 	if (conf < 1.0)
 		b->inferred++;
 	if (strcmp(kind, "wrote") == 0 || strcmp(kind, "uploaded") == 0 ||
@@ -281,53 +279,24 @@ static int
 edge_again(struct b *b, int64_t src, int64_t dst, const char *kind,
     sp_time_ns t, int64_t ev)
 {
-	struct again *a;
-	uint64_t h;
-	size_t i;
+	int64_t last = b->n[src].last_edge;
+	struct bedge *e;
+	int look;
 
-	if (b->again_n * 2 >= b->again_cap) {
-		size_t nc = b->again_cap ? b->again_cap * 2 : 4096, k;
-		struct again *na = calloc(nc, sizeof(*na));
-		if (na == NULL) {
-			b->nomem = 1;
+	/* among the source's last few edges */
+	for (look = 0; look < 8 && last > 0 && (size_t)last <= b->ne;
+	    look++, last = e->prev) {
+		e = &b->e[last - 1];
+		if (e->src != src)
 			return 0;
-		}
-		for (k = 0; k < b->again_cap; k++) {
-			if (b->again[k].edge == 0)
-				continue;
-			h = ((uint64_t)b->again[k].src * 0x9e3779b97f4a7c15ULL) ^
-			    ((uint64_t)b->again[k].dst * 0xc2b2ae3d27d4eb4fULL) ^
-			    (uint64_t)(uintptr_t)b->again[k].kind;
-			for (i = h & (nc - 1); na[i].edge != 0;
-			    i = (i + 1) & (nc - 1))
-				;
-			na[i] = b->again[k];
-		}
-		free(b->again);
-		b->again = na;
-		b->again_cap = nc;
+		if (e->dst != dst || e->kind != kind)
+			continue;
+		if (t > e->t_last)
+			e->t_last = t;
+		e->ev[1] = ev;
+		e->count++;
+		return 1;
 	}
-	h = ((uint64_t)src * 0x9e3779b97f4a7c15ULL) ^
-	    ((uint64_t)dst * 0xc2b2ae3d27d4eb4fULL) ^ (uint64_t)(uintptr_t)kind;
-	for (i = h & (b->again_cap - 1);; i = (i + 1) & (b->again_cap - 1)) {
-		a = &b->again[i];
-		if (a->edge == 0)
-			break;
-		if (a->src == src && a->dst == dst && a->kind == kind) {
-			struct bedge *e = &b->e[a->edge - 1];
-			if (t > e->t_last)
-				e->t_last = t;
-			e->ev[1] = ev;
-			e->count++;
-			return 1;
-		}
-	}
-	/* the edge the caller adds next is this one's */
-	a->src = src;
-	a->dst = dst;
-	a->kind = kind;
-	a->edge = (int64_t)b->ne + 1;
-	b->again_n++;
 	return 0;
 }
 
@@ -596,7 +565,6 @@ on_exec(struct b *b, const struct sp_event_row *r, const char *host,
 	} else if ((par = proc_seen(b, host, r->ppid, NONE, NULL,
 	    r->time_ns, -1)) >= 0) {
 		b->n[i].parent = par;
-		b->n[par].nchild++;
 		edge_add(b, par, i, "spawned", r->time_ns, 1.0, NULL, r->id);
 	}
 	/* a deletion program names its victims; audit rarely watches them */
@@ -2308,7 +2276,6 @@ b_free(struct b *b)
 	free(b->hs);
 	rmap_free(&b->map);
 	rmap_free(&b->failed);
-	free(b->again);
 	free(b->priv);
 	for (i = 0; i < b->nip; i++)
 		free(b->ipool[i]);
@@ -2328,6 +2295,7 @@ missing(struct sp_rca_build_stats *st, const char *text)
 /* ---- the reader thread ---- */
 
 #define FEED_SLOTS 512
+#define FEED_BATCH 128
 
 /* One event read ahead: its row and fields, in storage of its own. */
 struct slot {
@@ -2428,10 +2396,10 @@ static void *
 feed_main(void *arg)
 {
 	struct feed *fd = arg;
-	int has, rc = SP_OK;
+	int has = 1, rc = SP_OK;
 
-	for (;;) {
-		struct slot *sl;
+	while (has && rc == SP_OK) {
+		size_t room, filled = 0, at;
 
 		pthread_mutex_lock(&fd->mu);
 		while (fd->tail - fd->head == FEED_SLOTS && !fd->stop)
@@ -2440,18 +2408,27 @@ feed_main(void *arg)
 			pthread_mutex_unlock(&fd->mu);
 			break;
 		}
-		sl = &fd->slots[fd->tail % FEED_SLOTS];
+		room = FEED_SLOTS - (fd->tail - fd->head);
+		at = fd->tail;
 		pthread_mutex_unlock(&fd->mu);
-		if ((rc = sp_query_next(fd->q, &has, &fd->err)) != SP_OK ||
-		    !has)
-			break;
-		if ((rc = slot_fill(sl, sp_query_event(fd->q))) != SP_OK) {
-			sp_err_set(&fd->err, rc, 0, "out of memory reading "
-			    "events");
-			break;
+		/* fill a batch of the free slots, then hand them over */
+		if (room > FEED_BATCH)
+			room = FEED_BATCH;
+		while (filled < room) {
+			struct slot *sl = &fd->slots[(at + filled) % FEED_SLOTS];
+			if ((rc = sp_query_next(fd->q, &has, &fd->err)) !=
+			    SP_OK || !has)
+				break;
+			if ((rc = slot_fill(sl, sp_query_event(fd->q))) !=
+			    SP_OK) {
+				sp_err_set(&fd->err, rc, 0, "out of memory "
+				    "reading events");
+				break;
+			}
+			filled++;
 		}
 		pthread_mutex_lock(&fd->mu);
-		fd->tail++;
+		fd->tail += filled;
 		pthread_cond_signal(&fd->can_take);
 		pthread_mutex_unlock(&fd->mu);
 	}
@@ -2479,27 +2456,30 @@ feed_start(struct feed *fd, struct sp_query *q, struct sp_err *err)
 	return SP_OK;
 }
 
-/* The next event read, or NULL at the end (or when the reader failed). */
-static struct slot *
-feed_take(struct feed *fd)
+/*
+ * The events read and not yet taken: the first in *first, how many
+ * returned (0 at the end, or when the reader failed).
+ */
+static size_t
+feed_take(struct feed *fd, size_t *first)
 {
-	struct slot *sl = NULL;
+	size_t n;
 
 	pthread_mutex_lock(&fd->mu);
 	while (fd->tail == fd->head && !fd->done)
 		pthread_cond_wait(&fd->can_take, &fd->mu);
-	if (fd->tail != fd->head)
-		sl = &fd->slots[fd->head % FEED_SLOTS];
+	n = fd->tail - fd->head;
+	*first = fd->head;
 	pthread_mutex_unlock(&fd->mu);
-	return sl;
+	return n;
 }
 
-/* The event taken is used: its slot may be filled again. */
+/* The n events taken are used: their slots may be filled again. */
 static void
-feed_done(struct feed *fd)
+feed_done(struct feed *fd, size_t n)
 {
 	pthread_mutex_lock(&fd->mu);
-	fd->head++;
+	fd->head += n;
 	pthread_cond_signal(&fd->can_fill);
 	pthread_mutex_unlock(&fd->mu);
 }
@@ -2583,40 +2563,42 @@ sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
 	if ((rc = feed_start(&fd, q, err)) != SP_OK)
 		goto out;
 	for (;;) {
-		const struct sp_event_row *r;
-		struct rca_fields *f;
-		struct slot *sl;
-		const char *host;
+		size_t first, n, k;
 
-		if ((sl = feed_take(&fd)) == NULL)
+		if ((n = feed_take(&fd, &first)) == 0)
 			break;
-		r = &sl->r;
-		f = &sl->f;
-		b.nevents++;
-		host = host_of(&b, r->host);
-		if (strcmp(r->artifact, "audit") == 0) {
-			b.by_art[A_AUDIT]++;
-			on_audit(&b, r, host, f);
-		} else if (strcmp(r->artifact, "auth") == 0) {
-			b.by_art[A_AUTH]++;
-			on_auth(&b, r, host, f);
-		} else if (strcmp(r->artifact, "web") == 0) {
-			b.by_art[A_WEB]++;
-			on_web(&b, r, f);
-		} else if (strcmp(r->artifact, "persistence") == 0) {
-			b.by_art[A_PERSIST]++;
-			on_persistence(&b, r, host, f);
-		} else if (strcmp(r->artifact, "cron") == 0) {
-			b.by_art[A_CRON]++;
-			on_cron_exec(&b, r, host, f);
-		} else if (strstr(r->artifact, "history") != NULL) {
-			b.by_art[A_HIST]++;
-			on_history(&b, r, host, f);
-		} else {
-			b.by_art[A_WTMP]++;
-			on_utmp(&b, r, host, f);
+		for (k = 0; k < n; k++) {
+			struct slot *sl = &fd.slots[(first + k) % FEED_SLOTS];
+			const struct sp_event_row *r = &sl->r;
+			struct rca_fields *f = &sl->f;
+			const char *host;
+
+			b.nevents++;
+			host = host_of(&b, r->host);
+			if (strcmp(r->artifact, "audit") == 0) {
+				b.by_art[A_AUDIT]++;
+				on_audit(&b, r, host, f);
+			} else if (strcmp(r->artifact, "auth") == 0) {
+				b.by_art[A_AUTH]++;
+				on_auth(&b, r, host, f);
+			} else if (strcmp(r->artifact, "web") == 0) {
+				b.by_art[A_WEB]++;
+				on_web(&b, r, f);
+			} else if (strcmp(r->artifact, "persistence") == 0) {
+				b.by_art[A_PERSIST]++;
+				on_persistence(&b, r, host, f);
+			} else if (strcmp(r->artifact, "cron") == 0) {
+				b.by_art[A_CRON]++;
+				on_cron_exec(&b, r, host, f);
+			} else if (strstr(r->artifact, "history") != NULL) {
+				b.by_art[A_HIST]++;
+				on_history(&b, r, host, f);
+			} else {
+				b.by_art[A_WTMP]++;
+				on_utmp(&b, r, host, f);
+			}
 		}
-		feed_done(&fd);
+		feed_done(&fd, n);
 		if (b.nomem) {
 			feed_stop(&fd);
 			rc = sp_err_set(err, SP_E_NOMEM, 0, "out of memory "
