@@ -1246,6 +1246,7 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 	TSK_FS_INFO *fs;
 	TSK_INUM_T inum;
 	TSK_FS_FILE *f;
+	const TSK_FS_ATTR *attr;
 	char *prefix = NULL;
 	unsigned tflags = 0;
 	int rc = SP_OK;
@@ -1276,19 +1277,22 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 		n = strlen(prefix);
 		while (n > 1 && prefix[n - 1] == '/')
 			prefix[--n] = '\0';
-		f = tsk_fs_file_open(fs, NULL, prefix);
-		if (f == NULL) {
-			tsk_error_reset();
+		if ((rc = sp_tsk_path_resolve(fs, prefix, &f, &attr, err)) !=
+		    SP_OK) {
 			free(prefix);
-			return sp_err_set(err, SP_E_NOTFOUND, 0, "'%s'", path);
+			sp_err_prefix(err, "'%s'", path);
+			return rc;
 		}
-		if (f->meta == NULL || f->meta->type != TSK_FS_META_TYPE_DIR) {
-			/* a single file: list just it */
+		if (f->meta == NULL || f->meta->type != TSK_FS_META_TYPE_DIR ||
+		    attr != NULL) {
+			/* a single file or stream: list just it */
 			char *slash = strrchr(prefix, '/');
 			*slash = '\0';
 			w.prefix = prefix;
-			if (build_path(&w, "", f->name->name) == 0)
-				emit(&w, f, NULL);
+			if (attr == NULL)
+				walk_cb(f, "", &w);	/* as a name in a walk */
+			else if (build_path(&w, "", f->name->name) == 0)
+				emit(&w, f, attr);
 			tsk_fs_file_close(f);
 			free(w.path);
 			free(prefix);
@@ -1455,14 +1459,23 @@ int
 sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
     const char *path, sp_data_fn *fn, void *arg, struct sp_err *err)
 {
+	TSK_FS_FILE *f;
+	const TSK_FS_ATTR *a;
+	int rc;
+
 	if (fs_index >= ev->nfs)
 		return sp_err_set(err, SP_E_USAGE, 0, "no file system %u",
 		    fs_index);
 	if (ev->kind == SP_EVIDENCE_DIR)
 		return sp_dir_read_file(ev->path, path, ev->cancel, fn, arg,
 		    err);
-	return read_tsk_file(ev, tsk_fs_file_open(ev->fss[fs_index].fs, NULL,
-	    path), 0, 0, path, fn, arg, err);
+	if ((rc = sp_tsk_path_resolve(ev->fss[fs_index].fs, path, &f, &a,
+	    err)) != SP_OK) {
+		sp_err_prefix(err, "'%s'", path);
+		return rc;
+	}
+	return read_tsk_file(ev, f, a != NULL ? a->type : 0, a != NULL ?
+	    a->id : 0, path, fn, arg, err);
 }
 
 int
