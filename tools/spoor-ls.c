@@ -91,7 +91,8 @@ on_entry(const struct sp_entry *e, void *arg)
 		sp_run_problem(ls->run, e->path, err.code, "hash: %s", err.msg);
 	switch (ls->format) {
 	case TEXT: sp_fls_write(stdout, e); break;
-	case JSON: sp_entry_json_write(&ls->w, e, h); break;
+	case JSON: sp_entry_json_write_hashed(&ls->w, e, h, ls->hash_mask);
+		break;
 	case BODYFILE:
 		sp_bodyfile_write(stdout, e, sp_hash_hex(h, SP_HASH_MD5),
 		    ls->bodyflags);

@@ -1385,6 +1385,34 @@ sp_entry_file_ref(const struct sp_evidence *ev, const struct sp_entry *e,
 }
 
 /*
+ * Why the content of a deleted ext2/3/4 file can no longer be read, or
+ * NULL when it can.  Linux zeroes the size and the block map (the
+ * extents) of an inode it frees: a size of 0 no longer tells an empty
+ * file from a lost one, and a size without any block mapped would read
+ * as zeros that were never the file's.  Content kept in the inode
+ * (inline data) stays readable.
+ */
+static const char *
+content_lost(const TSK_FS_FILE *f, const TSK_FS_ATTR *a)
+{
+	const TSK_FS_ATTR_RUN *r;
+
+	if (!TSK_FS_TYPE_ISEXT(f->fs_info->ftype) ||
+	    !(f->meta->flags & TSK_FS_META_FLAG_UNALLOC) ||
+	    f->meta->type != TSK_FS_META_TYPE_REG)
+		return NULL;
+	if (f->meta->size == 0 || a == NULL)
+		return "its inode no longer records its size";
+	if (!(a->flags & TSK_FS_ATTR_NONRES))
+		return NULL;
+	for (r = a->nrd.run; r != NULL; r = r->next)
+		if (r->len > 0 && !(r->flags & (TSK_FS_ATTR_RUN_FLAG_SPARSE |
+		    TSK_FS_ATTR_RUN_FLAG_FILLER)))
+			return NULL;
+	return "its inode no longer maps any block of its content";
+}
+
+/*
  * Feed the content of f (taken over) to fn: the attribute type/id when
  * type is not 0, else the default data.  what names it in messages.
  */
@@ -1394,6 +1422,7 @@ read_tsk_file(struct sp_evidence *ev, TSK_FS_FILE *f, uint32_t type,
     struct sp_err *err)
 {
 	const TSK_FS_ATTR *a;
+	const char *lost;
 	char *buf;
 	TSK_OFF_T off = 0, size;
 	ssize_t n;
@@ -1419,9 +1448,14 @@ read_tsk_file(struct sp_evidence *ev, TSK_FS_FILE *f, uint32_t type,
 		    id, 1);
 	else
 		a = tsk_fs_file_attr_get(f);
+	tsk_error_reset();
+	if ((lost = content_lost(f, a)) != NULL) {
+		tsk_fs_file_close(f);
+		return sp_err_set(err, SP_E_UNRECOVERABLE, 0, "'%s': content "
+		    "not recoverable: the file is deleted and %s", what, lost);
+	}
 	if (a == NULL) {
 		/* no data attribute: an empty file or a device */
-		tsk_error_reset();
 		tsk_fs_file_close(f);
 		return SP_OK;
 	}
@@ -1545,6 +1579,7 @@ sp_evidence_hash_entry(struct sp_evidence *ev, const struct sp_entry *e,
     unsigned mask, struct sp_hash **hp, struct sp_err *err)
 {
 	struct sp_hash *h;
+	struct sp_err rerr;
 	int rc;
 
 	*hp = NULL;
@@ -1552,10 +1587,20 @@ sp_evidence_hash_entry(struct sp_evidence *ev, const struct sp_entry *e,
 		return SP_OK;
 	if ((rc = sp_hash_new(&h, mask, err)) != SP_OK)
 		return rc;
-	rc = sp_evidence_read_entry(ev, e, hash_data, h, err);
+	sp_err_init(&rerr);
+	rc = sp_evidence_read_entry(ev, e, hash_data, h, &rerr);
+	if (rc == SP_E_UNRECOVERABLE) {
+		/* a digest of nothing would pass for one of the evidence */
+		sp_run_problem(ev->run, e->path, rc, "%s", rerr.msg);
+		ev->problems++;
+		sp_hash_free(h);
+		return SP_OK;
+	}
 	if (rc == SP_OK)
-		rc = sp_hash_final(h, err);
+		rc = sp_hash_final(h, &rerr);
 	if (rc != SP_OK) {
+		if (err != NULL)
+			*err = rerr;
 		sp_hash_free(h);
 		return rc;
 	}

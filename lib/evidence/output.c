@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spoor/evidence.h"
 #include "spoor/hash.h"
 #include "spoor/json.h"
 #include "spoor/output.h"
@@ -342,6 +343,13 @@ void
 sp_entry_json_write(struct sp_json *w, const struct sp_entry *e,
     const struct sp_hash *h)
 {
+	sp_entry_json_write_hashed(w, e, h, 0);
+}
+
+void
+sp_entry_json_write_hashed(struct sp_json *w, const struct sp_entry *e,
+    const struct sp_hash *h, unsigned mask)
+{
 	char buf[48], t[2] = { 0, 0 };
 
 	sp_json_object_begin(w);
@@ -385,6 +393,14 @@ sp_entry_json_write(struct sp_json *w, const struct sp_entry *e,
 		if (sp_hash_hex(h, SP_HASH_SHA256) != NULL)
 			sp_json_kv_str(w, "sha256",
 			    sp_hash_hex(h, SP_HASH_SHA256));
+	} else if (mask != 0 && sp_entry_has_content(e)) {
+		/* asked for, but there is no content to vouch for */
+		if (mask & SP_HASH_MD5)
+			sp_json_kv_str(w, "md5", NULL);
+		if (mask & SP_HASH_SHA1)
+			sp_json_kv_str(w, "sha1", NULL);
+		if (mask & SP_HASH_SHA256)
+			sp_json_kv_str(w, "sha256", NULL);
 	}
 	sp_json_object_end(w);
 	sp_json_line_end(w);

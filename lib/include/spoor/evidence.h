@@ -218,9 +218,15 @@ typedef int sp_data_fn(const void *buf, size_t len, void *arg);
 
 /*
  * Read the content of the file at path in fs_index (for a directory,
- * relative to its root) and feed it to fn in chunks.  Returns SP_OK, the
- * error code fn returned, SP_E_INTERRUPTED when ev's cancellation token
- * was tripped, or the read's own error.
+ * relative to its root) and feed it to fn in chunks.  On NTFS the last
+ * name may name a data stream as fls does, "name:stream" (also
+ * "name:stream:$DATA", and "name::$DATA" for the default one); a name
+ * found whole takes precedence over a stream.  Returns SP_OK, the error
+ * code fn returned, SP_E_INTERRUPTED when ev's cancellation token was
+ * tripped, SP_E_NOTFOUND saying which name is missing (or which step is
+ * not a directory), SP_E_UNRECOVERABLE for a deleted file whose metadata
+ * no longer says where its content was (ext2/3/4: no size, or no block
+ * mapped), or the read's own error.
  */
 int sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
     const char *path, sp_data_fn *fn, void *arg, struct sp_err *err);
@@ -253,8 +259,8 @@ void sp_entry_file_ref(const struct sp_evidence *ev, const struct sp_entry *e,
 /*
  * Read the content of the file or attribute ref names (its source is ev)
  * and feed it to fn in chunks, as sp_evidence_read_file does.  Deleted
- * files are read from their metadata where recoverable.  A directory has
- * no inodes: SP_E_USAGE.
+ * files are read from their metadata where recoverable, else
+ * SP_E_UNRECOVERABLE.  A directory has no inodes: SP_E_USAGE.
  */
 int sp_evidence_read_ref(struct sp_evidence *ev, const struct sp_file_ref *ref,
     sp_data_fn *fn, void *arg, struct sp_err *err);
@@ -278,7 +284,10 @@ struct sp_hash;
  * algorithms in mask (SP_HASH_* bits) into a new *h, owned by the caller
  * (sp_hash_free).  Only regular files and NTFS data streams have content;
  * for others, and for deleted names whose inode now belongs to another
- * file, *h is NULL and SP_OK is returned.
+ * file, *h is NULL and SP_OK is returned.  So it is for a deleted file
+ * whose content is not recoverable (SP_E_UNRECOVERABLE from a read),
+ * which is also recorded as a problem of ev's run: no digest of nothing
+ * passes for one of the evidence.
  */
 int sp_evidence_hash_entry(struct sp_evidence *ev, const struct sp_entry *e,
     unsigned mask, struct sp_hash **h, struct sp_err *err);

@@ -48,6 +48,15 @@ void sp_entry_json_write(struct sp_json *w, const struct sp_entry *e,
     const struct sp_hash *h);
 
 /*
+ * As sp_entry_json_write, for a listing that hashes content with the
+ * algorithms in mask (SP_HASH_* bits): an entry that has content (see
+ * sp_entry_has_content) but no digests, because its content is not
+ * recoverable or could not be read, has each of those keys as null.
+ */
+void sp_entry_json_write_hashed(struct sp_json *w, const struct sp_entry *e,
+    const struct sp_hash *h, unsigned mask);
+
+/*
  * Write one row of mactime's output for e at time sec (seconds; 0 when
  * the entry has none of those times) with the MACB letters in macb
  * (bit 0 m, 1 a, 2 c, 3 b).  date is the formatted date, or NULL to write
