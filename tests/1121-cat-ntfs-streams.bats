@@ -8,28 +8,10 @@
 # (ntfs-3g), without mounting anything.
 
 load helpers/common
+load helpers/ntfs
 
 setup_file() {
-	local d=$BATS_FILE_TMPDIR
-	command -v mkntfs >/dev/null && command -v ntfscp >/dev/null ||
-		fail "mkntfs and ntfscp (ntfs-3g) are needed"
-	printf 'the main stream of report.txt\n' > "$d/main"
-	printf 'what was hidden in the stream\n' > "$d/hidden"
-	printf 'a second stream\n' > "$d/second"
-	printf 'the file literally named notes.txt:ads\n' > "$d/literal"
-	printf 'the ads stream of notes.txt\n' > "$d/ads"
-	printf 'notes.txt itself\n' > "$d/notes"
-	printf 'a stream of the $Extend directory\n' > "$d/dirstream"
-	truncate -s 8M "$d/ntfs.img"
-	mkntfs -q -F -f -s 512 -c 4096 -L STREAMS "$d/ntfs.img" >/dev/null 2>&1
-	ntfscp -q "$d/ntfs.img" "$d/main" /report.txt
-	ntfscp -q -N hidden "$d/ntfs.img" "$d/hidden" /report.txt
-	ntfscp -q -N Second "$d/ntfs.img" "$d/second" /report.txt
-	ntfscp -q "$d/ntfs.img" "$d/notes" /notes.txt
-	ntfscp -q -N ads "$d/ntfs.img" "$d/ads" /notes.txt
-	ntfscp -q "$d/ntfs.img" "$d/literal" '/notes.txt:ads'
-	# inode 11 is the $Extend directory
-	ntfscp -q -i -N dirstream "$d/ntfs.img" "$d/dirstream" 11
+	mk_ntfs_streams "$BATS_FILE_TMPDIR"
 }
 
 setup() {
@@ -37,13 +19,8 @@ setup() {
 	need "$IMG"
 }
 
-# The inode reference fls gives the line whose name is $1.
-fls_ref() {
-	fls -r -p "$IMG" | awk -F'\t' -v n="$1" '$2 == n { sub(/:$/, "", $1); sub(/.* /, "", $1); print $1; exit }'
-}
-
 @test "NTFS 'report.txt:hidden' writes the named stream, not the main one (icat, sha256sum)" {
-	ref=$(fls_ref report.txt:hidden)
+	ref=$(fls_ref "$IMG" report.txt:hidden)
 	[ -n "$ref" ] || fail "fls does not list report.txt:hidden"
 	[[ $ref == *-128-* ]] || fail "not a data stream: $ref"
 	want=$(sha256sum < "$BATS_FILE_TMPDIR/hidden")
@@ -56,7 +33,7 @@ fls_ref() {
 }
 
 @test "NTFS stream names match without case, and with Windows' ':\$DATA' suffix" {
-	want=$(icat "$IMG" "$(fls_ref report.txt:Second)" | sha256sum)
+	want=$(icat "$IMG" "$(fls_ref "$IMG" report.txt:Second)" | sha256sum)
 	assert_equal "$want" "$(sha256sum < "$BATS_FILE_TMPDIR/second")"
 	for p in /report.txt:second /REPORT.TXT:SECOND '/report.txt:Second:$DATA'; do
 		run -0 bash -c "spoor-cat '$IMG' '$p' | sha256sum"
@@ -93,17 +70,19 @@ fls_ref() {
 	run -0 bash -c "fls -r -p '$IMG' | grep -c '\\\$Extend.*:dirstream\$'"
 	assert_output 2
 	want=$(sha256sum < "$BATS_FILE_TMPDIR/dirstream")
-	assert_equal "$(icat "$IMG" "$(fls_ref '$Extend:dirstream')" | sha256sum)" "$want"
+	assert_equal "$(icat "$IMG" "$(fls_ref "$IMG" '$Extend:dirstream')" | sha256sum)" "$want"
 	run -0 bash -c "spoor-cat '$IMG' '/\$Extend:dirstream' | sha256sum"
 	assert_output "$want"
 	run -0 bash -c "spoor-cat '$IMG' '/\$Extend/.:dirstream' | sha256sum"
 	assert_output "$want"
+	run -0 bash -c "spoor-cat '$IMG' '/.:rootstream' | sha256sum"
+	assert_output "$(sha256sum < "$BATS_FILE_TMPDIR/rootstream")"
 	# the directory itself is still not a file
 	run -64 --separate-stderr spoor-cat "$IMG" '/$Extend'
 }
 
 @test "NTFS 'file:stream' given to spoor-ls lists that one stream as fls names it" {
-	ref=$(fls_ref report.txt:hidden)
+	ref=$(fls_ref "$IMG" report.txt:hidden)
 	run -0 spoor-ls "$IMG" /report.txt:hidden
 	assert_output "r/r $ref:	report.txt:hidden"
 	run -0 spoor-ls "$IMG" /report.txt

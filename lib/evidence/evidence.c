@@ -787,6 +787,10 @@ emit(struct walk *w, TSK_FS_FILE *f, const TSK_FS_ATTR *attr)
 	e.name = f->name->name;
 	e.name_type = name_type(f->name->type);
 	e.atime = e.mtime = e.ctime = e.crtime = e.dtime = SP_TIME_NONE;
+	/* the root has no name of its own: its "." is its one listing */
+	if (TSK_FS_ISDOT(f->name->name) &&
+	    f->name->meta_addr != f->fs_info->root_inum)
+		e.flags |= SP_ENTRY_DOT;
 	if (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) {
 		e.flags |= SP_ENTRY_DELETED;
 		if (m != NULL && (m->flags & TSK_FS_META_FLAG_ALLOC))
@@ -840,6 +844,39 @@ emit(struct walk *w, TSK_FS_FILE *f, const TSK_FS_ATTR *attr)
 		w->stop = rc;
 }
 
+/*
+ * The "." and ".." names of an NTFS directory, as fls lists them without
+ * -a: the data streams of "." (the directory's own, listed a second time
+ * as "dir/.:stream"), nothing of "..", and the bare name when neither
+ * has a data stream or an index (which a sound directory always has).
+ */
+static void
+dot_streams(struct walk *w, TSK_FS_FILE *f, const char *dir)
+{
+	int i, cnt, printed = 0;
+
+	if (build_path(w, dir, f->name->name) != 0) {
+		w->stop = SP_E_NOMEM;
+		return;
+	}
+	cnt = tsk_fs_file_attr_getsize(f);
+	for (i = 0; i < cnt && !w->stop; i++) {
+		const TSK_FS_ATTR *a = tsk_fs_file_attr_get_idx(f, i);
+		if (a == NULL)
+			continue;
+		if (a->type == TSK_FS_ATTR_TYPE_NTFS_DATA) {
+			printed = 1;
+			if (f->meta->type != TSK_FS_META_TYPE_DIR ||
+			    strcmp(f->name->name, "..") != 0)
+				emit(w, f, a);
+		} else if (a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT)
+			printed = 1;
+	}
+	tsk_error_reset();
+	if (!printed && !w->stop)
+		emit(w, f, NULL);
+}
+
 static TSK_WALK_RET_ENUM
 walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 {
@@ -853,8 +890,11 @@ walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 	}
 	if (f->name == NULL || f->name->name == NULL)
 		return TSK_WALK_CONT;
-	if (TSK_FS_ISDOT(f->name->name))
-		return TSK_WALK_CONT;
+	if (TSK_FS_ISDOT(f->name->name)) {
+		if (TSK_FS_TYPE_ISNTFS(f->fs_info->ftype) && f->meta != NULL)
+			dot_streams(w, f, dir);
+		return w->stop ? TSK_WALK_STOP : TSK_WALK_CONT;
+	}
 	if (build_path(w, dir, f->name->name) != 0) {
 		w->stop = SP_E_NOMEM;
 		return TSK_WALK_STOP;
@@ -1551,11 +1591,14 @@ hash_data(const void *buf, size_t len, void *arg)
 int
 sp_entry_has_content(const struct sp_entry *e)
 {
-	if (e->meta_type != SP_TYPE_REG || (e->flags & (SP_ENTRY_NO_META |
-	    SP_ENTRY_REALLOC | SP_ENTRY_FILE_NAME)))
+	if (e->flags & (SP_ENTRY_NO_META | SP_ENTRY_REALLOC |
+	    SP_ENTRY_FILE_NAME | SP_ENTRY_DOT))
 		return 0;
-	/* an NTFS index is not data */
-	return !(e->flags & SP_ENTRY_ATTR) || e->attr_type == 128;
+	/* an NTFS data stream is data, a directory's too; an index is not */
+	if (e->flags & SP_ENTRY_ATTR)
+		return e->attr_type == TSK_FS_ATTR_TYPE_NTFS_DATA &&
+		    (e->meta_type == SP_TYPE_REG || e->meta_type == SP_TYPE_DIR);
+	return e->meta_type == SP_TYPE_REG;
 }
 
 int

@@ -158,7 +158,14 @@ enum sp_entry_flags {
 	SP_ENTRY_NO_META = 1 << 2,	/* no metadata record could be read */
 	SP_ENTRY_FILE_NAME = 1 << 3,	/* NTFS $FILE_NAME times */
 	SP_ENTRY_STREAM = 1 << 4,	/* a named data stream (ADS) */
-	SP_ENTRY_ATTR = 1 << 5		/* attr_type/attr_id are set (NTFS) */
+	SP_ENTRY_ATTR = 1 << 5,		/* attr_type/attr_id are set (NTFS) */
+	/*
+	 * NTFS: a directory's data stream met again under its "." name,
+	 * "dir/.:stream", as fls lists it a second time; its content is
+	 * that of "dir:stream", so it has none of its own.  Not set for
+	 * the root's "." (the root has no other name to list it by).
+	 */
+	SP_ENTRY_DOT = 1 << 6
 };
 
 /*
@@ -265,8 +272,9 @@ void sp_entry_file_ref(const struct sp_evidence *ev, const struct sp_entry *e,
 int sp_evidence_read_ref(struct sp_evidence *ev, const struct sp_file_ref *ref,
     sp_data_fn *fn, void *arg, struct sp_err *err);
 
-/* 1 when e has content to read (a regular file or NTFS data stream whose
- * metadata is its own), 0 otherwise. */
+/* 1 when e has content to read (a regular file, or an NTFS data stream
+ * of a file or a directory, whose metadata is its own and that is not a
+ * "." repeat), 0 otherwise. */
 int sp_entry_has_content(const struct sp_entry *e);
 
 /*
