@@ -773,6 +773,27 @@ build_path(struct walk *w, const char *dir, const char *name)
 	return 0;
 }
 
+/*
+ * An NTFS stream with a size but nothing on disk: never written (its
+ * initialised size is 0) or sparse throughout, as $BadClus:$Bad of a
+ * volume without bad clusters.  Every byte of it reads as zero.
+ */
+static int
+no_data_on_disk(const TSK_FS_ATTR *a)
+{
+	const TSK_FS_ATTR_RUN *r;
+
+	if (a->size <= 0 || !(a->flags & TSK_FS_ATTR_NONRES))
+		return 0;
+	if (a->nrd.initsize == 0)
+		return 1;
+	for (r = a->nrd.run; r != NULL; r = r->next)
+		if (r->len > 0 && !(r->flags & (TSK_FS_ATTR_RUN_FLAG_SPARSE |
+		    TSK_FS_ATTR_RUN_FLAG_FILLER)))
+			return 0;
+	return 1;
+}
+
 static void
 emit(struct walk *w, TSK_FS_FILE *f, const TSK_FS_ATTR *attr)
 {
@@ -808,6 +829,9 @@ emit(struct walk *w, TSK_FS_FILE *f, const TSK_FS_ATTR *attr)
 			e.flags |= SP_ENTRY_STREAM;
 			e.stream = attr->name;
 		}
+		if (attr->type == TSK_FS_ATTR_TYPE_NTFS_DATA &&
+		    no_data_on_disk(attr))
+			e.flags |= SP_ENTRY_SPARSE;
 	}
 	if (m == NULL) {
 		e.flags |= SP_ENTRY_NO_META;
@@ -1489,6 +1513,11 @@ read_tsk_file(struct sp_evidence *ev, TSK_FS_FILE *f, uint32_t type,
 	else
 		a = tsk_fs_file_attr_get(f);
 	tsk_error_reset();
+	if (a == NULL && type != 0) {
+		tsk_fs_file_close(f);
+		return sp_err_set(err, SP_E_NOTFOUND, 0, "'%s': no such "
+		    "attribute", what);
+	}
 	if ((lost = content_lost(f, a)) != NULL) {
 		tsk_fs_file_close(f);
 		return sp_err_set(err, SP_E_UNRECOVERABLE, 0, "'%s': content "
@@ -1513,6 +1542,17 @@ read_tsk_file(struct sp_evidence *ev, TSK_FS_FILE *f, uint32_t type,
 		}
 		n = tsk_fs_attr_read(a, off, buf, want,
 		    TSK_FS_FILE_READ_FLAG_NONE);
+		if (n == 0 && (a->flags & TSK_FS_ATTR_NONRES) &&
+		    off >= a->nrd.initsize) {
+			/*
+			 * Past an NTFS stream's initialised size libtsk
+			 * reads nothing; the content there is zeros (as
+			 * Windows reads it), never written to disk.
+			 */
+			tsk_error_reset();
+			memset(buf, 0, want);
+			n = (ssize_t)want;
+		}
 		if (n <= 0) {
 			rc = sp_err_set(err, SP_E_IO, 0, "'%s': read at offset "
 			    "%" PRId64 ": %s", what, (int64_t)off, tsk_msg());
@@ -1592,7 +1632,7 @@ int
 sp_entry_has_content(const struct sp_entry *e)
 {
 	if (e->flags & (SP_ENTRY_NO_META | SP_ENTRY_REALLOC |
-	    SP_ENTRY_FILE_NAME | SP_ENTRY_DOT))
+	    SP_ENTRY_FILE_NAME | SP_ENTRY_DOT | SP_ENTRY_SPARSE))
 		return 0;
 	/* an NTFS data stream is data, a directory's too; an index is not */
 	if (e->flags & SP_ENTRY_ATTR)

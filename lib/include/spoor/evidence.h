@@ -165,7 +165,13 @@ enum sp_entry_flags {
 	 * that of "dir:stream", so it has none of its own.  Not set for
 	 * the root's "." (the root has no other name to list it by).
 	 */
-	SP_ENTRY_DOT = 1 << 6
+	SP_ENTRY_DOT = 1 << 6,
+	/*
+	 * NTFS: a data stream with a size but nothing on disk, never
+	 * written or sparse throughout (as $BadClus:$Bad): every byte is
+	 * zero, so there is no content to hash or scan.
+	 */
+	SP_ENTRY_SPARSE = 1 << 7
 };
 
 /*
@@ -273,8 +279,8 @@ int sp_evidence_read_ref(struct sp_evidence *ev, const struct sp_file_ref *ref,
     sp_data_fn *fn, void *arg, struct sp_err *err);
 
 /* 1 when e has content to read (a regular file, or an NTFS data stream
- * of a file or a directory, whose metadata is its own and that is not a
- * "." repeat), 0 otherwise. */
+ * of a file or a directory, whose metadata is its own, that is not a "."
+ * repeat and has something on disk), 0 otherwise. */
 int sp_entry_has_content(const struct sp_entry *e);
 
 /*
