@@ -22,6 +22,7 @@
 #include "spoor/hash.h"
 #include "spoor/output.h"
 #include "spoor/signal.h"
+#include "spoor/strbuf.h"
 #include "spoor/evidence.h"
 #include "evidence/evidence-internal.h"
 #include "base/util.h"
@@ -1405,6 +1406,48 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 	rc = sp_err_callback(err, w.stop, "walk");
 	free(w.path);
 	free(prefix);
+	return rc;
+}
+
+int
+sp_evidence_locate(struct sp_evidence *ev, const char *path,
+    unsigned *found, size_t max, size_t *nfound, struct sp_err *err)
+{
+	struct sp_strbuf why = SP_STRBUF_INIT;
+	struct sp_err ferr;
+	TSK_FS_FILE *f;
+	const TSK_FS_ATTR *a;
+	size_t i;
+	int rc;
+
+	*nfound = 0;
+	if (ev->nfs <= 1 || ev->kind == SP_EVIDENCE_DIR) {
+		if (ev->nfs == 1 && max > 0)
+			found[0] = 0;
+		*nfound = ev->nfs;
+		return SP_OK;
+	}
+	for (i = 0; i < ev->nfs; i++) {
+		sp_err_init(&ferr);
+		rc = sp_tsk_path_resolve(ev->fss[i].fs, path, &f, &a, &ferr);
+		if (rc == SP_E_NOMEM) {
+			sp_strbuf_release(&why);
+			return sp_err_set(err, rc, 0, "path");
+		}
+		if (rc != SP_OK) {
+			sp_strbuf_addf(&why, "%sfs %zu (%s): %s", i ? "; " : "",
+			    i, ev->fss[i].info.type, ferr.msg);
+			continue;
+		}
+		tsk_fs_file_close(f);
+		if (*nfound < max)
+			found[*nfound] = (unsigned)i;
+		(*nfound)++;
+	}
+	rc = *nfound > 0 ? SP_OK : sp_err_set(err, SP_E_NOTFOUND, 0, "'%s': "
+	    "not found in any of the %zu file systems: %s", path, ev->nfs,
+	    sp_strbuf_str(&why));
+	sp_strbuf_release(&why);
 	return rc;
 }
 

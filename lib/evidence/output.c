@@ -10,6 +10,7 @@
 #include "spoor/hash.h"
 #include "spoor/json.h"
 #include "spoor/output.h"
+#include "spoor/strbuf.h"
 #include "spoor/time.h"
 
 char *
@@ -314,6 +315,25 @@ sp_mactime_write(FILE *out, const struct sp_entry *e, unsigned macb,
 		free(l.p);
 	if (name.p != name.stack)
 		free(name.p);
+}
+
+int
+sp_fs_list_write(struct sp_strbuf *sb, const struct sp_evidence *ev,
+    const unsigned *idx, size_t n)
+{
+	const struct sp_fs_info *fs;
+	size_t i;
+	int rc = SP_OK;
+
+	if (idx == NULL)
+		n = sp_evidence_fs_count(ev);
+	for (i = 0; i < n && rc == SP_OK; i++) {
+		if ((fs = sp_evidence_fs(ev, idx ? idx[i] : i)) == NULL)
+			continue;
+		rc = sp_strbuf_addf(sb, "%s%u (%s at offset %" PRIu64 ")",
+		    i ? ", " : "", fs->index, fs->type, fs->offset);
+	}
+	return rc;
 }
 
 void

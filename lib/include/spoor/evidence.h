@@ -224,6 +224,17 @@ int sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index,
     struct sp_err *err);
 
 /*
+ * Which file systems of ev have path (names and NTFS streams are matched
+ * as sp_evidence_read_file matches them): their indexes, in order, in
+ * found[0..max), and how many have it in *nfound, which may exceed max.
+ * Evidence with a single file system (a directory too) answers that one
+ * without looking.  Returns SP_OK when at least one has it, else
+ * SP_E_NOTFOUND with each file system's reason in err.
+ */
+int sp_evidence_locate(struct sp_evidence *ev, const char *path,
+    unsigned *found, size_t max, size_t *nfound, struct sp_err *err);
+
+/*
  * Receives content in order; returns SP_CB_CONTINUE, SP_CB_STOP (the read
  * ends with SP_OK) or an SP_E_* code, which the read returns (enum sp_cb).
  */

@@ -32,6 +32,16 @@ char *sp_entry_inode_string(const struct sp_entry *e, char *buf, size_t size);
 void sp_bodyfile_write(FILE *out, const struct sp_entry *e, const char *md5,
     unsigned flags);
 
+struct sp_strbuf;
+
+/*
+ * Append to sb the file systems of ev whose indexes are idx[0..n), or all
+ * of them when idx is NULL, as messages name them: "0 (fat16 at offset
+ * 1048576), 1 (ext4 at offset 9437184)".  SP_OK or SP_E_NOMEM.
+ */
+int sp_fs_list_write(struct sp_strbuf *sb, const struct sp_evidence *ev,
+    const unsigned *idx, size_t n);
+
 /*
  * Write e as fls -r -p writes it ("r/r * 15:\tdir/name"), with newline;
  * $FILE_NAME time entries are not names and are not written, as in fls.
