@@ -79,17 +79,19 @@ choose_fs(struct sp_evidence *ev, const char *what, long *fs,
 		rc = sp_err_set(err, SP_E_USAGE, 0, "inode %s: the evidence has "
 		    "%zu file systems, %s: choose one with -f", what,
 		    sp_evidence_fs_count(ev), sp_strbuf_str(&sb));
-	} else if ((rc = sp_evidence_locate(ev, what, found,
-	    sizeof(found) / sizeof(found[0]), &n, err)) != SP_OK)
-		;
-	else if (n == 1)
-		*fs = found[0];
-	else {
-		sp_fs_list_write(&sb, ev, found, n < 16 ? n : 16);
-		rc = sp_err_set(err, SP_E_USAGE, 0, "'%s' is in %zu file "
-		    "systems, %s: choose one with -f", what, n,
-		    sp_strbuf_str(&sb));
+		sp_strbuf_release(&sb);
+		return rc;
 	}
+	if ((rc = sp_evidence_locate(ev, what, found,
+	    sizeof(found) / sizeof(found[0]), &n, err)) != SP_OK)
+		return rc;
+	if (n == 1) {
+		*fs = found[0];
+		return SP_OK;
+	}
+	sp_fs_list_write(&sb, ev, found, n < 16 ? n : 16);
+	rc = sp_err_set(err, SP_E_USAGE, 0, "'%s' is in %zu file systems, %s: "
+	    "choose one with -f", what, n, sp_strbuf_str(&sb));
 	sp_strbuf_release(&sb);
 	return rc;
 }

@@ -1348,7 +1348,7 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 			sp_err_prefix(err, "'%s'", path);
 			return rc;
 		}
-		if (f->meta == NULL || f->meta->type != TSK_FS_META_TYPE_DIR ||
+		if (f->meta == NULL || !TSK_FS_IS_DIR_META(f->meta->type) ||
 		    attr != NULL) {
 			/* a single file or stream: list just it */
 			char *slash = strrchr(prefix, '/');
