@@ -122,7 +122,7 @@ load helpers/common
 /directory1/subdirectory1/fortune4"
 }
 
-@test "a start path that does not exist is an error naming it, status 66" {
+@test "a start path that does not exist is an error naming it and the missing name, status 66" {
 	run -66 --separate-stderr spoor-ls "$IMAGES/ext4/tiny.ext4" /no/such/dir
-	assert_equal "$stderr" "spoor-ls: '$IMAGES/ext4/tiny.ext4': '/no/such/dir'"
+	assert_equal "$stderr" "spoor-ls: '$IMAGES/ext4/tiny.ext4': '/no/such/dir': 'no' not found in '/'"
 }

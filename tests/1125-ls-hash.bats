@@ -18,16 +18,9 @@ load helpers/common
 @test "all three digests equal md5sum, sha1sum and sha256sum of icat's output" {
 	for img in "$IMAGES/ext4/hierarchy_64.ext4" "$IMAGES/fat/fat_very_small.dd" \
 	    "$IMAGES/ntfs/test.ntfs.dd.E01"; do
-		run --separate-stderr spoor-ls -r -u --json --hash md5,sha1,sha256 "$img"
-		case $img in
-		*.E01)
-			# libtsk cannot read the sparse \$BadClus:\$Bad stream (icat
-			# neither): one problem, status 2
-			[ "$status" -eq 2 ] || fail "status $status"
-			assert_equal "$stderr" "spoor-ls: 1 problem skipped (partial results)"
-			;;
-		*) [ "$status" -eq 0 ] || fail "status $status: $stderr" ;;
-		esac
+		# the E01's \$BadClus:\$Bad has nothing on disk: no digest, no
+		# problem (tests/4205)
+		run -0 --separate-stderr spoor-ls -r -u --json --hash md5,sha1,sha256 "$img"
 		n=0
 		while read -r ref md5 sha1 sha256; do
 			icat "$img" "$ref" > "$BATS_TEST_TMPDIR/c"

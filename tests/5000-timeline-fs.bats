@@ -148,7 +148,12 @@ fls_m() {
 @test "--hash fills the files table with digests equal to sha256sum of the content" {
 	db=$BATS_TEST_TMPDIR/case.db
 	. "$SCENARIO/scenario.env"
-	spoor-timeline -c "$db" --hash md5,sha256 "$SCENARIO/web01.E01" >/dev/null
+	# status 2: the deleted access.log.1's inode was freed, its content
+	# is not recoverable (no digest, one problem)
+	run -2 --separate-stderr spoor-timeline -c "$db" --hash md5,sha256 "$SCENARIO/web01.E01"
+	assert_equal "$(sqlite3 "$db" "SELECT subject || ' ' || code FROM problems")" \
+	    "/var/log/apache2/access.log.1 SP_E_UNRECOVERABLE"
+	assert_equal "$(sqlite3 "$db" "SELECT quote(sha256) FROM files WHERE path = '/var/log/apache2/access.log.1'")" NULL
 	assert_equal "$(sqlite3 "$db" "SELECT sha256 FROM files WHERE path = '/tmp/.X11-unix/.x/kswapd0'")" "$KSWAPD0_SHA256"
 	assert_equal "$(sqlite3 "$db" "SELECT md5 FROM files WHERE path = '/tmp/.X11-unix/.x/kswapd0'")" "$KSWAPD0_MD5"
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 
 #include "spoor/evidence.h"
+#include "spoor/output.h"
+#include "spoor/strbuf.h"
 #include "common/tool.h"
 
 enum { OPT_MAX_MEMORY = 256 };
@@ -31,7 +33,8 @@ help(void)
 	    "Write the content of a file in evidence to standard output.\n"
 	    "The file is named by its path, its inode number, or for NTFS\n"
 	    "streams inode-type-id as spoor-ls prints it.\n\n"
-	    "  -f, --fs N          file system N (default 0, see spoor-info)\n"
+	    "  -f, --fs N          file system N (see spoor-info; by default the\n"
+	    "                      one that has the path)\n"
 	    "  -c, --case FILE     record the run in case FILE ($SPOOR_CASE)\n"
 	    "      --max-memory SIZE\n"
 	    "                      bound memory use ($SPOOR_MAX_MEMORY)\n"
@@ -47,6 +50,52 @@ on_data(const void *buf, size_t len, void *arg)
 	return SP_CB_CONTINUE;
 }
 
+/* "N" or "N-T-I" is an inode (or NTFS attribute) of an image. */
+static int
+is_inode(struct sp_evidence *ev, const char *what)
+{
+	struct sp_file_ref ref;
+
+	return sp_evidence_kind(ev) != SP_EVIDENCE_DIR &&
+	    sp_file_ref_parse(what, &ref) == SP_OK;
+}
+
+/*
+ * No -f and several file systems: the one that has the path, or a usage
+ * error naming those that have it (or all, for an inode, which every
+ * file system numbers).  Returns SP_OK with *fs set, or an error in err.
+ */
+static int
+choose_fs(struct sp_evidence *ev, const char *what, long *fs,
+    struct sp_err *err)
+{
+	struct sp_strbuf sb = SP_STRBUF_INIT;
+	unsigned found[16];
+	size_t n;
+	int rc;
+
+	if (is_inode(ev, what)) {
+		sp_fs_list_write(&sb, ev, NULL, 0);
+		rc = sp_err_set(err, SP_E_USAGE, 0, "inode %s: the evidence has "
+		    "%zu file systems, %s: choose one with -f", what,
+		    sp_evidence_fs_count(ev), sp_strbuf_str(&sb));
+		sp_strbuf_release(&sb);
+		return rc;
+	}
+	if ((rc = sp_evidence_locate(ev, what, found,
+	    sizeof(found) / sizeof(found[0]), &n, err)) != SP_OK)
+		return rc;
+	if (n == 1) {
+		*fs = found[0];
+		return SP_OK;
+	}
+	sp_fs_list_write(&sb, ev, found, n < 16 ? n : 16);
+	rc = sp_err_set(err, SP_E_USAGE, 0, "'%s' is in %zu file systems, %s: "
+	    "choose one with -f", what, n, sp_strbuf_str(&sb));
+	sp_strbuf_release(&sb);
+	return rc;
+}
+
 /*
  * What names the file: "N" or "N-T-I" an inode (or NTFS attribute) of an
  * image, anything else a path.
@@ -57,8 +106,7 @@ read_file(struct sp_evidence *ev, unsigned fs, const char *what,
 {
 	struct sp_file_ref ref;
 
-	if (sp_evidence_kind(ev) != SP_EVIDENCE_DIR &&
-	    sp_file_ref_parse(what, &ref) == SP_OK) {
+	if (is_inode(ev, what) && sp_file_ref_parse(what, &ref) == SP_OK) {
 		ref.source = sp_evidence_path(ev);
 		ref.fs = fs;
 		return sp_evidence_read_ref(ev, &ref, on_data, err, err);
@@ -73,7 +121,7 @@ main(int argc, char *argv[])
 	struct sp_evidence *ev = NULL;
 	struct sp_err err;
 	const char *case_path = NULL;
-	long fs = 0;
+	long fs = -1;
 	char *end;
 	int ch, status = SP_EXIT_OK;
 
@@ -114,7 +162,12 @@ main(int argc, char *argv[])
 	sp_evidence_set_cancel(ev, &t.cancel);
 	if (t.c != NULL && sp_evidence_record_inputs(ev, t.run, &err) != SP_OK)
 		sp_tool_warn(&t, "%s", err.msg);
-	if ((size_t)fs >= sp_evidence_fs_count(ev)) {
+	if (fs < 0 && sp_evidence_fs_count(ev) <= 1)
+		fs = 0;
+	if (fs < 0 && choose_fs(ev, argv[optind + 1], &fs, &err) != SP_OK) {
+		sp_err_prefix(&err, "'%s'", argv[optind]);
+		status = sp_tool_error(&t, &err);
+	} else if ((size_t)fs >= sp_evidence_fs_count(ev)) {
 		sp_tool_warn(&t, "'%s': no file system %ld", argv[optind], fs);
 		status = sp_evidence_fs_count(ev) ? SP_EXIT_USAGE :
 		    SP_EXIT_OF(SP_E_FORMAT);

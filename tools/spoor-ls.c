@@ -14,6 +14,7 @@
 #include "spoor/output.h"
 #include "common/progress.h"
 #include "spoor/signal.h"
+#include "spoor/strbuf.h"
 #include "common/tool.h"
 
 enum { OPT_JSON = 256, OPT_BODYFILE, OPT_NS, OPT_PROGRESS, OPT_HASH,
@@ -49,7 +50,8 @@ help(void)
 	    "  -r, --recursive     descend into directories\n"
 	    "  -d, --deleted       list deleted entries only\n"
 	    "  -u, --allocated     list allocated entries only\n"
-	    "  -f, --fs N          only file system N (see spoor-info)\n"
+	    "  -f, --fs N          only file system N (see spoor-info); with a\n"
+	    "                      path, by default the one that has it\n"
 	    "  -c, --case FILE     record the run in case FILE ($SPOOR_CASE)\n"
 	    "      --json          JSON Lines, one entry per line\n"
 	    "      --bodyfile      TSK bodyfile v3 (for mactime)\n"
@@ -91,7 +93,8 @@ on_entry(const struct sp_entry *e, void *arg)
 		sp_run_problem(ls->run, e->path, err.code, "hash: %s", err.msg);
 	switch (ls->format) {
 	case TEXT: sp_fls_write(stdout, e); break;
-	case JSON: sp_entry_json_write(&ls->w, e, h); break;
+	case JSON: sp_entry_json_write_hashed(&ls->w, e, h, ls->hash_mask);
+		break;
 	case BODYFILE:
 		sp_bodyfile_write(stdout, e, sp_hash_hex(h, SP_HASH_MD5),
 		    ls->bodyflags);
@@ -102,6 +105,41 @@ on_entry(const struct sp_entry *e, void *arg)
 		return sp_cancel_requested(ls->cancel) ? SP_E_INTERRUPTED :
 		    SP_E_IO;
 	return SP_CB_CONTINUE;
+}
+
+/* "/", "//" or "": the root of every file system. */
+static int
+is_root(const char *path)
+{
+	return path[strspn(path, "/")] == '\0';
+}
+
+/*
+ * A path and no -f on evidence with several file systems: the one file
+ * system that has the path, or a usage error naming those that have it.
+ * Returns SP_OK with *fs set, or an error in err.
+ */
+static int
+choose_fs(struct sp_evidence *ev, const char *path, long *fs,
+    struct sp_err *err)
+{
+	struct sp_strbuf sb = SP_STRBUF_INIT;
+	unsigned found[16];
+	size_t n;
+	int rc;
+
+	if ((rc = sp_evidence_locate(ev, path, found,
+	    sizeof(found) / sizeof(found[0]), &n, err)) != SP_OK)
+		return rc;
+	if (n == 1) {
+		*fs = found[0];
+		return SP_OK;
+	}
+	sp_fs_list_write(&sb, ev, found, n < 16 ? n : 16);
+	rc = sp_err_set(err, SP_E_USAGE, 0, "'%s' is in %zu file systems, %s: "
+	    "choose one with -f", path, n, sp_strbuf_str(&sb));
+	sp_strbuf_release(&sb);
+	return rc;
 }
 
 int
@@ -197,6 +235,11 @@ main(int argc, char *argv[])
 		sp_tool_warn(&t, "'%s': no file system %ld (it has %zu)",
 		    argv[optind], fs_only, nfs);
 		status = SP_EXIT_USAGE;
+	} else if (status == SP_EXIT_OK && path != NULL && fs_only < 0 &&
+	    nfs > 1 && !is_root(path) &&
+	    choose_fs(ev, path, &fs_only, &err) != SP_OK) {
+		sp_err_prefix(&err, "'%s'", argv[optind]);
+		status = sp_tool_error(&t, &err);
 	}
 	for (i = 0; i < nfs && status == SP_EXIT_OK; i++) {
 		const struct sp_fs_info *fs = sp_evidence_fs(ev, i);

@@ -32,6 +32,21 @@ int sp_ewf_img_open(char *const *names, int count, const char *subject,
 int sp_ewf_read_info(char *const *names, int count, struct sp_ewf_info *info,
     char **strings, struct sp_err *err);
 
+/*
+ * Paths in an image's file system (evidence-path.c).  Resolve path in fs:
+ * *file is the file it names (closed by the caller with
+ * tsk_fs_file_close; its name is set unless it is the root), *attr the
+ * NTFS data stream it names as FILE:STREAM (a pointer into *file) or
+ * NULL.  SP_E_NOTFOUND says which name is missing or which step is not a
+ * directory; SP_E_CORRUPT that a directory on the way cannot be read.
+ */
+struct TSK_FS_INFO;
+struct TSK_FS_FILE;
+struct TSK_FS_ATTR;
+int sp_tsk_path_resolve(struct TSK_FS_INFO *fs, const char *path,
+    struct TSK_FS_FILE **file, const struct TSK_FS_ATTR **attr,
+    struct sp_err *err);
+
 /* Directory evidence (evidence-dir.c). */
 int sp_dir_walk(const char *root, const char *start, unsigned flags,
     struct sp_run *run, uint64_t *problems, const struct sp_cancel *cancel,

@@ -22,6 +22,7 @@
 #include "spoor/hash.h"
 #include "spoor/output.h"
 #include "spoor/signal.h"
+#include "spoor/strbuf.h"
 #include "spoor/evidence.h"
 #include "evidence/evidence-internal.h"
 #include "base/util.h"
@@ -773,6 +774,27 @@ build_path(struct walk *w, const char *dir, const char *name)
 	return 0;
 }
 
+/*
+ * An NTFS stream with a size but nothing on disk: never written (its
+ * initialised size is 0) or sparse throughout, as $BadClus:$Bad of a
+ * volume without bad clusters.  Every byte of it reads as zero.
+ */
+static int
+no_data_on_disk(const TSK_FS_ATTR *a)
+{
+	const TSK_FS_ATTR_RUN *r;
+
+	if (a->size <= 0 || !(a->flags & TSK_FS_ATTR_NONRES))
+		return 0;
+	if (a->nrd.initsize == 0)
+		return 1;
+	for (r = a->nrd.run; r != NULL; r = r->next)
+		if (r->len > 0 && !(r->flags & (TSK_FS_ATTR_RUN_FLAG_SPARSE |
+		    TSK_FS_ATTR_RUN_FLAG_FILLER)))
+			return 0;
+	return 1;
+}
+
 static void
 emit(struct walk *w, TSK_FS_FILE *f, const TSK_FS_ATTR *attr)
 {
@@ -787,6 +809,10 @@ emit(struct walk *w, TSK_FS_FILE *f, const TSK_FS_ATTR *attr)
 	e.name = f->name->name;
 	e.name_type = name_type(f->name->type);
 	e.atime = e.mtime = e.ctime = e.crtime = e.dtime = SP_TIME_NONE;
+	/* the root has no name of its own: its "." is its one listing */
+	if (TSK_FS_ISDOT(f->name->name) &&
+	    f->name->meta_addr != f->fs_info->root_inum)
+		e.flags |= SP_ENTRY_DOT;
 	if (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) {
 		e.flags |= SP_ENTRY_DELETED;
 		if (m != NULL && (m->flags & TSK_FS_META_FLAG_ALLOC))
@@ -804,6 +830,9 @@ emit(struct walk *w, TSK_FS_FILE *f, const TSK_FS_ATTR *attr)
 			e.flags |= SP_ENTRY_STREAM;
 			e.stream = attr->name;
 		}
+		if (attr->type == TSK_FS_ATTR_TYPE_NTFS_DATA &&
+		    no_data_on_disk(attr))
+			e.flags |= SP_ENTRY_SPARSE;
 	}
 	if (m == NULL) {
 		e.flags |= SP_ENTRY_NO_META;
@@ -840,6 +869,39 @@ emit(struct walk *w, TSK_FS_FILE *f, const TSK_FS_ATTR *attr)
 		w->stop = rc;
 }
 
+/*
+ * The "." and ".." names of an NTFS directory, as fls lists them without
+ * -a: the data streams of "." (the directory's own, listed a second time
+ * as "dir/.:stream"), nothing of "..", and the bare name when neither
+ * has a data stream or an index (which a sound directory always has).
+ */
+static void
+dot_streams(struct walk *w, TSK_FS_FILE *f, const char *dir)
+{
+	int i, cnt, printed = 0;
+
+	if (build_path(w, dir, f->name->name) != 0) {
+		w->stop = SP_E_NOMEM;
+		return;
+	}
+	cnt = tsk_fs_file_attr_getsize(f);
+	for (i = 0; i < cnt && !w->stop; i++) {
+		const TSK_FS_ATTR *a = tsk_fs_file_attr_get_idx(f, i);
+		if (a == NULL)
+			continue;
+		if (a->type == TSK_FS_ATTR_TYPE_NTFS_DATA) {
+			printed = 1;
+			if (f->meta->type != TSK_FS_META_TYPE_DIR ||
+			    strcmp(f->name->name, "..") != 0)
+				emit(w, f, a);
+		} else if (a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT)
+			printed = 1;
+	}
+	tsk_error_reset();
+	if (!printed && !w->stop)
+		emit(w, f, NULL);
+}
+
 static TSK_WALK_RET_ENUM
 walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 {
@@ -853,8 +915,11 @@ walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 	}
 	if (f->name == NULL || f->name->name == NULL)
 		return TSK_WALK_CONT;
-	if (TSK_FS_ISDOT(f->name->name))
-		return TSK_WALK_CONT;
+	if (TSK_FS_ISDOT(f->name->name)) {
+		if (TSK_FS_TYPE_ISNTFS(f->fs_info->ftype) && f->meta != NULL)
+			dot_streams(w, f, dir);
+		return w->stop ? TSK_WALK_STOP : TSK_WALK_CONT;
+	}
 	if (build_path(w, dir, f->name->name) != 0) {
 		w->stop = SP_E_NOMEM;
 		return TSK_WALK_STOP;
@@ -1246,6 +1311,7 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 	TSK_FS_INFO *fs;
 	TSK_INUM_T inum;
 	TSK_FS_FILE *f;
+	const TSK_FS_ATTR *attr;
 	char *prefix = NULL;
 	unsigned tflags = 0;
 	int rc = SP_OK;
@@ -1276,19 +1342,22 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 		n = strlen(prefix);
 		while (n > 1 && prefix[n - 1] == '/')
 			prefix[--n] = '\0';
-		f = tsk_fs_file_open(fs, NULL, prefix);
-		if (f == NULL) {
-			tsk_error_reset();
+		if ((rc = sp_tsk_path_resolve(fs, prefix, &f, &attr, err)) !=
+		    SP_OK) {
 			free(prefix);
-			return sp_err_set(err, SP_E_NOTFOUND, 0, "'%s'", path);
+			sp_err_prefix(err, "'%s'", path);
+			return rc;
 		}
-		if (f->meta == NULL || f->meta->type != TSK_FS_META_TYPE_DIR) {
-			/* a single file: list just it */
+		if (f->meta == NULL || !TSK_FS_IS_DIR_META(f->meta->type) ||
+		    attr != NULL) {
+			/* a single file or stream: list just it */
 			char *slash = strrchr(prefix, '/');
 			*slash = '\0';
 			w.prefix = prefix;
-			if (build_path(&w, "", f->name->name) == 0)
-				emit(&w, f, NULL);
+			if (attr == NULL)
+				walk_cb(f, "", &w);	/* as a name in a walk */
+			else if (build_path(&w, "", f->name->name) == 0)
+				emit(&w, f, attr);
 			tsk_fs_file_close(f);
 			free(w.path);
 			free(prefix);
@@ -1340,6 +1409,48 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 	return rc;
 }
 
+int
+sp_evidence_locate(struct sp_evidence *ev, const char *path,
+    unsigned *found, size_t max, size_t *nfound, struct sp_err *err)
+{
+	struct sp_strbuf why = SP_STRBUF_INIT;
+	struct sp_err ferr;
+	TSK_FS_FILE *f;
+	const TSK_FS_ATTR *a;
+	size_t i;
+	int rc;
+
+	*nfound = 0;
+	if (ev->nfs <= 1 || ev->kind == SP_EVIDENCE_DIR) {
+		if (ev->nfs == 1 && max > 0)
+			found[0] = 0;
+		*nfound = ev->nfs;
+		return SP_OK;
+	}
+	for (i = 0; i < ev->nfs; i++) {
+		sp_err_init(&ferr);
+		rc = sp_tsk_path_resolve(ev->fss[i].fs, path, &f, &a, &ferr);
+		if (rc == SP_E_NOMEM) {
+			sp_strbuf_release(&why);
+			return sp_err_set(err, rc, 0, "path");
+		}
+		if (rc != SP_OK) {
+			sp_strbuf_addf(&why, "%sfs %zu (%s): %s", i ? "; " : "",
+			    i, ev->fss[i].info.type, ferr.msg);
+			continue;
+		}
+		tsk_fs_file_close(f);
+		if (*nfound < max)
+			found[*nfound] = (unsigned)i;
+		(*nfound)++;
+	}
+	rc = *nfound > 0 ? SP_OK : sp_err_set(err, SP_E_NOTFOUND, 0, "'%s': "
+	    "not found in any of the %zu file systems: %s", path, ev->nfs,
+	    sp_strbuf_str(&why));
+	sp_strbuf_release(&why);
+	return rc;
+}
+
 /* ---- content ---- */
 
 int
@@ -1381,6 +1492,34 @@ sp_entry_file_ref(const struct sp_evidence *ev, const struct sp_entry *e,
 }
 
 /*
+ * Why the content of a deleted ext2/3/4 file can no longer be read, or
+ * NULL when it can.  Linux zeroes the size and the block map (the
+ * extents) of an inode it frees: a size of 0 no longer tells an empty
+ * file from a lost one, and a size without any block mapped would read
+ * as zeros that were never the file's.  Content kept in the inode
+ * (inline data) stays readable.
+ */
+static const char *
+content_lost(const TSK_FS_FILE *f, const TSK_FS_ATTR *a)
+{
+	const TSK_FS_ATTR_RUN *r;
+
+	if (!TSK_FS_TYPE_ISEXT(f->fs_info->ftype) ||
+	    !(f->meta->flags & TSK_FS_META_FLAG_UNALLOC) ||
+	    f->meta->type != TSK_FS_META_TYPE_REG)
+		return NULL;
+	if (f->meta->size == 0 || a == NULL)
+		return "its inode no longer records its size";
+	if (!(a->flags & TSK_FS_ATTR_NONRES))
+		return NULL;
+	for (r = a->nrd.run; r != NULL; r = r->next)
+		if (r->len > 0 && !(r->flags & (TSK_FS_ATTR_RUN_FLAG_SPARSE |
+		    TSK_FS_ATTR_RUN_FLAG_FILLER)))
+			return NULL;
+	return "its inode no longer maps any block of its content";
+}
+
+/*
  * Feed the content of f (taken over) to fn: the attribute type/id when
  * type is not 0, else the default data.  what names it in messages.
  */
@@ -1390,6 +1529,7 @@ read_tsk_file(struct sp_evidence *ev, TSK_FS_FILE *f, uint32_t type,
     struct sp_err *err)
 {
 	const TSK_FS_ATTR *a;
+	const char *lost;
 	char *buf;
 	TSK_OFF_T off = 0, size;
 	ssize_t n;
@@ -1415,9 +1555,19 @@ read_tsk_file(struct sp_evidence *ev, TSK_FS_FILE *f, uint32_t type,
 		    id, 1);
 	else
 		a = tsk_fs_file_attr_get(f);
+	tsk_error_reset();
+	if (a == NULL && type != 0) {
+		tsk_fs_file_close(f);
+		return sp_err_set(err, SP_E_NOTFOUND, 0, "'%s': no such "
+		    "attribute", what);
+	}
+	if ((lost = content_lost(f, a)) != NULL) {
+		tsk_fs_file_close(f);
+		return sp_err_set(err, SP_E_UNRECOVERABLE, 0, "'%s': content "
+		    "not recoverable: the file is deleted and %s", what, lost);
+	}
 	if (a == NULL) {
 		/* no data attribute: an empty file or a device */
-		tsk_error_reset();
 		tsk_fs_file_close(f);
 		return SP_OK;
 	}
@@ -1435,6 +1585,17 @@ read_tsk_file(struct sp_evidence *ev, TSK_FS_FILE *f, uint32_t type,
 		}
 		n = tsk_fs_attr_read(a, off, buf, want,
 		    TSK_FS_FILE_READ_FLAG_NONE);
+		if (n == 0 && (a->flags & TSK_FS_ATTR_NONRES) &&
+		    off >= a->nrd.initsize) {
+			/*
+			 * Past an NTFS stream's initialised size libtsk
+			 * reads nothing; the content there is zeros (as
+			 * Windows reads it), never written to disk.
+			 */
+			tsk_error_reset();
+			memset(buf, 0, want);
+			n = (ssize_t)want;
+		}
 		if (n <= 0) {
 			rc = sp_err_set(err, SP_E_IO, 0, "'%s': read at offset "
 			    "%" PRId64 ": %s", what, (int64_t)off, tsk_msg());
@@ -1455,14 +1616,23 @@ int
 sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
     const char *path, sp_data_fn *fn, void *arg, struct sp_err *err)
 {
+	TSK_FS_FILE *f;
+	const TSK_FS_ATTR *a;
+	int rc;
+
 	if (fs_index >= ev->nfs)
 		return sp_err_set(err, SP_E_USAGE, 0, "no file system %u",
 		    fs_index);
 	if (ev->kind == SP_EVIDENCE_DIR)
 		return sp_dir_read_file(ev->path, path, ev->cancel, fn, arg,
 		    err);
-	return read_tsk_file(ev, tsk_fs_file_open(ev->fss[fs_index].fs, NULL,
-	    path), 0, 0, path, fn, arg, err);
+	if ((rc = sp_tsk_path_resolve(ev->fss[fs_index].fs, path, &f, &a,
+	    err)) != SP_OK) {
+		sp_err_prefix(err, "'%s'", path);
+		return rc;
+	}
+	return read_tsk_file(ev, f, a != NULL ? a->type : 0, a != NULL ?
+	    a->id : 0, path, fn, arg, err);
 }
 
 int
@@ -1504,11 +1674,14 @@ hash_data(const void *buf, size_t len, void *arg)
 int
 sp_entry_has_content(const struct sp_entry *e)
 {
-	if (e->meta_type != SP_TYPE_REG || (e->flags & (SP_ENTRY_NO_META |
-	    SP_ENTRY_REALLOC | SP_ENTRY_FILE_NAME)))
+	if (e->flags & (SP_ENTRY_NO_META | SP_ENTRY_REALLOC |
+	    SP_ENTRY_FILE_NAME | SP_ENTRY_DOT | SP_ENTRY_SPARSE))
 		return 0;
-	/* an NTFS index is not data */
-	return !(e->flags & SP_ENTRY_ATTR) || e->attr_type == 128;
+	/* an NTFS data stream is data, a directory's too; an index is not */
+	if (e->flags & SP_ENTRY_ATTR)
+		return e->attr_type == TSK_FS_ATTR_TYPE_NTFS_DATA &&
+		    (e->meta_type == SP_TYPE_REG || e->meta_type == SP_TYPE_DIR);
+	return e->meta_type == SP_TYPE_REG;
 }
 
 int
@@ -1532,6 +1705,7 @@ sp_evidence_hash_entry(struct sp_evidence *ev, const struct sp_entry *e,
     unsigned mask, struct sp_hash **hp, struct sp_err *err)
 {
 	struct sp_hash *h;
+	struct sp_err rerr;
 	int rc;
 
 	*hp = NULL;
@@ -1539,10 +1713,20 @@ sp_evidence_hash_entry(struct sp_evidence *ev, const struct sp_entry *e,
 		return SP_OK;
 	if ((rc = sp_hash_new(&h, mask, err)) != SP_OK)
 		return rc;
-	rc = sp_evidence_read_entry(ev, e, hash_data, h, err);
+	sp_err_init(&rerr);
+	rc = sp_evidence_read_entry(ev, e, hash_data, h, &rerr);
+	if (rc == SP_E_UNRECOVERABLE) {
+		/* a digest of nothing would pass for one of the evidence */
+		sp_run_problem(ev->run, e->path, rc, "%s", rerr.msg);
+		ev->problems++;
+		sp_hash_free(h);
+		return SP_OK;
+	}
 	if (rc == SP_OK)
-		rc = sp_hash_final(h, err);
+		rc = sp_hash_final(h, &rerr);
 	if (rc != SP_OK) {
+		if (err != NULL)
+			*err = rerr;
 		sp_hash_free(h);
 		return rc;
 	}

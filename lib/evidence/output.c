@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spoor/evidence.h"
 #include "spoor/hash.h"
 #include "spoor/json.h"
 #include "spoor/output.h"
+#include "spoor/strbuf.h"
 #include "spoor/time.h"
 
 char *
@@ -315,6 +317,25 @@ sp_mactime_write(FILE *out, const struct sp_entry *e, unsigned macb,
 		free(name.p);
 }
 
+int
+sp_fs_list_write(struct sp_strbuf *sb, const struct sp_evidence *ev,
+    const unsigned *idx, size_t n)
+{
+	const struct sp_fs_info *fs;
+	size_t i;
+	int rc = SP_OK;
+
+	if (idx == NULL)
+		n = sp_evidence_fs_count(ev);
+	for (i = 0; i < n && rc == SP_OK; i++) {
+		if ((fs = sp_evidence_fs(ev, idx ? idx[i] : i)) == NULL)
+			continue;
+		rc = sp_strbuf_addf(sb, "%s%u (%s at offset %" PRIu64 ")",
+		    i ? ", " : "", fs->index, fs->type, fs->offset);
+	}
+	return rc;
+}
+
 void
 sp_fls_write(FILE *out, const struct sp_entry *e)
 {
@@ -341,6 +362,13 @@ sp_fls_write(FILE *out, const struct sp_entry *e)
 void
 sp_entry_json_write(struct sp_json *w, const struct sp_entry *e,
     const struct sp_hash *h)
+{
+	sp_entry_json_write_hashed(w, e, h, 0);
+}
+
+void
+sp_entry_json_write_hashed(struct sp_json *w, const struct sp_entry *e,
+    const struct sp_hash *h, unsigned mask)
 {
 	char buf[48], t[2] = { 0, 0 };
 
@@ -385,6 +413,14 @@ sp_entry_json_write(struct sp_json *w, const struct sp_entry *e,
 		if (sp_hash_hex(h, SP_HASH_SHA256) != NULL)
 			sp_json_kv_str(w, "sha256",
 			    sp_hash_hex(h, SP_HASH_SHA256));
+	} else if (mask != 0 && sp_entry_has_content(e)) {
+		/* asked for, but there is no content to vouch for */
+		if (mask & SP_HASH_MD5)
+			sp_json_kv_str(w, "md5", NULL);
+		if (mask & SP_HASH_SHA1)
+			sp_json_kv_str(w, "sha1", NULL);
+		if (mask & SP_HASH_SHA256)
+			sp_json_kv_str(w, "sha256", NULL);
 	}
 	sp_json_object_end(w);
 	sp_json_line_end(w);

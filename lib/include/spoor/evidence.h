@@ -158,7 +158,20 @@ enum sp_entry_flags {
 	SP_ENTRY_NO_META = 1 << 2,	/* no metadata record could be read */
 	SP_ENTRY_FILE_NAME = 1 << 3,	/* NTFS $FILE_NAME times */
 	SP_ENTRY_STREAM = 1 << 4,	/* a named data stream (ADS) */
-	SP_ENTRY_ATTR = 1 << 5		/* attr_type/attr_id are set (NTFS) */
+	SP_ENTRY_ATTR = 1 << 5,		/* attr_type/attr_id are set (NTFS) */
+	/*
+	 * NTFS: a directory's data stream met again under its "." name,
+	 * "dir/.:stream", as fls lists it a second time; its content is
+	 * that of "dir:stream", so it has none of its own.  Not set for
+	 * the root's "." (the root has no other name to list it by).
+	 */
+	SP_ENTRY_DOT = 1 << 6,
+	/*
+	 * NTFS: a data stream with a size but nothing on disk, never
+	 * written or sparse throughout (as $BadClus:$Bad): every byte is
+	 * zero, so there is no content to hash or scan.
+	 */
+	SP_ENTRY_SPARSE = 1 << 7
 };
 
 /*
@@ -211,6 +224,17 @@ int sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index,
     struct sp_err *err);
 
 /*
+ * Which file systems of ev have path (names and NTFS streams are matched
+ * as sp_evidence_read_file matches them): their indexes, in order, in
+ * found[0..max), and how many have it in *nfound, which may exceed max.
+ * Evidence with a single file system (a directory too) answers that one
+ * without looking.  Returns SP_OK when at least one has it, else
+ * SP_E_NOTFOUND with each file system's reason in err.
+ */
+int sp_evidence_locate(struct sp_evidence *ev, const char *path,
+    unsigned *found, size_t max, size_t *nfound, struct sp_err *err);
+
+/*
  * Receives content in order; returns SP_CB_CONTINUE, SP_CB_STOP (the read
  * ends with SP_OK) or an SP_E_* code, which the read returns (enum sp_cb).
  */
@@ -218,9 +242,15 @@ typedef int sp_data_fn(const void *buf, size_t len, void *arg);
 
 /*
  * Read the content of the file at path in fs_index (for a directory,
- * relative to its root) and feed it to fn in chunks.  Returns SP_OK, the
- * error code fn returned, SP_E_INTERRUPTED when ev's cancellation token
- * was tripped, or the read's own error.
+ * relative to its root) and feed it to fn in chunks.  On NTFS the last
+ * name may name a data stream as fls does, "name:stream" (also
+ * "name:stream:$DATA", and "name::$DATA" for the default one); a name
+ * found whole takes precedence over a stream.  Returns SP_OK, the error
+ * code fn returned, SP_E_INTERRUPTED when ev's cancellation token was
+ * tripped, SP_E_NOTFOUND saying which name is missing (or which step is
+ * not a directory), SP_E_UNRECOVERABLE for a deleted file whose metadata
+ * no longer says where its content was (ext2/3/4: no size, or no block
+ * mapped), or the read's own error.
  */
 int sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
     const char *path, sp_data_fn *fn, void *arg, struct sp_err *err);
@@ -253,14 +283,15 @@ void sp_entry_file_ref(const struct sp_evidence *ev, const struct sp_entry *e,
 /*
  * Read the content of the file or attribute ref names (its source is ev)
  * and feed it to fn in chunks, as sp_evidence_read_file does.  Deleted
- * files are read from their metadata where recoverable.  A directory has
- * no inodes: SP_E_USAGE.
+ * files are read from their metadata where recoverable, else
+ * SP_E_UNRECOVERABLE.  A directory has no inodes: SP_E_USAGE.
  */
 int sp_evidence_read_ref(struct sp_evidence *ev, const struct sp_file_ref *ref,
     sp_data_fn *fn, void *arg, struct sp_err *err);
 
-/* 1 when e has content to read (a regular file or NTFS data stream whose
- * metadata is its own), 0 otherwise. */
+/* 1 when e has content to read (a regular file, or an NTFS data stream
+ * of a file or a directory, whose metadata is its own, that is not a "."
+ * repeat and has something on disk), 0 otherwise. */
 int sp_entry_has_content(const struct sp_entry *e);
 
 /*
@@ -278,7 +309,10 @@ struct sp_hash;
  * algorithms in mask (SP_HASH_* bits) into a new *h, owned by the caller
  * (sp_hash_free).  Only regular files and NTFS data streams have content;
  * for others, and for deleted names whose inode now belongs to another
- * file, *h is NULL and SP_OK is returned.
+ * file, *h is NULL and SP_OK is returned.  So it is for a deleted file
+ * whose content is not recoverable (SP_E_UNRECOVERABLE from a read),
+ * which is also recorded as a problem of ev's run: no digest of nothing
+ * passes for one of the evidence.
  */
 int sp_evidence_hash_entry(struct sp_evidence *ev, const struct sp_entry *e,
     unsigned mask, struct sp_hash **h, struct sp_err *err);

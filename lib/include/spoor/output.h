@@ -32,6 +32,16 @@ char *sp_entry_inode_string(const struct sp_entry *e, char *buf, size_t size);
 void sp_bodyfile_write(FILE *out, const struct sp_entry *e, const char *md5,
     unsigned flags);
 
+struct sp_strbuf;
+
+/*
+ * Append to sb the file systems of ev whose indexes are idx[0..n), or all
+ * of them when idx is NULL, as messages name them: "0 (fat16 at offset
+ * 1048576), 1 (ext4 at offset 9437184)".  SP_OK or SP_E_NOMEM.
+ */
+int sp_fs_list_write(struct sp_strbuf *sb, const struct sp_evidence *ev,
+    const unsigned *idx, size_t n);
+
 /*
  * Write e as fls -r -p writes it ("r/r * 15:\tdir/name"), with newline;
  * $FILE_NAME time entries are not names and are not written, as in fls.
@@ -46,6 +56,15 @@ struct sp_hash;
  */
 void sp_entry_json_write(struct sp_json *w, const struct sp_entry *e,
     const struct sp_hash *h);
+
+/*
+ * As sp_entry_json_write, for a listing that hashes content with the
+ * algorithms in mask (SP_HASH_* bits): an entry that has content (see
+ * sp_entry_has_content) but no digests, because its content is not
+ * recoverable or could not be read, has each of those keys as null.
+ */
+void sp_entry_json_write_hashed(struct sp_json *w, const struct sp_entry *e,
+    const struct sp_hash *h, unsigned mask);
 
 /*
  * Write one row of mactime's output for e at time sec (seconds; 0 when
