@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor-export: write a case's timeline as a TSK bodyfile, mactime text or
- * CSV, Timesketch JSONL or spoor's JSONL.
+ * CSV, Timesketch JSONL, spoor's JSONL or a CSV text of every event.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "spoor/export.h"
@@ -12,13 +15,19 @@
 #include "common/tool.h"
 
 enum { OPT_BODYFILE = 256, OPT_MACTIME, OPT_CSV, OPT_TIMESKETCH, OPT_JSONL,
-	OPT_NS, OPT_FROM, OPT_TO, OPT_SOURCE, OPT_ARTIFACT, OPT_MAX_MEMORY };
+	OPT_NS, OPT_FROM, OPT_TO, OPT_SOURCE, OPT_ARTIFACT, OPT_MAX_MEMORY,
+	OPT_TEXT, OPT_HOST, OPT_USER, OPT_PID, OPT_SESSION };
+
+/* the most kinds one export takes (what the read cursor binds) */
+#define MAX_KINDS 32
 
 static const char usage_text[] =
     "usage: spoor-export [-hVy] [-c case] [-z zone]\n"
     "                    [--bodyfile [--ns] | --mactime [--csv] |\n"
-    "                     --timesketch | --jsonl] [--from time] [--to time]\n"
-    "                    [--source id|path] [--artifact kind]\n";
+    "                     --timesketch | --jsonl | --text] [--from time]\n"
+    "                    [--to time] [--source id|path] [--artifact kind,...]\n"
+    "                    [--host host] [--user user] [--pid pid]\n"
+    "                    [--session id]\n";
 
 static const struct option longopts[] = {
 	{ "case", required_argument, NULL, 'c' },
@@ -27,6 +36,7 @@ static const struct option longopts[] = {
 	{ "csv", no_argument, NULL, OPT_CSV },
 	{ "timesketch", no_argument, NULL, OPT_TIMESKETCH },
 	{ "jsonl", no_argument, NULL, OPT_JSONL },
+	{ "text", no_argument, NULL, OPT_TEXT },
 	{ "ns", no_argument, NULL, OPT_NS },
 	{ "iso", no_argument, NULL, 'y' },
 	{ "zone", required_argument, NULL, 'z' },
@@ -34,6 +44,10 @@ static const struct option longopts[] = {
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "artifact", required_argument, NULL, OPT_ARTIFACT },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "session", required_argument, NULL, OPT_SESSION },
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -54,14 +68,79 @@ help(void)
 	    "  -z, --zone ZONE     mactime dates in this time zone\n"
 	    "      --timesketch    Timesketch JSONL\n"
 	    "      --jsonl         every event as JSON Lines\n"
+	    "      --text          every event as CSV (time, artifact,\n"
+	    "                      time_desc, host, user, pid, message, origin)\n"
 	    "      --from TIME     from this ISO-8601 time on (inclusive)\n"
 	    "      --to TIME       up to this ISO-8601 time (inclusive)\n"
 	    "      --source S      only the source with this id or path\n"
-	    "      --artifact KIND only events of this artifact (fs, ...)\n"
+	    "      --artifact KIND[,KIND...]\n"
+	    "                      only events of these artifacts (fs, audit,\n"
+	    "                      auth, ...); repeatable\n"
+	    "      --host HOST     only events of this host\n"
+	    "      --user USER     only events of this user\n"
+	    "      --pid PID       only events of this process id\n"
+	    "      --session ID    only events of this login or audit session\n"
 	    "      --max-memory SIZE\n"
 	    "                      bound memory use ($SPOOR_MAX_MEMORY)\n"
 	    "  -h, --help          show this help\n"
 	    "  -V, --version       show versions\n", usage_text);
+}
+
+/* Add the comma-separated kinds of list to kinds, once each. */
+static int
+add_kinds(const char *list, char **kinds, size_t *n)
+{
+	const char *p = list, *end;
+	size_t len, i;
+
+	for (;;) {
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len == 0) {
+			fprintf(stderr, "spoor-export: empty artifact kind in "
+			    "'%s'\n%s", list, usage_text);
+			return -1;
+		}
+		for (i = 0; i < *n; i++)
+			if (strlen(kinds[i]) == len &&
+			    strncmp(kinds[i], p, len) == 0)
+				break;
+		if (i == *n) {
+			if (*n == MAX_KINDS) {
+				fprintf(stderr, "spoor-export: more than %d "
+				    "artifact kinds\n%s", MAX_KINDS,
+				    usage_text);
+				return -1;
+			}
+			if ((kinds[*n] = strndup(p, len)) == NULL) {
+				perror("spoor-export");
+				return -1;
+			}
+			(*n)++;
+		}
+		if (end == NULL)
+			return 0;
+		p = end + 1;
+	}
+}
+
+/* A pid or session id: a decimal number, at least 0. */
+static int
+parse_id(const char *opt, const char *s, int64_t *v)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || n < 0 ||
+	    strspn(s, "0123456789") != strlen(s)) {
+		fprintf(stderr, "spoor-export: bad %s '%s' (a number "
+		    "expected)\n%s", opt, s, usage_text);
+		return -1;
+	}
+	*v = n;
+	return 0;
 }
 
 static int
@@ -82,14 +161,14 @@ main(int argc, char *argv[])
 	struct sp_export_opts o;
 	struct sp_err err;
 	const char *case_path = NULL, *zone = NULL, *source = NULL;
+	char *kinds[MAX_KINDS];
+	size_t nkinds = 0, i;
 	uint64_t rows;
-	int ch, csv = 0, status = SP_EXIT_OK, rc;
+	int ch, csv = 0, status = SP_EXIT_OK, rc, fs;
 
 	sp_tool_init(&t, "spoor-export", argc, argv);
 	sp_err_init(&err);
-	memset(&o, 0, sizeof(o));
-	o.format = SP_EXPORT_MACTIME;
-	o.from = o.to = SP_TIME_NONE;
+	sp_export_opts_init(&o);
 	while ((ch = getopt_long(argc, argv, "c:yz:hV", longopts, NULL))
 	    != -1) {
 		switch (ch) {
@@ -99,6 +178,7 @@ main(int argc, char *argv[])
 		case OPT_CSV: csv = 1; break;
 		case OPT_TIMESKETCH: o.format = SP_EXPORT_TIMESKETCH; break;
 		case OPT_JSONL: o.format = SP_EXPORT_JSONL; break;
+		case OPT_TEXT: o.format = SP_EXPORT_TEXT; break;
 		case OPT_NS: o.bodyfile_flags |= SP_BODYFILE_NS; break;
 		case 'y': o.iso = 1; break;
 		case 'z': zone = optarg; break;
@@ -113,7 +193,20 @@ main(int argc, char *argv[])
 			}
 			break;
 		case OPT_SOURCE: source = optarg; break;
-		case OPT_ARTIFACT: o.artifact = optarg; break;
+		case OPT_ARTIFACT:
+			if (add_kinds(optarg, kinds, &nkinds) != 0)
+				return SP_EXIT_USAGE;
+			break;
+		case OPT_HOST: o.host = optarg; break;
+		case OPT_USER: o.user = optarg; break;
+		case OPT_PID:
+			if (parse_id("pid", optarg, &o.pid) != 0)
+				return SP_EXIT_USAGE;
+			break;
+		case OPT_SESSION:
+			if (parse_id("session", optarg, &o.session) != 0)
+				return SP_EXIT_USAGE;
+			break;
 		case OPT_MAX_MEMORY:
 			if (sp_tool_max_memory(&t, optarg) != SP_OK) {
 				fputs(usage_text, stderr);
@@ -137,6 +230,29 @@ main(int argc, char *argv[])
 		}
 		o.format = SP_EXPORT_MACTIME_CSV;
 	}
+	o.artifacts = (const char *const *)kinds;
+	o.nartifacts = nkinds;
+	if (o.format == SP_EXPORT_BODYFILE || o.format == SP_EXPORT_MACTIME ||
+	    o.format == SP_EXPORT_MACTIME_CSV) {
+		/* the file views hold file system entries and nothing else */
+		if (o.host || o.user || o.pid != SP_QUERY_NULL ||
+		    o.session != SP_QUERY_NULL) {
+			fprintf(stderr, "spoor-export: --host, --user, --pid "
+			    "and --session filter events: use --text, --jsonl "
+			    "or --timesketch\n%s", usage_text);
+			return SP_EXIT_USAGE;
+		}
+		for (i = fs = 0; i < nkinds; i++)
+			fs |= strcmp(kinds[i], "fs") == 0;
+		if (nkinds > 0 && !fs) {
+			fprintf(stderr, "spoor-export: --%s lists file system "
+			    "entries only (artifact fs): use --text, --jsonl or "
+			    "--timesketch for '%s'\n%s",
+			    o.format == SP_EXPORT_BODYFILE ? "bodyfile" :
+			    "mactime", kinds[0], usage_text);
+			return SP_EXIT_USAGE;
+		}
+	}
 	if (zone != NULL && sp_time_set_zone(zone) != SP_OK) {
 		fprintf(stderr, "spoor-export: unknown time zone '%s'\n%s",
 		    zone, usage_text);
@@ -159,8 +275,13 @@ main(int argc, char *argv[])
 	if (source != NULL &&
 	    sp_export_find_source(t.c, source, &o.source_id, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
+	if (nkinds > 0 && sp_export_check_artifacts(t.c, o.artifacts,
+	    o.nartifacts, &err) != SP_OK)
+		return sp_tool_finish(&t, sp_tool_error(&t, &err));
 	o.cancel = &t.cancel;
 	rc = sp_export(t.c, &o, stdout, &rows, &err);
+	for (i = 0; i < nkinds; i++)
+		free(kinds[i]);
 	if (rc != SP_OK && rc != SP_E_INTERRUPTED)
 		status = sp_tool_error(&t, &err);
 	return sp_tool_finish(&t, status);

@@ -3,17 +3,20 @@
  * Timeline exports (see include/spoor/export.h), read through the case's
  * cursors (query.h).  The bodyfile and the mactime views are rendered from
  * the files, so they keep mactime's own rules (a row per distinct second of
- * a file, absent times as 0); the JSON views are rendered from events.
+ * a file, absent times as 0); the JSON views and the CSV text are rendered
+ * from events.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "spoor/artifact.h"
 #include "spoor/export.h"
 #include "spoor/json.h"
 #include "spoor/output.h"
 #include "spoor/query.h"
+#include "spoor/strbuf.h"
 
 /* The cursor's filter for the export's options. */
 static void
@@ -23,10 +26,151 @@ export_filter(const struct sp_export_opts *o, struct sp_query_filter *f)
 	f->from = o->from;
 	f->to = o->to;
 	f->source_id = o->source_id;
-	if (o->artifact) {
-		f->artifacts = &o->artifact;
-		f->nartifacts = 1;
+	f->artifacts = o->artifacts;
+	f->nartifacts = o->nartifacts;
+	f->host = o->host;
+	f->user = o->user;
+	f->pid = o->pid;
+	f->session = o->session;
+}
+
+void
+sp_export_opts_init(struct sp_export_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = SP_EXPORT_MACTIME;
+	o->from = o->to = SP_TIME_NONE;
+	o->pid = o->session = SP_QUERY_NULL;
+}
+
+/* The kinds every case may hold whatever its events: the parsers'
+ * registry, the file system entries and the scanner's detections. */
+static int
+static_kind(const char *k)
+{
+	return sp_artifact_find(k) != NULL || strcmp(k, "fs") == 0 ||
+	    strcmp(k, "detection") == 0;
+}
+
+/* Whether c holds an event of kind k: one seek of events_artifact_time. */
+static int
+case_has_kind(struct sp_case *c, const char *k, int *has, struct sp_err *err)
+{
+	struct sp_query_filter f;
+	struct sp_query_page page = { 0, NULL, NULL, 1 };
+	struct sp_query *q;
+	int rc;
+
+	sp_query_filter_init(&f);
+	f.artifacts = &k;
+	f.nartifacts = 1;
+	f.bare = 1;
+	if ((rc = sp_query_open_events(&q, c, &f, &page, err)) != SP_OK)
+		return rc;
+	rc = sp_query_next(q, has, err);
+	sp_query_close(q);
+	return rc;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static int
+names_add(struct names *ns, const char *name)
+{
+	char **p;
+
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap ? ns->cap * 2 : 32;
+		if ((p = realloc(ns->v, ns->cap * sizeof(*p))) == NULL)
+			return -1;
+		ns->v = p;
 	}
+	if ((ns->v[ns->n] = strdup(name)) == NULL)
+		return -1;
+	ns->n++;
+	return 0;
+}
+
+/*
+ * Set err to say that kind is unknown, naming every known kind: the
+ * static ones and the case's own, read from a histogram by artifact with
+ * buckets of 2^62 ns (so the bucket arithmetic cannot overflow; an
+ * artifact has at most a few, merged below).  Only on this error path,
+ * as it reads every event's index entry.
+ */
+static int
+unknown_kind(struct sp_case *c, const char *kind, struct sp_err *err)
+{
+	struct sp_query_filter f;
+	struct sp_query *q;
+	const struct sp_query_bucket *b;
+	const struct sp_artifact_kind *ak;
+	struct sp_strbuf sb;
+	struct names ns = { NULL, 0, 0 };
+	size_t i, k;
+	int rc, more;
+
+	sp_query_filter_init(&f);
+	f.bare = 1;
+	if ((rc = sp_query_open_histogram(&q, c, &f, (sp_time_ns)1 << 62, 1,
+	    err)) != SP_OK)
+		return rc;
+	for (i = 0; (ak = sp_artifact_kind_at(i)) != NULL; i++)
+		if (names_add(&ns, ak->name) != 0)
+			goto oom;
+	if (names_add(&ns, "fs") != 0 || names_add(&ns, "detection") != 0)
+		goto oom;
+	while ((rc = sp_query_next(q, &more, err)) == SP_OK && more) {
+		b = sp_query_bucket(q);
+		if (b->artifact != NULL && names_add(&ns, b->artifact) != 0)
+			goto oom;
+	}
+	if (rc != SP_OK)
+		goto fail;
+	qsort(ns.v, ns.n, sizeof(*ns.v), cmp_str);
+	sp_strbuf_init(&sb);
+	for (i = k = 0; i < ns.n; i++)
+		if (i == 0 || strcmp(ns.v[i], ns.v[i - 1]) != 0)
+			sp_strbuf_addf(&sb, "%s%s", k++ ? ", " : "", ns.v[i]);
+	rc = sp_err_set(err, SP_E_USAGE, 0, "unknown artifact '%s' (known: "
+	    "%s)", kind, sp_strbuf_str(&sb) ? sp_strbuf_str(&sb) : "");
+	sp_strbuf_release(&sb);
+	goto fail;
+oom:
+	rc = sp_err_set(err, SP_E_NOMEM, 0, "out of memory");
+fail:
+	for (i = 0; i < ns.n; i++)
+		free(ns.v[i]);
+	free(ns.v);
+	sp_query_close(q);
+	return rc;
+}
+
+int
+sp_export_check_artifacts(struct sp_case *c, const char *const *kinds,
+    size_t n, struct sp_err *err)
+{
+	size_t i;
+	int rc, has;
+
+	for (i = 0; i < n; i++) {
+		if (static_kind(kinds[i]))
+			continue;
+		if ((rc = case_has_kind(c, kinds[i], &has, err)) != SP_OK)
+			return rc;
+		if (!has)
+			return unknown_kind(c, kinds[i], err);
+	}
+	return SP_OK;
 }
 
 static int
@@ -221,6 +365,101 @@ export_events(struct sp_case *c, const struct sp_export_opts *o, FILE *out,
 	return rc;
 }
 
+/*
+ * One CSV field of attacker-controlled text: quoted (quotes doubled) when
+ * it holds a comma, a quote or a space at either end, and every control
+ * character made visible as \xHH as sp_print_safe does (C0, DEL, C1 and
+ * bytes that are no UTF-8), so a row never breaks and no escape sequence
+ * reaches a terminal.  NULL is an empty field.
+ */
+static void
+csv_field(FILE *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n, i = 0, k;
+	int quote;
+
+	if (str == NULL)
+		return;
+	n = strlen(str);
+	quote = strpbrk(str, ",\"") != NULL ||
+	    (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
+	if (quote)
+		fputc('"', out);
+	while (i < n) {
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c < 0x7f) {
+			if (c == '"')
+				fputc('"', out);
+			fputc(c, out);
+			i++;
+			continue;
+		}
+		k = c < 0x80 ? 0 : sp_utf8_seq(s + i, n - i);
+		if (k == 0) {
+			fprintf(out, "\\x%02x", c);
+			i++;
+		} else if (k == 2 && c == 0xc2 && s[i + 1] <= 0x9f) {
+			fprintf(out, "\\xc2\\x%02x", s[i + 1]);
+			i += 2;
+		} else {
+			fwrite(s + i, 1, k, out);
+			i += k;
+		}
+	}
+	if (quote)
+		fputc('"', out);
+}
+
+/*
+ * Every event as CSV, as plaso's dynamic output lists them: a header,
+ * then time (ISO-8601 UTC, nanoseconds), artifact, time_desc, host,
+ * user, pid, message and origin (the artifact the event was read from,
+ * or for file system entries and detections the source).
+ */
+static int
+export_text(struct sp_case *c, const struct sp_export_opts *o, FILE *out,
+    uint64_t *rows, struct sp_err *err)
+{
+	struct sp_query_filter f;
+	struct sp_query *q;
+	const struct sp_event_row *e;
+	char iso[SP_TIME_ISO_MAX];
+	int rc, more;
+
+	export_filter(o, &f);
+	if ((rc = sp_query_open_events(&q, c, &f, NULL, err)) != SP_OK)
+		return rc;
+	fputs("time,artifact,time_desc,host,user,pid,message,origin\n", out);
+	while ((rc = sp_query_next(q, &more, err)) == SP_OK && more) {
+		e = sp_query_event(q);
+		sp_time_format_iso(e->time_ns, 9, iso, sizeof(iso));
+		fputs(iso, out);
+		fputc(',', out);
+		csv_field(out, e->artifact);
+		fputc(',', out);
+		csv_field(out, e->time_desc);
+		fputc(',', out);
+		csv_field(out, e->host);
+		fputc(',', out);
+		csv_field(out, e->user);
+		fputc(',', out);
+		if (e->pid != SP_QUERY_NULL)
+			fprintf(out, "%" PRId64, e->pid);
+		fputc(',', out);
+		csv_field(out, e->message);
+		fputc(',', out);
+		csv_field(out, e->origin ? e->origin : e->source);
+		fputc('\n', out);
+		(*rows)++;
+		if (sp_cancel_requested(o->cancel))
+			break;
+	}
+	sp_query_close(q);
+	return rc;
+}
+
 int
 sp_export(struct sp_case *c, const struct sp_export_opts *o, FILE *out,
     uint64_t *rows, struct sp_err *err)
@@ -237,6 +476,9 @@ sp_export(struct sp_case *c, const struct sp_export_opts *o, FILE *out,
 	case SP_EXPORT_MACTIME_CSV:
 		rc = export_mactime(c, o, o->format == SP_EXPORT_MACTIME_CSV,
 		    out, rows, err);
+		break;
+	case SP_EXPORT_TEXT:
+		rc = export_text(c, o, out, rows, err);
 		break;
 	default:
 		rc = export_events(c, o, out, rows, err);
