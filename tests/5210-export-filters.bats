@@ -213,3 +213,12 @@ print("\n".join(sorted({r[1] for r in csv.reader(sys.stdin)})))')" \
 		[[ "$l" == *,web01,root,* ]] || fail "row: $l"
 	done
 }
+
+@test "more than 32 artifact kinds are a usage error; 32 are taken" {
+	scenario_case
+	list=audit$(printf ',k%d' $(seq 1 31))
+	run -64 --separate-stderr spoor-export -c "$db" --jsonl --artifact "$list" --artifact auth
+	[[ "$stderr" == "spoor-export: more than 32 artifact kinds"* ]]
+	run -64 --separate-stderr spoor-export -c "$db" --jsonl --artifact "$list"
+	[[ "$stderr" == "spoor-export: unknown artifact 'k1' (known: "* ]]
+}
