@@ -130,7 +130,7 @@ check_clean() {
 
 @test "hostile names: spoor-export in every format" {
 	local f
-	for f in --mactime "--mactime --csv" "--mactime -y" --bodyfile "--bodyfile --ns" --timesketch --jsonl; do
+	for f in --mactime "--mactime --csv" "--mactime -y" --bodyfile "--bodyfile --ns" --timesketch --jsonl --text; do
 		# shellcheck disable=SC2086
 		run -0 --separate-stderr spoor-export -c "$HOSTILE_DIR/case.db" $f
 		[ "${#lines[@]}" -ge 30 ]

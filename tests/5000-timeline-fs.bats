@@ -216,8 +216,8 @@ fls_m() {
 	run -0 spoor-export -c "$db" --bodyfile --source 1 --from 2026-03-14T10:42:00Z --to 2026-03-14T10:46:00Z
 	assert_line --partial "|/tmp/.X11-unix/.x/kswapd0|87|"
 	refute_line --partial "|/etc/hostname|"
-	run -0 spoor-export -c "$db" --jsonl --artifact nothing
-	assert_output ""
+	run -64 --separate-stderr spoor-export -c "$db" --jsonl --artifact nothing
+	[[ "$stderr" == "spoor-export: unknown artifact 'nothing'"* ]]
 	run -66 --separate-stderr spoor-export -c "$db" --jsonl --source 99
 	assert_equal "$stderr" "spoor-export: no source '99' in the case"
 	run -64 --separate-stderr spoor-export -c "$db" --from yesterday
