@@ -300,20 +300,6 @@ edge_again(struct b *b, int64_t src, int64_t dst, const char *kind,
 	return 0;
 }
 
-static char *
-fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *
-fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, f);
-	if (vasprintf(&s, f, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
 
 /* A key "tag\x1fhost\x1fa\x1fnum" in buf (cap >= 64), cut to fit. */
 static size_t
@@ -604,7 +590,7 @@ del_arg(const struct sp_json_val *v, void *arg)
 		d->first = 0;
 	} else if (s[0] != '-' && (path = abs_path(s, d->cwd)) != NULL) {
 		edge_add(d->b, d->p, file_node(d->b, d->host, path, d->t),
-		    "deleted", d->t, 0.8, fmt("%s named %s in its arguments "
+		    "deleted", d->t, 0.8, rca_fmt("%s named %s in its arguments "
 		    "(no unlink record)", rca_base(d->b->n[d->p].exe), path),
 		    d->ev);
 		free(path);
@@ -685,7 +671,7 @@ on_audit(struct b *b, const struct sp_event_row *r, const char *host,
 			return;
 		node_event(b, fn, r->id);
 		edge_add(b, p, fn, "connected", r->time_ns, 1.0,
-		    f->success == 0 ? fmt("pid %" PRId64 " connected to %s "
+		    f->success == 0 ? rca_fmt("pid %" PRId64 " connected to %s "
 		    "port %" PRId64 " (in progress when recorded)", r->pid,
 		    f->address, f->port) : NULL, r->id);
 		return;
@@ -711,7 +697,7 @@ on_audit(struct b *b, const struct sp_event_row *r, const char *host,
 		    (old = abs_path(f->old_path, r->cwd)) != NULL) {
 			int64_t on = file_node(b, host, old, r->time_ns);
 			edge_add(b, on, fn, "renamed", r->time_ns, 1.0,
-			    fmt("%s renamed to %s", old, path), r->id);
+			    rca_fmt("%s renamed to %s", old, path), r->id);
 		}
 		free(old);
 		free(path);
@@ -748,7 +734,7 @@ on_audit(struct b *b, const struct sp_event_row *r, const char *host,
 				int64_t ep = endpoint_node(b, addr, -1,
 				    r->time_ns);
 				edge_add(b, ep, s, "logged_in", r->time_ns,
-				    1.0, fmt("login of %s from %s (audit "
+				    1.0, rca_fmt("login of %s from %s (audit "
 				    "session %" PRId64 ")", b->n[s].user ?
 				    b->n[s].user : "?", addr, ses), r->id);
 			}
@@ -858,14 +844,14 @@ session_login(struct b *b, const char *host, const char *type,
 		if (addr != NULL) {
 			ep = endpoint_node(b, addr, -1, t);
 			edge_add(b, ep, s, "logged_in", t, 1.0,
-			    fmt("%s of %s from %s", how, user ? user : "?",
+			    rca_fmt("%s of %s from %s", how, user ? user : "?",
 			    addr), ev);
 		}
 	}
 	if (b->n[s].address == NULL && addr != NULL) {
 		b->n[s].address = strdup(addr);
 		ep = endpoint_node(b, addr, -1, t);
-		edge_add(b, ep, s, "logged_in", t, 1.0, fmt("%s of %s from %s",
+		edge_add(b, ep, s, "logged_in", t, 1.0, rca_fmt("%s of %s from %s",
 		    how, user ? user : "?", addr), ev);
 	}
 	if (b->n[s].port == NONE && port >= 0)
@@ -894,7 +880,7 @@ on_auth(struct b *b, const struct sp_event_row *r, const char *host,
 		if (b->n[s].method == NULL && f->method != NULL)
 			b->n[s].method = strdup(f->method);
 		if (f->fingerprint != NULL && b->n[s].detail == NULL)
-			b->n[s].detail = fmt("{\"key_fingerprint\":\"%s\"}",
+			b->n[s].detail = rca_fmt("{\"key_fingerprint\":\"%s\"}",
 			    f->fingerprint);
 		if (b->n[s].address == NULL)
 			b->n[s].type = "console";
@@ -950,7 +936,7 @@ on_auth(struct b *b, const struct sp_event_row *r, const char *host,
 		if (from >= 0 && b->n[from].user != NULL && r->user != NULL &&
 		    strcmp(b->n[from].user, r->user) == 0)
 			edge_add(b, from, s, "changed_user", r->time_ns, 0.9,
-			    fmt("%s ran sudo on %s (log line)", r->user, tty),
+			    rca_fmt("%s ran sudo on %s (log line)", r->user, tty),
 			    r->id);
 		/* remember it for the web join and the history */
 		map_put(b, 'U', host, r->user, r->time_ns / SEC, s);
@@ -1051,7 +1037,7 @@ on_persistence(struct b *b, const struct sp_event_row *r, const char *host,
 		b->n[o].argv = dup(cmd);	/* the command, as text */
 		node_event(b, o, r->id);
 		edge_add(b, file, o, "installed", r->time_ns, 1.0,
-		    fmt("%s %s defines it", strcmp(kind, "cron") == 0 ?
+		    rca_fmt("%s %s defines it", strcmp(kind, "cron") == 0 ?
 		    "crontab" : "unit file", r->path), r->id);
 		if (strcmp(kind, "systemd") == 0 && f->unit != NULL)
 			map_put(b, 'N', host, f->unit, 0, o);
@@ -1079,7 +1065,7 @@ on_persistence(struct b *b, const struct sp_event_row *r, const char *host,
 	if (strcmp(kind, "ld_preload") == 0 && f->library != NULL) {
 		int64_t lib = file_node(b, host, f->library, r->time_ns);
 		edge_add(b, file, lib, "installed", r->time_ns, 0.9,
-		    fmt("%s lists %s: loaded into every dynamically linked "
+		    rca_fmt("%s lists %s: loaded into every dynamically linked "
 		    "program", r->path, f->library), r->id);
 		return;
 	}
@@ -1202,7 +1188,7 @@ join_orphans(struct b *b)
 				p->parent = jj;
 				p->exe = p->exe ? p->exe : intern(b, q->exe);
 				edge_add(b, jj, c->parent, "spawned", q->start,
-				    0.8, fmt("pid %" PRId64 " has no exec record: "
+				    0.8, rca_fmt("pid %" PRId64 " has no exec record: "
 				    "a fork of %s (pid %" PRId64 ")%s, its pty "
 				    "monitor", p->pid, rca_base(q->exe), q->pid,
 				    c->ses != NONE ? " in the same audit session" :
@@ -1215,7 +1201,7 @@ join_orphans(struct b *b)
 		if ((s = map_get(b, 'S', c->host, NULL, c->ses)) < 0)
 			continue;
 		edge_add(b, s, (int64_t)i, "logged_in", c->start, 0.9,
-		    fmt("first process of audit session %" PRId64 " (login of "
+		    rca_fmt("first process of audit session %" PRId64 " (login of "
 		    "%s); its parent pid %" PRId64 " has no exec record",
 		    c->ses, b->n[s].user ? b->n[s].user : "?", p->pid), 0);
 		p->parent = s;	/* joined once */
@@ -1241,7 +1227,7 @@ join_units(struct b *b)
 		    (c->ses == NONE || c->ppid == 1)) {
 			edge_add(b, o, (int64_t)i, "started_by", c->start,
 			    c->ppid == 1 ? 0.9 : 0.7,
-			    fmt("%s runs %s; pid %" PRId64 " (ppid %" PRId64
+			    rca_fmt("%s runs %s; pid %" PRId64 " (ppid %" PRId64
 			    ") started with no login session", b->n[o].type,
 			    c->exe, c->pid, c->ppid == NONE ? -1 : c->ppid),
 			    c->nev ? c->ev[0] : 0);
@@ -1266,7 +1252,7 @@ join_units(struct b *b)
 				if (argv_contains(c->argv, svc))
 					edge_add(b, (int64_t)i, (int64_t)k,
 					    "enabled", c->start, 0.9,
-					    fmt("systemctl named unit %s",
+					    rca_fmt("systemctl named unit %s",
 					    u->name), c->nev ? c->ev[0] : 0);
 			}
 		}
@@ -1305,7 +1291,7 @@ join_units(struct b *b)
 			    strlen(cmd) > 4 && strstr(c->argv, cmd) != NULL))
 				edge_add(b, cr[k], (int64_t)i,
 				    "started_by", c->start, 0.8,
-				    fmt("cron entry of %s in %s runs this "
+				    rca_fmt("cron entry of %s in %s runs this "
 				    "command", o->user ? o->user : "?",
 				    o->path), c->nev ? c->ev[0] : 0);
 		}
@@ -1334,7 +1320,7 @@ request_node(struct b *b, struct request *q, const char *host)
 	node_event(b, i, q->event);
 	q->node = i;
 	ep = endpoint_node(b, q->client, -1, q->t);
-	edge_add(b, ep, i, "requested", q->t, 1.0, fmt("%s %s from %s",
+	edge_add(b, ep, i, "requested", q->t, 1.0, rca_fmt("%s %s from %s",
 	    q->method ? q->method : "?", q->path, q->client), q->event);
 	return i;
 }
@@ -1451,7 +1437,7 @@ join_web(struct b *b)
 			if (seen == ps)
 				continue;
 			map_put(b, 'Q', NULL, NULL, q->event, ps);
-			why = fmt("%s (pid %" PRId64 ") acted within 2 s of %s "
+			why = rca_fmt("%s (pid %" PRId64 ") acted within 2 s of %s "
 			    "%s from %s", rca_base(src->exe), pid,
 			    q->method ? q->method : "?", q->path, q->client);
 			if ((rn = request_node(b, q, src->host)) < 0) {
@@ -1481,7 +1467,7 @@ join_web(struct b *b)
 		    !b->n[rn].uploaded)
 			continue;
 		{
-			char *why = fmt("%s ran %s without a terminal within 2 s "
+			char *why = rca_fmt("%s ran %s without a terminal within 2 s "
 			    "of %s %s from %s, a request to the uploaded %s",
 			    s->method ? s->method : "?", s->type, q->method,
 			    q->path, q->client, b->n[rn].path);
@@ -1686,7 +1672,7 @@ link_files(struct b *b, struct sp_case *c, int have_audit,
 			b->n[fn].uploaded = 1;
 			rn = request_node(b, rq, host_of(b, NULL));
 			edge_add(b, rn, fn, "uploaded", fc->born, conf,
-			    fmt("%s born %s %.0f s after %s %s from %s%s",
+			    rca_fmt("%s born %s %.0f s after %s %s from %s%s",
 			    fc->path, "", (double)(fc->born - rq->t) / SEC,
 			    rq->method, rq->path, rq->client, conf > 0.7 ?
 			    ", and requested by name later" : ""),
@@ -1709,7 +1695,7 @@ link_files(struct b *b, struct sp_case *c, int have_audit,
 		if (!b->n[fn].written)
 			continue;
 		edge_add(b, fn, request_node(b, rq, host_of(b, NULL)),
-		    "requested", rq->t, 0.9, fmt("%s %s from %s asks for %s",
+		    "requested", rq->t, 0.9, rca_fmt("%s %s from %s asks for %s",
 		    rq->method ? rq->method : "?", rq->path, rq->client,
 		    b->n[fn].path), rq->event);
 	}
@@ -1733,7 +1719,7 @@ link_files(struct b *b, struct sp_case *c, int have_audit,
 			}
 			if (b->n[first].written && first != (int64_t)i)
 				edge_add(b, first, (int64_t)i, "copied",
-				    fnode->start, 0.6, fmt("%s has the content "
+				    fnode->start, 0.6, rca_fmt("%s has the content "
 				    "of %s (SHA-256 %.16s...)", fnode->path,
 				    b->n[first].path, fnode->sha256), 0);
 		}
@@ -1755,7 +1741,7 @@ link_files(struct b *b, struct sp_case *c, int have_audit,
 			if (b->n[fn].file_id == NONE)
 				b->n[fn].file_id = named[i].file_id;
 			edge_add(b, request_node(b, rq, host_of(b, NULL)), fn,
-			    "wrote", named[i].mtime, 0.5, fmt("%s %s, a "
+			    "wrote", named[i].mtime, 0.5, rca_fmt("%s %s, a "
 			    "request to the uploaded %s, names %s in its query, "
 			    "and the file changed %.0f s later", rq->method ?
 			    rq->method : "?", rp, b->n[sf].path, named[i].path,
@@ -1790,7 +1776,7 @@ link_files(struct b *b, struct sp_case *c, int have_audit,
 				break;
 			b->n[fn].file_id = fc->file_id;
 			edge_add(b, rq->node, fn, "wrote", fc->born, 0.5,
-			    fmt("no audit record: %s was born within 2 s of "
+			    rca_fmt("no audit record: %s was born within 2 s of "
 			    "%s %s, a request to the uploaded %s, and has its "
 			    "owner (uid %" PRId64 ")", fc->path, rq->method,
 			    rq->path, b->n[sf].path, fc->uid), rq->event);
@@ -1811,7 +1797,7 @@ link_files(struct b *b, struct sp_case *c, int have_audit,
 				break;
 			b->n[fn].file_id = fc->file_id;
 			edge_add(b, sw[k], fn, "wrote", fc->born, 0.4,
-			    fmt("no audit record: %s was born inside the "
+			    rca_fmt("no audit record: %s was born inside the "
 			    "login of %s from %s and is owned by its uid %"
 			    PRId64, fc->path, s->user ? s->user : "?",
 			    s->address, fc->uid), 0);
@@ -1864,7 +1850,7 @@ history_effects(struct b *b, int64_t p, const char *host, const char *cmd,
 		if (act == NULL && words[i][0] != '>')
 			continue;
 		edge_add(b, p, file_node(b, host, w, t), act ? act : "wrote",
-		    t, 0.4, fmt("shell history: %s", cmd), ev);
+		    t, 0.4, rca_fmt("shell history: %s", cmd), ev);
 	}
 }
 
@@ -1911,7 +1897,7 @@ join_history(struct b *b, int have_audit)
 			    b->n[k].file_id != h->origin)
 				continue;
 			edge_add(b, best, (int64_t)k, "wrote", h->t, 0.5,
-			    fmt("shell history of %s, written when this login "
+			    rca_fmt("shell history of %s, written when this login "
 			    "ended", h->user), h->event);
 			break;
 		}
@@ -1977,7 +1963,7 @@ join_history(struct b *b, int have_audit)
 		}
 		node_event(b, p, h->event);
 		edge_add(b, best, p, "ran", h->t, mtime ? 0.5 : 0.7,
-		    fmt("shell history of %s%s: %s", h->user,
+		    rca_fmt("shell history of %s%s: %s", h->user,
 		    mtime ? " (written at the end of the login)" :
 		    " (time stamped)", h->command), h->event);
 		history_effects(b, p, h->host, h->command, h->t, h->event);
@@ -2025,10 +2011,10 @@ join_keys(struct b *b)
 		(void)rmap_get(&first, buf, strlen(buf), &t);
 		before = b->n[f].mtime != 0 && t < b->n[f].mtime - SEC;
 		edge_add(b, f, (int64_t)i, "authorized", s->start,
-		    before ? 0.3 : 1.0, before ? fmt("the key %s that logged "
+		    before ? 0.3 : 1.0, before ? rca_fmt("the key %s that logged "
 		    "%s in is in %s, but it logged in before the file last "
 		    "changed: it was there before", buf, s->user ? s->user :
-		    "?", b->n[f].path) : fmt("the key %s that logged %s in is "
+		    "?", b->n[f].path) : rca_fmt("the key %s that logged %s in is "
 		    "in %s", buf, s->user ? s->user : "?", b->n[f].path), 0);
 	}
 	rmap_free(&first);

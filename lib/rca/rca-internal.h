@@ -32,6 +32,9 @@ int rmap_get(const struct rmap *m, const char *key, size_t klen,
 int rmap_put(struct rmap *m, const char *key, size_t klen, int64_t val);
 void rmap_free(struct rmap *m);
 
+/* A new string made like printf's, or NULL when out of memory. */
+char *rca_fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
 /* ---- roles of programs, by the base name of their executable ---- */
 const char *rca_base(const char *path);
 int rca_is_package_manager(const char *exe);

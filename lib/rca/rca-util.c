@@ -3,6 +3,8 @@
  * The helpers of lib/rca/: a string map, the roles of programs, and the
  * typed fields of an event read from its JSON.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +105,19 @@ rmap_free(struct rmap *m)
 		free(m->slots[i].key);
 	free(m->slots);
 	memset(m, 0, sizeof(*m));
+}
+
+char *
+rca_fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, f);
+	if (vasprintf(&s, f, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
 }
 
 /* ---- roles ---- */

@@ -842,21 +842,6 @@ add_note(struct sp_rca_result *res, char *text)
 	return SP_OK;
 }
 
-static char *
-fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-#include <stdarg.h>
-static char *
-fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, f);
-	if (vasprintf(&s, f, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
 
 /* Every detection of the case as a start. */
 static int
@@ -884,7 +869,7 @@ all_detections(struct sp_case *c, struct sp_graph_reader *r,
 		}
 		d = nv;
 		d[nd].id = row->id;
-		d[nd].what = fmt("%s:%s in %s", row->type, row->name,
+		d[nd].what = rca_fmt("%s:%s in %s", row->type, row->name,
 		    row->path != NULL ? row->path : row->target_kind);
 		nd++;
 	}
@@ -897,7 +882,7 @@ all_detections(struct sp_case *c, struct sp_graph_reader *r,
 		s->bound = SP_TIME_NONE;
 		if (sp_graph_find(r, SP_GRAPH_FIND_DETECTION, d[i].id, NULL,
 		    add_start, s, &e2) != SP_OK || s->n == before)
-			rc = add_note(res, fmt("detection %" PRId64 " (%s) has "
+			rc = add_note(res, rca_fmt("detection %" PRId64 " (%s) has "
 			    "no node in the causal graph: nothing in the case "
 			    "links it to a process or a file", d[i].id,
 			    d[i].what));
