@@ -29,7 +29,7 @@
 
 #define NONE SP_GRAPH_NONE
 #define SEC 1000000000LL
-#define MAX_NODE_EVENTS 4
+#define MAX_NODE_EVENTS 2
 #define AUDIT_UNSET 4294967295LL
 
 struct bnode {
@@ -95,9 +95,7 @@ struct b {
 	int have_audit, saw_web_server;
 	sp_time_ns wrap_t;		/* when pids last wrapped */
 	int64_t last_pid;
-	struct rmap istr;		/* interned strings -> pool index */
-	char **ipool;
-	size_t nip, cip;
+	struct rmap istr;		/* interned strings */
 	int64_t *priv;			/* processes of sudo, su ... in order */
 	size_t npriv, cpriv;
 	int nomem;
@@ -149,30 +147,13 @@ dup(const char *s)
 static char *
 intern(struct b *b, const char *s)
 {
-	int64_t i;
-	size_t n;
+	const char *k;
 
 	if (s == NULL)
 		return NULL;
-	n = strlen(s);
-	if (rmap_get(&b->istr, s, n, &i))
-		return b->ipool[i];
-	if (b->nip == b->cip) {
-		size_t nc = b->cip ? b->cip * 2 : 1024;
-		char **np = realloc(b->ipool, nc * sizeof(*np));
-		if (np == NULL) {
-			b->nomem = 1;
-			return NULL;
-		}
-		b->ipool = np;
-		b->cip = nc;
-	}
-	if ((b->ipool[b->nip] = strdup(s)) == NULL ||
-	    rmap_put(&b->istr, s, n, (int64_t)b->nip) != 0) {
+	if ((k = rmap_intern(&b->istr, s, strlen(s))) == NULL)
 		b->nomem = 1;
-		return NULL;
-	}
-	return b->ipool[b->nip++];
+	return (char *)k;
 }
 
 static int64_t
@@ -515,7 +496,7 @@ on_exec(struct b *b, const struct sp_event_row *r, const char *host,
 	n->pid = r->pid;
 	n->ppid = r->ppid;
 	n->exe = intern(b, r->exe);
-	n->argv = dup(f->argv);
+	n->argv = intern(b, f->argv);
 	n->cwd = intern(b, r->cwd != NULL ? r->cwd : f->cwd);
 	n->tty = intern(b, r->tty != NULL ? r->tty : f->tty);
 	n->comm = intern(b, f->comm);
@@ -1034,7 +1015,7 @@ on_persistence(struct b *b, const struct sp_event_row *r, const char *host,
 		b->n[o].name = dup(strcmp(kind, "cron") == 0 ? f->line :
 		    f->unit);
 		b->n[o].user = intern(b, r->user != NULL ? r->user : f->user);
-		b->n[o].argv = dup(cmd);	/* the command, as text */
+		b->n[o].argv = intern(b, cmd);	/* the command, as text */
 		node_event(b, o, r->id);
 		edge_add(b, file, o, "installed", r->time_ns, 1.0,
 		    rca_fmt("%s %s defines it", strcmp(kind, "cron") == 0 ?
@@ -2236,7 +2217,6 @@ b_free(struct b *b)
 
 	for (i = 0; i < b->nn; i++) {
 		struct bnode *n = &b->n[i];
-		free(n->argv);
 		free(n->address);
 		free(n->method);
 		free(n->name);
@@ -2263,9 +2243,6 @@ b_free(struct b *b)
 	rmap_free(&b->map);
 	rmap_free(&b->failed);
 	free(b->priv);
-	for (i = 0; i < b->nip; i++)
-		free(b->ipool[i]);
-	free(b->ipool);
 	rmap_free(&b->istr);
 	free((char *)b->only_host);
 }

@@ -30,6 +30,11 @@ int rmap_get(const struct rmap *m, const char *key, size_t klen,
     int64_t *val);
 /* Set key to val (key copied); -1 when out of memory. */
 int rmap_put(struct rmap *m, const char *key, size_t klen, int64_t val);
+/*
+ * The map's own copy of key, added when absent: one copy of a string
+ * that many share, valid until rmap_free; NULL when out of memory.
+ */
+const char *rmap_intern(struct rmap *m, const char *key, size_t klen);
 void rmap_free(struct rmap *m);
 
 /* A new string made like printf's, or NULL when out of memory. */

@@ -10,16 +10,25 @@
 
 #include "rca/rca-internal.h"
 
+/* A hash of n bytes, eight at a time. */
 static uint64_t
 hash_of(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h ^= w * 0xff51afd7ed558ccdULL;
+		h = (h << 31 | h >> 33) * 0xc4ceb9fe1a85ec53ULL;
 	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, s + i, n - i);
+		h ^= w * 0xff51afd7ed558ccdULL;
+		h = (h << 31 | h >> 33) * 0xc4ceb9fe1a85ec53ULL;
+	}
+	h ^= h >> 29;
 	return h | 1;
 }
 
@@ -93,6 +102,34 @@ rmap_put(struct rmap *m, const char *key, size_t klen, int64_t val)
 			s->val = val;
 			return 0;
 		}
+	}
+}
+
+const char *
+rmap_intern(struct rmap *m, const char *key, size_t klen)
+{
+	uint64_t h;
+	size_t i;
+
+	if ((m->n + 1) * 4 >= m->cap * 3 && grow(m) != 0)
+		return NULL;
+	h = hash_of(key, klen);
+	for (i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		struct rmap_slot *s = &m->slots[i];
+		if (s->key == NULL) {
+			if ((s->key = malloc(klen + 1)) == NULL)
+				return NULL;
+			memcpy(s->key, key, klen);
+			s->key[klen] = '\0';
+			s->klen = klen;
+			s->hash = h;
+			s->val = 0;
+			m->n++;
+			return s->key;
+		}
+		if (s->hash == h && s->klen == klen &&
+		    memcmp(s->key, key, klen) == 0)
+			return s->key;
 	}
 }
 
