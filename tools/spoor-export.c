@@ -124,6 +124,17 @@ add_kinds(const char *list, char **kinds, size_t *n)
 	}
 }
 
+/* The kinds of --artifact, freed at exit whatever way main returns. */
+static char *kinds[MAX_KINDS];
+static size_t nkinds;
+
+static void
+free_kinds(void)
+{
+	while (nkinds > 0)
+		free(kinds[--nkinds]);
+}
+
 /* A pid or session id: a decimal number, at least 0. */
 static int
 parse_id(const char *opt, const char *s, int64_t *v)
@@ -161,13 +172,13 @@ main(int argc, char *argv[])
 	struct sp_export_opts o;
 	struct sp_err err;
 	const char *case_path = NULL, *zone = NULL, *source = NULL;
-	char *kinds[MAX_KINDS];
-	size_t nkinds = 0, i;
+	size_t i;
 	uint64_t rows;
 	int ch, csv = 0, status = SP_EXIT_OK, rc, fs;
 
 	sp_tool_init(&t, "spoor-export", argc, argv);
 	sp_err_init(&err);
+	atexit(free_kinds);
 	sp_export_opts_init(&o);
 	while ((ch = getopt_long(argc, argv, "c:yz:hV", longopts, NULL))
 	    != -1) {
@@ -280,8 +291,6 @@ main(int argc, char *argv[])
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
 	o.cancel = &t.cancel;
 	rc = sp_export(t.c, &o, stdout, &rows, &err);
-	for (i = 0; i < nkinds; i++)
-		free(kinds[i]);
 	if (rc != SP_OK && rc != SP_E_INTERRUPTED)
 		status = sp_tool_error(&t, &err);
 	return sp_tool_finish(&t, status);
