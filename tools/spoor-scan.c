@@ -223,6 +223,7 @@ print_summary_json(FILE *fp, const struct sp_scan_stats *st,
 	sp_json_kv_str(&w, "type", "summary");
 	sp_json_kv_uint(&w, "rules", rules);
 	sp_json_kv_uint(&w, "detections", st->detections);
+	sp_json_kv_uint(&w, "already_known", st->already_known);
 	sp_json_kv_uint(&w, "targets_hit", st->targets_hit);
 	sp_json_kv_uint(&w, "files_seen", st->files_seen);
 	sp_json_kv_uint(&w, "files_scanned", st->files_scanned);
