@@ -154,7 +154,9 @@ sp_case_source_add(struct sp_run *r, const struct sp_source_record *src,
  * rule on the same target of the same source (by row, or by the bytes'
  * SHA-256 when the evidence was loaded under another name).  A file is
  * its file system, inode and path; a memory range or a process region is
- * its start, which only the details' target holds.  detections_target
+ * its start, which only the details' target holds.  A detector that finds
+ * several things in one file (each key of an authorized_keys) tells them
+ * apart by the offset of its details.  detections_target
  * narrows the search to the source's rows of that path and name.
  */
 static const char detection_known_sql[] =
@@ -163,6 +165,7 @@ static const char detection_known_sql[] =
     "WHERE id = ?1 AND sha256 IS NOT NULL)) "
     "AND path IS ?2 AND name = ?3 AND type = ?4 AND namespace IS ?5 "
     "AND target_kind = ?6 AND fs IS ?7 AND inode IS ?8 AND pid IS ?9 "
+    "AND json_extract(details, '$.offset') IS json_extract(?10, '$.offset') "
     "AND (target_kind = 'file' OR "
     "coalesce(json_extract(details, '$.target.range.start'), "
     "json_extract(details, '$.target.region.start')) IS "

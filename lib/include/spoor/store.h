@@ -189,7 +189,8 @@ int sp_store_detection_add(struct sp_store *s,
  * *known = 1 when case c already holds a detection like d: the same rule
  * or detector (type, name, namespace) on the same target (file: file
  * system, inode and path, a stream's name in it; memory range or process
- * region: its start in the details' target; process: its pid) of the same
+ * region: its start in the details' target; process: its pid), at the
+ * same offset in the details when the detector gives one, of the same
  * source (d->source_id, or any source with that source's SHA-256); else
  * 0.  d is read during the call only.
  */
