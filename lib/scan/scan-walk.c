@@ -114,6 +114,13 @@ reader_flush(struct reader *r, int last)
 			return SP_E_NOMEM;
 		memcpy(next, r->buf + r->len - keep, keep);
 	}
+	/*
+	 * the workers read the type from the first block on: it is set
+	 * before that block is queued, from the head already read, and
+	 * not written again
+	 */
+	if (r->first && r->t->ext_filetype[0] == '\0')
+		set_filetype(r->t, r->head, r->head_len);
 	if (r->first && !last && r->t->header == NULL &&
 	    (r->t->header = malloc(HEADER_BLOCK)) != NULL) {
 		r->t->header_len = r->len < HEADER_BLOCK ? r->len :
@@ -632,7 +639,8 @@ scan_content(struct file_scan *f, struct sp_err *err)
 		rc = sp_err_set(err, r.failed, 0, "out of memory");
 	if (rc != SP_OK)
 		goto out;
-	set_filetype(t, r.head, r.head_len);
+	if (t->ext_filetype[0] == '\0')
+		set_filetype(t, r.head, r.head_len);
 	if (r.hash != NULL && (rc = sp_hash_final(r.hash, err)) != SP_OK)
 		goto out;
 	if (mask & SP_HASH_MD5)
