@@ -48,6 +48,16 @@ yara_offsets() {
 	assert_equal "$(echo "$output" | grep -c dedupe_marker)" 1
 }
 
+@test "a filetype condition holds in every block of a large file, the first ones included" {
+	f=$BATS_TEST_TMPDIR/elf.bin
+	marker_file "$f" 40 SPOOR-FILETYPE-MARKER 5000 $((30 * 1048576))
+	printf '\177ELF' | dd of="$f" conv=notrunc status=none
+	r=$BATS_TEST_TMPDIR/ft.yar
+	echo 'rule filetype_marker { strings: $m = "SPOOR-FILETYPE-MARKER" condition: filetype == "ELF" and $m }' >"$r"
+	run -1 --separate-stderr spoor-scan --json -r "$r" "$f"
+	assert_equal "$(echo "$output" | jq -r 'select(.type == "yara") | .strings[].offset')" "$(printf '5000\n%d' $((30 * 1048576)))"
+}
+
 @test "the merged matches stay capped at 64 listed, the first in yara's order, with every match counted" {
 	f=$BATS_TEST_TMPDIR/many.bin
 	offsets=$(seq 100 30000 2900000)
