@@ -610,7 +610,7 @@ it_size(YR_MEMORY_BLOCK_ITERATOR *it)
 			continue;					\
 		else
 
-/* One match listed in a detection: a copy that outlives the scan. */
+/* One match listed in a detection, copied out of the block's scan. */
 struct ymatch {
 	const YR_STRING *str;
 	uint64_t offset, length;
