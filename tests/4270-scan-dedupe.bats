@@ -155,3 +155,20 @@ yara_offsets() {
 	assert_equal "$(echo "$output" | jq -r 'select(.type == "summary") | "\(.detections) \(.already_known)"')" "2 1"
 	assert_equal "$(sqlite3 "$db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM detections ORDER BY name)")" "dedupe_one dedupe_two"
 }
+
+@test "the image under another name is the source spoor-timeline loaded: its detections link to its files and a rescan knows them" {
+	db=$BATS_TEST_TMPDIR/case.db
+	copy=$BATS_TEST_TMPDIR/copy.raw
+	cp "$SCENARIO/web01.raw" "$copy"
+	run -0 spoor-timeline -c "$db" "$copy"
+	run -1 --separate-stderr spoor-scan -q -c "$db" "$SCENARIO/web01.raw"
+	# one source, the timeline's, found by the SHA-256 of the bytes
+	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM sources")" 1
+	assert_equal "$(sqlite3 "$db" "SELECT sha256 FROM sources")" "$(sha256sum "$SCENARIO/web01.raw" | cut -d' ' -f1)"
+	n=$(sqlite3 "$db" "SELECT count(*) FROM detections")
+	[ "$n" -ge 8 ]
+	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM detections WHERE target_kind = 'file' AND file_id IS NULL")" 0
+	run -1 --separate-stderr spoor-scan --json -c "$db" "$SCENARIO/web01.raw"
+	assert_equal "$(echo "$output" | jq -r 'select(.type == "summary") | "\(.detections) \(.already_known)"')" "$n $n"
+	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM detections")" "$n"
+}

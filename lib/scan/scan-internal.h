@@ -111,7 +111,12 @@ int sp_detection_build(struct sp_detection *d,
 void sp_scan_target_json(struct sp_json *w, const struct sp_scan_target *t);
 void sp_scan_target_label(const struct sp_scan_target *t, char *buf,
     size_t size);
+/*
+ * Use the source of path for the detections that follow; files[0..nfiles)
+ * are the files holding its bytes (none for processes).
+ */
 int sp_scan_use_source(struct sp_scan *s, const char *kind,
-    const char *path, uint64_t size, struct sp_err *err);
+    const char *path, uint64_t size, const char *const *files,
+    size_t nfiles, struct sp_err *err);
 
 #endif

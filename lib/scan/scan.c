@@ -10,18 +10,21 @@
  * has them.  What feeds the queue is in scan-walk.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <yara.h>
 
 #include "spoor/case.h"
 #include "spoor/evidence.h"
 #include "scan/scan-internal.h"
+#include "spoor/hash.h"
 #include "spoor/heur.h"
 #include "spoor/json.h"
 #include "spoor/signal.h"
@@ -288,20 +291,73 @@ case_store(struct sp_scan *s, struct sp_starget *st,
 }
 
 /*
+ * *size = the bytes of files[0..n), and the SHA-256 of them one after the
+ * other in hex when hex is not NULL: how spoor-timeline names a source.
+ */
+static int
+files_sha256(const char *const *files, size_t n, uint64_t *size, char *hex,
+    const struct sp_cancel *cancel)
+{
+	struct sp_hash *h = NULL;
+	struct stat st;
+	unsigned char *buf = NULL;
+	ssize_t got = 0;
+	size_t i;
+	int fd, rc = -1;
+
+	*size = 0;
+	for (i = 0; i < n; i++) {
+		if (stat(files[i], &st) != 0 || !S_ISREG(st.st_mode))
+			return -1;
+		*size += (uint64_t)st.st_size;
+	}
+	if (hex == NULL)
+		return 0;
+	if (sp_hash_new(&h, SP_HASH_SHA256, NULL) != SP_OK ||
+	    (buf = malloc(1 << 20)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if ((fd = open(files[i], O_RDONLY | O_CLOEXEC)) < 0)
+			goto out;
+		while ((got = read(fd, buf, 1 << 20)) > 0 &&
+		    !sp_cancel_requested(cancel))
+			sp_hash_update(h, buf, (size_t)got);
+		close(fd);
+		if (got != 0)
+			goto out;
+	}
+	if (sp_hash_final(h, NULL) == SP_OK) {
+		snprintf(hex, SP_HASH_HEX_MAX, "%s",
+		    sp_hash_hex(h, SP_HASH_SHA256));
+		rc = 0;
+	}
+out:
+	free(buf);
+	sp_hash_free(h);
+	return rc;
+}
+
+/*
  * The sources row detections of path go to: the row an earlier load of the
- * same evidence made (so detections link to its files), else a new one.
+ * same evidence made (so detections link to its files and a rescan finds
+ * what the case has), by path, or by the SHA-256 of its files when a
+ * source of their size is in the case; else a new one.
  */
 int
 sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
-    uint64_t size, struct sp_err *err)
+    uint64_t size, const char *const *files, size_t nfiles,
+    struct sp_err *err)
 {
 	struct sp_source_record src;
+	char sha256[SP_HASH_HEX_MAX];
+	uint64_t bytes = 0;
 	int64_t id = 0;
 	char *real;
-	int rc;
+	int rc, taken = 0;
 
 	s->source_id = 0;
 	s->case_fs_source_id = 0;
+	sha256[0] = '\0';
 	if (s->store == NULL)
 		return SP_OK;
 	/* the workers may still be storing the previous source's detections */
@@ -315,6 +371,23 @@ sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
 		if (rc != SP_OK)
 			goto done;
 	}
+	/* the same bytes under another name: hashed only when they may be */
+	if (id == 0 && nfiles > 0 &&
+	    files_sha256(files, nfiles, &bytes, NULL, NULL) == 0) {
+		if ((rc = sp_store_source_size_taken(s->store, bytes, &taken,
+		    err)) != SP_OK)
+			goto done;
+		if (taken) {
+			pthread_mutex_unlock(&s->lock);
+			if (files_sha256(files, nfiles, &bytes, sha256,
+			    s->o.cancel) != 0)
+				sha256[0] = '\0';
+			pthread_mutex_lock(&s->lock);
+		}
+		if (sha256[0] != '\0' && (rc = sp_store_source_find(s->store,
+		    kind, path, bytes, sha256, &id, err)) != SP_OK)
+			goto done;
+	}
 	if (id > 0) {
 		s->source_id = s->case_fs_source_id = id;
 		goto done;
@@ -323,6 +396,7 @@ sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
 	src.kind = kind;
 	src.path = path;
 	src.size = size;
+	src.sha256 = sha256[0] != '\0' ? sha256 : NULL;
 	(void)sp_store_commit(s->store, NULL);
 	rc = sp_case_source_add(s->run, &src, &id, err);
 	(void)sp_store_begin(s->store, 0, NULL);
