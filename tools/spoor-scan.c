@@ -83,7 +83,8 @@ help(void)
 	    "  -C, --compiled FILE   rules compiled by yarac\n"
 	    "  -j, --threads N       YARA worker threads (default: cores)\n"
 	    "  -c, --case FILE       store detections in case FILE "
-	    "($SPOOR_CASE)\n"
+	    "($SPOOR_CASE),\n"
+	    "                        those it already holds not again\n"
 	    "      --json            JSON Lines: detections, targets, summary\n"
 	    "  -q, --quiet           no summary on standard error\n"
 	    "      --known-good FILE hash list or database to skip (repeatable)\n"
@@ -223,6 +224,7 @@ print_summary_json(FILE *fp, const struct sp_scan_stats *st,
 	sp_json_kv_str(&w, "type", "summary");
 	sp_json_kv_uint(&w, "rules", rules);
 	sp_json_kv_uint(&w, "detections", st->detections);
+	sp_json_kv_uint(&w, "already_known", st->already_known);
 	sp_json_kv_uint(&w, "targets_hit", st->targets_hit);
 	sp_json_kv_uint(&w, "files_seen", st->files_seen);
 	sp_json_kv_uint(&w, "files_scanned", st->files_scanned);

@@ -292,7 +292,11 @@ static const char timeline_indexes[] =
 	"CREATE INDEX IF NOT EXISTS events_process ON events(host, boot_id, "
 	"pid, time_ns) WHERE pid IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS events_session ON events(session, "
-	"time_ns) WHERE session IS NOT NULL;";
+	"time_ns) WHERE session IS NOT NULL;"
+	/* a detection already in the case (sp_case_detection_known); not
+	   among the indexes a first load drops */
+	"CREATE INDEX IF NOT EXISTS detections_target ON detections("
+	"source_id, path, name);";
 static const char timeline_drop_indexes[] =
 	"DROP INDEX IF EXISTS files_source; DROP INDEX IF EXISTS files_path;"
 	"DROP INDEX IF EXISTS events_time;"

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The write side of the case: runs, their problems and sources here; the
- * loader of files, events and detections in store-load.c, tags and notes
- * in store-marks.c (include/spoor/store.h).  Statements bind every value;
+ * The write side of the case: runs, their problems and sources here, and
+ * whether a detection is already in the case; the loader of files,
+ * events and detections in store-load.c, tags and notes in store-marks.c
+ * (include/spoor/store.h).  Statements bind every value;
  * nothing from evidence is ever part of SQL text.
  */
 #include <limits.h>
@@ -13,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "spoor/case.h"
+#include "spoor/store.h"
 #include "case/case-internal.h"
 
 /* ---- runs ---- */
@@ -143,4 +145,63 @@ sp_case_source_add(struct sp_run *r, const struct sp_source_record *src,
 		return sp_err_set(err, SP_E_INTERNAL, 0, "run has no case");
 	return sp_case_source_insert(sp_case_db(c), sp_run_id(r), src,
 	    "complete", id, err);
+}
+
+/* ---- detections already in the case ---- */
+
+/*
+ * A rescan of the same evidence finds what the last scan found: the same
+ * rule on the same target of the same source (by row, or by the bytes'
+ * SHA-256 when the evidence was loaded under another name).  A file is
+ * its file system, inode and path; a memory range or a process region is
+ * its start, which only the details' target holds.  A detector that finds
+ * several things in one file (each key of an authorized_keys) tells them
+ * apart by the offset of its details.  detections_target
+ * narrows the search to the source's rows of that path and name.
+ */
+static const char detection_known_sql[] =
+    "SELECT 1 FROM detections WHERE source_id IN (SELECT ?1 UNION "
+    "SELECT id FROM sources WHERE sha256 = (SELECT sha256 FROM sources "
+    "WHERE id = ?1 AND sha256 IS NOT NULL)) "
+    "AND path IS ?2 AND name = ?3 AND type = ?4 AND namespace IS ?5 "
+    "AND target_kind = ?6 AND fs IS ?7 AND inode IS ?8 AND pid IS ?9 "
+    "AND json_extract(details, '$.offset') IS json_extract(?10, '$.offset') "
+    "AND (target_kind = 'file' OR "
+    "coalesce(json_extract(details, '$.target.range.start'), "
+    "json_extract(details, '$.target.region.start')) IS "
+    "coalesce(json_extract(?10, '$.target.range.start'), "
+    "json_extract(?10, '$.target.region.start'))) LIMIT 1";
+
+int
+sp_case_detection_known(struct sp_case *c,
+    const struct sp_detection_record *d, int *known, struct sp_err *err)
+{
+	sqlite3 *db = sp_case_db(c);
+	sqlite3_stmt *st;
+	int rc, row = 0;
+
+	*known = 0;
+	if ((rc = sp_sql_prepare(db, detection_known_sql, &st, SP_E_CASE,
+	    "find detection", err)) != SP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, d->source_id);
+	sp_sql_bind_text(st, 2, d->path);
+	sp_sql_bind_text(st, 3, d->name);
+	sp_sql_bind_text(st, 4, d->type);
+	sp_sql_bind_text(st, 5, d->ns);
+	sp_sql_bind_text(st, 6, d->target_kind);
+	if (d->fs_index >= 0) {
+		sqlite3_bind_int(st, 7, d->fs_index);
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)d->inode);
+	} else {
+		sqlite3_bind_null(st, 7);
+		sqlite3_bind_null(st, 8);
+	}
+	sp_sql_bind_int(st, 9, d->pid);
+	sp_sql_bind_text(st, 10, d->details);
+	rc = sp_sql_step_row(db, st, &row, SP_E_CASE, "find detection", err);
+	sqlite3_finalize(st);
+	if (rc == SP_OK)
+		*known = row;
+	return rc;
 }

@@ -18,9 +18,20 @@ extern const char *const sp_scan_externals[SP_SCAN_NEXTERNALS];
 
 YR_RULES *sp_rules_yara(const struct sp_rules *r);
 
-/* A target shared by the blocks queued for it; reference counted. */
+struct sp_scan;
+struct sp_yhit;
+
+/*
+ * A target shared by the blocks queued for it; reference counted.  users
+ * counts the walker and the queued blocks: when the last of them lets go,
+ * the YARA matches gathered over all its blocks become one detection per
+ * rule (refs also counts the list of hit targets).
+ */
 struct sp_starget {
 	int refs;
+	int users;
+	struct sp_scan *scan;
+	struct sp_yhit *yhits;	/* rules matched so far, under scan->lock */
 	struct sp_scan_target t;
 	char *strs[12];		/* owned copies the target points to */
 	size_t nstrs;
@@ -100,7 +111,12 @@ int sp_detection_build(struct sp_detection *d,
 void sp_scan_target_json(struct sp_json *w, const struct sp_scan_target *t);
 void sp_scan_target_label(const struct sp_scan_target *t, char *buf,
     size_t size);
+/*
+ * Use the source of path for the detections that follow; files[0..nfiles)
+ * are the files holding its bytes (none for processes).
+ */
 int sp_scan_use_source(struct sp_scan *s, const char *kind,
-    const char *path, uint64_t size, struct sp_err *err);
+    const char *path, uint64_t size, const char *const *files,
+    size_t nfiles, struct sp_err *err);
 
 #endif

@@ -114,6 +114,13 @@ reader_flush(struct reader *r, int last)
 			return SP_E_NOMEM;
 		memcpy(next, r->buf + r->len - keep, keep);
 	}
+	/*
+	 * the workers read the type from the first block on: it is set
+	 * before that block is queued, from the head already read, and
+	 * not written again
+	 */
+	if (r->first && r->t->ext_filetype[0] == '\0')
+		set_filetype(r->t, r->head, r->head_len);
 	if (r->first && !last && r->t->header == NULL &&
 	    (r->t->header = malloc(HEADER_BLOCK)) != NULL) {
 		r->t->header_len = r->len < HEADER_BLOCK ? r->len :
@@ -632,7 +639,8 @@ scan_content(struct file_scan *f, struct sp_err *err)
 		rc = sp_err_set(err, r.failed, 0, "out of memory");
 	if (rc != SP_OK)
 		goto out;
-	set_filetype(t, r.head, r.head_len);
+	if (t->ext_filetype[0] == '\0')
+		set_filetype(t, r.head, r.head_len);
 	if (r.hash != NULL && (rc = sp_hash_final(r.hash, err)) != SP_OK)
 		goto out;
 	if (mask & SP_HASH_MD5)
@@ -879,8 +887,22 @@ sp_scan_evidence(struct sp_scan *s, struct sp_evidence *ev,
 		return sp_scan_result(s, SP_OK, err);
 	if (!(s->o.flags & SP_SCAN_NO_DELETED))
 		flags |= SP_WALK_DELETED;
-	rc = sp_scan_use_source(s, sp_evidence_kind_name(sp_evidence_kind(ev)),
-	    sp_evidence_path(ev), sp_evidence_size(ev), err);
+	{
+		/* a directory's identity is its path */
+		size_t nseg = sp_evidence_kind(ev) == SP_EVIDENCE_DIR ? 0 :
+		    sp_evidence_segment_count(ev);
+		const char **segs = nseg ? calloc(nseg, sizeof(*segs)) : NULL;
+
+		if (nseg > 0 && segs == NULL)
+			return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+		for (i = 0; i < nseg; i++)
+			segs[i] = sp_evidence_segment(ev, i);
+		rc = sp_scan_use_source(s,
+		    sp_evidence_kind_name(sp_evidence_kind(ev)),
+		    sp_evidence_path(ev), sp_evidence_size(ev), segs, nseg,
+		    err);
+		free(segs);
+	}
 	if (rc != SP_OK)
 		return rc;
 	for (i = 0; i < nfs && rc == SP_OK && !sp_scan_stopped(s); i++) {
@@ -966,6 +988,7 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 		    "file", path);
 	}
 	if ((rc = sp_scan_use_source(s, "file", path, (uint64_t)st.st_size,
+	    &path, 1,
 	    err)) != SP_OK) {
 		close(rd.fd);
 		return rc;
@@ -1090,13 +1113,15 @@ sp_scan_memimage(struct sp_scan *s, struct sp_memimage *m,
 	const struct sp_mem_range *r;
 	struct mem_range_reader rd;
 	struct sp_starget *t;
+	const char *mpath;
 	size_t i;
 	int rc;
 
 	if (sp_scan_stopped(s))
 		return sp_scan_result(s, SP_OK, err);
-	if ((rc = sp_scan_use_source(s, sp_memimage_format(m),
-	    sp_memimage_path(m), sp_memimage_file_size(m), err)) != SP_OK)
+	mpath = sp_memimage_path(m);
+	if ((rc = sp_scan_use_source(s, sp_memimage_format(m), mpath,
+	    sp_memimage_file_size(m), &mpath, 1, err)) != SP_OK)
 		return rc;
 	if (s->o.flags & SP_SCAN_NO_YARA)
 		return SP_OK;
@@ -1235,7 +1260,8 @@ sp_scan_process(struct sp_scan *s, pid_t pid, struct sp_err *err)
 	if (s->o.flags & SP_SCAN_NO_YARA || sp_scan_stopped(s))
 		return sp_scan_result(s, SP_OK, err);
 	if (s->source_id == 0 && s->store != NULL &&
-	    (rc = sp_scan_use_source(s, "process", "/proc", 0, err)) != SP_OK)
+	    (rc = sp_scan_use_source(s, "process", "/proc", 0, NULL, 0,
+	    err)) != SP_OK)
 		return rc;
 	if (pid > 0) {
 		if (pid == getpid())

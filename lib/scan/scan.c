@@ -3,23 +3,28 @@
  * The scanner's engine: a bounded queue of blocks (a whole file, a block
  * of a large file, a piece of a memory range or of a process region) fed
  * by the calling thread and drained by worker threads, each with its own
- * YR_SCANNER over the one shared YR_RULES; detections go one at a time to
- * the caller's callback and, with a case, into its detections table and
- * timeline.  What feeds the queue is in scan-walk.c.
+ * YR_SCANNER over the one shared YR_RULES.  A rule's matches in every
+ * block of a target are gathered and become one detection when the target
+ * is done; detections go one at a time to the caller's callback and, with
+ * a case, into its detections table and timeline unless the case already
+ * has them.  What feeds the queue is in scan-walk.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <yara.h>
 
 #include "spoor/case.h"
 #include "spoor/evidence.h"
 #include "scan/scan-internal.h"
+#include "spoor/hash.h"
 #include "spoor/heur.h"
 #include "spoor/json.h"
 #include "spoor/signal.h"
@@ -40,6 +45,9 @@ sp_scan_options_init(struct sp_scan_options *o)
 
 /* ---- targets ----------------------------------------------------------- */
 
+static void yhits_flush(struct sp_starget *t);
+static void yhits_free(struct sp_yhit *h);
+
 struct sp_starget *
 sp_starget_new(struct sp_scan *s, enum sp_target_kind kind)
 {
@@ -48,6 +56,8 @@ sp_starget_new(struct sp_scan *s, enum sp_target_kind kind)
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	t->refs = 1;
+	t->users = 1;
+	t->scan = s;
 	t->t.kind = kind;
 	t->t.fs_index = -1;
 	t->t.mtime = t->t.ctime = t->t.crtime = SP_TIME_NONE;
@@ -69,14 +79,16 @@ sp_starget_str(struct sp_starget *t, const char *s)
 	return c;
 }
 
+/* A new user of t: a block queued for it. */
 void
 sp_starget_ref(struct sp_starget *t)
 {
+	__atomic_add_fetch(&t->users, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
 }
 
-void
-sp_starget_unref(struct sp_starget *t)
+static void
+starget_drop(struct sp_starget *t)
 {
 	size_t i;
 
@@ -84,9 +96,24 @@ sp_starget_unref(struct sp_starget *t)
 		return;
 	for (i = 0; i < t->nstrs; i++)
 		free(t->strs[i]);
+	yhits_free(t->yhits);
 	free(t->header);
 	free(t->scores);
 	free(t);
+}
+
+/*
+ * The walker or a block is done with t: after the last of them, every
+ * block has been scanned and its rules' matches are reported.
+ */
+void
+sp_starget_unref(struct sp_starget *t)
+{
+	if (t == NULL)
+		return;
+	if (__atomic_sub_fetch(&t->users, 1, __ATOMIC_ACQ_REL) == 0)
+		yhits_flush(t);
+	starget_drop(t);
 }
 
 /* ---- JSON of detections ------------------------------------------------ */
@@ -202,6 +229,7 @@ case_store(struct sp_scan *s, struct sp_starget *st,
 	struct sp_detection_record r;
 	sp_time_ns when;
 	char label[1024], *msg;
+	int known = 0;
 
 	if (s->store == NULL)
 		return;
@@ -250,27 +278,86 @@ case_store(struct sp_scan *s, struct sp_starget *st,
 	r.details = d->json;
 	r.message = msg;
 	r.origin = t->source;
-	if (sp_store_detection_add(s->store, &r, NULL) != SP_OK)
+	/* a rescan of the same evidence adds nothing the case has */
+	if (sp_case_detection_known(sp_run_case(s->run), &r, &known, NULL) !=
+	    SP_OK)
+		s->db_failed++;
+	else if (known)
+		s->stats.already_known++;
+	else if (sp_store_detection_add(s->store, &r, NULL) != SP_OK)
 		s->db_failed++;
 	free(msg);
 	(void)sp_store_tick(s->store, NULL);
 }
 
 /*
+ * *size = the bytes of files[0..n), and the SHA-256 of them one after the
+ * other in hex when hex is not NULL: how spoor-timeline names a source.
+ */
+static int
+files_sha256(const char *const *files, size_t n, uint64_t *size, char *hex,
+    const struct sp_cancel *cancel)
+{
+	struct sp_hash *h = NULL;
+	struct stat st;
+	unsigned char *buf = NULL;
+	ssize_t got = 0;
+	size_t i;
+	int fd, rc = -1;
+
+	*size = 0;
+	for (i = 0; i < n; i++) {
+		if (stat(files[i], &st) != 0 || !S_ISREG(st.st_mode))
+			return -1;
+		*size += (uint64_t)st.st_size;
+	}
+	if (hex == NULL)
+		return 0;
+	if (sp_hash_new(&h, SP_HASH_SHA256, NULL) != SP_OK ||
+	    (buf = malloc(1 << 20)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if ((fd = open(files[i], O_RDONLY | O_CLOEXEC)) < 0)
+			goto out;
+		while ((got = read(fd, buf, 1 << 20)) > 0 &&
+		    !sp_cancel_requested(cancel))
+			sp_hash_update(h, buf, (size_t)got);
+		close(fd);
+		if (got != 0)
+			goto out;
+	}
+	if (sp_hash_final(h, NULL) == SP_OK) {
+		snprintf(hex, SP_HASH_HEX_MAX, "%s",
+		    sp_hash_hex(h, SP_HASH_SHA256));
+		rc = 0;
+	}
+out:
+	free(buf);
+	sp_hash_free(h);
+	return rc;
+}
+
+/*
  * The sources row detections of path go to: the row an earlier load of the
- * same evidence made (so detections link to its files), else a new one.
+ * same evidence made (so detections link to its files and a rescan finds
+ * what the case has), by path, or by the SHA-256 of its files when a
+ * source of their size is in the case; else a new one.
  */
 int
 sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
-    uint64_t size, struct sp_err *err)
+    uint64_t size, const char *const *files, size_t nfiles,
+    struct sp_err *err)
 {
 	struct sp_source_record src;
+	char sha256[SP_HASH_HEX_MAX];
+	uint64_t bytes = 0;
 	int64_t id = 0;
 	char *real;
-	int rc;
+	int rc, taken = 0;
 
 	s->source_id = 0;
 	s->case_fs_source_id = 0;
+	sha256[0] = '\0';
 	if (s->store == NULL)
 		return SP_OK;
 	/* the workers may still be storing the previous source's detections */
@@ -284,6 +371,23 @@ sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
 		if (rc != SP_OK)
 			goto done;
 	}
+	/* the same bytes under another name: hashed only when they may be */
+	if (id == 0 && nfiles > 0 &&
+	    files_sha256(files, nfiles, &bytes, NULL, NULL) == 0) {
+		if ((rc = sp_store_source_size_taken(s->store, bytes, &taken,
+		    err)) != SP_OK)
+			goto done;
+		if (taken) {
+			pthread_mutex_unlock(&s->lock);
+			if (files_sha256(files, nfiles, &bytes, sha256,
+			    s->o.cancel) != 0)
+				sha256[0] = '\0';
+			pthread_mutex_lock(&s->lock);
+		}
+		if (sha256[0] != '\0' && (rc = sp_store_source_find(s->store,
+		    kind, path, bytes, sha256, &id, err)) != SP_OK)
+			goto done;
+	}
 	if (id > 0) {
 		s->source_id = s->case_fs_source_id = id;
 		goto done;
@@ -292,6 +396,7 @@ sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
 	src.kind = kind;
 	src.path = path;
 	src.size = size;
+	src.sha256 = sha256[0] != '\0' ? sha256 : NULL;
 	(void)sp_store_commit(s->store, NULL);
 	rc = sp_case_source_add(s->run, &src, &id, err);
 	(void)sp_store_begin(s->store, 0, NULL);
@@ -403,7 +508,7 @@ sp_scan_emit_locked(struct sp_scan *s, struct sp_starget *st,
 			}
 		}
 		if (s->nhits < s->caphits) {
-			sp_starget_ref(st);
+			__atomic_add_fetch(&st->refs, 1, __ATOMIC_RELAXED);
 			s->hits[s->nhits++] = st;
 		}
 	}
@@ -579,34 +684,106 @@ it_size(YR_MEMORY_BLOCK_ITERATOR *it)
 			continue;					\
 		else
 
-struct rule_hit {
+/* One match listed in a detection, copied out of the block's scan. */
+struct ymatch {
+	const YR_STRING *str;
+	uint64_t offset, length;
+	char *data;		/* with SP_SCAN_STRINGS */
+	size_t data_len;
+};
+
+/*
+ * A rule's matches in one target, gathered over its blocks: the first
+ * address, the count, and the first MAX_LISTED_MATCHES in the order of
+ * the rule's strings and then of offsets, as one block lists them.
+ */
+struct sp_yhit {
+	struct sp_yhit *next;
 	const YR_RULE *rule;
-	YR_SCAN_CONTEXT *ctx;
-	const struct job *job;
-	uint64_t first;
-	unsigned listed, total;
-	int keep_data;
+	uint64_t first, total;
+	struct ymatch *m;
+	size_t n, cap;
+	int keep_data;		/* SP_SCAN_STRINGS */
 };
 
 static void
-match_data_json(struct sp_json *w, const uint8_t *data, size_t len)
+yhits_free(struct sp_yhit *h)
 {
-	sp_json_strn(w, (const char *)data, len > MAX_MATCH_DATA ?
-	    MAX_MATCH_DATA : len);
+	struct sp_yhit *next;
+	size_t i;
+
+	for (; h != NULL; h = next) {
+		next = h->next;
+		for (i = 0; i < h->n; i++)
+			free(h->m[i].data);
+		free(h->m);
+		free(h);
+	}
+}
+
+static int
+cmp_ymatch(const void *a, const void *b)
+{
+	const struct ymatch *x = a, *y = b;
+
+	if (x->str->idx != y->str->idx)
+		return x->str->idx < y->str->idx ? -1 : 1;
+	return (x->offset > y->offset) - (x->offset < y->offset);
+}
+
+/* Keep the first MAX_LISTED_MATCHES of h's matches. */
+static void
+yhit_trim(struct sp_yhit *h)
+{
+	size_t i;
+
+	qsort(h->m, h->n, sizeof(*h->m), cmp_ymatch);
+	for (i = MAX_LISTED_MATCHES; i < h->n; i++)
+		free(h->m[i].data);
+	if (h->n > MAX_LISTED_MATCHES)
+		h->n = MAX_LISTED_MATCHES;
+}
+
+static int
+yhit_add(struct sp_yhit *h, const YR_STRING *str, uint64_t offset,
+    const YR_MATCH *m, int keep_data)
+{
+	struct ymatch *x;
+	size_t cap;
+
+	if (h->n == 2 * MAX_LISTED_MATCHES)
+		yhit_trim(h);
+	if (h->n == h->cap) {
+		cap = h->cap ? h->cap * 2 : 8;
+		if ((x = realloc(h->m, cap * sizeof(*x))) == NULL)
+			return -1;
+		h->m = x;
+		h->cap = cap;
+	}
+	x = &h->m[h->n];
+	memset(x, 0, sizeof(*x));
+	x->str = str;
+	x->offset = offset;
+	x->length = (uint64_t)m->match_length;
+	if (keep_data && m->data_length > 0) {
+		x->data_len = (size_t)m->data_length > MAX_MATCH_DATA ?
+		    MAX_MATCH_DATA : (size_t)m->data_length;
+		if ((x->data = malloc(x->data_len)) == NULL)
+			return -1;
+		memcpy(x->data, m->data, x->data_len);
+	}
+	h->n++;
+	return 0;
 }
 
 static void
 yara_extra(struct sp_json *w, void *arg)
 {
-	struct rule_hit *h = arg;
+	struct sp_yhit *h = arg;
 	const YR_RULE *rule = h->rule;
 	const YR_META *meta;
-	const YR_STRING *str;
-	const YR_MATCH *m, *p;
-	YR_MATCH cur;
 	const char *tag;
-	uint64_t abs;
-	unsigned listed = 0;
+	size_t i;
 
 	sp_json_kv_str(w, "rule", rule->identifier);
 	sp_json_key(w, "tags");
@@ -630,25 +807,18 @@ yara_extra(struct sp_json *w, void *arg)
 	sp_json_kv_uint(w, "string_matches", h->total);
 	sp_json_key(w, "strings");
 	sp_json_array_begin(w);
-	yr_rule_strings_foreach(rule, str) {
-		MATCHES_FOREACH(h->ctx, str, m, cur, p) {
-			abs = (uint64_t)m->base + (uint64_t)m->offset;
-			if (abs < h->job->keep_start || abs >= h->job->keep_end)
-				continue;
-			if (listed++ >= MAX_LISTED_MATCHES)
-				break;
-			sp_json_object_begin(w);
-			sp_json_kv_str(w, "id", str->identifier);
-			sp_json_kv_uint(w, "offset", h->job->addr +
-			    (abs - h->job->base));
-			sp_json_kv_uint(w, "length", (uint64_t)m->match_length);
-			if (h->keep_data) {
-				sp_json_key(w, "data");
-				match_data_json(w, m->data,
-				    (size_t)m->data_length);
-			}
-			sp_json_object_end(w);
+	for (i = 0; i < h->n; i++) {
+		const struct ymatch *x = &h->m[i];
+		sp_json_object_begin(w);
+		sp_json_kv_str(w, "id", x->str->identifier);
+		sp_json_kv_uint(w, "offset", x->offset);
+		sp_json_kv_uint(w, "length", x->length);
+		if (h->keep_data) {
+			sp_json_key(w, "data");
+			sp_json_strn(w, x->data != NULL ? x->data : "",
+			    x->data_len);
 		}
+		sp_json_object_end(w);
 	}
 	sp_json_array_end(w);
 }
@@ -681,48 +851,96 @@ meta_score(const YR_RULE *rule)
 	return -1;
 }
 
+/*
+ * Rule rule matched in w's block: its matches there join the rule's in
+ * the target, reported when the target is done (yhits_flush).
+ */
 static int
 on_rule(struct worker *w, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule)
 {
 	struct sp_scan *s = w->s;
 	const struct job *job = w->job;
-	struct rule_hit h;
-	struct sp_detection d;
+	struct sp_starget *tg = job->tg;
+	struct sp_yhit *h, **hp;
 	const YR_STRING *str;
 	const YR_MATCH *m, *p;
 	YR_MATCH cur;
-	enum sp_severity sev;
-	uint64_t abs;
-	unsigned any = 0;
-	char *json;
-	int score, rc;
+	uint64_t abs, first = UINT64_MAX, total = 0;
+	unsigned any = 0, listed = 0;
+	int rc = CALLBACK_CONTINUE;
 
-	memset(&h, 0, sizeof(h));
-	h.rule = rule;
-	h.ctx = ctx;
-	h.job = job;
-	h.first = UINT64_MAX;
-	h.keep_data = (s->o.flags & SP_SCAN_STRINGS) != 0;
 	yr_rule_strings_foreach(rule, str) {
 		MATCHES_FOREACH(ctx, str, m, cur, p) {
 			any++;
 			abs = (uint64_t)m->base + (uint64_t)m->offset;
 			if (abs < job->keep_start || abs >= job->keep_end)
 				continue;
-			h.total++;
+			total++;
 			abs = job->addr + (abs - job->base);
-			if (abs < h.first)
-				h.first = abs;
+			if (abs < first)
+				first = abs;
 		}
 	}
 	/* matches only in the overlap: the next block reports them */
-	if (any > 0 && h.total == 0)
+	if (any > 0 && total == 0)
 		return CALLBACK_CONTINUE;
 	/* a rule without string matches: once per target */
 	if (any == 0 && !job->first)
 		return CALLBACK_CONTINUE;
-	if (h.first == UINT64_MAX)
-		h.first = job->addr;
+	if (first == UINT64_MAX)
+		first = job->addr;
+	pthread_mutex_lock(&s->lock);
+	if (sp_scan_stopped(s)) {
+		pthread_mutex_unlock(&s->lock);
+		return CALLBACK_ABORT;
+	}
+	/* the target's rules in the order of the compiled rules */
+	for (hp = &tg->yhits; (h = *hp) != NULL &&
+	    (uintptr_t)h->rule < (uintptr_t)rule; hp = &h->next)
+		;
+	if (h == NULL || h->rule != rule) {
+		if ((h = calloc(1, sizeof(*h))) == NULL) {
+			pthread_mutex_unlock(&s->lock);
+			return CALLBACK_ERROR;
+		}
+		h->rule = rule;
+		h->first = UINT64_MAX;
+		h->keep_data = (s->o.flags & SP_SCAN_STRINGS) != 0;
+		h->next = *hp;
+		*hp = h;
+	}
+	h->total += total;
+	if (first < h->first)
+		h->first = first;
+	yr_rule_strings_foreach(rule, str) {
+		MATCHES_FOREACH(ctx, str, m, cur, p) {
+			abs = (uint64_t)m->base + (uint64_t)m->offset;
+			if (abs < job->keep_start || abs >= job->keep_end)
+				continue;
+			if (listed++ >= MAX_LISTED_MATCHES)
+				break;
+			if (yhit_add(h, str, job->addr + (abs - job->base), m,
+			    h->keep_data) != 0) {
+				rc = CALLBACK_ERROR;
+				break;
+			}
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+/* Called with s->lock held: h as one detection of target t. */
+static int
+yhit_emit(struct sp_scan *s, struct sp_starget *t, struct sp_yhit *h)
+{
+	const YR_RULE *rule = h->rule;
+	struct sp_detection d;
+	enum sp_severity sev;
+	char *json, label[1024];
+	int score, r;
+
+	yhit_trim(h);
 	memset(&d, 0, sizeof(d));
 	/*
 	 * A rule gives a severity, a score or both: without a score, the
@@ -746,13 +964,38 @@ on_rule(struct worker *w, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule)
 	d.score = score;
 	d.technique = meta_string(rule, "attack", "technique");
 	d.reason = meta_string(rule, "description", NULL);
-	d.address = h.first;
-	if (sp_detection_build(&d, &job->tg->t, yara_extra, &h, &json) != 0)
-		return CALLBACK_ERROR;
-	rc = sp_scan_emit(s, job->tg, &d);
+	d.address = h->first;
+	if (sp_detection_build(&d, &t->t, yara_extra, h, &json) != 0) {
+		sp_scan_target_label(&t->t, label, sizeof(label));
+		sp_run_problem(s->run, label, SP_E_NOMEM, "detection of rule "
+		    "%s lost: out of memory", rule->identifier);
+		s->stats_partial++;
+		return SP_CB_CONTINUE;
+	}
+	r = sp_scan_emit_locked(s, t, &d);
 	free(json);
-	/* the scan's stop, not libyara's error */
-	return rc == SP_CB_CONTINUE ? CALLBACK_CONTINUE : CALLBACK_ABORT;
+	return r;
+}
+
+/*
+ * Every block of t has been scanned: one detection per rule that matched
+ * in any of them.
+ */
+static void
+yhits_flush(struct sp_starget *t)
+{
+	struct sp_scan *s = t->scan;
+	struct sp_yhit *h;
+	int r = SP_CB_CONTINUE;
+
+	if (s == NULL || t->yhits == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	for (h = t->yhits; h != NULL && r == SP_CB_CONTINUE; h = h->next)
+		r = yhit_emit(s, t, h);
+	yhits_free(t->yhits);
+	t->yhits = NULL;
+	pthread_mutex_unlock(&s->lock);
 }
 
 static int
@@ -1073,7 +1316,7 @@ sp_scan_free(struct sp_scan *s)
 	free(s->workers);
 	case_close(s);
 	for (i = 0; i < s->nhits; i++)
-		sp_starget_unref(s->hits[i]);
+		starget_drop(s->hits[i]);
 	free(s->hits);
 	if (s->locks_ready) {
 		pthread_mutex_destroy(&s->lock);
@@ -1110,10 +1353,15 @@ sp_scan_summary(const struct sp_scan *s, char *buf, size_t size)
 
 	human_bytes(t->bytes_scanned, bytes, sizeof(bytes));
 	n = (size_t)snprintf(buf, size, "%" PRIu64 " detection%s in %" PRIu64
-	    " target%s; %" PRIu64 " of %" PRIu64 " files scanned (%s)",
-	    t->detections, t->detections == 1 ? "" : "s", t->targets_hit,
-	    t->targets_hit == 1 ? "" : "s", t->files_scanned, t->files_seen,
-	    bytes);
+	    " target%s", t->detections, t->detections == 1 ? "" : "s",
+	    t->targets_hit, t->targets_hit == 1 ? "" : "s");
+	if (t->already_known > 0 && n < size)
+		n += (size_t)snprintf(buf + n, size - n, " (%" PRIu64
+		    " already in the case)", t->already_known);
+	if (n < size)
+		n += (size_t)snprintf(buf + n, size - n, "; %" PRIu64 " of %"
+		    PRIu64 " files scanned (%s)", t->files_scanned,
+		    t->files_seen, bytes);
 #define PART(cond, ...) do { \
 	if ((cond) && n < size) \
 		n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__); \

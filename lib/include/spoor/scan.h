@@ -144,6 +144,8 @@ struct sp_scan_stats {
 	uint64_t memory_ranges, processes, regions, regions_skipped;
 	uint64_t process_capped, unreadable_pages;
 	uint64_t detections;
+	/* detections a case already held, reported but not stored again */
+	uint64_t already_known;
 	uint64_t targets_hit;
 	/* targets that are no file, directory or block device (a problem) */
 	uint64_t targets_skipped;

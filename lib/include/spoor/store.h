@@ -185,6 +185,18 @@ struct sp_detection_record {
 int sp_store_detection_add(struct sp_store *s,
     const struct sp_detection_record *d, struct sp_err *err);
 
+/*
+ * *known = 1 when case c already holds a detection like d: the same rule
+ * or detector (type, name, namespace) on the same target (file: file
+ * system, inode and path, a stream's name in it; memory range or process
+ * region: its start in the details' target; process: its pid), at the
+ * same offset in the details when the detector gives one, of the same
+ * source (d->source_id, or any source with that source's SHA-256); else
+ * 0.  d is read during the call only.
+ */
+int sp_case_detection_known(struct sp_case *c,
+    const struct sp_detection_record *d, int *known, struct sp_err *err);
+
 /* ---- tags and notes ---- */
 
 /* What a tag or a note is on (the CHECK of tags and notes.target_kind). */
