@@ -82,7 +82,7 @@ sp_graph_writer_begin(struct sp_graph_writer **wp, struct sp_run *run,
 	w->db = sp_case_db(c);
 	/* a graph is hundreds of thousands of rows: a cache that does not
 	 * spill pages before the commit */
-	(void)sp_sql_exec(w->db, "PRAGMA cache_size = -4096", OTHER, NULL);
+	(void)sp_sql_exec(w->db, "PRAGMA cache_size = -2048", OTHER, NULL);
 	if ((rc = sp_sql_exec(w->db, "BEGIN IMMEDIATE", OTHER, err)) != SP_OK) {
 		free(w);
 		return rc;

@@ -2257,8 +2257,8 @@ missing(struct sp_rca_build_stats *st, const char *text)
 
 /* ---- the reader thread ---- */
 
-#define FEED_SLOTS 512
-#define FEED_BATCH 128
+#define FEED_SLOTS 256
+#define FEED_BATCH 64
 
 /* One event read ahead: its row and fields, in storage of its own. */
 struct slot {
