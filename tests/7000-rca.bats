@@ -220,3 +220,15 @@ check() {
 	run -0 --separate-stderr spoor-rca -c "$db" --no-store --dot pid:4001
 	printf '%s\n' "$output" | dot -Tsvg >/dev/null
 }
+
+@test "a graph changed in the case is read, not copied: malformed argv and event lists still give valid JSON" {
+	db=$BATS_TEST_TMPDIR/t.case
+	cp "$CASE" "$db"
+	sqlite3 "$db" "UPDATE processes SET argv = '[\"ok\", 1, {\"x\":' || char(10) || ']', events = 'not json'
+	    WHERE pid = 2304; UPDATE processes SET argv = '[\"a' || char(27) || 'b\"]' WHERE pid = 2302"
+	run -0 --separate-stderr spoor-rca -c "$db" --no-store --json pid:2304
+	jq -e . <<<"$output" >/dev/null
+	assert_equal "$(jq -c '.nodes[] | select(.pid == 2304) | .events' <<<"$output")" "[]"
+	run -0 --separate-stderr spoor-rca -c "$db" --no-store --json pid:2302
+	jq -e . <<<"$output" >/dev/null
+}

@@ -670,15 +670,56 @@ str_array(struct sp_json *w, const char *k, char **v, size_t n)
 	sp_json_array_end(w);
 }
 
-/* A JSON array written by the library (ids) or NULL as []. */
+/*
+ * Arrays stored in the case (event ids, argv) are read back and written
+ * element by element through the writer, never copied as they are: a
+ * case is evidence too, and its text may have been changed.
+ */
+static int
+put_id(const struct sp_json_val *e, void *arg)
+{
+	int64_t v;
+
+	if (sp_json_integer(e, &v) == 0)
+		sp_json_int(arg, v);
+	return 0;
+}
+
+static int
+put_str(const struct sp_json_val *e, void *arg)
+{
+	char *s = sp_json_string(e);
+
+	if (s != NULL)
+		sp_json_str(arg, s);
+	else
+		sp_json_null(arg);
+	free(s);
+	return 0;
+}
+
+static void
+array_of(struct sp_json *w, const char *json,
+    int (*put)(const struct sp_json_val *e, void *arg))
+{
+	struct sp_json_val v;
+
+	sp_json_array_begin(w);
+	if (json != NULL && json[0] == '[') {
+		v.type = SP_JSON_ARRAY;
+		v.p = json;
+		v.len = strlen(json);
+		(void)sp_json_elements(&v, put, w);
+	}
+	sp_json_array_end(w);
+}
+
+/* Event ids stored as a JSON array, or [] when absent. */
 static void
 raw_array(struct sp_json *w, const char *k, const char *json)
 {
 	sp_json_key(w, k);
-	if (json != NULL && json[0] == '[')
-		sp_json_raw(w, json);
-	else
-		sp_json_raw(w, "[]");
+	array_of(w, json, put_id);
 }
 
 static void
@@ -736,7 +777,7 @@ node_json(struct sp_json *w, const struct incident *inc, size_t i)
 		sp_json_kv_str(w, "exe", g->exe);
 		sp_json_key(w, "argv");
 		if (g->argv != NULL && g->argv[0] == '[')
-			sp_json_raw(w, g->argv);
+			array_of(w, g->argv, put_str);
 		else
 			sp_json_null(w);
 		sp_json_kv_str(w, "command", g->comm);
@@ -851,7 +892,7 @@ sp_rca_write_json(struct sp_json *w, const struct sp_rca_result *res,
 		sp_json_kv_str(w, "exe", n->g.exe);
 		sp_json_key(w, "argv");
 		if (n->g.argv != NULL && n->g.argv[0] == '[')
-			sp_json_raw(w, n->g.argv);
+			array_of(w, n->g.argv, put_str);
 		else
 			sp_json_null(w);
 		sp_json_object_end(w);
