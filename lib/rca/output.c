@@ -848,7 +848,8 @@ sp_rca_write_json(struct sp_json *w, const struct sp_rca_result *res,
 	sp_json_object_begin(w);
 	sp_json_kv_int(w, "incident", (int64_t)idx + 1);
 	sp_json_kv_str(w, "host", s->nhosts > 0 ? s->hosts[0] : NULL);
-	raw_array(w, "missing", inc->missing);
+	sp_json_key(w, "missing");
+	array_of(w, inc->missing, put_str);
 	sp_json_key(w, "detections");
 	sp_json_array_begin(w);
 	for (i = 0; i < inc->ntargets; i++)
