@@ -737,6 +737,8 @@ yhit_trim(struct sp_yhit *h)
 {
 	size_t i;
 
+	if (h->n == 0)
+		return;
 	qsort(h->m, h->n, sizeof(*h->m), cmp_ymatch);
 	for (i = MAX_LISTED_MATCHES; i < h->n; i++)
 		free(h->m[i].data);
