@@ -270,6 +270,20 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (tree_id, seq)"
 	");"
 	"CREATE INDEX tree_nodes_node ON tree_nodes(node);",
+	/*
+	 * 6: the filters the analyst saves by name, and an index that finds
+	 * the detections of an event (a timeline row shows the highest
+	 * severity among them).
+	 */
+	"CREATE TABLE saved_filters ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  filter TEXT NOT NULL,"			/* JSON object */
+	"  created_ns INTEGER NOT NULL,"
+	"  updated_ns INTEGER,"
+	"  run_id INTEGER REFERENCES runs(id)"
+	");"
+	"CREATE INDEX IF NOT EXISTS detections_event ON detections(event_id);",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])) - 1)
 

@@ -4,17 +4,22 @@
  * reads events, files and detections, built from a filter and a page key,
  * one prepared statement per cursor stepped a row at a time.  Keyset pages
  * compare the row value (time_ns, id) so SQLite seeks the events_time index
- * instead of counting past an offset.
+ * instead of counting past an offset.  What a row carries from other
+ * tables (its marks, the severity of its detections) and what a filter
+ * asks of them (a tag) are correlated subqueries through an index on the
+ * other table, so a page still walks events_time and pays a seek or two
+ * per row it gives.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "spoor/query.h"
+#include "spoor/severity.h"
 #include "case/case-internal.h"
 
 enum query_kind {
-	Q_EVENTS, Q_FILES, Q_FILE_TIMES, Q_DETECTIONS, Q_HISTOGRAM
+	Q_EVENTS, Q_FILES, Q_FILE_TIMES, Q_DETECTIONS, Q_HISTOGRAM, Q_MARKS
 };
 
 struct sp_query {
@@ -25,6 +30,7 @@ struct sp_query {
 	struct sp_event_row event;
 	struct sp_file_time_row ftime;	/* .file serves Q_FILES too */
 	struct sp_detection_row detection;
+	struct sp_mark_row mark;
 	/* histogram: the bucket being counted and the one given out */
 	sp_time_ns width;
 	int per_artifact, pending, done;
@@ -152,6 +158,18 @@ event_terms(struct sql *s, struct binds *b, const struct sp_query_filter *f)
 		    "events_fts MATCH ?)");
 		bind_text(b, f->match);
 	}
+	/* EXISTS, not IN: the row's own index seek, keeping events_time */
+	if (f->tag != NULL) {
+		sql_add(s, " AND EXISTS (SELECT 1 FROM tags t WHERE "
+		    "t.target_kind = 'event' AND t.target_id = e.id AND "
+		    "t.tag = ?)");
+		bind_text(b, f->tag);
+	}
+	if (f->tagged_only)
+		sql_add(s, " AND (EXISTS (SELECT 1 FROM tags t WHERE "
+		    "t.target_kind = 'event' AND t.target_id = e.id) OR "
+		    "EXISTS (SELECT 1 FROM notes n WHERE n.target_kind = "
+		    "'event' AND n.target_id = e.id))");
 }
 
 /*
@@ -280,9 +298,48 @@ query_fail(struct sp_query **q, int rc)
 	"e.source_id, NULL, e.file_id, e.origin_file_id, e.host, e.user, " \
 	"e.pid, e.ppid, e.exe, e.path, e.message, e.extra, e.origin, " \
 	"e.origin_line, e.origin_offset, e.boot_id, e.session, e.auid, " \
-	"e.tty, e.cwd, e.run_id, NULL, NULL"
+	"e.tty, e.cwd, e.run_id, NULL, NULL, 0, NULL"
+/* The marks of the event: a count through tags_target and notes_target. */
+#define EVENT_MARKS "(SELECT count(*) FROM tags t WHERE t.target_kind = " \
+	"'event' AND t.target_id = e.id) + (SELECT count(*) FROM notes n " \
+	"WHERE n.target_kind = 'event' AND n.target_id = e.id)"
 #define EVENT_FROM " FROM events e JOIN sources s ON s.id = e.source_id " \
 	"LEFT JOIN files f ON f.id = e.file_id"
+
+/*
+ * Add the columns of an event row to s: with bare, only the event's own;
+ * else also its source's path, its entry's inode and flags, its marks and
+ * the highest severity of its detections (through detections_event).  The
+ * severity is the top rank, in the order of severity.h's levels, turned
+ * back into its name: an aggregate, so nothing is sorted per row; a
+ * severity no level names ranks lowest and reads as stored.
+ */
+static void
+event_columns(struct sql *s, int bare)
+{
+	char buf[64];
+	int i;
+
+	if (bare) {
+		sql_add(s, "SELECT " EVENT_BARE_COLUMNS);
+		return;
+	}
+	sql_add(s, "SELECT " EVENT_COLUMNS ", " EVENT_MARKS ", (SELECT CASE "
+	    "max(CASE lower(d.severity)");
+	for (i = SP_SEV_INFO; i <= SP_SEV_CRITICAL; i++) {
+		snprintf(buf, sizeof(buf), " WHEN '%s' THEN %d",
+		    sp_severity_name((enum sp_severity)i), i + 1);
+		sql_add(s, buf);
+	}
+	sql_add(s, " ELSE 0 END)");
+	for (i = SP_SEV_INFO; i <= SP_SEV_CRITICAL; i++) {
+		snprintf(buf, sizeof(buf), " WHEN %d THEN '%s'", i + 1,
+		    sp_severity_name((enum sp_severity)i));
+		sql_add(s, buf);
+	}
+	sql_add(s, " ELSE min(d.severity) END FROM detections d WHERE "
+	    "d.event_id = e.id)");
+}
 
 int
 sp_query_open_events(struct sp_query **q, struct sp_case *c,
@@ -295,11 +352,9 @@ sp_query_open_events(struct sp_query **q, struct sp_case *c,
 
 	if ((rc = query_new(q, c, Q_EVENTS, err)) != SP_OK)
 		return rc;
-	if (f->bare)
-		sql_add(&s, "SELECT " EVENT_BARE_COLUMNS " FROM events e "
-		    "WHERE 1");
-	else
-		sql_add(&s, "SELECT " EVENT_COLUMNS EVENT_FROM " WHERE 1");
+	event_columns(&s, f->bare);
+	sql_add(&s, f->bare ? " FROM events e WHERE 1" : EVENT_FROM
+	    " WHERE 1");
 	event_terms(&s, &b, f);
 	if ((rc = paged(&s, &b, "e", page, 2, 1, err)) != SP_OK ||
 	    (rc = prepare(*q, &s, &b, "events", err)) != SP_OK)
@@ -357,6 +412,8 @@ row_event(sqlite3_stmt *st, struct sp_event_row *e)
 	e->run_id = col_int(st, 24);
 	e->inode = col_int(st, 25);
 	e->file_flags = (unsigned)sqlite3_column_int(st, 26);
+	e->marks = sqlite3_column_int(st, 27);
+	e->severity = col_str(st, 28);
 }
 
 /* The columns of files that make an sp_file_row, in this order. */
@@ -557,10 +614,70 @@ sp_query_open_detections(struct sp_query **q, struct sp_case *c,
 		sql_add(&s, " AND d.pid = ?");
 		bind_int(&b, f->pid);
 	}
+	if (f->tag != NULL) {
+		sql_add(&s, " AND EXISTS (SELECT 1 FROM tags t WHERE "
+		    "t.target_kind = 'detection' AND t.target_id = d.id AND "
+		    "t.tag = ?)");
+		bind_text(&b, f->tag);
+	}
 	if ((rc = paged(&s, &b, "d", page, 19, 1, err)) != SP_OK ||
 	    (rc = prepare(*q, &s, &b, "detections", err)) != SP_OK)
 		return query_fail(q, rc);
 	return SP_OK;
+}
+
+static const char *const mark_kinds[] = {
+	[SP_MARK_EVENT] = "event",
+	[SP_MARK_FILE] = "file",
+	[SP_MARK_DETECTION] = "detection",
+	[SP_MARK_NODE] = "node",
+};
+#define NMARK_KINDS (sizeof(mark_kinds) / sizeof(mark_kinds[0]))
+
+int
+sp_query_open_marks(struct sp_query **q, struct sp_case *c,
+    enum sp_mark_target kind, int64_t id, struct sp_err *err)
+{
+	/* one target reads tags_target and notes_target; a kind, all its rows */
+	static const char one[] =
+	    "SELECT id, 0, target_id, tag, author, created_ns, NULL FROM tags "
+	    "WHERE target_kind = ?1 AND target_id = ?2 UNION ALL "
+	    "SELECT id, 1, target_id, text, author, created_ns, updated_ns "
+	    "FROM notes WHERE target_kind = ?1 AND target_id = ?2 "
+	    "ORDER BY 2, 1";
+	static const char all[] =
+	    "SELECT id, 0, target_id, tag, author, created_ns, NULL FROM tags "
+	    "WHERE target_kind = ?1 UNION ALL "
+	    "SELECT id, 1, target_id, text, author, created_ns, updated_ns "
+	    "FROM notes WHERE target_kind = ?1 "
+	    "ORDER BY 2, 1";
+	int rc;
+
+	if ((unsigned)kind >= NMARK_KINDS)
+		return sp_err_set(err, SP_E_USAGE, 0, "marks: unknown target "
+		    "kind %d", (int)kind);
+	if ((rc = query_new(q, c, Q_MARKS, err)) != SP_OK)
+		return rc;
+	(*q)->mark.kind = kind;
+	if ((rc = sp_sql_prepare((*q)->db, id != 0 ? one : all, &(*q)->st,
+	    SP_E_CASE, "marks", err)) != SP_OK)
+		return query_fail(q, rc);
+	sp_sql_bind_text((*q)->st, 1, mark_kinds[kind]);
+	if (id != 0)
+		sqlite3_bind_int64((*q)->st, 2, id);
+	return SP_OK;
+}
+
+static void
+row_mark(sqlite3_stmt *st, struct sp_mark_row *m)
+{
+	m->id = sqlite3_column_int64(st, 0);
+	m->is_note = sqlite3_column_int(st, 1);
+	m->target_id = sqlite3_column_int64(st, 2);
+	m->text = col_str(st, 3);
+	m->author = col_str(st, 4);
+	m->created_ns = sqlite3_column_int64(st, 5);
+	m->updated_ns = col_time(st, 6);
 }
 
 int
@@ -685,6 +802,9 @@ sp_query_next(struct sp_query *q, int *has_row, struct sp_err *err)
 	case Q_DETECTIONS:
 		row_detection(q->st, &q->detection);
 		break;
+	case Q_MARKS:
+		row_mark(q->st, &q->mark);
+		break;
 	case Q_HISTOGRAM:
 		break;
 	}
@@ -721,6 +841,12 @@ const struct sp_query_bucket *
 sp_query_bucket(const struct sp_query *q)
 {
 	return q->kind == Q_HISTOGRAM && q->has_row ? &q->out : NULL;
+}
+
+const struct sp_mark_row *
+sp_query_mark(const struct sp_query *q)
+{
+	return q->kind == Q_MARKS && q->has_row ? &q->mark : NULL;
 }
 
 struct sp_query_key
@@ -858,6 +984,7 @@ sp_event_record_get(struct sp_case *c, int64_t id,
 	struct sp_event_row *e;
 	struct sp_detection_row *d;
 	struct sp_source_record *s;
+	struct sql sql = { 0 };
 	int rc, row;
 
 	*rec = NULL;
@@ -867,8 +994,15 @@ sp_event_record_get(struct sp_case *c, int64_t id,
 	/* one read transaction, so the parts agree with each other */
 	if ((rc = sp_sql_exec(db, "BEGIN", SP_E_CASE, err)) != SP_OK)
 		goto fail;
-	if ((rc = read_one(db, "SELECT " EVENT_COLUMNS EVENT_FROM " WHERE "
-	    "e.id = ?1", id, &st, &row, "event", err)) == SP_OK && !row)
+	event_columns(&sql, 0);
+	sql_add(&sql, EVENT_FROM " WHERE e.id = ?1");
+	if (sql.oom)
+		rc = sp_err_set(err, SP_E_NOMEM, 0, "event %lld",
+		    (long long)id);
+	else
+		rc = read_one(db, sql.buf, id, &st, &row, "event", err);
+	free(sql.buf);
+	if (rc == SP_OK && !row)
 		rc = sp_err_set(err, SP_E_NOTFOUND, 0, "no event %lld in the "
 		    "case", (long long)id);
 	if (rc != SP_OK)
@@ -888,6 +1022,7 @@ sp_event_record_get(struct sp_case *c, int64_t id,
 	e->boot_id = keep(r, e->boot_id);
 	e->tty = keep(r, e->tty);
 	e->cwd = keep(r, e->cwd);
+	e->severity = keep(r, e->severity);
 	r->pub.event = e;
 	r->pub.source_id = e->source_id;
 	sqlite3_finalize(st);
@@ -918,7 +1053,7 @@ sp_event_record_get(struct sp_case *c, int64_t id,
 	    != SP_OK)
 		goto end;
 
-	/* detections has no index on event_id; it is small beside events */
+	/* detections_event */
 	if ((rc = read_one(db, "SELECT " DETECTION_COLUMNS " FROM detections "
 	    "d WHERE d.event_id = ?1 ORDER BY d.id LIMIT 1", id, &st, &row,
 	    "detection", err)) != SP_OK)

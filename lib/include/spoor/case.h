@@ -15,11 +15,22 @@
 #include "time.h"
 
 /* The schema this build writes; a case with a higher version is refused. */
-#define SP_CASE_SCHEMA_VERSION 5
+#define SP_CASE_SCHEMA_VERSION 6
 /* PRAGMA application_id of a spoor case ("SPOR"). */
 #define SP_CASE_APPLICATION_ID 0x53504f52
 
 struct sp_case;
+
+/*
+ * What a tag or a note is on (the CHECK of tags and notes.target_kind);
+ * written by the store (store.h) and read by the cursors (query.h).
+ */
+enum sp_mark_target {
+	SP_MARK_EVENT,		/* an events row */
+	SP_MARK_FILE,		/* a files row */
+	SP_MARK_DETECTION,	/* a detections row */
+	SP_MARK_NODE		/* a node of a graph view, by its own id */
+};
 
 enum sp_case_flags {
 	SP_CASE_CREATE = 1 << 0,	/* create the file when missing */

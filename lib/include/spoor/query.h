@@ -8,6 +8,10 @@
  * A cursor streams: it holds one prepared statement and one row at a time,
  * never a table, and pages with a key (time_ns, id) rather than an offset,
  * so a page deep into ten million events costs what the first page costs.
+ *
+ * The analyst's side of a case is read here too: the tags and notes on a
+ * row (sp_query_open_marks) and the filters saved by name in the case
+ * (sp_case_filter_*).
  */
 #ifndef SPOOR_QUERY_H
 #define SPOOR_QUERY_H
@@ -40,9 +44,14 @@ struct sp_query_filter {
 	int64_t session;	/* SP_QUERY_NULL: any */
 	int detections_only;	/* events: only those of a detection */
 	const char *match;	/* FTS5 query on the message, or NULL */
-	int bare;		/* events: without the source's path and the
-				 * entry's inode and flags (NULL, 0), for a
-				 * reader of every row that needs neither */
+	const char *tag;	/* events and detections: only those with
+				 * this tag; NULL: any */
+	int tagged_only;	/* events: only those with at least one tag
+				 * or note */
+	int bare;		/* events: without the source's path, the
+				 * entry's inode and flags (NULL, 0) and the
+				 * marks and severity (0, NULL), for a reader
+				 * of every row that needs none of them */
 };
 
 /* Reset f to keep everything. */
@@ -91,6 +100,9 @@ struct sp_event_row {
 	int64_t run_id;
 	int64_t inode;		/* of the file_id entry */
 	unsigned file_flags;	/* SP_ENTRY_* of the file_id entry, or 0 */
+	int marks;		/* its tags plus its notes */
+	const char *severity;	/* the highest severity (severity.h) of the
+				 * detections whose event it is, or NULL */
 };
 
 /* One row of files; owned like sp_event_row. */
@@ -123,6 +135,17 @@ struct sp_detection_row {
 	const char *reason;
 	const char *details;	/* the JSON record */
 	sp_time_ns time_ns;
+};
+
+/* One tag or note; owned like sp_event_row. */
+struct sp_mark_row {
+	int64_t id;
+	int is_note;			/* 0 a tag, 1 a note */
+	enum sp_mark_target kind;
+	int64_t target_id;
+	const char *text;		/* the tag, or the note's text */
+	const char *author;		/* or NULL */
+	sp_time_ns created_ns, updated_ns;	/* updated: SP_TIME_NONE if never */
 };
 
 /* One bar of a histogram; owned like sp_event_row. */
@@ -165,8 +188,8 @@ int sp_query_open_file_times(struct sp_query **q, struct sp_case *c,
     const struct sp_query_filter *f, struct sp_err *err);
 
 /*
- * Detections that pass f (source_id, from/to on their time, pid), in the
- * order and part that page says.  Ownership as in sp_query_open_events.
+ * Detections that pass f (source_id, from/to on their time, pid, tag), in
+ * the order and part that page says.  Ownership as in sp_query_open_events.
  */
 int sp_query_open_detections(struct sp_query **q, struct sp_case *c,
     const struct sp_query_filter *f, const struct sp_query_page *page,
@@ -184,6 +207,13 @@ int sp_query_open_histogram(struct sp_query **q, struct sp_case *c,
     struct sp_err *err);
 
 /*
+ * Tags then notes of target (kind, id), each by id; with id 0 every mark
+ * of that kind in the case.  Ownership as in sp_query_open_events.
+ */
+int sp_query_open_marks(struct sp_query **q, struct sp_case *c,
+    enum sp_mark_target kind, int64_t id, struct sp_err *err);
+
+/*
  * Step q to its next row: *has_row is 1 and the row is readable through
  * the accessor of q's kind, or 0 at the end.  Returns SP_OK,
  * SP_E_INTERRUPTED after sp_query_interrupt, or SP_E_CASE.
@@ -199,6 +229,7 @@ const struct sp_file_row *sp_query_file(const struct sp_query *q);
 const struct sp_file_time_row *sp_query_file_time(const struct sp_query *q);
 const struct sp_detection_row *sp_query_detection(const struct sp_query *q);
 const struct sp_query_bucket *sp_query_bucket(const struct sp_query *q);
+const struct sp_mark_row *sp_query_mark(const struct sp_query *q);
 
 /* The key of the current event or detection row (for the next page). */
 struct sp_query_key sp_query_row_key(const struct sp_query *q);
@@ -251,5 +282,47 @@ void sp_event_record_free(struct sp_event_record *rec);
  */
 int sp_query_find_source(struct sp_case *c, const char *s, int64_t *id,
     struct sp_err *err);
+
+/* ---- saved filters ---- */
+
+/*
+ * A filter saved in the case under a name (the saved_filters table of
+ * spoor-case(5)), stored as a JSON object of every field but bare.
+ */
+struct sp_saved_filter;	/* owns a filter and every string it points to */
+
+/* The longest name of a saved filter, in bytes. */
+#define SP_FILTER_NAME_MAX 256
+
+/*
+ * Save f in c as name, replacing one of the same name (its created time
+ * is kept), for run run_id (0: none).  name must be non-empty printable
+ * text (UTF-8 without control characters) of at most SP_FILTER_NAME_MAX
+ * bytes (SP_E_USAGE otherwise).  f and name are read during the call only.
+ */
+int sp_case_filter_save(struct sp_case *c, const char *name,
+    const struct sp_query_filter *f, int64_t run_id, struct sp_err *err);
+/*
+ * Load the filter saved as name into *sf, owned by the caller until
+ * sp_saved_filter_free.  SP_E_NOTFOUND when there is none; SP_E_CASE when
+ * the stored JSON is not such a filter.
+ */
+int sp_case_filter_load(struct sp_case *c, const char *name,
+    struct sp_saved_filter **sf, struct sp_err *err);
+/* The filter of sf; owned by sf. */
+const struct sp_query_filter *sp_saved_filter_get(
+    const struct sp_saved_filter *sf);
+/* Free sf; accepts NULL. */
+void sp_saved_filter_free(struct sp_saved_filter *sf);
+/* Delete the filter saved as name; SP_E_NOTFOUND when there is none. */
+int sp_case_filter_delete(struct sp_case *c, const char *name,
+    struct sp_err *err);
+/*
+ * Call cb with the name of each saved filter, by name (bytewise); the name
+ * is borrowed for the call and cb returns 0 to go on.  The names are read
+ * before the first call, so cb may save or delete filters.
+ */
+int sp_case_filter_names(struct sp_case *c,
+    int (*cb)(const char *name, void *arg), void *arg, struct sp_err *err);
 
 #endif

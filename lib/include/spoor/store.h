@@ -199,13 +199,7 @@ int sp_case_detection_known(struct sp_case *c,
 
 /* ---- tags and notes ---- */
 
-/* What a tag or a note is on (the CHECK of tags and notes.target_kind). */
-enum sp_mark_target {
-	SP_MARK_EVENT,		/* an events row */
-	SP_MARK_FILE,		/* a files row */
-	SP_MARK_DETECTION,	/* a detections row */
-	SP_MARK_NODE		/* a node of a graph view, by its own id */
-};
+/* The targets of tags and notes, enum sp_mark_target, are in case.h. */
 
 /*
  * Tag the target (kind, id) with tag, by author (or NULL) at time (or
