@@ -735,3 +735,84 @@ fail:
 	sp_sql_rollback(db);
 	return rc;
 }
+
+int
+sp_graph_trees(struct sp_case *c,
+    int (*cb)(const struct sp_tree_info *t, void *arg), void *arg,
+    struct sp_err *err)
+{
+	sqlite3 *db = sp_case_db(c);
+	sqlite3_stmt *st;
+	struct sp_tree_info t;
+	int rc, row;
+
+	/* the run of the newest tree: each analysis stores all of its own */
+	if ((rc = sp_sql_prepare(db, "SELECT id, run_id, incident, root, "
+	    "created_ns, summary, missing FROM trees WHERE run_id IS (SELECT "
+	    "run_id FROM trees ORDER BY id DESC LIMIT 1) ORDER BY incident, id",
+	    &st, OTHER, "trees", err)) != SP_OK)
+		return rc;
+	while ((rc = sp_sql_step_row(db, st, &row, OTHER, "trees", err)) ==
+	    SP_OK && row) {
+		t.id = sqlite3_column_int64(st, 0);
+		t.run_id = col_i64(st, 1);
+		t.incident = sqlite3_column_int64(st, 2);
+		t.root = col_i64(st, 3);
+		t.created_ns = sqlite3_column_int64(st, 4);
+		t.summary = col_text(st, 5);
+		t.missing = col_text(st, 6);
+		if (cb(&t, arg) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+sp_graph_tree_nodes(struct sp_case *c, int64_t tree_id,
+    int (*cb)(int64_t seq, const struct sp_tree_node *n, void *arg),
+    void *arg, struct sp_err *err)
+{
+	sqlite3 *db = sp_case_db(c);
+	sqlite3_stmt *st;
+	struct sp_tree_node n;
+	int64_t count = 0;
+	int rc, row;
+
+	if ((rc = sp_sql_prepare(db, "SELECT seq, node, parent, relation, "
+	    "edge_id, depth, time_ns, confidence, label, reason FROM tree_nodes "
+	    "WHERE tree_id = ?1 ORDER BY seq", &st, OTHER, "tree", err))
+	    != SP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, tree_id);
+	while ((rc = sp_sql_step_row(db, st, &row, OTHER, "tree", err)) ==
+	    SP_OK && row) {
+		count++;
+		n.node = sqlite3_column_int64(st, 1);
+		n.parent = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int64(st, 2);
+		n.relation = col_text(st, 3);
+		n.edge = col_i64(st, 4);
+		n.depth = sqlite3_column_int(st, 5);
+		n.time_ns = col_i64(st, 6);
+		n.confidence = sqlite3_column_double(st, 7);
+		n.label = col_text(st, 8);
+		n.reason = col_text(st, 9);
+		if (cb(sqlite3_column_int64(st, 0), &n, arg) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SP_OK || count > 0)
+		return rc;
+	/* no nodes: an empty tree, or none of that id */
+	if ((rc = sp_sql_prepare(db, "SELECT 1 FROM trees WHERE id = ?1", &st,
+	    OTHER, "tree", err)) != SP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, tree_id);
+	rc = sp_sql_step_row(db, st, &row, OTHER, "tree", err);
+	sqlite3_finalize(st);
+	if (rc == SP_OK && !row)
+		rc = sp_err_set(err, SP_E_NOTFOUND, 0, "no tree %" PRId64
+		    " in the case", tree_id);
+	return rc;
+}

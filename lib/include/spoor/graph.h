@@ -202,4 +202,31 @@ int sp_graph_tree_store(struct sp_run *run, int incident, int64_t root,
     const char *summary, const char *missing, const struct sp_tree_node *n,
     size_t count, int64_t *id, struct sp_err *err);
 
+/* A stored tree (a row of trees). */
+struct sp_tree_info {
+	int64_t id, run_id, incident, root;	/* run_id, root: or
+						 * SP_GRAPH_NONE */
+	sp_time_ns created_ns;
+	const char *summary;	/* JSON object text */
+	const char *missing;	/* JSON array text */
+};
+
+/*
+ * The trees the newest spoor-rca run stored, by incident; cb gets each
+ * (borrowed for the call) and returns 0 to go on.  SP_OK with no call
+ * when the case holds none.
+ */
+int sp_graph_trees(struct sp_case *c,
+    int (*cb)(const struct sp_tree_info *t, void *arg), void *arg,
+    struct sp_err *err);
+
+/*
+ * The nodes of tree tree_id in seq order; n->parent is the parent's seq
+ * or -1, an absent edge or time SP_GRAPH_NONE; borrowed for the call, and
+ * cb returns 0 to go on.  SP_E_NOTFOUND when the case has no such tree.
+ */
+int sp_graph_tree_nodes(struct sp_case *c, int64_t tree_id,
+    int (*cb)(int64_t seq, const struct sp_tree_node *n, void *arg),
+    void *arg, struct sp_err *err);
+
 #endif
