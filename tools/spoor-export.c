@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spoor-export: write a case's timeline as a TSK bodyfile, mactime text or
- * CSV, Timesketch JSONL, spoor's JSONL or a CSV text of every event.
+ * CSV, Timesketch JSONL, spoor's JSONL or a CSV text of every event; the
+ * event views narrowed by the same filters a viewer of the case applies,
+ * given as options or as a filter saved in the case by name.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,7 +18,8 @@
 
 enum { OPT_BODYFILE = 256, OPT_MACTIME, OPT_CSV, OPT_TIMESKETCH, OPT_JSONL,
 	OPT_NS, OPT_FROM, OPT_TO, OPT_SOURCE, OPT_ARTIFACT, OPT_MAX_MEMORY,
-	OPT_TEXT, OPT_HOST, OPT_USER, OPT_PID, OPT_SESSION };
+	OPT_TEXT, OPT_HOST, OPT_USER, OPT_PID, OPT_SESSION, OPT_TAG,
+	OPT_TAGGED, OPT_MATCH, OPT_DETECTIONS, OPT_FILTER };
 
 /* the most kinds one export takes (what the read cursor binds) */
 #define MAX_KINDS 32
@@ -27,7 +30,8 @@ static const char usage_text[] =
     "                     --timesketch | --jsonl | --text] [--from time]\n"
     "                    [--to time] [--source id|path] [--artifact kind,...]\n"
     "                    [--host host] [--user user] [--pid pid]\n"
-    "                    [--session id]\n";
+    "                    [--session id] [--tag tag] [--tagged]\n"
+    "                    [--match query] [--detections] [--filter name]\n";
 
 static const struct option longopts[] = {
 	{ "case", required_argument, NULL, 'c' },
@@ -48,6 +52,11 @@ static const struct option longopts[] = {
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "session", required_argument, NULL, OPT_SESSION },
+	{ "tag", required_argument, NULL, OPT_TAG },
+	{ "tagged", no_argument, NULL, OPT_TAGGED },
+	{ "match", required_argument, NULL, OPT_MATCH },
+	{ "detections", no_argument, NULL, OPT_DETECTIONS },
+	{ "filter", required_argument, NULL, OPT_FILTER },
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -80,6 +89,13 @@ help(void)
 	    "      --user USER     only events of this user\n"
 	    "      --pid PID       only events of this process id\n"
 	    "      --session ID    only events of this login or audit session\n"
+	    "      --tag TAG       only events tagged TAG\n"
+	    "      --tagged        only events with a tag or a note\n"
+	    "      --match QUERY   only events whose message matches this\n"
+	    "                      full-text (FTS5) query\n"
+	    "      --detections    only the events of detections\n"
+	    "      --filter NAME   the filter saved in the case as NAME; the\n"
+	    "                      options given here override its fields\n"
 	    "      --max-memory SIZE\n"
 	    "                      bound memory use ($SPOOR_MAX_MEMORY)\n"
 	    "  -h, --help          show this help\n"
@@ -154,6 +170,73 @@ parse_id(const char *opt, const char *s, int64_t *v)
 	return 0;
 }
 
+/* Which filters the command line gave, so a saved filter fills the rest. */
+struct given {
+	int from, to, host, user, pid, session, match, tag;
+};
+
+/*
+ * Fill the filters of o the command line did not give (given, and a
+ * source when *source is set, kinds when there are some) from the saved
+ * filter f; its strings stay owned by the saved filter.
+ */
+static void
+merge_saved(struct sp_export_opts *o, const struct given *g,
+    const char *source, const struct sp_query_filter *f)
+{
+	if (!g->from)
+		o->from = f->from;
+	if (!g->to)
+		o->to = f->to;
+	if (source == NULL)
+		o->source_id = f->source_id;
+	if (o->nartifacts == 0) {
+		o->artifacts = f->artifacts;
+		o->nartifacts = f->nartifacts;
+	}
+	if (!g->host)
+		o->host = f->host;
+	if (!g->user)
+		o->user = f->user;
+	if (!g->pid)
+		o->pid = f->pid;
+	if (!g->session)
+		o->session = f->session;
+	if (!g->match)
+		o->match = f->match;
+	if (!g->tag)
+		o->tag = f->tag;
+	o->detections_only |= f->detections_only;
+	o->tagged_only |= f->tagged_only;
+}
+
+/* Whether o filters events by more than time, source and kind. */
+static int
+filters_events(const struct sp_export_opts *o)
+{
+	return o->host || o->user || o->pid != SP_QUERY_NULL ||
+	    o->session != SP_QUERY_NULL || o->match || o->tag ||
+	    o->tagged_only || o->detections_only;
+}
+
+/* Whether the kinds of o leave the file views nothing (no fs among them). */
+static int
+kinds_without_fs(const struct sp_export_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nartifacts; i++)
+		if (strcmp(o->artifacts[i], "fs") == 0)
+			return 0;
+	return o->nartifacts > 0;
+}
+
+static const char *
+format_name(enum sp_export_format f)
+{
+	return f == SP_EXPORT_BODYFILE ? "bodyfile" : "mactime";
+}
+
 static int
 parse_time(const char *s, sp_time_ns *t, int end)
 {
@@ -171,10 +254,12 @@ main(int argc, char *argv[])
 	struct sp_tool t;
 	struct sp_export_opts o;
 	struct sp_err err;
+	struct given g = { 0 };
+	struct sp_saved_filter *saved = NULL;
 	const char *case_path = NULL, *zone = NULL, *source = NULL;
-	size_t i;
+	const char *filter = NULL;
 	uint64_t rows;
-	int ch, csv = 0, status = SP_EXIT_OK, rc, fs;
+	int ch, csv = 0, status = SP_EXIT_OK, rc, files;
 
 	sp_tool_init(&t, "spoor-export", argc, argv);
 	sp_err_init(&err);
@@ -202,22 +287,46 @@ main(int argc, char *argv[])
 				    usage_text);
 				return SP_EXIT_USAGE;
 			}
+			if (ch == OPT_FROM)
+				g.from = 1;
+			else
+				g.to = 1;
 			break;
 		case OPT_SOURCE: source = optarg; break;
 		case OPT_ARTIFACT:
 			if (add_kinds(optarg, kinds, &nkinds) != 0)
 				return SP_EXIT_USAGE;
 			break;
-		case OPT_HOST: o.host = optarg; break;
-		case OPT_USER: o.user = optarg; break;
+		case OPT_HOST: o.host = optarg; g.host = 1; break;
+		case OPT_USER: o.user = optarg; g.user = 1; break;
 		case OPT_PID:
 			if (parse_id("pid", optarg, &o.pid) != 0)
 				return SP_EXIT_USAGE;
+			g.pid = 1;
 			break;
 		case OPT_SESSION:
 			if (parse_id("session", optarg, &o.session) != 0)
 				return SP_EXIT_USAGE;
+			g.session = 1;
 			break;
+		case OPT_TAG:
+		case OPT_MATCH:
+			if (*optarg == '\0') {
+				fprintf(stderr, "spoor-export: empty --%s\n%s",
+				    ch == OPT_TAG ? "tag" : "match", usage_text);
+				return SP_EXIT_USAGE;
+			}
+			if (ch == OPT_TAG) {
+				o.tag = optarg;
+				g.tag = 1;
+			} else {
+				o.match = optarg;
+				g.match = 1;
+			}
+			break;
+		case OPT_TAGGED: o.tagged_only = 1; break;
+		case OPT_DETECTIONS: o.detections_only = 1; break;
+		case OPT_FILTER: filter = optarg; break;
 		case OPT_MAX_MEMORY:
 			if (sp_tool_max_memory(&t, optarg) != SP_OK) {
 				fputs(usage_text, stderr);
@@ -243,8 +352,9 @@ main(int argc, char *argv[])
 	}
 	o.artifacts = (const char *const *)kinds;
 	o.nartifacts = nkinds;
-	if (o.format == SP_EXPORT_BODYFILE || o.format == SP_EXPORT_MACTIME ||
-	    o.format == SP_EXPORT_MACTIME_CSV) {
+	files = o.format == SP_EXPORT_BODYFILE || o.format ==
+	    SP_EXPORT_MACTIME || o.format == SP_EXPORT_MACTIME_CSV;
+	if (files) {
 		/* the file views hold file system entries and nothing else */
 		if (o.host || o.user || o.pid != SP_QUERY_NULL ||
 		    o.session != SP_QUERY_NULL) {
@@ -253,14 +363,17 @@ main(int argc, char *argv[])
 			    "or --timesketch\n%s", usage_text);
 			return SP_EXIT_USAGE;
 		}
-		for (i = fs = 0; i < nkinds; i++)
-			fs |= strcmp(kinds[i], "fs") == 0;
-		if (nkinds > 0 && !fs) {
+		if (filters_events(&o)) {
+			fprintf(stderr, "spoor-export: --tag, --tagged, --match "
+			    "and --detections filter events: use --text, "
+			    "--jsonl or --timesketch\n%s", usage_text);
+			return SP_EXIT_USAGE;
+		}
+		if (kinds_without_fs(&o)) {
 			fprintf(stderr, "spoor-export: --%s lists file system "
 			    "entries only (artifact fs): use --text, --jsonl or "
-			    "--timesketch for '%s'\n%s",
-			    o.format == SP_EXPORT_BODYFILE ? "bodyfile" :
-			    "mactime", kinds[0], usage_text);
+			    "--timesketch for '%s'\n%s", format_name(o.format),
+			    kinds[0], usage_text);
 			return SP_EXIT_USAGE;
 		}
 	}
@@ -283,15 +396,44 @@ main(int argc, char *argv[])
 	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	if (filter != NULL) {
+		if (sp_case_filter_load(t.c, filter, &saved, &err) != SP_OK)
+			return sp_tool_finish(&t, sp_tool_error(&t, &err));
+		merge_saved(&o, &g, source, sp_saved_filter_get(saved));
+		/* the same rules as the options, for what the filter gave */
+		if (files && filters_events(&o))
+			sp_err_set(&err, SP_E_USAGE, 0, "filter '%s' filters "
+			    "events: use --text, --jsonl or --timesketch",
+			    filter);
+		else if (files && kinds_without_fs(&o))
+			sp_err_set(&err, SP_E_USAGE, 0, "filter '%s': --%s "
+			    "lists file system entries only (artifact fs): use "
+			    "--text, --jsonl or --timesketch for '%s'", filter,
+			    format_name(o.format), o.artifacts[0]);
+		else if (o.nartifacts > MAX_KINDS)
+			sp_err_set(&err, SP_E_USAGE, 0, "filter '%s': more "
+			    "than %d artifact kinds", filter, MAX_KINDS);
+		if (err.code != SP_OK) {
+			status = sp_tool_error(&t, &err);
+			goto end;
+		}
+	}
 	if (source != NULL &&
-	    sp_export_find_source(t.c, source, &o.source_id, &err) != SP_OK)
-		return sp_tool_finish(&t, sp_tool_error(&t, &err));
-	if (nkinds > 0 && sp_export_check_artifacts(t.c, o.artifacts,
-	    o.nartifacts, &err) != SP_OK)
-		return sp_tool_finish(&t, sp_tool_error(&t, &err));
+	    sp_export_find_source(t.c, source, &o.source_id, &err) != SP_OK) {
+		status = sp_tool_error(&t, &err);
+		goto end;
+	}
+	if (o.nartifacts > 0 && sp_export_check_artifacts(t.c, o.artifacts,
+	    o.nartifacts, &err) != SP_OK) {
+		status = sp_tool_error(&t, &err);
+		goto end;
+	}
 	o.cancel = &t.cancel;
 	rc = sp_export(t.c, &o, stdout, &rows, &err);
 	if (rc != SP_OK && rc != SP_E_INTERRUPTED)
 		status = sp_tool_error(&t, &err);
-	return sp_tool_finish(&t, status);
+end:
+	status = sp_tool_finish(&t, status);
+	sp_saved_filter_free(saved);
+	return status;
 }

@@ -32,6 +32,10 @@ export_filter(const struct sp_export_opts *o, struct sp_query_filter *f)
 	f->user = o->user;
 	f->pid = o->pid;
 	f->session = o->session;
+	f->match = o->match;
+	f->detections_only = o->detections_only;
+	f->tag = o->tag;
+	f->tagged_only = o->tagged_only;
 }
 
 void

@@ -39,6 +39,10 @@ struct sp_export_opts {
 	const char *user;	/* NULL for every user */
 	int64_t pid;		/* SP_QUERY_NULL (query.h) for every pid */
 	int64_t session;	/* SP_QUERY_NULL for every session */
+	const char *match;	/* FTS5 query on the message, or NULL */
+	int detections_only;	/* only the events of detections */
+	const char *tag;	/* only events with this tag, or NULL */
+	int tagged_only;	/* only events with a tag or a note */
 	int iso;		/* mactime dates as ISO-8601 UTC (-y) */
 	unsigned bodyfile_flags;	/* SP_BODYFILE_NS */
 	const struct sp_cancel *cancel;	/* borrowed; NULL: the process's */
@@ -55,7 +59,7 @@ int sp_export(struct sp_case *c, const struct sp_export_opts *opts,
 
 /*
  * Initialise o: mactime, no filter (every time, source, artifact, host,
- * user, pid and session).
+ * user, pid and session; no match, tag or detections only).
  */
 void sp_export_opts_init(struct sp_export_opts *o);
 
