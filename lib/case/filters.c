@@ -166,6 +166,7 @@ struct parse {
 	struct sp_saved_filter *sf;
 	const char *bad;	/* the member that is wrong, or NULL */
 	const char *why;	/* what it should be */
+	const char *end;	/* just past the last member's value */
 	int oom;
 };
 
@@ -283,6 +284,7 @@ member(const char *key, size_t klen, const struct sp_json_val *v, void *arg)
 	struct sp_saved_filter *sf = p->sf;
 	struct sp_query_filter *f = &sf->f;
 
+	p->end = v->p + v->len;
 	if (key_is(key, klen, "from"))
 		return get_int(p, "from", v, &f->from, 1, SP_TIME_NONE);
 	if (key_is(key, klen, "to"))
@@ -310,12 +312,43 @@ member(const char *key, size_t klen, const struct sp_json_val *v, void *arg)
 	return 0;	/* a newer program's member */
 }
 
+static int
+json_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+/*
+ * Whether the object the reader read ends the text: after the last
+ * member's value (or the opening brace of an empty object) only the
+ * closing brace and white space.  The reader stops at the brace, so text
+ * after it is checked here.
+ */
+static int
+ends_text(const char *json, size_t len, const char *after)
+{
+	const char *p = after, *end = json + len;
+
+	if (p == NULL) {
+		for (p = json; p < end && json_space(*p); p++)
+			;
+		p++;	/* the '{' the reader found */
+	}
+	while (p < end && json_space(*p))
+		p++;
+	if (p >= end || *p++ != '}')
+		return 0;
+	while (p < end && json_space(*p))
+		p++;
+	return p == end;
+}
+
 /* Parse the JSON text json (len bytes) of filter name into a new *sf. */
 static int
 parse_filter(const char *name, const char *json, size_t len,
     struct sp_saved_filter **sfp, struct sp_err *err)
 {
-	struct parse p = { NULL, NULL, NULL, 0 };
+	struct parse p = { NULL, NULL, NULL, NULL, 0 };
 	struct sp_saved_filter *sf;
 	int rc;
 
@@ -334,7 +367,7 @@ parse_filter(const char *name, const char *json, size_t len,
 		return sp_err_set(err, SP_E_CASE, 0, "filter '%s': member '%s' "
 		    "is not %s", name, p.bad, p.why);
 	}
-	if (rc != 0) {
+	if (rc != 0 || !ends_text(json, len, p.end)) {
 		sp_saved_filter_free(sf);
 		return sp_err_set(err, SP_E_CASE, 0, "filter '%s': the stored "
 		    "filter is not a JSON object", name);
