@@ -14,6 +14,7 @@
  * after the last key of the page before; --pages-back N walks it from the
  * end in pages before the first key of the page before.  Each line is
  * then prefixed with its page number.  --sql prints the cursor's SQL.
+ * --marks adds to each event row its marks and its severity.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -40,6 +41,8 @@ p_str(const char *s, const char *sep)
 	fputs(sep, stdout);
 }
 
+static int show_marks;
+
 static void
 print_row(struct sp_query *q)
 {
@@ -60,7 +63,12 @@ print_row(struct sp_query *q)
 		p_str(e->user, "|");
 		p_int(e->pid, "|");
 		p_int(e->session, "|");
-		p_str(e->message, "\n");
+		if (show_marks) {
+			p_str(e->message, "|");
+			p_int(e->marks, "|");
+			p_str(e->severity, "\n");
+		} else
+			p_str(e->message, "\n");
 	} else if ((t = sp_query_file_time(q)) != NULL) {
 		p_int(t->sec, "|");
 		p_int(t->macb, "|");
@@ -232,6 +240,10 @@ main(int argc, char *argv[])
 		{ "width", required_argument, NULL, 'w' },
 		{ "per-artifact", no_argument, NULL, 'k' },
 		{ "sql", no_argument, NULL, 'q' },
+		{ "tag", required_argument, NULL, 'T' },
+		{ "tagged", no_argument, NULL, 'g' },
+		{ "marks", no_argument, NULL, 'M' },
+		{ "bare", no_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *artifacts[16];
@@ -283,6 +295,10 @@ main(int argc, char *argv[])
 		case 'w': width = strtoll(optarg, NULL, 10); break;
 		case 'k': per_artifact = 1; break;
 		case 'q': show_sql = 1; break;
+		case 'T': f.tag = optarg; break;
+		case 'g': f.tagged_only = 1; break;
+		case 'M': show_marks = 1; break;
+		case 'b': f.bare = 1; break;
 		default: return 64;
 		}
 	}
