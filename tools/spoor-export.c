@@ -430,7 +430,8 @@ main(int argc, char *argv[])
 	}
 	o.cancel = &t.cancel;
 	rc = sp_export(t.c, &o, stdout, &rows, &err);
-	if (rc != SP_OK && rc != SP_E_INTERRUPTED)
+	/* a reader that stopped reading (| head) is no error: it is quiet */
+	if (rc != SP_OK && rc != SP_E_INTERRUPTED && !sp_tool_output_closed())
 		status = sp_tool_error(&t, &err);
 end:
 	status = sp_tool_finish(&t, status);

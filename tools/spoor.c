@@ -26,6 +26,7 @@ static const struct {
 	{ "hashset", "import NSRL and hash lists, look hashes up" },
 	{ "acquire", "image a disk or physical memory, hashed as read" },
 	{ "rca", "explain detections: root-cause trees, who/what/how" },
+	{ "view", "review a case in a terminal: timeline, trees, tags" },
 };
 
 static const char usage_text[] = "usage: spoor [-hV] verb [args ...]\n";
