@@ -136,7 +136,7 @@ view_poll_signals(struct view *v)
 {
 	if (sp_cancel_requested(&tool.cancel) != 0 || hangup) {
 		v->quit = 1;
-		return 1;
+		return VIEW_YES;
 	}
 	return 0;
 }
@@ -178,7 +178,7 @@ view_layout(struct view *v)
 	int y = 0, free_rows;
 
 	getmaxyx(stdscr, v->rows, v->cols);
-	v->hist_h = v->show_hist && v->rows >= 16 ? 5 : 0;
+	v->hist_h = v->show_hist && v->rows >= 16 ? HIST_ROWS : 0;
 	v->hist_y = 0;
 	y += v->hist_h;
 	v->filter_y = y++;

@@ -175,7 +175,7 @@ visible(const struct view *v, size_t i)
 			return 0;
 		p = v->tnodes[p].parent;
 	}
-	return 1;
+	return VIEW_YES;
 }
 
 static const struct ttree *
@@ -331,7 +331,7 @@ tree_summary(struct view *v, const struct ttree *t, int y, int max)
 			    s.how[0] ? s.how : "-");
 			break;
 		}
-		view_put(v, y, 0, line, v->cols, i == 0 ? 0 : 0);
+		view_put(v, y, 0, line, v->cols, 0);
 	}
 	if (t->missing != NULL && strcmp(t->missing, "[]") != 0 && y < max) {
 		snprintf(line, sizeof(line), "  missing %s", t->missing);
@@ -467,41 +467,41 @@ tree_key(struct view *v, int ch)
 	switch (ch) {
 	case 'j': case KEY_DOWN:
 		v->tsel = step(v, v->tsel, 1);
-		return 1;
+		return VIEW_YES;
 	case 'k': case KEY_UP:
 		v->tsel = step(v, v->tsel, -1);
-		return 1;
+		return VIEW_YES;
 	case KEY_NPAGE: case ' ':
 		for (k = 0; k < v->list_h; k++)
 			v->tsel = step(v, v->tsel, 1);
-		return 1;
+		return VIEW_YES;
 	case KEY_PPAGE: case 'b':
 		for (k = 0; k < v->list_h; k++)
 			v->tsel = step(v, v->tsel, -1);
-		return 1;
+		return VIEW_YES;
 	case 'g': case KEY_HOME:
 		v->tsel = 0;
-		return 1;
+		return VIEW_YES;
 	case 'G': case KEY_END:
 		while (step(v, v->tsel, 1) != v->tsel)
 			v->tsel = step(v, v->tsel, 1);
-		return 1;
+		return VIEW_YES;
 	case 'l': case KEY_RIGHT:
 		if (n->nchildren > 0 && !n->expanded)
 			n->expanded = 1;
 		else
 			v->tsel = step(v, v->tsel, 1);
-		return 1;
+		return VIEW_YES;
 	case 'h': case KEY_LEFT:
 		if (n->nchildren > 0 && n->expanded)
 			n->expanded = 0;
 		else if (n->parent >= 0)
 			v->tsel = (size_t)n->parent;
-		return 1;
+		return VIEW_YES;
 	case 'x':	/* expand or collapse */
 		if (n->nchildren > 0)
 			n->expanded = !n->expanded;
-		return 1;
+		return VIEW_YES;
 	case 'E':	/* expand all */
 	case 'C':	/* collapse all */
 		for (size_t i = 0; i < v->ntnodes; i++)
@@ -509,10 +509,10 @@ tree_key(struct view *v, int ch)
 		while (v->tnodes[v->tsel].parent >= 0 &&
 		    !visible(v, v->tsel))
 			v->tsel = (size_t)v->tnodes[v->tsel].parent;
-		return 1;
+		return VIEW_YES;
 	case '\n': case KEY_ENTER:
 		tree_jump_events(v);
-		return 1;
+		return VIEW_YES;
 	}
 	return 0;
 }
@@ -612,7 +612,7 @@ on_found(int64_t node, void *arg)
 		if (f->v->tnodes[i].node == node) {
 			f->v->tsel = i;
 			f->hit = 1;
-			return 1;
+			return VIEW_YES;
 		}
 	return 0;
 }

@@ -26,6 +26,9 @@
 #include "spoor/run.h"
 #include "spoor/time.h"
 
+/* A yes of the functions that answer whether they did something. */
+#define VIEW_YES 1
+
 /* ---- text: everything from a case is escaped before it is drawn ---- */
 
 /*
@@ -70,6 +73,7 @@ enum zoom { ZOOM_DAY, ZOOM_HOUR, ZOOM_MINUTE, ZOOM_SECOND, NZOOM };
 
 #define HIST_KINDS 6		/* kinds coloured apart; the rest are "other" */
 #define HIST_MAX_COLS 1024
+#define HIST_ROWS 5		/* three of bars, the marks, the legend */
 
 struct hist {
 	pthread_t thread;
