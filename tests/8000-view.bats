@@ -118,6 +118,21 @@ start_view() {
 	tui_wait_for 'filter: every event'
 }
 
+@test "f edits the filter bar in its own words; a line that does not read changes nothing" {
+	start_view "$CASE"
+	tui_keys -l ':artifact audit' Enter f
+	tui_wait_for '^:filter artifact=audit'
+	tui_keys C-u -l 'filter artifact=wtmp,auth user=root from=2026-03-14T10:00:00Z' Enter
+	tui_wait_for 'filter: artifact=wtmp,auth from=2026-03-14T10:00:00Z user=root'
+	tui_wait_stable
+	want=$(export_rows --artifact wtmp,auth --user root --from 2026-03-14T10:00:00Z)
+	[ -n "$want" ]
+	assert_equal "$(screen_rows)" "$(head -n "$(screen_rows | wc -l)" <<<"$want")"
+	tui_keys f C-u -l 'filter pid=notanumber' Enter
+	tui_wait_for "filter: cannot read 'pid'"
+	tui_wait_for 'filter: artifact=wtmp,auth from=2026-03-14T10:00:00Z user=root'
+}
+
 @test "/ searches the messages through the full-text index; n and N go on and back" {
 	start_view "$CASE"
 	ids=$(spoor-export -c "$CASE" --jsonl --match kswapd0 | jq .id)

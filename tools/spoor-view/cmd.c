@@ -17,6 +17,10 @@
 #include "spoor/store.h"
 #include "view.h"
 
+/* Results of cmd_run, for the caller to redraw what changed. */
+#define CMD_FILTER 1
+#define CMD_MARKS 2
+
 /* Read a line on the status row; 0 with out set, -1 when cancelled. */
 int
 cmd_prompt(struct view *v, const char *prompt, const char *initial,
@@ -268,9 +272,95 @@ list_name(const char *name, void *arg)
 	return strlen(buf) >= 380;
 }
 
-/* Results of cmd_run, for the caller to redraw what changed. */
-#define CMD_FILTER 1
-#define CMD_MARKS 2
+/*
+ * ":filter" with the filter bar's own words: "artifact=a,b from=T to=T
+ * host=H user=U pid=N session=N detections tagged tag=T match=WORDS" (the
+ * match takes the rest of the line); "every event" or nothing clears.
+ * The filter changes only when the whole line reads.
+ */
+static int
+filter_line(struct view *v, const char *line)
+{
+	struct vfilter n;
+	const char *p = line, *e;
+	char tok[1024], *val;
+	int64_t num;
+	sp_time_ns t;
+	size_t len;
+
+	vfilter_init(&n);
+	n.search = v->filter.search;
+	n.search_fts = v->filter.search_fts;
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0' || strncmp(p, "every event", 11) == 0)
+			break;
+		if (strncmp(p, "match=", 6) == 0) {
+			if (set_str(&n.match, p + 6) != 0)
+				goto nomem;
+			break;
+		}
+		for (e = p; *e != '\0' && *e != ' '; e++)
+			;
+		len = (size_t)(e - p) < sizeof(tok) ? (size_t)(e - p) :
+		    sizeof(tok) - 1;
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		p = e;
+		val = strchr(tok, '=');
+		if (val != NULL)
+			*val++ = '\0';
+		if (val == NULL && !strcmp(tok, "detections"))
+			n.q.detections_only = 1;
+		else if (val == NULL && !strcmp(tok, "tagged"))
+			n.q.tagged_only = 1;
+		else if (val == NULL)
+			goto bad;
+		else if (!strcmp(tok, "artifact")) {
+			if (vfilter_set_kinds(&n, val) != 0)
+				goto bad;
+		} else if (!strcmp(tok, "host") || !strcmp(tok, "user") ||
+		    !strcmp(tok, "tag")) {
+			if (set_str(!strcmp(tok, "host") ? &n.host :
+			    !strcmp(tok, "user") ? &n.user : &n.tag, val) != 0)
+				goto nomem;
+		} else if (!strcmp(tok, "pid") || !strcmp(tok, "session")) {
+			if (parse_int(val, &num) != 0)
+				goto bad;
+			if (!strcmp(tok, "pid"))
+				n.q.pid = num;
+			else
+				n.q.session = num;
+		} else if (!strcmp(tok, "from") || !strcmp(tok, "to")) {
+			if (view_parse_time(v, val, &t) != 0)
+				goto bad;
+			if (!strcmp(tok, "from"))
+				n.q.from = t;
+			else
+				n.q.to = t;
+		} else
+			goto bad;
+	}
+	vfilter_sync(&n);
+	/* the search stays the view's */
+	v->filter.search = v->filter.search_fts = NULL;
+	vfilter_release(&v->filter);
+	v->filter = n;
+	vfilter_sync(&v->filter);
+	return CMD_FILTER;
+bad:
+	n.search = n.search_fts = NULL;
+	vfilter_release(&n);
+	return view_msg(v, 1, "filter: cannot read '%s' (as artifact=a,b "
+	    "host=h user=u pid=n session=n from=T to=T detections tagged "
+	    "tag=t match=words)", tok), -1;
+nomem:
+	n.search = n.search_fts = NULL;
+	vfilter_release(&n);
+	return view_msg(v, 1, "out of memory"), -1;
+}
+
 
 /* Run one ":" command line; returns CMD_* flags, or -1 (message set). */
 int
@@ -367,6 +457,8 @@ cmd_run(struct view *v, const char *line)
 			f->q.to = t;
 		return CMD_FILTER;
 	}
+	if (!strcmp(verb, "filter"))
+		return filter_line(v, arg);
 	if (!strcmp(verb, "detections")) {
 		f->q.detections_only = !f->q.detections_only;
 		return CMD_FILTER;
@@ -465,6 +557,7 @@ static const char *const help_lines[] = {
 	"  h l, Left Right   histogram: previous, next bucket; tree: collapse, expand",
 	"  x, E C            tree: toggle a node, expand all, collapse all",
 	"  d                 detections only, on and off",
+	"  f                 edit the filter bar",
 	"  t a               tag, annotate the row or the tree node",
 	"  < >               scroll the message column",
 	"  :                 command line",
@@ -480,6 +573,7 @@ static const char *const help_lines[] = {
 	"  :detections              only the events of detections, on and off",
 	"  :tagged [TAG]            only tagged or annotated events, or those with TAG",
 	"  :clear                   every event again",
+	"  :filter WORDS            the whole filter in the filter bar's words (f edits it)",
 	"  :save NAME  :load NAME  :delete NAME  :filters   filters saved in the case",
 	"  :tag NAME  :untag NAME  :note TEXT   mark the row or the tree node",
 	"  :export FORMAT FILE      the filtered view as jsonl, text, timesketch,",

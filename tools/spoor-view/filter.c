@@ -205,11 +205,11 @@ vfilter_describe(const struct vfilter *f, char *buf, size_t size)
 	if (f->nkinds)
 		add(buf, size, &o, "%s", " ", 0);
 	if (f->q.from != SP_TIME_NONE)
-		add(buf, size, &o, "from=%s ",
-		    sp_time_format_iso(f->q.from, 0, t, sizeof(t)), 0);
+		add(buf, size, &o, "from=%s ", sp_time_format_iso(f->q.from,
+		    sp_time_nsec(f->q.from) ? 9 : 0, t, sizeof(t)), 0);
 	if (f->q.to != SP_TIME_NONE)
-		add(buf, size, &o, "to=%s ",
-		    sp_time_format_iso(f->q.to, 0, t, sizeof(t)), 0);
+		add(buf, size, &o, "to=%s ", sp_time_format_iso(f->q.to,
+		    sp_time_nsec(f->q.to) ? 9 : 0, t, sizeof(t)), 0);
 	if (f->host)
 		add(buf, size, &o, "host=%s ", f->host, 0);
 	if (f->user)

@@ -440,6 +440,18 @@ key(struct view *v, int ch)
 	case 'd':
 		after_cmd(v, cmd_run(v, "detections"));
 		return;
+	case 'f': {
+		char d[1024], init[1100], *bar;
+
+		vfilter_describe(&v->filter, d, sizeof(d));
+		if ((bar = strstr(d, "| search: ")) != NULL)
+			*bar = '\0';
+		if (strncmp(d, "every event", 11) == 0)
+			d[0] = '\0';
+		snprintf(init, sizeof(init), "filter %s", d);
+		command_line(v, init);
+		return;
+	}
 	case 'T':
 		v->focus = PANE_TREE;
 		return;
