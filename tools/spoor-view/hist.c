@@ -207,8 +207,16 @@ worker(void *arg)
 		rc = count(h, &f, start, width, ncols, &err);
 		vfilter_release(&f);
 		pthread_mutex_lock(&h->lock);
-		if (rc == SP_E_INTERRUPTED || h->gen != gen)
+		if (h->gen != gen)
 			continue;	/* a newer request is waiting */
+		if (rc == SP_E_INTERRUPTED) {
+			/*
+			 * The interrupt meant for the count before this one
+			 * came late: count this one again.
+			 */
+			h->want = !h->quit;
+			continue;
+		}
 		h->done_gen = gen;
 		h->a_start = start;
 		h->a_width = width;
