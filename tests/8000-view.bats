@@ -331,6 +331,25 @@ start_view() {
 	assert_equal "$(tui_screen | grep -c '^time (UTC)')" 1
 }
 
+@test "another command writes the case while the view reads it: both go on" {
+	start_view "$CASE"
+	tui_keys j
+	printf 'Dec 25 10:00:00 web01 sshd[77]: Accepted publickey for late from 198.51.100.9 port 22 ssh2\n' >"$BATS_TEST_TMPDIR/auth.log"
+	run -0 spoor-timeline -c "$CASE" --artifact syslog "$BATS_TEST_TMPDIR/auth.log"
+	# a tag from the view while the case has a new source
+	tui_keys t -l 'seen' Enter
+	tui_wait_for 'tagged event seen'
+	tui_keys G
+	want=$(spoor-export -c "$CASE" --jsonl | tail -1 | jq .id)
+	tui_wait_for "event $want "
+	tui_keys -l ':match late' Enter
+	tui_wait_for 'filter: match="late"'
+	tui_wait_stable
+	tui_screen | grep -q 'Accepted publickey for late'
+	tui_keys q
+	assert_equal "$(tui_wait_exit)" 0
+}
+
 @test "--read-only writes nothing: tags are refused, the case is byte for byte the same" {
 	sum=$(sha256sum <"$CASE")
 	chmod 444 "$CASE"
