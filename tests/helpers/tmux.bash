@@ -56,9 +56,10 @@
 #	Print the pid of the pane's first process (the shell that runs the
 #	program; its session id is this pid too).
 #   tui_program_pid NAME [TIMEOUT_S]
-#	Print the pid of the newest process called NAME (as in ps -o comm,
+#	Print the pid of the oldest process called NAME (as in ps -o comm,
 #	at most 15 characters) in the pane's session, waiting up to
-#	TIMEOUT_S seconds (default 5) for it to start.
+#	TIMEOUT_S seconds (default 5) for it to start.  The oldest, so
+#	that a child it forks (a script's subshells) is not taken for it.
 #   tui_resize COLS ROWS
 #	Resize the window; the program gets SIGWINCH.
 #   tui_size
@@ -242,7 +243,7 @@ tui_program_pid() {
 	sid=$(tui_pane_pid) || return 1
 	end=$(_tui_deadline "${2:-5}")
 	while :; do
-		if pid=$(pgrep -n -x -s "$sid" -- "$name"); then
+		if pid=$(pgrep -o -x -s "$sid" -- "$name"); then
 			echo "$pid"
 			return 0
 		fi
