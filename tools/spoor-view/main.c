@@ -555,10 +555,7 @@ open_case(struct view *v, const char *path, struct sp_err *err)
 		unsetenv("SPOOR_CASE");
 		if ((rc = sp_tool_begin(&tool, NULL, err)) != SP_OK)
 			return rc;
-		if ((rc = sp_case_open(&v->c, path, SP_CASE_READONLY, err))
-		    != SP_OK)
-			return sp_err_prefix(err, "case '%s'", path);
-		return SP_OK;
+		return sp_case_open(&v->c, path, SP_CASE_READONLY, err);
 	}
 	if ((rc = sp_tool_begin(&tool, path, err)) != SP_OK)
 		return rc;
