@@ -5,7 +5,7 @@
 # sent off the host, log and history wipers) beyond their one .pos and
 # .neg in tests/4000-rules.bats: the further cases of each rule, stored
 # in tests/fixtures/rules/cases or compiled by mkelf.sh, and the
-# scenario's wiped log.
+# scenario's files they must leave alone.
 
 load helpers/common
 
@@ -88,11 +88,14 @@ hits() {
 	done
 }
 
-@test "scenario: root's history, which deletes access.log.1, hits the log_wipers family" {
+@test "scenario: root's history, whose plain rm of access.log.1 is left to the file system, hits nothing" {
+	# rca dates a detection by its file: a hit on the history would make
+	# the logout's write of it the last act of the intrusion
 	need "$SCENARIO/web01.E01"
 	spoor-cat "$SCENARIO/web01.E01" /root/.bash_history > "$BATS_TEST_TMPDIR/file"
+	grep -qx 'rm /var/log/apache2/access.log.1' "$BATS_TEST_TMPDIR/file"
 	run -0 --separate-stderr yara -s "$RULES/index.yar" "$BATS_TEST_TMPDIR/file"
-	assert_equal "$(hits)" log_wiper_web_logs
+	assert_output ""
 }
 
 @test "scenario: deploy's history, the authorized_keys and logrotate's apache2 hit nothing" {

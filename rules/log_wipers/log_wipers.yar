@@ -26,13 +26,15 @@ rule log_wiper_login_records
 rule log_wiper_web_logs
 {
     meta:
-        description = "Script or history deleting, emptying or editing the web server's access or error logs (apache2, nginx, httpd), which record a web intrusion"
+        description = "Script or history shredding, emptying or editing the web server's access or error logs (apache2, nginx, httpd), which record a web intrusion"
         severity = "high"
         attack = "T1070.002"
         author = "spoor"
         date = "2026-11-25"
     strings:
-        $rm = /\b(rm|unlink|shred|truncate[ \t]+(-s[ \t]*0|--size[ =]0))([ \t]+-[a-zA-Z-]{1,12})*[ \t]+([^\n;|&]{0,120}[ \t])?\/var\/log\/(apache2?|nginx|httpd|lighttpd)\/[^ \t\n;|&*?]{0,60}(access|error)[^ \t\n;|&*?]{0,30}/ ascii
+        // not a plain rm: deleting a rotated log is housekeeping, and a
+        // deleted log is seen in the file system
+        $shred = /\b(shred|wipe|truncate[ \t]+(-s[ \t]*0|--size[ =]0))([ \t]+-[a-zA-Z-]{1,12})*[ \t]+([^\n;|&]{0,120}[ \t])?\/var\/log\/(apache2?|nginx|httpd|lighttpd)\/[^ \t\n;|&*?]{0,60}(access|error)[^ \t\n;|&*?]{0,30}/ ascii
         $trunc = /(:|true|cat[ \t]+\/dev\/null|echo[ \t]+-n)[ \t]*>[ \t]*\/var\/log\/(apache2?|nginx|httpd|lighttpd)\/[^ \t\n;|&]{0,60}(access|error)/ ascii
         $sed = /\bsed[ \t]+-i[^\n;|&]{1,200}[ \t]\/var\/log\/(apache2?|nginx|httpd|lighttpd)\/[^ \t\n;|&]{0,60}(access|error)/ ascii
     condition:
