@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * spoor rules: reverse shell one-liners left in scripts, histories, crontabs.
+ * spoor rules: reverse shell one-liners left in scripts, histories, crontabs,
+ * and small compiled programs that do the same.
  */
 
 rule revshell_bash_dev_tcp
@@ -65,4 +66,32 @@ rule revshell_perl_socket
         $exec = /exec\([ \t]*["']\/bin\/(ba|da|z)?sh/ ascii
     condition:
         filesize < 256KB and $use and $conn and #open >= 2 and $exec
+}
+
+rule revshell_elf_connect_dup2_shell
+{
+    meta:
+        description = "Small ELF program importing socket, connect, dup2 and an exec call, with a shell path and an interactive flag or a hard-coded address (compiled reverse shell)"
+        severity = "critical"
+        attack = "T1059.004"
+        author = "spoor"
+        date = "2026-11-25"
+    strings:
+        // imported names as the dynamic string table holds them
+        $socket = "\x00socket\x00" ascii
+        $connect = "\x00connect\x00" ascii
+        $dup = /\x00dup[23]\x00/ ascii
+        $exec = /\x00(execve|execl|execlp|execv|execvp|execvpe|system|popen|posix_spawnp?)\x00/ ascii
+        $inet = /\x00inet_(addr|aton|pton)\x00/ ascii
+        // the shell and its arguments as strings of their own
+        $sh = /\x00\/(usr\/)?bin\/(ba|da|z|k)?sh\x00/ ascii
+        $shi = /\x00(\/(usr\/)?bin\/)?(ba|da|z|k)?sh[ \t]+-i\x00/ ascii
+        $i = "\x00-i\x00" ascii
+    condition:
+        // git and systemd's shared library import all of these and carry
+        // "-i", but they are megabytes; a compiled reverse shell is a few
+        // kilobytes (statically linked ones have no import names at all)
+        uint32(0) == 0x464c457f and filesize < 1MB and
+        $socket and $connect and $dup and $exec and ($sh or $shi) and
+        ($shi or $i or ($inet and filesize < 64KB))
 }

@@ -6,7 +6,7 @@
 rule rootkit_ld_preload_hider
 {
     meta:
-        description = "Small shared object with readdir, readdir64 and fopen symbols, dlsym and file/process hiding strings (LD_PRELOAD rootkit)"
+        description = "Small shared object hooking readdir/readdir64 (and fopen) for dlsym(RTLD_NEXT), with file, port or process hiding strings (LD_PRELOAD rootkit)"
         severity = "critical"
         attack = "T1574.006"
         author = "spoor"
@@ -20,6 +20,7 @@ rule rootkit_ld_preload_hider
         $h5 = "/proc/%d/cmdline" ascii
         $h6 = /(HIDE|hide|hidden)_?(file|proc|port|pid|prefix|me|ME)/ ascii
         $h7 = /MAGIC_(PREFIX|STRING|GID)/ ascii
+        $h8 = /\/proc\/(%s|%d)\/(stat|status|exe|comm)\x00/ ascii
         // symbol names as the dynamic string table holds them
         $s1 = "\x00readdir\x00" ascii
         $s2 = "\x00readdir64\x00" ascii
@@ -28,7 +29,14 @@ rule rootkit_ld_preload_hider
         // ELF shared object (e_type ET_DYN); no elf module, which costs
         // every file scanned the building of its objects
         uint32(0) == 0x464c457f and uint16(16) == 3 and filesize < 2MB and
-        $dlsym and 2 of ($h*) and all of ($s*)
+        $dlsym and (
+            (2 of ($h*) and all of ($s*)) or
+            // a process hider hooking only readdir and readdir64: a name
+            // that a library merely imports is in its dynamic string
+            // table once; one it defines is there and in the name passed
+            // to dlsym(RTLD_NEXT, ...) (or in the symbol table)
+            (#s1 >= 2 and #s2 >= 2 and 1 of ($h*) and filesize < 512KB)
+        )
 }
 
 rule rootkit_ld_so_preload_writer
