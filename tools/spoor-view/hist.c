@@ -46,6 +46,22 @@ struct bucket_row {
 	uint64_t count;
 };
 
+/* Whether any event of the case has a tag or a note. */
+static int
+has_marks(struct sp_case *c)
+{
+	struct sp_query *q = NULL;
+	struct sp_err err;
+	int has = 1;
+
+	sp_err_init(&err);
+	if (sp_query_open_marks(&q, c, SP_MARK_EVENT, 0, &err) == SP_OK &&
+	    sp_query_next(q, &has, &err) != SP_OK)
+		has = 1;
+	sp_query_close(q);
+	return has;
+}
+
 /* Count one request: per kind, then detections, then tagged events. */
 static int
 count(struct hist *h, struct vfilter *f, sp_time_ns start, sp_time_ns width,
@@ -72,6 +88,10 @@ count(struct hist *h, struct vfilter *f, sp_time_ns start, sp_time_ns width,
 	qf.bare = 0;
 	for (pass = 0; pass < 3; pass++) {
 		struct sp_query_filter pf = qf;
+
+		/* no tagged events to count in a case without marks */
+		if (pass == 2 && !has_marks(h->c))
+			break;
 
 		if (pass == 1)
 			pf.detections_only = 1;
