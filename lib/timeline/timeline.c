@@ -1184,7 +1184,7 @@ on_finding(const struct sp_collection_finding *f, void *arg)
 	d.severity = sp_severity_name(sev);
 	d.score = sp_severity_score(sev);
 	d.target_kind = f->pid >= 0 ? "process" : "file";
-	d.path = f->path != NULL ? f->path : f->pid >= 0 ? f->exe : f->name;
+	d.path = f->path != NULL ? f->path : f->exe;
 	d.fs_index = -1;
 	d.pid = f->pid;
 	d.exe = f->exe;
