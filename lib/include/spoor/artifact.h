@@ -223,9 +223,10 @@ void sp_extra_release(struct sp_extra *x);
 /*
  * A collection of spoor-collect (see spoor-case(5)): a directory with
  * manifest.jsonl (a header, one line per item with its size and SHA-256,
- * an end line), the volatile JSON Lines under volatile/ (processes, sockets, network, system,
- * the collector's findings), bodyfile.txt, files/ (the triage files under
- * their absolute paths) and memory/PID.lime.  Everything in it was written
+ * an end line), the volatile JSON Lines under volatile/ (processes,
+ * sockets, network, system, the collector's findings), bodyfile.txt,
+ * files/ (the triage files under their absolute paths) and
+ * memory/PID.lime.  Everything in it was written
  * on a host an attacker may have controlled: every line is bounded and
  * checked, and items are opened beneath the collection's root only.
  */
