@@ -159,8 +159,12 @@ on_detection(const struct sp_detection *d, void *arg)
 			snprintf(label, sizeof(label), "%s", t->path);
 		break;
 	case SP_TARGET_MEMORY:
-		snprintf(label, sizeof(label), "%s@0x%" PRIx64, t->source,
-		    d->address);
+		if (t->pid > 0)
+			snprintf(label, sizeof(label), "%s (pid %d)@0x%" PRIx64,
+			    t->source, (int)t->pid, d->address);
+		else
+			snprintf(label, sizeof(label), "%s@0x%" PRIx64,
+			    t->source, d->address);
 		break;
 	case SP_TARGET_PROCESS:
 		snprintf(label, sizeof(label), "pid %d %s@0x%" PRIx64 " (%s %s)",

@@ -49,7 +49,8 @@ help(void)
 {
 	printf("%s\n"
 	    "Add the file system timeline of evidence (raw, split raw, E01,\n"
-	    "a directory) or of TSK bodyfiles to a case database.\n\n"
+	    "a directory, a spoor-collect collection) or of TSK bodyfiles to a\n"
+	    "case database.\n\n"
 	    "  -c, --case FILE     the case database ($SPOOR_CASE); created\n"
 	    "                      when missing\n"
 	    "      --bodyfile      the operands are bodyfiles (- for stdin)\n"
@@ -185,6 +186,13 @@ main(int argc, char *argv[])
 		} else if (artifact != NULL) {
 			rc = sp_timeline_add_artifact_file(t.run, artifact,
 			    argv[i], &opts, &stats, &err);
+		} else if (sp_collection_sniff(argv[i]) !=
+		    SP_COLLECTION_NONE) {
+			progress = sp_progress_new(stderr, mode, "entries", 0);
+			opts.progress.fn = sp_progress_on_count;
+			opts.progress.arg = progress;
+			rc = sp_timeline_add_collection(t.run, argv[i], &opts,
+			    &stats, &err);
 		} else {
 			if (sp_evidence_open(&ev, argv[i], t.run, &err)
 			    != SP_OK) {

@@ -60,6 +60,9 @@ static const char *const web_paths[] = {
 	"/var/log/nginx/*access.log*", NULL
 };
 
+/* never found by path: a collection's volatile files are read as such */
+static const char *const collection_paths[] = { NULL };
+
 static const struct sp_artifact_kind kinds[] = {
 	{ "syslog", "syslog (RFC 3164, RFC 5424, rsyslog) with auth events",
 	    sp_parse_syslog, syslog_paths },
@@ -86,6 +89,9 @@ static const struct sp_artifact_kind kinds[] = {
 	    journal_paths },
 	{ "web", "apache and nginx access logs", sp_parse_web_access,
 	    web_paths },
+	{ "collection", "spoor-collect volatile state (processes, sockets, "
+	    "network, system, findings as JSON Lines)", sp_parse_collection,
+	    collection_paths },
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 

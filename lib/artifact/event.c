@@ -346,6 +346,20 @@ sp_extra_array_str(struct sp_extra *x, const char *value)
 }
 
 void
+sp_extra_array_int(struct sp_extra *x, int64_t value)
+{
+	if (x->open)
+		sp_json_int(&x->w, value);
+}
+
+void
+sp_extra_bool(struct sp_extra *x, const char *key, int value)
+{
+	if (x->open)
+		sp_json_kv_bool(&x->w, key, value);
+}
+
+void
 sp_extra_array_end(struct sp_extra *x)
 {
 	if (x->open)

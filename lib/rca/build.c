@@ -740,6 +740,37 @@ on_audit(struct b *b, const struct sp_event_row *r, const char *host,
 		failed_login(b, 'a', f->addr);
 }
 
+/*
+ * A live collection's process table and sockets: each process seen
+ * running is an image started at its start time by its parent, as an
+ * exec would say, and each outgoing connection an edge to its endpoint.
+ */
+static void
+on_collected(struct b *b, const struct sp_event_row *r, const char *host,
+    const struct rca_fields *f)
+{
+	int64_t p, fn;
+
+	if (strcmp(r->artifact, "process") == 0) {
+		if (strcmp(r->time_desc, "start") == 0 && r->pid !=
+		    SP_QUERY_NULL && r->exe != NULL)
+			on_exec(b, r, host, f);
+		return;
+	}
+	if (strcmp(r->time_desc, "connect") != 0 || f->address == NULL ||
+	    r->pid == SP_QUERY_NULL)
+		return;
+	p = proc_seen(b, host, r->pid, NONE, r->exe, r->time_ns, f->uid);
+	fn = endpoint_node(b, f->address, f->port, r->time_ns);
+	if (p >= 0 && fn >= 0 && edge_again(b, p, fn, "connected",
+	    r->time_ns, r->id))
+		return;
+	node_event(b, fn, r->id);
+	edge_add(b, p, fn, "connected", r->time_ns, 1.0, rca_fmt("pid %"
+	    PRId64 " connected to %s port %" PRId64 " (seen established "
+	    "when collected)", r->pid, f->address, f->port), r->id);
+}
+
 /* ---- logins from auth logs and utmp ---- */
 
 /*
@@ -2477,7 +2508,7 @@ sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
 {
 	static const char *const arts[] = { "audit", "auth", "wtmp", "btmp",
 	    "utmp", "web", "persistence", "bash_history", "zsh_history",
-	    "cron" };
+	    "cron", "process", "socket" };
 	struct sp_case *c = sp_run_case(run);
 	struct sp_query_filter flt;
 	struct sp_query *q = NULL;
@@ -2556,6 +2587,9 @@ sp_rca_build(struct sp_run *run, struct sp_rca_build_stats *st,
 			} else if (strstr(r->artifact, "history") != NULL) {
 				b.by_art[A_HIST]++;
 				on_history(&b, r, host, f);
+			} else if (strcmp(r->artifact, "process") == 0 ||
+			    strcmp(r->artifact, "socket") == 0) {
+				on_collected(&b, r, host, f);
 			} else {
 				b.by_art[A_WTMP]++;
 				on_utmp(&b, r, host, f);

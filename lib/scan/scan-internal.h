@@ -85,6 +85,7 @@ struct sp_scan {
 	struct sp_store *store;	/* NULL without a case */
 	int64_t source_id, case_fs_source_id;
 	sp_time_ns source_time;	/* a memory image's modification time */
+	int64_t mem_pid;	/* the process a memory image holds, or 0 */
 	uint64_t db_failed;
 
 	/* the walk (scan-walk.c) */

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "spoor/artifact.h"
 #include "spoor/case.h"
 #include "spoor/evidence.h"
 #include "base/util.h"
@@ -1134,6 +1135,7 @@ sp_scan_memimage(struct sp_scan *s, struct sp_memimage *m,
 		t->t.source_kind = sp_memimage_format(m);
 		t->t.range_start = r->start;
 		t->t.range_end = r->end;
+		t->t.pid = (pid_t)s->mem_pid;
 		snprintf(t->ext_filetype, sizeof(t->ext_filetype), "MEMORY");
 		s->stats.memory_ranges++;
 		rd.m = m;
@@ -1296,6 +1298,103 @@ is_ewf(const char *path)
 	return n == (ssize_t)sizeof(h) && memcmp(h, magic, sizeof(h)) == 0;
 }
 
+/* "memory/2304.lime": 2304; 0 for another name. */
+static int64_t
+lime_pid(const char *rel)
+{
+	const char *p = rel + strlen("memory/");
+	int64_t pid = 0;
+
+	if (strncmp(rel, "memory/", 7) != 0 || *p < '1' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9' && pid < INT32_MAX; p++)
+		pid = pid * 10 + (*p - '0');
+	return strcmp(p, ".lime") == 0 && pid <= INT32_MAX ? pid : 0;
+}
+
+/*
+ * A collection of spoor-collect: its triage files as a directory whose
+ * root is files/, and the process memory the manifest lists, each LiME
+ * image reported with its process's pid at the mappings' virtual
+ * addresses.  The collector's own findings are spoor-timeline's.
+ */
+static int
+scan_collection(struct sp_scan *s, const char *path, struct sp_err *err)
+{
+	struct sp_collection *c = NULL;
+	struct sp_evidence *ev = NULL;
+	struct sp_memimage *m = NULL;
+	const struct sp_collection_item *it;
+	struct sp_err oerr;
+	struct stat st;
+	char *sub = NULL;
+	size_t i;
+	int fd, rc;
+
+	if ((rc = sp_collection_open(&c, path, s->run, err)) != SP_OK) {
+		sp_err_prefix(err, "'%s'", path);
+		return rc;
+	}
+	if (asprintf(&sub, "%s/files", path) < 0) {
+		sp_collection_close(c);
+		return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+	}
+	if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if ((rc = sp_evidence_open(&ev, sub, s->run, err)) != SP_OK) {
+			sp_err_prefix(err, "'%s'", sub);
+			goto out;
+		}
+		sp_evidence_set_cancel(ev, s->o.cancel);
+		sp_run_add_input(s->run, sub, 0, NULL, NULL);
+		rc = sp_scan_evidence(s, ev, err);
+		sp_evidence_close(ev);
+		if (rc != SP_OK)
+			goto out;
+	}
+	for (i = 0; i < sp_collection_item_count(c) && !sp_scan_stopped(s);
+	    i++) {
+		it = sp_collection_item(c, i);
+		if (strcmp(it->type, "memory") != 0)
+			continue;
+		free(sub);
+		if (asprintf(&sub, "%s/%s", path, it->path) < 0) {
+			sub = NULL;
+			rc = sp_err_set(err, SP_E_NOMEM, 0, "scan");
+			goto out;
+		}
+		/* no symbolic link on the way: the image is the collection's */
+		sp_err_init(&oerr);
+		if (sp_collection_open_file(c, it->path, &fd, &oerr) != SP_OK) {
+			s->stats.targets_skipped++;
+			sp_run_problem(s->run, sub, oerr.code, "%s", oerr.msg);
+			continue;
+		}
+		close(fd);
+		sp_err_init(&oerr);
+		if (sp_memimage_open(&m, sub, sp_memimage_is_lime(sub) ? 0 :
+		    SP_MEMIMAGE_RAW, s->run, &oerr) != SP_OK) {
+			s->stats.targets_skipped++;
+			sp_run_problem(s->run, sub, oerr.code, "%s", oerr.msg);
+			continue;
+		}
+		s->source_time = sp_collection_started(c);
+		s->mem_pid = lime_pid(it->path);
+		sp_run_add_input(s->run, sub, sp_memimage_file_size(m), NULL,
+		    NULL);
+		rc = sp_scan_memimage(s, m, err);
+		s->mem_pid = 0;
+		s->source_time = SP_TIME_NONE;
+		sp_memimage_close(m);
+		if (rc != SP_OK)
+			goto out;
+	}
+	rc = sp_scan_result(s, SP_OK, err);
+out:
+	free(sub);
+	sp_collection_close(c);
+	return rc;
+}
+
 int
 sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
     struct sp_err *err)
@@ -1310,6 +1409,19 @@ sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
 	if (stat(path, &st) != 0)
 		return sp_err_set(err, sp_errno_code(errno), errno, "'%s'",
 		    path);
+	if (how == SP_SCAN_AS_ANY && (S_ISDIR(st.st_mode) ||
+	    S_ISREG(st.st_mode))) {
+		switch (sp_collection_sniff(path)) {
+		case SP_COLLECTION_DIR:
+			return scan_collection(s, path, err);
+		case SP_COLLECTION_TAR:
+			return sp_err_set(err, SP_E_FORMAT, 0, "'%s': a "
+			    "collection as a tar stream: extract it first "
+			    "(tar -xf) and give the directory", path);
+		case SP_COLLECTION_NONE:
+			break;
+		}
+	}
 	if (S_ISREG(st.st_mode) && (how == SP_SCAN_AS_MEMORY ||
 	    (how == SP_SCAN_AS_ANY && sp_memimage_is_lime(path)))) {
 		rc = sp_memimage_open(&m, path, sp_memimage_is_lime(path) ? 0 :

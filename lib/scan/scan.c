@@ -166,6 +166,8 @@ sp_scan_target_json(struct sp_json *w, const struct sp_scan_target *t)
 		sp_json_kv_str(w, "kind", "memory");
 		sp_json_kv_str(w, "source", t->source);
 		sp_json_kv_str(w, "source_kind", t->source_kind);
+		if (t->pid > 0)
+			sp_json_kv_int(w, "pid", t->pid);
 		sp_json_key(w, "range");
 		sp_json_object_begin(w);
 		sp_json_kv_uint(w, "start", t->range_start);
@@ -202,8 +204,13 @@ sp_scan_target_label(const struct sp_scan_target *t, char *buf, size_t size)
 			snprintf(buf, size, "%s", t->path ? t->path : "");
 		break;
 	case SP_TARGET_MEMORY:
-		snprintf(buf, size, "%s:0x%" PRIx64 "-0x%" PRIx64, t->source,
-		    t->range_start, t->range_end);
+		if (t->pid > 0)
+			snprintf(buf, size, "%s (pid %d):0x%" PRIx64 "-0x%"
+			    PRIx64, t->source, (int)t->pid, t->range_start,
+			    t->range_end);
+		else
+			snprintf(buf, size, "%s:0x%" PRIx64 "-0x%" PRIx64,
+			    t->source, t->range_start, t->range_end);
 		break;
 	case SP_TARGET_PROCESS:
 		snprintf(buf, size, "pid %d:0x%" PRIx64 "-0x%" PRIx64,
@@ -270,7 +277,8 @@ case_store(struct sp_scan *s, struct sp_starget *st,
 	r.fs_index = t->kind == SP_TARGET_FILE && t->fs_index >= 0 ?
 	    t->fs_index : -1;
 	r.inode = t->inode;
-	r.pid = t->kind == SP_TARGET_PROCESS ? t->pid : -1;
+	r.pid = t->kind == SP_TARGET_PROCESS || (t->kind == SP_TARGET_MEMORY &&
+	    t->pid > 0) ? t->pid : -1;
 	r.exe = t->exe;
 	r.has_address = t->kind != SP_TARGET_FILE;
 	r.address = d->address;

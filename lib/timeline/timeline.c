@@ -30,6 +30,7 @@
 #include "spoor/case.h"
 #include "spoor/evidence.h"
 #include "spoor/store.h"
+#include "spoor/severity.h"
 #include "base/util.h"
 
 /* An artifact found during the walk, parsed once the walk is done. */
@@ -66,6 +67,8 @@ struct loader {
 	struct passwd_file *passwds;
 	size_t npasswds;
 	int64_t artifact_file_id;	/* files row of the artifact parsed now */
+	/* the users every artifact is read with (a collection's), or NULL */
+	const struct sp_users *users;
 	uint64_t files, events;
 	const char *origin;		/* bodyfile path */
 	uint64_t problems_before;	/* the run's problems at the start */
@@ -559,6 +562,8 @@ users_of(struct loader *l, struct sp_evidence *ev, unsigned fs_index)
 	size_t i;
 	FILE *tmp;
 
+	if (l->users != NULL)
+		return l->users;
 	for (i = 0; i < l->npasswds; i++)
 		if (l->passwds[i].fs_index == fs_index)
 			p = &l->passwds[i];
@@ -892,20 +897,71 @@ out:
 
 #define LINE_MAX_BYTES (1 << 20)
 
+/*
+ * Every line of the bodyfile f (named name) into files and events; h, when
+ * not NULL, is fed the bytes and *bytes counts them.  A malformed line is
+ * a problem of the run.
+ */
+static int
+bodyfile_lines(struct loader *l, FILE *f, const char *name, struct sp_hash *h,
+    uint64_t *bytes)
+{
+	struct sp_entry e;
+	struct sp_err lerr;
+	const char *md5;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = SP_OK;
+
+	l->origin = name;
+	l->origin_line = 0;
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		l->origin_line++;
+		*bytes += (uint64_t)n;
+		if (h != NULL)
+			sp_hash_update(h, line, (size_t)n);
+		if (sp_cancel_requested(l->opts->cancel)) {
+			rc = sp_err_set(l->err, SP_E_INTERRUPTED, 0, "import");
+			break;
+		}
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		if (n > LINE_MAX_BYTES || memchr(line, '\0', (size_t)n)) {
+			sp_run_problem(l->run, name, SP_E_DATA, "line %" PRId64
+			    ": %s", l->origin_line, n > LINE_MAX_BYTES ?
+			    "longer than 1 MiB" : "NUL byte");
+			continue;
+		}
+		sp_err_init(&lerr);
+		if (sp_bodyfile_parse(line, &e, &md5, &lerr) != SP_OK) {
+			sp_run_problem(l->run, name, SP_E_DATA, "line %" PRId64
+			    ": %s", l->origin_line, lerr.msg);
+			continue;
+		}
+		if ((rc = insert_entry(l, &e, NULL, md5)) != SP_OK)
+			break;
+		sp_progress_report(&l->opts->progress, "entries", l->files, 0);
+		if ((rc = sp_store_tick(l->store, l->err)) != SP_OK)
+			break;
+	}
+	free(line);
+	return rc;
+}
+
 int
 sp_timeline_add_bodyfile(struct sp_run *run, const char *path,
     const struct sp_timeline_opts *opts, struct sp_timeline_stats *stats,
     struct sp_err *err)
 {
 	struct loader l;
-	struct sp_entry e;
-	struct sp_err lerr;
 	struct sp_hash *h = NULL;
 	struct stat st;
-	const char *md5, *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
 	int64_t same = 0;
 	uint64_t bytes = 0;
 	FILE *f;
@@ -931,38 +987,7 @@ sp_timeline_add_bodyfile(struct sp_run *run, const char *path,
 	if ((rc = add_source(&l, "bodyfile", name, 0, NULL, NULL)) != SP_OK ||
 	    (rc = sp_store_bulk_begin(l.store, err)) != SP_OK)
 		goto fail;
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		l.origin_line++;
-		bytes += (uint64_t)n;
-		sp_hash_update(h, line, (size_t)n);
-		if (sp_cancel_requested(opts->cancel)) {
-			rc = sp_err_set(err, SP_E_INTERRUPTED, 0, "import");
-			break;
-		}
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (n > 0 && line[n - 1] == '\r')
-			line[--n] = '\0';
-		if (n == 0 || line[0] == '#')
-			continue;
-		if (n > LINE_MAX_BYTES || memchr(line, '\0', (size_t)n)) {
-			sp_run_problem(run, name, SP_E_DATA, "line %" PRId64
-			    ": %s", l.origin_line, n > LINE_MAX_BYTES ?
-			    "longer than 1 MiB" : "NUL byte");
-			continue;
-		}
-		sp_err_init(&lerr);
-		if (sp_bodyfile_parse(line, &e, &md5, &lerr) != SP_OK) {
-			sp_run_problem(run, name, SP_E_DATA, "line %" PRId64
-			    ": %s", l.origin_line, lerr.msg);
-			continue;
-		}
-		if ((rc = insert_entry(&l, &e, NULL, md5)) != SP_OK)
-			break;
-		sp_progress_report(&opts->progress, "entries", l.files, 0);
-		if ((rc = sp_store_tick(l.store, err)) != SP_OK)
-			break;
-	}
+	rc = bodyfile_lines(&l, f, name, h, &bytes);
 	if (rc == SP_OK && ferror(f))
 		rc = sp_err_set(err, SP_E_IO, errno, "read");
 	if (rc == SP_OK && (rc = sp_hash_final(h, err)) == SP_OK) {
@@ -999,7 +1024,6 @@ fail:
 close:
 	sp_store_free(l.store);
 	sp_hash_free(h);
-	free(line);
 	if (f != stdin)
 		fclose(f);
 	return rc;
@@ -1091,5 +1115,328 @@ close:
 		fclose(tmp);
 	if (in != NULL && in != stdin)
 		fclose(in);
+	return rc;
+}
+
+/* ---- collections of spoor-collect ---- */
+
+struct coll_load {
+	struct loader *l;
+	struct sp_collection *c;
+	char rel[PATH_MAX + 8];
+};
+
+/* A finding of the collector: an event, and a detection like spoor-scan's. */
+static int
+on_finding(const struct sp_collection_finding *f, void *arg)
+{
+	struct loader *l = arg;
+	struct sp_detection_record d;
+	enum sp_severity sev = SP_SEV_INFO;
+	struct sp_json w;
+	char *details = NULL, *msg = NULL;
+	size_t dlen = 0;
+	FILE *mf;
+	int rc;
+
+	(void)sp_severity_parse(f->severity, &sev);
+	if ((mf = open_memstream(&details, &dlen)) == NULL)
+		return sp_err_set(l->err, SP_E_NOMEM, ENOMEM, "finding");
+	sp_json_init(&w, mf);
+	sp_json_object_begin(&w);
+	sp_json_kv_int(&w, "schema", SP_JSON_SCHEMA);
+	sp_json_kv_str(&w, "type", "heuristic");
+	sp_json_kv_str(&w, "namespace", "collect");
+	sp_json_kv_str(&w, "name", f->kind);
+	sp_json_kv_str(&w, "severity", sp_severity_name(sev));
+	sp_json_kv_int(&w, "score", sp_severity_score(sev));
+	sp_json_kv_str(&w, "reason", f->reason);
+	sp_json_key(&w, "target");
+	sp_json_object_begin(&w);
+	sp_json_kv_str(&w, "kind", f->pid >= 0 ? "process" : "file");
+	sp_json_kv_str(&w, "source", "volatile/findings.jsonl");
+	sp_json_kv_int(&w, "line", f->line);
+	if (f->pid >= 0)
+		sp_json_kv_int(&w, "pid", f->pid);
+	if (f->exe != NULL)
+		sp_json_kv_str(&w, "exe", f->exe);
+	if (f->path != NULL)
+		sp_json_kv_str(&w, "path", f->path);
+	if (f->name != NULL)
+		sp_json_kv_str(&w, "name", f->name);
+	sp_json_object_end(&w);
+	sp_json_object_end(&w);
+	if (fclose(mf) != 0 || details == NULL) {
+		free(details);
+		return sp_err_set(l->err, SP_E_NOMEM, ENOMEM, "finding");
+	}
+	if (asprintf(&msg, "heuristic collect:%s (%s, score %d) in %s",
+	    f->kind, sp_severity_name(sev), sp_severity_score(sev),
+	    f->path ? f->path : f->exe ? f->exe : f->name ? f->name :
+	    "the collection") < 0)
+		msg = NULL;
+	memset(&d, 0, sizeof(d));
+	d.source_id = l->source_id;
+	d.time = f->time;
+	d.type = "heuristic";
+	d.ns = "collect";
+	d.name = f->kind;
+	d.severity = sp_severity_name(sev);
+	d.score = sp_severity_score(sev);
+	d.target_kind = f->pid >= 0 ? "process" : "file";
+	d.path = f->path != NULL ? f->path : f->exe;
+	d.fs_index = -1;
+	d.pid = f->pid;
+	d.exe = f->exe;
+	d.reason = f->reason;
+	d.details = details;
+	d.message = msg;
+	d.origin = "volatile/findings.jsonl";
+	rc = sp_store_detection_add(l->store, &d, l->err);
+	free(details);
+	free(msg);
+	if (rc != SP_OK)
+		return rc;
+	l->events++;
+	return sp_store_tick(l->store, l->err);
+}
+
+/*
+ * An entry of files/: not a file of the host's file system (bodyfile.txt
+ * is that), but a copy whose artifacts are parsed as the host's.  A
+ * regular file the manifest does not list was not written by the
+ * collector.
+ */
+static int
+on_collection_entry(const struct sp_entry *e, void *arg)
+{
+	struct coll_load *cl = arg;
+	struct loader *l = cl->l;
+	const struct sp_collection_item *it;
+	size_t before = l->nfound;
+	int rc;
+
+	if (e->meta_type != SP_TYPE_REG)
+		return SP_CB_CONTINUE;
+	snprintf(cl->rel, sizeof(cl->rel), "files%s", e->path);
+	if ((it = sp_collection_find(cl->c, cl->rel)) == NULL) {
+		sp_run_problem(l->run, cl->rel, SP_E_DATA, "not an item of the "
+		    "manifest");
+		return SP_CB_CONTINUE;
+	}
+	l->last_file_id = 0;
+	if (l->opts->artifacts != 0 && (rc = note_artifact(l, e)) != SP_OK)
+		return rc;
+	/* the host's file was that old, not its copy */
+	if (l->nfound > before && it->mtime != SP_TIME_NONE)
+		l->found[l->nfound - 1].mtime = it->mtime;
+	return sp_cancel_requested(l->opts->cancel) ?
+	    sp_err_set(l->err, SP_E_INTERRUPTED, 0, "collection") :
+	    SP_CB_CONTINUE;
+}
+
+/* Parse volatile/NAME.jsonl of c, when the collection has it. */
+static int
+collection_volatile(struct loader *l, struct sp_collection *c,
+    const char *name, const struct sp_users *users)
+{
+	struct sp_artifact_ctx ctx;
+	struct sp_err perr;
+	FILE *f;
+	int fd, rc;
+
+	sp_err_init(&perr);
+	/* a missing item of the manifest is a problem verify recorded */
+	if (sp_collection_open_file(c, name, &fd, &perr) != SP_OK)
+		return SP_OK;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return sp_err_set(l->err, SP_E_NOMEM, errno, "%s", name);
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.origin = name;
+	ctx.origin_mtime = sp_collection_started(c);
+	ctx.host = l->opts->host;
+	ctx.run = l->run;
+	ctx.users = users;
+	ctx.emit = emit_event;
+	ctx.arg = l;
+	l->origin = name;
+	l->artifact_file_id = 0;
+	rc = sp_collection_parse(c, &ctx, f, &perr);
+	l->origin = NULL;
+	fclose(f);
+	if (rc == SP_E_INTERRUPTED || rc == SP_E_CASE || rc == SP_E_NOMEM) {
+		if (l->err && l->err->code == SP_OK)
+			*l->err = perr;
+		return rc;
+	}
+	if (rc != SP_OK)
+		sp_run_problem(l->run, name, rc, "%s", perr.msg);
+	return SP_OK;
+}
+
+static void
+collection_details(struct sp_json *w, const void *arg)
+{
+	const struct sp_collection *c = arg;
+	char iso[SP_TIME_ISO_MAX];
+
+	sp_json_object_begin(w);
+	sp_json_kv_str(w, "host", sp_collection_host(c));
+	sp_json_kv_str(w, "boot_id", sp_collection_boot_id(c));
+	if (sp_collection_started(c) != SP_TIME_NONE) {
+		sp_json_kv_int(w, "started_ns", sp_collection_started(c));
+		sp_json_kv_str(w, "started", sp_time_format_iso(
+		    sp_collection_started(c), 9, iso, sizeof(iso)));
+	}
+	sp_json_kv_uint(w, "items", sp_collection_item_count(c));
+	sp_json_object_end(w);
+}
+
+int
+sp_timeline_add_collection(struct sp_run *run, const char *path,
+    const struct sp_timeline_opts *opts, struct sp_timeline_stats *stats,
+    struct sp_err *err)
+{
+	static const char *const vols[] = {
+		"volatile/processes.jsonl", "volatile/sockets.jsonl",
+		"volatile/network.jsonl", "volatile/system.jsonl",
+		"volatile/findings.jsonl"
+	};
+	struct sp_timeline_opts o = *opts;
+	struct sp_collection *c = NULL;
+	struct sp_evidence *ev = NULL;
+	struct sp_users *users = NULL;
+	struct coll_load cl;
+	struct loader l;
+	struct sp_err lerr;
+	struct stat st;
+	char *details = NULL, *files = NULL;
+	uint64_t bytes = 0;
+	int64_t same = 0;
+	size_t i;
+	FILE *f;
+	int fd, rc;
+
+	if ((rc = sp_collection_open(&c, path, run, err)) != SP_OK)
+		return rc;
+	if (o.host == NULL && sp_collection_host(c)[0] != '\0')
+		o.host = sp_collection_host(c);
+	if ((rc = sp_collection_verify(c, run, opts->cancel, NULL, err))
+	    != SP_OK) {
+		sp_collection_close(c);
+		return rc;
+	}
+	if ((rc = loader_init(&l, run, &o, err)) != SP_OK) {
+		sp_collection_close(c);
+		return rc;
+	}
+	/* problems of the manifest and the check belong to this load */
+	l.problems_before = 0;
+	if ((rc = sp_store_begin(l.store, 1, err)) != SP_OK)
+		goto out;
+	if ((rc = sp_store_source_find(l.store, "collection", path,
+	    sp_collection_manifest_size(c), sp_collection_manifest_sha256(c),
+	    &same, err)) != SP_OK ||
+	    (rc = refuse_or_replace(&l, same, "a collection with the same "
+	    "manifest")) != SP_OK)
+		goto fail;
+	if ((details = sp_json_to_string(collection_details, c)) == NULL) {
+		rc = sp_err_set(err, SP_E_NOMEM, 0, "timeline");
+		goto fail;
+	}
+	if ((rc = add_source(&l, "collection", path,
+	    sp_collection_manifest_size(c), sp_collection_manifest_sha256(c),
+	    details)) != SP_OK ||
+	    (rc = sp_store_bulk_begin(l.store, err)) != SP_OK ||
+	    (rc = sp_store_commit_batch(l.store, err)) != SP_OK)
+		goto fail;
+
+	/* the host's users name the uids of processes and logs */
+	sp_err_init(&lerr);
+	if (sp_collection_open_file(c, "files/etc/passwd", &fd, &lerr) ==
+	    SP_OK) {
+		if ((f = fdopen(fd, "r")) == NULL)
+			close(fd);
+		else {
+			if (sp_users_load(f, &users, &lerr) != SP_OK)
+				sp_run_problem(run, "files/etc/passwd",
+				    lerr.code, "%s; users named by uid only",
+				    lerr.msg);
+			fclose(f);
+		}
+	}
+	l.users = users;
+
+	/* the file system: the collector's bodyfile */
+	sp_err_init(&lerr);
+	if (sp_collection_open_file(c, "bodyfile.txt", &fd, &lerr) == SP_OK) {
+		if ((f = fdopen(fd, "r")) == NULL) {
+			close(fd);
+			rc = sp_err_set(err, SP_E_NOMEM, errno, "bodyfile.txt");
+			goto fail;
+		}
+		rc = bodyfile_lines(&l, f, "bodyfile.txt", NULL, &bytes);
+		if (rc == SP_OK && ferror(f))
+			rc = sp_err_set(err, SP_E_IO, errno, "bodyfile.txt");
+		fclose(f);
+		l.origin = NULL;
+		l.origin_line = 0;
+		if (rc != SP_OK)
+			goto end;
+	}
+
+	/* the volatile state; processes first, which the rest name */
+	sp_collection_set_finding_fn(c, on_finding, &l);
+	for (i = 0; i < sizeof(vols) / sizeof(vols[0]) && rc == SP_OK; i++)
+		rc = collection_volatile(&l, c, vols[i], users);
+	if (rc != SP_OK)
+		goto end;
+
+	/* the triage files, parsed as a directory's artifacts */
+	if (asprintf(&files, "%s/files", path) < 0) {
+		files = NULL;
+		rc = sp_err_set(err, SP_E_NOMEM, 0, "timeline");
+		goto end;
+	}
+	if (lstat(files, &st) == 0 && S_ISDIR(st.st_mode)) {
+		sp_err_init(&lerr);
+		if (sp_evidence_open(&ev, files, run, &lerr) != SP_OK) {
+			sp_run_problem(run, "files", lerr.code, "%s", lerr.msg);
+		} else {
+			if (opts->cancel != NULL)
+				sp_evidence_set_cancel(ev, opts->cancel);
+			memset(&cl, 0, sizeof(cl));
+			cl.l = &l;
+			cl.c = c;
+			l.ev = ev;
+			for (i = 0; i < sp_evidence_fs_count(ev) && rc == SP_OK;
+			    i++)
+				rc = sp_evidence_walk(ev, (unsigned)i, NULL,
+				    SP_WALK_RECURSE | SP_WALK_ALLOCATED,
+				    on_collection_entry, &cl, err);
+			if (rc == SP_OK)
+				rc = parse_found(&l, ev);
+		}
+	}
+end:
+	sp_run_add_input(run, path, sp_collection_manifest_size(c),
+	    sp_collection_manifest_sha256(c), NULL);
+	rc = loader_end(&l, rc, sp_collection_manifest_sha256(c), stats);
+	goto out;
+fail:
+	loader_end(&l, rc, NULL, stats);
+	if (stats != NULL)
+		stats->source_id = 0;
+	if (rc != SP_E_INTERRUPTED)
+		loader_drop(&l);
+out:
+	sp_store_free(l.store);
+	sp_evidence_close(ev);
+	sp_users_free(users);
+	sp_collection_close(c);
+	free(details);
+	free(files);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include "err.h"
 #include "json.h"
 #include "time.h"
+#include "cancel.h"
 
 /* One event; every pointer is borrowed for the duration of emit. */
 struct sp_event {
@@ -213,8 +214,118 @@ void sp_extra_int(struct sp_extra *x, const char *key, int64_t value);
 /* Start a nested array of strings under key; end it with _array_end. */
 void sp_extra_array_begin(struct sp_extra *x, const char *key);
 void sp_extra_array_str(struct sp_extra *x, const char *value);
+void sp_extra_array_int(struct sp_extra *x, int64_t value);
 void sp_extra_array_end(struct sp_extra *x);
+void sp_extra_bool(struct sp_extra *x, const char *key, int value);
 const char *sp_extra_text(struct sp_extra *x);
 void sp_extra_release(struct sp_extra *x);
+
+/*
+ * A collection of spoor-collect (see spoor-case(5)): a directory with
+ * manifest.jsonl (a header, one line per item with its size and SHA-256,
+ * an end line), the volatile JSON Lines under volatile/ (processes,
+ * sockets, network, system, the collector's findings), bodyfile.txt,
+ * files/ (the triage files under their absolute paths) and
+ * memory/PID.lime.  Everything in it was written
+ * on a host an attacker may have controlled: every line is bounded and
+ * checked, and items are opened beneath the collection's root only.
+ */
+struct sp_collection;
+
+/* One item of the manifest; strings owned by the collection. */
+struct sp_collection_item {
+	const char *path;	/* relative to the root, checked */
+	const char *type;	/* volatile file bodyfile memory log map */
+	const char *sha256;	/* lower-case hex, or NULL when not given */
+	const char *source;	/* the path on the host, or NULL */
+	int64_t size;		/* -1 when not given */
+	sp_time_ns mtime;	/* of the source, or SP_TIME_NONE */
+	int truncated, changed;
+};
+
+/* A finding of the collector, handed to sp_collection_set_finding_fn. */
+struct sp_collection_finding {
+	const char *kind;	/* hidden_process, deleted_exe, ... */
+	const char *severity;	/* info low medium high critical */
+	const char *reason;
+	const char *path, *name;	/* NULL when not given */
+	const char *exe;	/* of pid, from processes.jsonl, or NULL */
+	int64_t pid;		/* -1 when not given */
+	sp_time_ns time;
+	int64_t line;		/* in findings.jsonl */
+};
+
+enum sp_collection_sniff {
+	SP_COLLECTION_NONE,	/* not a collection */
+	SP_COLLECTION_DIR,	/* a directory whose manifest says so */
+	SP_COLLECTION_TAR	/* a tar whose first member is manifest.jsonl */
+};
+
+/* What path is: a collection directory, a collection tar, or neither. */
+enum sp_collection_sniff sp_collection_sniff(const char *path);
+
+/*
+ * Open the collection directory at path and read its manifest.  A
+ * malformed manifest line, an unsafe item path, a missing end line or a
+ * collection the collector marked partial are problems of run (which may
+ * be NULL and is borrowed).  Returns SP_OK, SP_E_FORMAT when path is not a
+ * collection (a tar of one says it must be extracted first), or the
+ * open's error.  *c is the caller's until sp_collection_close.
+ */
+int sp_collection_open(struct sp_collection **c, const char *path,
+    struct sp_run *run, struct sp_err *err);
+void sp_collection_close(struct sp_collection *c);
+
+/* The path given to sp_collection_open; owned by c. */
+const char *sp_collection_path(const struct sp_collection *c);
+/* The header's host, boot id ("" when absent); owned by c. */
+const char *sp_collection_host(const struct sp_collection *c);
+const char *sp_collection_boot_id(const struct sp_collection *c);
+/* When the collection started (the header's started_ns), or NONE. */
+sp_time_ns sp_collection_started(const struct sp_collection *c);
+/* The manifest's own SHA-256 (hex) and size: the collection's identity. */
+const char *sp_collection_manifest_sha256(const struct sp_collection *c);
+uint64_t sp_collection_manifest_size(const struct sp_collection *c);
+size_t sp_collection_item_count(const struct sp_collection *c);
+/* Item i in manifest order, or NULL; owned by c. */
+const struct sp_collection_item *sp_collection_item(
+    const struct sp_collection *c, size_t i);
+/* The item whose path is path, or NULL; owned by c. */
+const struct sp_collection_item *sp_collection_find(
+    const struct sp_collection *c, const char *path);
+
+/*
+ * Check every item against the manifest: each one missing, not a regular
+ * file, or whose size or SHA-256 differs is a problem of run naming it.
+ * *bad (may be NULL) receives how many failed.  Returns SP_OK, or
+ * SP_E_INTERRUPTED when cancel is tripped, SP_E_NOMEM.
+ */
+int sp_collection_verify(struct sp_collection *c, struct sp_run *run,
+    const struct sp_cancel *cancel, size_t *bad, struct sp_err *err);
+
+/*
+ * Open the file at rel (relative to the collection's root) read-only,
+ * following no symbolic link at any step, into *fd (the caller's).
+ */
+int sp_collection_open_file(const struct sp_collection *c, const char *rel,
+    int *fd, struct sp_err *err);
+
+/* Called for each finding parsed; returns 0 or an SP_E_* code to stop. */
+typedef int sp_collection_finding_fn(const struct sp_collection_finding *f,
+    void *arg);
+/* Set what sp_collection_parse hands findings to (fn NULL: nobody). */
+void sp_collection_set_finding_fn(struct sp_collection *c,
+    sp_collection_finding_fn *fn, void *arg);
+
+/*
+ * Parse a volatile item of c (the record kind from ctx->origin's name:
+ * processes, sockets, network, system or findings .jsonl) into events
+ * through ctx.  Processes are remembered by pid, so parse processes.jsonl
+ * first for sockets and findings to name them.  A malformed line is a
+ * problem and skipped.  Returns SP_OK, SP_E_IO, SP_E_NOMEM or what emit
+ * returned.
+ */
+int sp_collection_parse(struct sp_collection *c, struct sp_artifact_ctx *ctx,
+    FILE *in, struct sp_err *err);
 
 #endif

@@ -63,6 +63,21 @@ int sp_timeline_add_artifact_file(struct sp_run *run, const char *kind,
     struct sp_timeline_stats *stats, struct sp_err *err);
 
 /*
+ * Add the collection of spoor-collect at path (a directory: a tar of one
+ * is refused with SP_E_FORMAT, to be extracted first) as a new source of
+ * kind "collection", its host the header's unless opts->host: every item
+ * checked against the manifest (a missing or changed one is a problem of
+ * the run), bodyfile.txt as the file system, the volatile JSON Lines as
+ * typed events (the collector's findings also as detections), and the
+ * artifacts under files/ parsed as those of a directory evidence whose
+ * root is files/.  A collection with the same manifest is refused unless
+ * opts->replace.
+ */
+int sp_timeline_add_collection(struct sp_run *run, const char *path,
+    const struct sp_timeline_opts *opts, struct sp_timeline_stats *stats,
+    struct sp_err *err);
+
+/*
  * Parse one bodyfile line (without its newline; modified in place) into e,
  * whose strings point into line.  The MD5 field, when not "0", is stored
  * in *md5 (or NULL).  Returns SP_OK or SP_E_DATA with a reason in err.
