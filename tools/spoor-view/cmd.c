@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curses.h>
@@ -66,8 +67,11 @@ cmd_prompt(struct view *v, const char *prompt, const char *initial,
 			curs_set(0);
 			return -1;
 		}
-		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+			/* the line's work is timed from its Enter */
+			clock_gettime(CLOCK_MONOTONIC, &v->key_t0);
 			break;
+		}
 		if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
 			if (n == 0) {
 				curs_set(0);

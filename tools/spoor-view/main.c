@@ -682,7 +682,6 @@ main(int argc, char *argv[])
 	timeline_first(v);
 
 	while (!v->quit) {
-		struct timespec k0;
 		int redraw_hist;
 
 		erase();
@@ -704,7 +703,7 @@ main(int argc, char *argv[])
 			continue;
 		if (ch == ERR)
 			continue;	/* the histogram's answer: redraw */
-		clock_gettime(CLOCK_MONOTONIC, &k0);
+		clock_gettime(CLOCK_MONOTONIC, &v->key_t0);
 		if (ch == '\r')
 			ch = '\n';
 		key(v, ch);
@@ -713,7 +712,7 @@ main(int argc, char *argv[])
 		erase();
 		view_draw(v);
 		refresh();
-		v->last_ms = ms_since(&k0);
+		v->last_ms = ms_since(&v->key_t0);
 		if (v->trace != NULL) {
 			fprintf(v->trace, "key=%s ms=%.3f\n",
 			    view_key_name(ch, kn, sizeof(kn)), v->last_ms);

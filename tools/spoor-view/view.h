@@ -172,6 +172,7 @@ struct view {
 	double last_ms;
 	FILE *trace;
 	struct timespec t0;
+	struct timespec key_t0;	/* when the key being handled was read */
 };
 
 /* util.c */
