@@ -650,10 +650,6 @@ copy_file(struct walk *w, int dfd, const char *name, const struct statx *x)
 		w->rc = sp_err_set(w->err, SP_E_NOMEM, 0, "triage");
 		return;
 	}
-	if (cap && size > cap)
-		sp_collect_out_problem(w->o, STEP, "'%s': %llu bytes, cut at "
-		    "%llu", shown(w), (unsigned long long)size,
-		    (unsigned long long)cap);
 	sp_err_init(&e);
 	rc = sp_collect_out_copy(w->o, mirror.buf, "file", fd, &meta, cap, &e);
 	close(fd);
