@@ -91,10 +91,10 @@ copy_tree() {
 	copy_tree
 	mkdir "$tmp/lib/collect"
 	echo '/* x */' >"$tmp/lib/collect/collect.c"
-	echo '/* x */' >"$tmp/lib/include/spoor/collect.h"
+	echo '/* x */' >"$tmp/lib/include/spoor/unlayered.h"
 	run -1 "$REPO/scripts/check-layers" -r "$tmp"
 	assert_line "lib/collect: folder without a layer in lib/LAYERS"
-	assert_line "lib/include/spoor/collect.h: public header without a layer in lib/LAYERS"
+	assert_line "lib/include/spoor/unlayered.h: public header without a layer in lib/LAYERS"
 }
 
 @test "check-layers refuses a usage error and a tree without LAYERS" {
