@@ -37,6 +37,7 @@ cmd_prompt(struct view *v, const char *prompt, const char *initial,
 		n = strlen(out);
 	}
 	curs_set(1);
+	timeout(100);
 	for (;;) {
 		const char *shown = out;
 		int room = v->cols - plen - 1;
@@ -595,6 +596,7 @@ help_show(struct view *v)
 	size_t top = 0;
 	int ch, y;
 
+	timeout(100);
 	for (;;) {
 		erase();
 		for (y = 0; y < LINES && top + (size_t)y < n; y++)

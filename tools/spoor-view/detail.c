@@ -310,6 +310,7 @@ pager(struct view *v, const char *title, struct content *c)
 	int hex = 0, ch, y, h, w;
 	char buf[4096], row[128];
 
+	timeout(100);
 	for (;;) {
 		free(starts);
 		if ((starts = line_starts(c, hex, &n)) == NULL)

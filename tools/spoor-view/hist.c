@@ -6,7 +6,10 @@
  * connection to the case and the screen draws its answer when it comes.
  * A new request interrupts the count under way.
  */
+#define _GNU_SOURCE 1
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +248,11 @@ worker(void *arg)
 		if (rc != SP_OK)
 			snprintf(h->errmsg, sizeof(h->errmsg), "%s", err.msg);
 		h->ready = 1;
+		if (h->wakefd[1] >= 0) {
+			ssize_t w = write(h->wakefd[1], "", 1);
+
+			(void)w;	/* a full pipe already wakes it */
+		}
 	}
 	pthread_mutex_unlock(&h->lock);
 	return NULL;
@@ -262,6 +270,8 @@ hist_start(struct view *v)
 	if ((h->filter = calloc(1, sizeof(*h->filter))) == NULL)
 		return -1;
 	vfilter_init(h->filter);
+	if (pipe2(h->wakefd, O_CLOEXEC | O_NONBLOCK) != 0)
+		h->wakefd[0] = h->wakefd[1] = -1;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->wake, NULL);
 	if (pthread_create(&h->thread, NULL, worker, h) != 0) {
@@ -295,6 +305,11 @@ hist_stop(struct view *v)
 	}
 	sp_case_close(h->c);
 	h->c = NULL;
+	if (h->wakefd[0] >= 0) {
+		close(h->wakefd[0]);
+		close(h->wakefd[1]);
+		h->wakefd[0] = h->wakefd[1] = -1;
+	}
 }
 
 /* Count the window of buckets from v->hist_start with the view's filter. */

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -539,6 +540,29 @@ key(struct view *v, int ch)
 	}
 }
 
+/*
+ * Wait at most ms for a key on standard input or for the histogram's
+ * worker to say that its count is done (a byte on its pipe, drained).
+ */
+static void
+wait_input(struct view *v, int ms)
+{
+	struct pollfd p[2];
+	char buf[64];
+	nfds_t n = 1;
+
+	p[0].fd = STDIN_FILENO;
+	p[0].events = POLLIN;
+	if (v->hist.started && v->hist.wakefd[0] >= 0) {
+		p[1].fd = v->hist.wakefd[0];
+		p[1].events = POLLIN;
+		n = 2;
+	}
+	if (poll(p, n, ms) > 0 && n == 2 && (p[1].revents & POLLIN))
+		while (read(v->hist.wakefd[0], buf, sizeof(buf)) > 0)
+			;
+}
+
 /* ---- main ---- */
 
 static int
@@ -571,7 +595,7 @@ main(int argc, char *argv[])
 	struct view *v = &view;
 	struct sp_err err;
 	const char *case_path = NULL, *trace;
-	int ch, status = SP_EXIT_OK, first = 1;
+	int ch, status = SP_EXIT_OK, first = 1, dirty = 1;
 	char kn[32];
 	struct timespec t0;
 
@@ -678,15 +702,17 @@ main(int argc, char *argv[])
 	v->hist_start = INT64_MIN / 2;
 	vfilter_init(&v->filter);
 	view_layout(v);
+	v->hist.wakefd[0] = v->hist.wakefd[1] = -1;
 	hist_start(v);
 	timeline_first(v);
 
 	while (!v->quit) {
-		int redraw_hist;
-
-		erase();
-		view_draw(v);
-		refresh();
+		if (dirty) {
+			erase();
+			view_draw(v);
+			refresh();
+			dirty = 0;
+		}
 		if (first) {
 			first = 0;
 			if (v->trace != NULL) {
@@ -695,14 +721,20 @@ main(int argc, char *argv[])
 				fflush(v->trace);
 			}
 		}
+		/* a key ncurses already holds, else wait for one or the count */
+		timeout(0);
 		ch = getch();
 		if (view_poll_signals(v))
 			break;
-		redraw_hist = hist_take(v);
-		if (ch == ERR && !redraw_hist)
+		if (ch == ERR) {
+			if (!hist_take(v)) {
+				wait_input(v, 100);
+				dirty = hist_take(v);
+			} else
+				dirty = 1;
 			continue;
-		if (ch == ERR)
-			continue;	/* the histogram's answer: redraw */
+		}
+		timeout(100);
 		clock_gettime(CLOCK_MONOTONIC, &v->key_t0);
 		if (ch == '\r')
 			ch = '\n';
