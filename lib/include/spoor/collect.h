@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "cancel.h"
 #include "err.h"
@@ -259,5 +260,28 @@ int sp_collect_hidden(struct sp_collect_out *o, const char *proc_root,
 int sp_collect_procfs_jsonl(const char *kind, const char *text, size_t len,
     FILE *out, struct sp_err *err);
 
+
+
+/* ---- process memory ---- */
+
+/*
+ * Copy the memory of process pid into memory/PID.lime: every readable
+ * mapping (devices, [vvar] and [vsyscall] left out) as one LiME range
+ * whose start and end are its virtual addresses, read through
+ * /proc/PID/mem (unreadable pages are zeros, said in collection.log), at
+ * most max bytes (0: all; a cut is said too).  *written receives the bytes
+ * of memory copied.  SP_E_NOINPUT when there is no such process.
+ */
+int sp_collect_process_memory(struct sp_collect_out *o, pid_t pid,
+    uint64_t max, uint64_t *written, struct sp_err *err);
+
+/*
+ * The processes worth a copy of their memory: an executable deleted, in
+ * /tmp, /var/tmp, /dev/shm or a memfd, or a program that wears a kernel
+ * thread's name.  *pids (n of them) is owned by the caller (free()).
+ * proc_root is reserved (the live /proc is read).
+ */
+int sp_collect_suspicious(const char *proc_root, pid_t **pids, size_t *n,
+    struct sp_err *err);
 
 #endif
