@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -310,6 +311,18 @@ main(int argc, char *argv[])
 			free(pids);
 			return usage("%s", "--json goes to standard output, "
 			    "which the tar stream takes");
+		}
+	}
+	if (topts.root != NULL) {
+		struct stat st;
+
+		errno = 0;
+		if (stat(topts.root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			sp_err_set(&err, errno ? SP_E_NOINPUT : SP_E_USAGE,
+			    errno, "root '%s'%s", topts.root, errno ? "" :
+			    ": not a directory");
+			free(pids);
+			return sp_tool_error(&t, &err);
 		}
 	}
 	/* no case: the collection is the record of this run */
