@@ -291,7 +291,7 @@ int
 sp_collect_hidden(struct sp_collect_out *o, const char *proc_root,
     const char *sys_root, struct sp_err *err)
 {
-	struct sp_collect_meta meta = { NULL, -1, -1, -1, -1, 0, 0 };
+	struct sp_collect_meta meta = { NULL, SP_TIME_NONE, -1, -1, -1, 0, 0 };
 	struct sp_vol_item it;
 	struct hunt h;
 	char name[16];

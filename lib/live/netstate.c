@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "spoor/collect.h"
+#include "spoor/time.h"
 #include "volatile-procfs.h"
 #include "base/util.h"
 
@@ -184,7 +185,7 @@ sp_collect_sockets(struct sp_collect_out *o, const char *proc_root,
 	static const char *const protos[] = {
 		"tcp", "tcp6", "udp", "udp6", "raw", "raw6", "unix"
 	};
-	struct sp_collect_meta meta = { NULL, -1, -1, -1, -1, 0, 0 };
+	struct sp_collect_meta meta = { NULL, SP_TIME_NONE, -1, -1, -1, 0, 0 };
 	struct owners ow = { NULL, 0, 0 };
 	struct sp_vol_item it;
 	int proc_fd, rc;
@@ -562,7 +563,7 @@ int
 sp_collect_network(struct sp_collect_out *o, const char *proc_root,
     const char *sys_root, struct sp_err *err)
 {
-	struct sp_collect_meta meta = { NULL, -1, -1, -1, -1, 0, 0 };
+	struct sp_collect_meta meta = { NULL, SP_TIME_NONE, -1, -1, -1, 0, 0 };
 	struct sp_vol_item it;
 	int proc_fd, rc;
 

@@ -18,6 +18,7 @@
 #include <utmp.h>
 
 #include "spoor/collect.h"
+#include "spoor/time.h"
 #include "volatile-procfs.h"
 #include "base/util.h"
 
@@ -398,7 +399,7 @@ int
 sp_collect_system(struct sp_collect_out *o, const char *proc_root,
     const char *sys_root, struct sp_err *err)
 {
-	struct sp_collect_meta meta = { NULL, -1, -1, -1, -1, 0, 0 };
+	struct sp_collect_meta meta = { NULL, SP_TIME_NONE, -1, -1, -1, 0, 0 };
 	struct sp_vol_item it;
 	int proc_fd, sys_fd, rc, e;
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "spoor/collect.h"
+#include "spoor/time.h"
 #include "spoor/hash.h"
 #include "volatile-procfs.h"
 #include "base/util.h"
@@ -276,7 +277,7 @@ static int
 write_maps(struct procs *p, pid_t pid, int dirfd, const char *proc_root,
     struct sp_err *err)
 {
-	struct sp_collect_meta meta = { NULL, -1, -1, -1, -1, 0, 0 };
+	struct sp_collect_meta meta = { NULL, SP_TIME_NONE, -1, -1, -1, 0, 0 };
 	char name[64], source[4200];
 	char *text;
 	size_t len;
@@ -468,7 +469,7 @@ int
 sp_collect_processes(struct sp_collect_out *o, const char *proc_root,
     const struct sp_collect_proc_opts *opts, struct sp_err *err)
 {
-	struct sp_collect_meta meta = { NULL, -1, -1, -1, -1, 0, 0 };
+	struct sp_collect_meta meta = { NULL, SP_TIME_NONE, -1, -1, -1, 0, 0 };
 	struct sp_vol_item it;
 	struct procs p;
 	pid_t pid;
