@@ -71,7 +71,7 @@ MANPAGES = $(wildcard man/*.[157])
 
 SCENARIO = $(BUILD)/scenario/web01.raw
 
-.PHONY: all check test demo deps fuzz bench install uninstall clean \
+.PHONY: all check test demo deps fuzz bench install uninstall clean static \
 	lint-man scenario
 
 all: $(TOOL_BIN)
@@ -109,6 +109,28 @@ $(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o $(LIBSPOOR)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBSPOOR) $(LIBS)
 
+# The live collector as one statically linked executable: the library's
+# objects built again with -DSPOOR_STATIC (no libtsk, libewf, libyara or
+# ncurses behind --version) and a section per function, so that the link
+# keeps only what the collector reaches: libc, libcrypto, zlib, SQLite.
+STATIC_BUILD = $(BUILD)/static
+STATIC_COLLECT = $(STATIC_BUILD)/spoor-collect
+.PHONY: static
+static: deps $(STATIC_COLLECT)
+$(STATIC_COLLECT): $(LIB_SRC) $(wildcard tools/spoor-collect/*.c tools/common/*.c)
+	$(Q)$(MAKE) --no-print-directory BUILD=$(STATIC_BUILD) SANITIZE= \
+		CFLAGS="$(CFLAGS) -DSPOOR_STATIC -ffunction-sections -fdata-sections" \
+		$(STATIC_BUILD)/libspoor.a \
+		$(patsubst $(BUILD)/%,$(STATIC_BUILD)/%,$(call tool_objs,spoor-collect) $(COMMON_OBJ))
+	@$(if $(Q),echo "  LD      $(STATIC_COLLECT) (static)")
+	$(Q)rm -f $(STATIC_COLLECT)
+	$(Q)$(CC) -static -Wl,--gc-sections -o $(STATIC_COLLECT) \
+		$(patsubst $(BUILD)/%,$(STATIC_BUILD)/%,$(call tool_objs,spoor-collect) $(COMMON_OBJ)) \
+		$(STATIC_BUILD)/libspoor.a -lsqlite3 -lcrypto -lz -lpthread -lm -ldl \
+		2>&1 | { grep -v -e "statically linked applications requires" \
+		-e ": in function" || true; }
+	$(Q)test -x $(STATIC_COLLECT)
+
 scenario: $(SCENARIO)
 $(SCENARIO): tests/fixtures/mkscenario $(shell find tests/fixtures/scenario -type f)
 	$(Q)rm -rf $(BUILD)/scenario.tmp
@@ -136,7 +158,8 @@ $(INTRUSIONS): tests/fixtures/mkintrusions $(shell find tests/fixtures/intrusion
 lint-man:
 	$(Q)scripts/lint-man $(MANPAGES)
 
-test: all $(TEST_PROG) $(SCENARIO) $(SCENARIO_VARIANTS) $(INTRUSIONS)
+test: all $(TEST_PROG) $(SCENARIO) $(SCENARIO_VARIANTS) $(INTRUSIONS) \
+	$(STATIC_COLLECT)
 	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) scripts/run-tests \
 		$(if $(TESTS),$(TESTS),tests)
 

@@ -23,6 +23,35 @@
 #define YARA_VERSION_STR STR(YR_MAJOR_VERSION) "." STR(YR_MINOR_VERSION) \
 	"." STR(YR_MICRO_VERSION)
 
+#ifdef SPOOR_STATIC
+/*
+ * The static build of the live collector links neither libtsk, libewf,
+ * libyara nor ncurses: it reads the running host, not evidence.
+ */
+const char *
+sp_versions_json(void)
+{
+	static char buf[512];
+
+	if (buf[0] == '\0')
+		snprintf(buf, sizeof(buf), "{\"spoor\":\"%s\",\"static\":true,"
+		    "\"sqlite\":\"%s\",\"openssl\":\"%s\"}", SPOOR_VERSION,
+		    sqlite3_libversion(), OpenSSL_version(OPENSSL_VERSION));
+	return buf;
+}
+
+const char *
+sp_versions_text(void)
+{
+	static char buf[512];
+
+	if (buf[0] == '\0')
+		snprintf(buf, sizeof(buf), "spoor %s (static)\nsqlite %s\n%s\n",
+		    SPOOR_VERSION, sqlite3_libversion(),
+		    OpenSSL_version(OPENSSL_VERSION));
+	return buf;
+}
+#else
 const char *
 sp_versions_json(void)
 {
@@ -51,3 +80,4 @@ sp_versions_text(void)
 		    OpenSSL_version(OPENSSL_VERSION));
 	return buf;
 }
+#endif
