@@ -27,6 +27,7 @@ missing_input_args() {
 	case $1 in
 	spoor-acquire) echo "$2 $tmp/out.raw" ;;
 	spoor-cat) echo "$2 /etc/passwd" ;;
+	spoor-collect) echo "-q --root $2 $tmp/collection" ;;
 	spoor-export) echo "-c $2 --jsonl" ;;
 	spoor-rca) echo "-c $2" ;;
 	spoor-hashset) echo "import --known-good $tmp/h.db $2" ;;
@@ -54,6 +55,7 @@ json_args() {
 		spoor-timeline -c "$tmp/r.db" --artifact audit "$tmp/audit.log" >/dev/null &&
 		echo "-c $tmp/r.db --json pid:4001" ;;
 	spoor-scan) echo "--json -r $REPO/rules $tmp/ev" ;;
+	spoor-collect) echo "--json --no-volatile --root $tmp/ev $tmp/collection" ;;
 	spoor-timeline) echo "--json -c $tmp/case.db $tmp/ev" ;;
 	*) echo "--json $tmp/ev" ;;
 	esac

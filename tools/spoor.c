@@ -27,6 +27,7 @@ static const struct {
 	{ "acquire", "image a disk or physical memory, hashed as read" },
 	{ "rca", "explain detections: root-cause trees, who/what/how" },
 	{ "view", "review a case in a terminal: timeline, trees, tags" },
+	{ "collect", "triage a live host: volatile state, memory, files" },
 };
 
 static const char usage_text[] = "usage: spoor [-hV] verb [args ...]\n";

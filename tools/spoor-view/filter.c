@@ -192,6 +192,17 @@ add(char *buf, size_t size, size_t *o, const char *fmt, const char *a,
 		*o = size - 1;
 }
 
+/* The fraction digits that write t back exactly: none, or all nine. */
+static int
+frac_digits(sp_time_ns t)
+{
+	int digits = 0;
+
+	if (sp_time_nsec(t) != 0)
+		digits = 9;
+	return digits;
+}
+
 /* A line that says what the filter keeps ("every event" when nothing). */
 void
 vfilter_describe(const struct vfilter *f, char *buf, size_t size)
@@ -206,10 +217,10 @@ vfilter_describe(const struct vfilter *f, char *buf, size_t size)
 		add(buf, size, &o, "%s", " ", 0);
 	if (f->q.from != SP_TIME_NONE)
 		add(buf, size, &o, "from=%s ", sp_time_format_iso(f->q.from,
-		    sp_time_nsec(f->q.from) ? 9 : 0, t, sizeof(t)), 0);
+		    frac_digits(f->q.from), t, sizeof(t)), 0);
 	if (f->q.to != SP_TIME_NONE)
 		add(buf, size, &o, "to=%s ", sp_time_format_iso(f->q.to,
-		    sp_time_nsec(f->q.to) ? 9 : 0, t, sizeof(t)), 0);
+		    frac_digits(f->q.to), t, sizeof(t)), 0);
 	if (f->host)
 		add(buf, size, &o, "host=%s ", f->host, 0);
 	if (f->user)

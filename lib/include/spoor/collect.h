@@ -43,7 +43,7 @@ struct sp_collect_meta { const char *source; int64_t mtime_ns; int64_t mode, uid
  * time of this call) and may be completed with sp_collect_out_header
  * before the first item.  An output is used by one thread at a time.
  */
-int  sp_collect_out_open(struct sp_collect_out **o, const char *path /* dir, or "-" = tar to stdout */, int tar, struct sp_err *err);
+int  sp_collect_out_open(struct sp_collect_out **o, const char *path /* dir, or "-": a tar stream on fd 1 */, int tar, struct sp_err *err);
 
 /*
  * The first line of manifest.jsonl.  A NULL string (or started_ns
