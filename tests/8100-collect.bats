@@ -163,6 +163,24 @@ start_target() {
 	    "$BATS_TEST_TMPDIR/scan.jsonl" >/dev/null
 }
 
+@test "--memory: the physical memory as spoor-acquire --memory images it, listed in the manifest" {
+	need "$REPO/tests/fixtures/mkcore"
+	"$REPO/tests/fixtures/mkcore" "$BATS_TEST_TMPDIR/core" "$BATS_TEST_TMPDIR/iomem"
+	run -0 spoor-collect -q --no-walk --no-volatile --memory --memory-source "$BATS_TEST_TMPDIR/core" \
+	    --iomem "$BATS_TEST_TMPDIR/iomem" "$BATS_TEST_TMPDIR/c"
+	run -0 spoor-acquire --memory --source "$BATS_TEST_TMPDIR/core" --iomem "$BATS_TEST_TMPDIR/iomem" \
+	    "$BATS_TEST_TMPDIR/acq.lime"
+	cmp "$BATS_TEST_TMPDIR/c/memory/physical.lime" "$BATS_TEST_TMPDIR/acq.lime"
+	assert_equal "$(jq -r 'select(.path == "memory/physical.lime") | .sha256' "$BATS_TEST_TMPDIR/c/manifest.jsonl")" \
+	    "$(sha256sum <"$BATS_TEST_TMPDIR/acq.lime" | cut -c1-64)"
+	# a source that is not there is a problem of a partial collection
+	run -2 spoor-collect -q --no-walk --no-volatile --memory --memory-source "$BATS_TEST_TMPDIR/none" \
+	    --iomem "$BATS_TEST_TMPDIR/iomem" "$BATS_TEST_TMPDIR/c2"
+	grep -q 'physical memory' "$BATS_TEST_TMPDIR/c2/collection.log"
+	# a tar stream cannot hold an image written beside it
+	run -64 --separate-stderr spoor-collect --memory - </dev/null
+}
+
 @test "bad input: no output, an output that exists, a missing root, a bad process list" {
 	run -64 --separate-stderr spoor-collect
 	mkdir "$BATS_TEST_TMPDIR/full" && touch "$BATS_TEST_TMPDIR/full/x"

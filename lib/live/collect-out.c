@@ -1455,3 +1455,80 @@ sp_collect_out_close(struct sp_collect_out *o, const char *status,
 	out_free(o);
 	return rc;
 }
+
+/* ---- files other writers made ---- */
+
+const char *
+sp_collect_out_dir(const struct sp_collect_out *o)
+{
+	return o->tar ? NULL : o->path;
+}
+
+int
+sp_collect_out_adopt(struct sp_collect_out *o, const char *name,
+    const char *type, const struct sp_collect_meta *meta, struct sp_err *err)
+{
+	char comp[NAME_MAX + 1];
+	const char *p = name, *q;
+	struct sp_hash *h = NULL;
+	struct stat st;
+	uint64_t size = 0;
+	ssize_t n;
+	size_t len;
+	int cur, next, fd = -1, rc;
+
+	if ((rc = out_check(o, err)) != SP_OK)
+		return rc;
+	if (o->tar)
+		return sp_err_set(err, SP_E_USAGE, 0, "item '%s': a tar "
+		    "stream holds only what it was given", name);
+	if ((rc = name_check(name, err)) != SP_OK)
+		return rc;
+	if ((cur = dup(o->rootfd)) < 0)
+		return sp_err_set(err, SP_E_OS, errno, "dup");
+	/* below the root only, never through a symbolic link */
+	while ((q = strchr(p, '/')) != NULL) {
+		len = (size_t)(q - p);
+		if (len > NAME_MAX) {
+			close(cur);
+			return sp_err_set(err, SP_E_NOINPUT, ENAMETOOLONG,
+			    "item '%s'", name);
+		}
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		close(cur);
+		if (next < 0)
+			return sp_err_set(err, SP_E_NOINPUT, errno, "item "
+			    "'%s'", name);
+		cur = next;
+		p = q + 1;
+	}
+	fd = openat(cur, p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	close(cur);
+	if (fd < 0)
+		return sp_err_set(err, SP_E_NOINPUT, errno, "item '%s'", name);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return sp_err_set(err, SP_E_UNSUPPORTED, 0, "item '%s': not a "
+		    "regular file", name);
+	}
+	if ((rc = sp_hash_new(&h, SP_HASH_SHA256, err)) != SP_OK) {
+		close(fd);
+		return rc;
+	}
+	while ((n = read(fd, o->buf, BUFSZ)) > 0) {
+		sp_hash_update(h, o->buf, (size_t)n);
+		size += (uint64_t)n;
+	}
+	rc = n < 0 ? sp_err_set(err, SP_E_IO, errno, "item '%s'", name) :
+	    sp_hash_final(h, err);
+	close(fd);
+	if (rc == SP_OK)
+		rc = item_line(o, name, type, size,
+		    sp_hash_hex(h, SP_HASH_SHA256), meta ? meta : &no_meta,
+		    err);
+	sp_hash_free(h);
+	return rc;
+}

@@ -21,6 +21,7 @@
 
 #include "common/progress.h"
 #include "common/tool.h"
+#include "spoor/acquire.h"
 #include "spoor/collect.h"
 #include "spoor/json.h"
 #include "spoor/size.h"
@@ -29,7 +30,8 @@
 static const char usage_text[] =
     "usage: spoor-collect [-q] [--json] [--tar] [--environ] [--shadow]\n"
     "                     [--process-memory PID[,PID...]|suspicious]\n"
-    "                     [--process-max SIZE] [--max-file SIZE]\n"
+    "                     [--process-max SIZE] [--memory [--memory-source FILE]\n"
+    "                     [--iomem FILE]] [--max-file SIZE]\n"
     "                     [--max-total SIZE] [--recent-days N]\n"
     "                     [--step-time SECONDS] [--all-filesystems]\n"
     "                     [--no-volatile] [--no-walk] [--no-nice]\n"
@@ -39,7 +41,7 @@ enum {
 	OPT_JSON = 256, OPT_TAR, OPT_ENVIRON, OPT_SHADOW, OPT_PROCMEM,
 	OPT_PROCMAX, OPT_MAXFILE, OPT_MAXTOTAL, OPT_RECENT, OPT_STEP,
 	OPT_ALLFS, OPT_NOVOL, OPT_NOWALK, OPT_NONICE, OPT_ROOT, OPT_PROGRESS,
-	OPT_MAX_MEMORY
+	OPT_MAX_MEMORY, OPT_PHYSMEM, OPT_MEMSRC, OPT_IOMEM
 };
 
 static const struct option longopts[] = {
@@ -49,6 +51,9 @@ static const struct option longopts[] = {
 	{ "shadow", no_argument, NULL, OPT_SHADOW },
 	{ "process-memory", required_argument, NULL, OPT_PROCMEM },
 	{ "process-max", required_argument, NULL, OPT_PROCMAX },
+	{ "memory", no_argument, NULL, OPT_PHYSMEM },
+	{ "memory-source", required_argument, NULL, OPT_MEMSRC },
+	{ "iomem", required_argument, NULL, OPT_IOMEM },
 	{ "max-file", required_argument, NULL, OPT_MAXFILE },
 	{ "max-total", required_argument, NULL, OPT_MAXTOTAL },
 	{ "recent-days", required_argument, NULL, OPT_RECENT },
@@ -88,6 +93,14 @@ help(void)
 	    "                      a deleted or temporary executable or a "
 	    "kernel thread's name\n"
 	    "      --process-max SIZE  bytes of one process's memory (512M)\n"
+	    "      --memory            the physical memory too, as "
+	    "memory/physical.lime\n"
+	    "                          (spoor-acquire --memory's code; a "
+	    "directory output)\n"
+	    "      --memory-source FILE  read it from FILE (/dev/crash, "
+	    "/proc/kcore, /dev/mem)\n"
+	    "      --iomem FILE        the ranges of RAM from FILE, not "
+	    "/proc/iomem\n"
 	    "      --max-file SIZE     bytes copied of one file (64M)\n"
 	    "      --max-total SIZE    bytes copied of all files (2G)\n"
 	    "      --recent-days N     web roots and vendor units changed "
@@ -204,6 +217,53 @@ step_hidden(struct sp_collect_out *o, struct sp_err *err)
 	return sp_collect_hidden(o, NULL, NULL, err);
 }
 
+/*
+ * The physical memory into memory/physical.lime of a directory output,
+ * with spoor-acquire's code, and its log beside it; a failure (kernel
+ * lockdown, no memory device) is a problem of the collection.
+ */
+static void
+physical_memory(struct sp_tool *t, struct sp_collect_out *o,
+    const char *source, const char *iomem)
+{
+	struct sp_acquire_opts ao;
+	struct sp_acquisition *acq = NULL;
+	struct sp_collect_meta meta;
+	struct sp_err err;
+	char dir[4096], image[4200];
+
+	sp_err_init(&err);
+	snprintf(dir, sizeof(dir), "%s/memory", sp_collect_out_dir(o));
+	snprintf(image, sizeof(image), "%s/physical.lime", dir);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		sp_collect_out_problem(o, "memory", "%s: %s", dir,
+		    strerror(errno));
+		return;
+	}
+	memset(&ao, 0, sizeof(ao));
+	ao.output = image;
+	ao.source = source;
+	ao.iomem = iomem;
+	ao.format = SP_ACQUIRE_LIME;
+	ao.cancel = &t->cancel;
+	if (sp_acquire_memory(t->run, &ao, &acq, &err) != SP_OK) {
+		sp_collect_out_problem(o, "memory", "physical memory: %s",
+		    err.msg);
+		sp_acquisition_free(acq);
+		return;
+	}
+	sp_acquisition_free(acq);
+	memset(&meta, 0, sizeof(meta));
+	meta.source = "physical memory";
+	meta.mtime_ns = SP_TIME_NONE;
+	meta.mode = meta.uid = meta.gid = -1;
+	if (sp_collect_out_adopt(o, "memory/physical.lime", "memory", &meta,
+	    &err) != SP_OK ||
+	    sp_collect_out_adopt(o, "memory/physical.lime.log", "log", &meta,
+	    &err) != SP_OK)
+		sp_collect_out_problem(o, "memory", "%s", err.msg);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -228,6 +288,8 @@ main(int argc, char *argv[])
 	const char *output;
 	int ch, json = 0, tar = 0, quiet = 0, suspicious = 0, novol = 0;
 	int nowalk = 0, nonice = 0, rc, status = SP_EXIT_OK, stopped = 0;
+	int physmem = 0;
+	const char *memsrc = NULL, *iomem = NULL;
 	struct timespec t0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -276,6 +338,9 @@ main(int argc, char *argv[])
 				topts.step_seconds = (unsigned)v;
 			break;
 		case OPT_ALLFS: topts.all_filesystems = 1; break;
+		case OPT_PHYSMEM: physmem = 1; break;
+		case OPT_MEMSRC: memsrc = optarg; break;
+		case OPT_IOMEM: iomem = optarg; break;
 		case OPT_NOVOL: novol = 1; break;
 		case OPT_NOWALK: nowalk = 1; break;
 		case OPT_NONICE: nonice = 1; break;
@@ -305,6 +370,16 @@ main(int argc, char *argv[])
 		    "one output at a time");
 	}
 	output = argv[optind];
+	if ((memsrc != NULL || iomem != NULL) && !physmem) {
+		free(pids);
+		return usage("%s", "--memory-source and --iomem go with "
+		    "--memory");
+	}
+	if (physmem && (tar || strcmp(output, "-") == 0)) {
+		free(pids);
+		return usage("%s", "--memory writes an image of its own: it "
+		    "needs a directory output");
+	}
 	if (strcmp(output, "-") == 0) {
 		tar = 1;
 		if (json) {
@@ -401,6 +476,9 @@ main(int argc, char *argv[])
 			sp_collect_out_problem(o, "memory", "%s", err.msg);
 		mem_bytes += w;
 	}
+
+	if (!stopped && physmem)
+		physical_memory(&t, o, memsrc, iomem);
 
 	/* 3. the file systems: bodyfile and triage files in one walk */
 	if (!stopped && !nowalk) {

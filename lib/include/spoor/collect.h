@@ -138,6 +138,20 @@ int  sp_collect_item_write(struct sp_collect_item *it, const void *buf,
 /* Finish the item and its manifest line; it is freed either way. */
 int  sp_collect_item_end(struct sp_collect_item *it, struct sp_err *err);
 
+/*
+ * The directory of a directory output, for a writer that makes a file of
+ * its own below it (the physical memory image); NULL for a tar stream.
+ * Borrowed from o.
+ */
+const char *sp_collect_out_dir(const struct sp_collect_out *o);
+/*
+ * Record the file at name below a directory output, made by another
+ * writer, as an item: its size and SHA-256 are read from what it holds
+ * now.  Never through a symbolic link; SP_E_USAGE for a tar stream.
+ */
+int sp_collect_out_adopt(struct sp_collect_out *o, const char *name,
+    const char *type, const struct sp_collect_meta *meta, struct sp_err *err);
+
 /* ---- triage ---- */
 
 /*
