@@ -21,6 +21,12 @@ YR_RULES *sp_rules_yara(const struct sp_rules *r);
 struct sp_scan;
 struct sp_yhit;
 
+/* A rule's detection in an image carved from a range, at its address. */
+struct sp_carved {
+	const void *rule;
+	uint64_t address;
+};
+
 /*
  * A target shared by the blocks queued for it; reference counted.  users
  * counts the walker and the queued blocks: when the last of them lets go,
@@ -44,6 +50,14 @@ struct sp_starget {
 				   file times (a memory image's capture) */
 	unsigned char *header;	/* first bytes of a file read in blocks */
 	size_t header_len;
+	/*
+	 * An image carved from a memory range holds its range as a user, so
+	 * the range reports after it and leaves out what the image reported
+	 * at the same address: carved[0..ncarved) (under scan->lock).
+	 */
+	struct sp_starget *parent;
+	struct sp_carved *carved;
+	size_t ncarved, capcarved;
 	int *scores;		/* sub-scores of its detections */
 	size_t nscores;
 	int combined;

@@ -22,6 +22,7 @@
 #include "spoor/case.h"
 #include "spoor/evidence.h"
 #include "base/util.h"
+#include "scan/memexe.h"
 #include "scan/scan-internal.h"
 #include "spoor/hash.h"
 #include "spoor/hashset.h"
@@ -1051,6 +1052,114 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 typedef int fetch_fn(void *ctx, uint64_t addr, unsigned char *buf,
     size_t len, struct sp_err *err);
 
+#define PAGE_SIZE_MEM 4096u
+
+/*
+ * The ELF or PE image heading the page at addr of range t, whose bytes
+ * end at end (exclusive), queued as a target of its own: the file it was
+ * loaded or copied from, as far as the range holds it.  p holds the n
+ * bytes from addr that were read already.
+ */
+static int
+carve_image(struct sp_scan *s, struct sp_starget *t, uint64_t addr,
+    uint64_t end, const unsigned char *p, size_t n, fetch_fn *fetch,
+    void *ctx, struct sp_err *err)
+{
+	enum sp_memexe_format f;
+	struct sp_starget *c;
+	unsigned char *hdr = NULL, *img;
+	uint64_t want, size;
+	int rc;
+
+	want = end - addr < SP_MEMEXE_HEADER_MAX ? end - addr :
+	    SP_MEMEXE_HEADER_MAX;
+	if (n < want) {
+		/* the headers run past what was read: read them whole */
+		if ((hdr = malloc((size_t)want)) == NULL)
+			return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+		if ((rc = fetch(ctx, addr, hdr, (size_t)want, err)) != SP_OK) {
+			free(hdr);
+			return rc;
+		}
+		p = hdr;
+	}
+	f = sp_memexe_parse(p, (size_t)want, end - addr, &size);
+	free(hdr);
+	if (f == SP_MEMEXE_NONE)
+		return SP_OK;
+	if ((c = sp_starget_new(s, SP_TARGET_MEMORY_IMAGE)) == NULL)
+		return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+	c->t.source = sp_starget_str(c, t->t.source);
+	c->t.source_kind = t->t.source_kind;
+	c->t.pid = t->t.pid;
+	c->t.exe = sp_starget_str(c, t->t.exe);
+	c->t.cmdline = sp_starget_str(c, t->t.cmdline);
+	c->t.range_start = t->t.range_start;
+	c->t.range_end = t->t.range_end;
+	c->t.region_start = t->t.region_start;
+	c->t.region_end = t->t.region_end;
+	c->t.perms = sp_starget_str(c, t->t.perms);
+	c->t.region_path = sp_starget_str(c, t->t.region_path);
+	c->t.container = t->t.kind;
+	c->t.image_format = sp_memexe_format_name(f);
+	c->t.image_address = addr;
+	c->t.image_size = size;
+	c->t.size = size;
+	snprintf(c->ext_filetype, sizeof(c->ext_filetype), "%s",
+	    f == SP_MEMEXE_ELF ? "ELF" : "EXE");
+	/* the range reports after its images (scan.c) */
+	sp_starget_ref(t);
+	c->parent = t;
+	rc = SP_OK;
+	if ((img = malloc((size_t)size)) == NULL)
+		rc = sp_err_set(err, SP_E_NOMEM, 0, "scan");
+	else if ((rc = fetch(ctx, addr, img, (size_t)size, err)) != SP_OK)
+		free(img);
+	else {
+		s->stats.memory_images++;
+		/* the image is a file: offset 0 is its header */
+		if ((rc = sp_scan_enqueue(s, c, img, (size_t)size, 0, addr,
+		    size, 0, UINT64_MAX, 1)) != SP_OK)
+			rc = sp_err_set(err, rc, 0, "scan");
+	}
+	sp_starget_unref(c);
+	return rc;
+}
+
+/*
+ * The images heading pages of [from, to), with buf holding the n bytes
+ * read from base; end is where the range ends (exclusive).
+ */
+static int
+carve_block(struct sp_scan *s, struct sp_starget *t, const unsigned char *buf,
+    size_t n, uint64_t base, uint64_t from, uint64_t to, uint64_t end,
+    fetch_fn *fetch, void *ctx, struct sp_err *err)
+{
+	const unsigned char *p;
+	uint64_t a;
+	size_t o;
+	int rc;
+
+	a = (from + PAGE_SIZE_MEM - 1) & ~(uint64_t)(PAGE_SIZE_MEM - 1);
+	if (a < from)
+		return SP_OK;	/* wrapped at the top of the address space */
+	for (; a < to && a - base < n; a += PAGE_SIZE_MEM) {
+		o = (size_t)(a - base);
+		p = buf + o;
+		if (n - o < 4 || (memcmp(p, "\177ELF", 4) != 0 &&
+		    (p[0] != 'M' || p[1] != 'Z')))
+			continue;
+		if ((rc = carve_image(s, t, a, end, p, n - o, fetch, ctx,
+		    err)) != SP_OK)
+			return rc;
+		if (sp_scan_check(s) != SP_CB_CONTINUE)
+			return SP_OK;
+		if (a > UINT64_MAX - PAGE_SIZE_MEM)
+			break;
+	}
+	return SP_OK;
+}
+
 static int
 queue_range(struct sp_scan *s, struct sp_starget *t, uint64_t start,
     uint64_t len, fetch_fn *fetch, void *ctx, struct sp_err *err)
@@ -1069,6 +1178,13 @@ queue_range(struct sp_scan *s, struct sp_starget *t, uint64_t start,
 			return sp_err_set(err, SP_E_NOMEM, 0, "scan");
 		if ((rc = fetch(ctx, start + off, buf, (size_t)n, err)) !=
 		    SP_OK) {
+			free(buf);
+			return rc;
+		}
+		/* executables in the block, up to where the next one starts */
+		if ((rc = carve_block(s, t, buf, (size_t)n, start + off,
+		    start + off, off + n >= len ? start + len : start + off +
+		    step, start + len, fetch, ctx, err)) != SP_OK) {
 			free(buf);
 			return rc;
 		}
