@@ -58,6 +58,17 @@ struct sp_starget {
 	struct sp_starget *parent;
 	struct sp_carved *carved;
 	size_t ncarved, capcarved;
+	/*
+	 * A file's SHA-256 (hex, "" when not computed) and, once it has a
+	 * detection that speaks for its content, the strongest such one:
+	 * the files of the same evidence with the same content are flagged
+	 * with it (copy-of-detected).
+	 */
+	char sha256_hex[65];
+	int spreads;
+	char spread_name[64];
+	enum sp_severity spread_sev;
+	int spread_score;
 	int *scores;		/* sub-scores of its detections */
 	size_t nscores;
 	int combined;
@@ -105,12 +116,20 @@ struct sp_scan {
 	/* the walk (scan-walk.c) */
 	struct sp_pkgsums **pkgsums;	/* per file system */
 	size_t npkgsums;
+	/* the files of the evidence being walked that have a SHA-256 */
+	struct sp_starget **copies;
+	size_t ncopies, capcopies;
 };
 
 struct sp_starget *sp_starget_new(struct sp_scan *s, enum sp_target_kind k);
 char *sp_starget_str(struct sp_starget *t, const char *s);
 void sp_starget_ref(struct sp_starget *t);
 void sp_starget_unref(struct sp_starget *t);
+/* Keep t itself (not as a user: it may still report) until released. */
+void sp_starget_keep(struct sp_starget *t);
+void sp_starget_release(struct sp_starget *t);
+/* Wait until every queued block is scanned and its detections reported. */
+void sp_scan_drain(struct sp_scan *s);
 
 int sp_scan_enqueue(struct sp_scan *s, struct sp_starget *t,
     unsigned char *buf, size_t len, uint64_t base, uint64_t addr,

@@ -103,6 +103,18 @@ starget_drop(struct sp_starget *t)
 	free(t);
 }
 
+void
+sp_starget_keep(struct sp_starget *t)
+{
+	__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+sp_starget_release(struct sp_starget *t)
+{
+	starget_drop(t);
+}
+
 /*
  * The walker or a block is done with t: after the last of them, every
  * block has been scanned and its rules' matches are reported.
@@ -584,6 +596,21 @@ sp_scan_emit_locked(struct sp_scan *s, struct sp_starget *st,
 			__atomic_add_fetch(&st->refs, 1, __ATOMIC_RELAXED);
 			s->hits[s->nhits++] = st;
 		}
+	}
+	/*
+	 * What says the content is bad spreads to its copies; a key added to
+	 * a file or a preload list speaks of that file alone
+	 */
+	if (st->t.kind == SP_TARGET_FILE && d->name != NULL &&
+	    strcmp(d->name, "copy-of-detected") != 0 &&
+	    strcmp(d->name, "authorized-key-added") != 0 &&
+	    strcmp(d->name, "ld-preload") != 0 &&
+	    (!st->spreads || d->score > st->spread_score)) {
+		st->spreads = 1;
+		st->spread_score = d->score;
+		st->spread_sev = d->severity;
+		snprintf(st->spread_name, sizeof(st->spread_name), "%s:%s",
+		    d->type, d->name);
 	}
 	if ((scores = realloc(st->scores, (st->nscores + 1) *
 	    sizeof(*scores))) != NULL) {
@@ -1180,6 +1207,7 @@ worker_main(void *arg)
 	struct worker *w = arg;
 	struct sp_scan *s = w->s;
 	struct job *j;
+	size_t len;
 
 	for (;;) {
 		pthread_mutex_lock(&s->qlock);
@@ -1195,12 +1223,14 @@ worker_main(void *arg)
 		pthread_mutex_unlock(&s->qlock);
 		if (sp_scan_check(s) == SP_CB_CONTINUE)
 			scan_job(w, j);
-		pthread_mutex_lock(&s->qlock);
-		s->qbytes -= j->len;
-		s->qcount--;
-		pthread_cond_signal(&s->qspace);
-		pthread_mutex_unlock(&s->qlock);
+		len = j->len;
+		/* reported before it stops counting (sp_scan_drain) */
 		job_free(j);
+		pthread_mutex_lock(&s->qlock);
+		s->qbytes -= len;
+		s->qcount--;
+		pthread_cond_broadcast(&s->qspace);
+		pthread_mutex_unlock(&s->qlock);
 	}
 	return NULL;
 }
@@ -1250,6 +1280,17 @@ sp_scan_enqueue(struct sp_scan *s, struct sp_starget *t, unsigned char *buf,
 	pthread_mutex_unlock(&s->qlock);
 	s->stats.bytes_scanned += len;
 	return SP_OK;
+}
+
+void
+sp_scan_drain(struct sp_scan *s)
+{
+	if (s->nworkers == 0)
+		return;
+	pthread_mutex_lock(&s->qlock);
+	while (s->qcount > 0)
+		pthread_cond_wait(&s->qspace, &s->qlock);
+	pthread_mutex_unlock(&s->qlock);
 }
 
 static void
