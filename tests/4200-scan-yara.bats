@@ -395,13 +395,20 @@ time.sleep(120)' >"$BATS_TEST_TMPDIR/ready" &
 @test "the memory image's detection goes into the case with its address" {
 	db=$BATS_TEST_TMPDIR/mem.db
 	run -1 --separate-stderr spoor-scan -q -c "$db" "$SCENARIO/web01.lime"
-	assert_equal "$(sqlite3 "$db" "SELECT target_kind, name FROM detections")" "memory|miner_xmrig_memory"
-	addr=$(sqlite3 "$db" "SELECT address FROM detections")
-	[ "$addr" -ge 1048576 ] && [ "$addr" -le 5242879 ]
-	assert_equal "$(sqlite3 "$db" "SELECT s.kind FROM detections d JOIN sources s ON s.id = d.source_id")" lime
+	# the miner's strings in the range, and its ELF image in that range
+	# scanned as a file (stored as memory; its details say memory-image)
+	assert_equal "$(sqlite3 "$db" "SELECT target_kind, name, json_extract(details, '$.target.kind') FROM detections ORDER BY name")" \
+	    "$(printf 'memory|miner_xmrig_elf|memory-image\nmemory|miner_xmrig_memory|memory')"
+	for addr in $(sqlite3 "$db" "SELECT address FROM detections"); do
+		[ "$addr" -ge 1048576 ] && [ "$addr" -le 5242879 ]
+	done
+	assert_equal "$(sqlite3 "$db" "SELECT DISTINCT s.kind FROM detections d JOIN sources s ON s.id = d.source_id")" lime
 	# on the timeline at the capture: the image file's modification time
-	assert_equal "$(sqlite3 "$db" "SELECT e.time_ns / 1000000000 FROM detections d JOIN events e ON e.id = d.event_id")" \
+	assert_equal "$(sqlite3 "$db" "SELECT DISTINCT e.time_ns / 1000000000 FROM detections d JOIN events e ON e.id = d.event_id")" \
 	    "$(stat -c %Y "$SCENARIO/web01.lime")"
+	# a second scan adds nothing
+	run -1 --separate-stderr spoor-scan -q -c "$db" "$SCENARIO/web01.lime"
+	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM detections")" 2
 }
 
 @test "nothing found is status 0, and the summary says what was scanned" {

@@ -172,6 +172,26 @@ on_detection(const struct sp_detection *d, void *arg)
 		    t->perms ? t->perms : "", t->region_path &&
 		    *t->region_path ? t->region_path : "[anon]");
 		break;
+	case SP_TARGET_MEMORY_IMAGE:
+		if (t->container == SP_TARGET_PROCESS)
+			snprintf(label, sizeof(label), "pid %d %s@0x%" PRIx64
+			    " (%s image at 0x%" PRIx64 ", %" PRIu64 " bytes, "
+			    "in %s %s)", (int)t->pid, t->exe ? t->exe : "",
+			    d->address, t->image_format, t->image_address,
+			    t->image_size, t->perms ? t->perms : "",
+			    t->region_path && *t->region_path ?
+			    t->region_path : "[anon]");
+		else if (t->pid > 0)
+			snprintf(label, sizeof(label), "%s (pid %d)@0x%" PRIx64
+			    " (%s image at 0x%" PRIx64 ", %" PRIu64 " bytes)",
+			    t->source, (int)t->pid, d->address,
+			    t->image_format, t->image_address, t->image_size);
+		else
+			snprintf(label, sizeof(label), "%s@0x%" PRIx64 " (%s "
+			    "image at 0x%" PRIx64 ", %" PRIu64 " bytes)",
+			    t->source, d->address, t->image_format,
+			    t->image_address, t->image_size);
+		break;
 	}
 	fprintf(o->fp, "%s\t%d\t%s:%s\t", sp_severity_name(d->severity),
 	    d->score, d->type, d->name);
@@ -246,6 +266,7 @@ print_summary_json(FILE *fp, const struct sp_scan_stats *st,
 	sp_json_kv_uint(&w, "targets", st->targets_skipped);
 	sp_json_object_end(&w);
 	sp_json_kv_uint(&w, "memory_ranges", st->memory_ranges);
+	sp_json_kv_uint(&w, "memory_images", st->memory_images);
 	sp_json_kv_uint(&w, "processes", st->processes);
 	sp_json_kv_uint(&w, "processes_no_memory", st->processes_no_memory);
 	sp_json_kv_uint(&w, "regions", st->regions);

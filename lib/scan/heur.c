@@ -49,8 +49,10 @@ enum {
 	D_TIMESTOMP_NTFS,
 	D_PACKED_ELF,
 	D_KERNEL_THREAD_NAME,
+	D_UNPACKAGED_RECENT_ELF,
 	D_LD_PRELOAD,
 	D_AUTHORIZED_KEY_ADDED,
+	D_COPY_OF_DETECTED,
 	D_COUNT
 };
 
@@ -79,12 +81,19 @@ static const struct sp_heur_detector detectors[D_COUNT] = {
 	[D_KERNEL_THREAD_NAME] = { "kernel-thread-name", SP_SEV_HIGH, 70,
 	    "T1036.005",
 	    "regular file named like a kernel thread (kswapd0, kworker, ...)" },
+	[D_UNPACKAGED_RECENT_ELF] = { "unpackaged-recent-elf", SP_SEV_MEDIUM,
+	    60, "T1105",
+	    "ELF file that no package lists in /usr/local/bin, /usr/local/sbin, "
+	    "/usr/lib, /lib or /opt, born among the file system's newest" },
 	[D_LD_PRELOAD] = { "ld-preload", SP_SEV_HIGH, 80, "T1574.006",
 	    "/etc/ld.so.preload names libraries to load into every program" },
 	[D_AUTHORIZED_KEY_ADDED] = { "authorized-key-added", SP_SEV_HIGH, 70,
 	    "T1098.004",
 	    "SSH authorized key in a file changed within the scanned time "
 	    "window (listed as info without a window)" },
+	[D_COPY_OF_DETECTED] = { "copy-of-detected", SP_SEV_HIGH, 70, NULL,
+	    "same content (SHA-256) as a file of the same evidence with a "
+	    "detection; severity and score are that detection's" },
 };
 
 /* ---- reasons ---- */
@@ -939,11 +948,53 @@ kernel_thread_name(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg)
 	report(D_KERNEL_THREAD_NAME, SP_SEV_HIGH, 70, NULL, &r, 0, 0, fn, arg);
 }
 
+/*
+ * unpackaged-recent-elf: an ELF file in a directory where installed
+ * programs and libraries live (/usr/local/bin, /usr/local/sbin, /usr/lib,
+ * /lib, /opt, and their lib64), that the package data says no package
+ * lists, born (crtime, else ctime) among the newest of its file system
+ * (sp_heur_file.fs_recent).  Without package data or without enough
+ * files to tell what is new, nothing.  Kernel modules and debug symbols
+ * (DKMS builds them in place) are left out.
+ */
+static void
+unpackaged_recent_elf(const struct sp_heur_file *f, sp_heur_fn *fn,
+    void *arg)
+{
+	static const char *const installed[] = {
+		"/usr/local/bin", "/usr/local/sbin", "/usr/lib", "/usr/lib64",
+		"/lib", "/lib64", "/opt", NULL
+	};
+	static const char *const left_out[] = {
+		"/lib/modules", "/usr/lib/modules", "/usr/lib/debug", NULL
+	};
+	const char *dir;
+	struct reason r;
+	sp_time_ns born = f->crtime != SP_TIME_NONE ? f->crtime : f->ctime;
+
+	if (f->type != 'r' || !is_elf(f) || f->packaged != 0 ||
+	    f->fs_recent == SP_TIME_NONE || born == SP_TIME_NONE ||
+	    born < f->fs_recent || (dir = under_any(f->path, installed)) ==
+	    NULL || under_any(f->path, left_out) != NULL)
+		return;
+	reason_init(&r);
+	reason_add(&r, "ELF file under %s that no installed package lists, "
+	    "born ", dir);
+	reason_time(&r, born, 0);
+	reason_add(&r, " (%s), among the newest of its file system (from ",
+	    f->crtime != SP_TIME_NONE ? "crtime" : "ctime");
+	reason_time(&r, f->fs_recent, 0);
+	reason_add(&r, ")");
+	report(D_UNPACKAGED_RECENT_ELF, SP_SEV_MEDIUM, 60, NULL, &r, 0, 0, fn,
+	    arg);
+}
+
 /* The metadata/head detectors, in the order of the detector table. */
 static void (*const file_checks[])(const struct sp_heur_file *,
     sp_heur_fn *, void *) = {
 	exec_in_tmp, elf_in_webroot, script_in_uploads, setuid_unpackaged,
-	timestomp_ext4, timestomp_ntfs, packed_elf, kernel_thread_name
+	timestomp_ext4, timestomp_ntfs, packed_elf, kernel_thread_name,
+	unpackaged_recent_elf
 };
 
 int
@@ -1203,6 +1254,7 @@ sp_heur_file_init(struct sp_heur_file *f)
 	f->type = '-';
 	f->atime = f->mtime = f->ctime = f->crtime = SP_TIME_NONE;
 	f->fn_crtime = f->fn_mtime = SP_TIME_NONE;
+	f->fs_recent = SP_TIME_NONE;
 	f->entropy = -1;
 	f->packaged = -1;
 }

@@ -21,6 +21,12 @@ YR_RULES *sp_rules_yara(const struct sp_rules *r);
 struct sp_scan;
 struct sp_yhit;
 
+/* A rule's detection in an image carved from a range, at its address. */
+struct sp_carved {
+	const void *rule;
+	uint64_t address;
+};
+
 /*
  * A target shared by the blocks queued for it; reference counted.  users
  * counts the walker and the queued blocks: when the last of them lets go,
@@ -44,6 +50,25 @@ struct sp_starget {
 				   file times (a memory image's capture) */
 	unsigned char *header;	/* first bytes of a file read in blocks */
 	size_t header_len;
+	/*
+	 * An image carved from a memory range holds its range as a user, so
+	 * the range reports after it and leaves out what the image reported
+	 * at the same address: carved[0..ncarved) (under scan->lock).
+	 */
+	struct sp_starget *parent;
+	struct sp_carved *carved;
+	size_t ncarved, capcarved;
+	/*
+	 * A file's SHA-256 (hex, "" when not computed) and, once it has a
+	 * detection that speaks for its content, the strongest such one:
+	 * the files of the same evidence with the same content are flagged
+	 * with it (copy-of-detected).
+	 */
+	char sha256_hex[65];
+	int spreads;
+	char spread_name[64];
+	enum sp_severity spread_sev;
+	int spread_score;
 	int *scores;		/* sub-scores of its detections */
 	size_t nscores;
 	int combined;
@@ -91,12 +116,20 @@ struct sp_scan {
 	/* the walk (scan-walk.c) */
 	struct sp_pkgsums **pkgsums;	/* per file system */
 	size_t npkgsums;
+	/* the files of the evidence being walked that have a SHA-256 */
+	struct sp_starget **copies;
+	size_t ncopies, capcopies;
 };
 
 struct sp_starget *sp_starget_new(struct sp_scan *s, enum sp_target_kind k);
 char *sp_starget_str(struct sp_starget *t, const char *s);
 void sp_starget_ref(struct sp_starget *t);
 void sp_starget_unref(struct sp_starget *t);
+/* Keep t itself (not as a user: it may still report) until released. */
+void sp_starget_keep(struct sp_starget *t);
+void sp_starget_release(struct sp_starget *t);
+/* Wait until every queued block is scanned and its detections reported. */
+void sp_scan_drain(struct sp_scan *s);
 
 int sp_scan_enqueue(struct sp_scan *s, struct sp_starget *t,
     unsigned char *buf, size_t len, uint64_t base, uint64_t addr,

@@ -22,6 +22,7 @@
 #include "spoor/case.h"
 #include "spoor/evidence.h"
 #include "base/util.h"
+#include "scan/memexe.h"
 #include "scan/scan-internal.h"
 #include "spoor/hash.h"
 #include "spoor/hashset.h"
@@ -32,6 +33,8 @@
 
 #define HEAD_MAX 4096
 #define HEADER_BLOCK (64 * 1024)
+/* smaller content is too common to say a file is a copy of another */
+#define COPY_MIN 64
 
 /* ---- target details ------------------------------------------------------ */
 
@@ -369,6 +372,9 @@ struct walk {
 	struct fn_time *fn;
 	size_t nfn, capfn;
 	int dir;
+	sp_time_ns *births;	/* of its regular files, for fs_recent */
+	size_t nbirths, capbirths;
+	sp_time_ns recent;	/* sp_heur_file.fs_recent */
 	int owner_ok;		/* owner holds the name of owner_uid */
 	uint32_t owner_uid;
 	char owner[32];
@@ -434,6 +440,60 @@ collect_fn(const struct sp_entry *e, void *arg)
 	w->fn[w->nfn].mtime = e->mtime;
 	w->nfn++;
 	return SP_OK;
+}
+
+/* Before the walk: NTFS $FILE_NAME times, and every file's birth. */
+static int
+prewalk_fn(const struct sp_entry *e, void *arg)
+{
+	struct walk *w = arg;
+	sp_time_ns born, *b;
+
+	if (e->flags & SP_ENTRY_FILE_NAME)
+		return collect_fn(e, arg);
+	if (e->meta_type != SP_TYPE_REG || (e->flags & SP_ENTRY_DELETED))
+		return SP_OK;
+	born = e->crtime != SP_TIME_NONE ? e->crtime : e->ctime;
+	if (born == SP_TIME_NONE)
+		return SP_OK;
+	if (w->nbirths == w->capbirths) {
+		size_t cap = w->capbirths ? w->capbirths * 2 : 1024;
+		if ((b = realloc(w->births, cap * sizeof(*b))) == NULL)
+			return SP_E_NOMEM;
+		w->births = b;
+		w->capbirths = cap;
+	}
+	w->births[w->nbirths++] = born;
+	return SP_OK;
+}
+
+static int
+cmp_time(const void *a, const void *b)
+{
+	sp_time_ns x = *(const sp_time_ns *)a, y = *(const sp_time_ns *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The time from which a birth is among the newest of the file system:
+ * its newest 5 percent, and at least an hour after the median birth (on
+ * a system installed at once, none is).  Unknown under 50 files.
+ */
+static sp_time_ns
+recent_births(sp_time_ns *b, size_t n)
+{
+	sp_time_ns p95, median;
+
+	if (n < 50)
+		return SP_TIME_NONE;
+	qsort(b, n, sizeof(*b), cmp_time);
+	p95 = b[n - 1 - (n - 1) / 20];
+	median = b[n / 2];
+	if (median <= INT64_MAX - 3600 * SP_NS_PER_SEC &&
+	    p95 < median + 3600 * SP_NS_PER_SEC)
+		p95 = median + 3600 * SP_NS_PER_SEC;
+	return p95;
 }
 
 static const struct fn_time *
@@ -606,7 +666,7 @@ scan_content(struct file_scan *f, struct sp_err *err)
 	struct heur_ctx hc;
 	struct reader r, q;
 	const char *pkg_md5 = NULL, *pkg = NULL, *which = NULL;
-	unsigned mask = 0;
+	unsigned mask = 0, verdict;
 	int rc, packaged = -1, verified = 0, skip = 0, known_bad = 0, prehash;
 	int found;
 
@@ -618,6 +678,10 @@ scan_content(struct file_scan *f, struct sp_err *err)
 		mask |= sp_hashset_algorithms(s->o.hashes);
 	if (packaged == 1)
 		mask |= SP_HASH_MD5;
+	verdict = mask;
+	/* an image's files not known from a package: for their copies */
+	if (packaged != 1 && t->t.fs_index >= 0 && hf->size >= COPY_MIN)
+		mask |= SP_HASH_SHA256;
 	memset(&r, 0, sizeof(r));
 	r.s = s;
 	r.t = t;
@@ -630,7 +694,7 @@ scan_content(struct file_scan *f, struct sp_err *err)
 	r.want_content = !(s->o.flags & SP_SCAN_NO_HEURISTICS) &&
 	    sp_heur_wants_content(hf);
 	r.want_entropy = !(s->o.flags & SP_SCAN_NO_HEURISTICS);
-	prehash = r.yara && r.chunked && mask != 0;
+	prehash = r.yara && r.chunked && verdict != 0;
 	if (prehash)
 		r.yara = 0;
 	if (mask != 0 && (rc = sp_hash_new(&r.hash, mask, err)) != SP_OK)
@@ -649,8 +713,10 @@ scan_content(struct file_scan *f, struct sp_err *err)
 	if (mask & SP_HASH_SHA1)
 		t->t.sha1 = sp_starget_str(t, sp_hash_hex(r.hash, SP_HASH_SHA1));
 	if (mask & SP_HASH_SHA256)
-		t->t.sha256 = sp_starget_str(t, sp_hash_hex(r.hash,
-		    SP_HASH_SHA256));
+		snprintf(t->sha256_hex, sizeof(t->sha256_hex), "%s",
+		    sp_hash_hex(r.hash, SP_HASH_SHA256));
+	if (verdict & SP_HASH_SHA256)
+		t->t.sha256 = sp_starget_str(t, t->sha256_hex);
 	if (s->o.hashes != NULL) {
 		if (sp_hashset_lookup(s->o.hashes, r.hash, &hm, &found, err)
 		    != SP_OK)
@@ -840,6 +906,7 @@ scan_entry(const struct sp_entry *e, void *arg)
 	hf.crtime = e->crtime;
 	hf.fs_type = w->fs->type;
 	hf.deleted = deleted;
+	hf.fs_recent = w->recent;
 	if ((fn = find_fn(w, e->inode)) != NULL) {
 		hf.fn_crtime = fn->crtime;
 		hf.fn_mtime = fn->mtime;
@@ -861,6 +928,22 @@ scan_entry(const struct sp_entry *e, void *arg)
 	f.ctx = &rd;
 	sp_err_init(&err);
 	rc = scan_content(&f, &err);
+	/* content worth comparing: its copies may inherit its detections */
+	if (rc == SP_OK && t->sha256_hex[0] != '\0' && e->size >= COPY_MIN) {
+		if (s->ncopies == s->capcopies) {
+			size_t cap = s->capcopies ? s->capcopies * 2 : 256;
+			struct sp_starget **c = realloc(s->copies,
+			    cap * sizeof(*c));
+			if (c != NULL) {
+				s->copies = c;
+				s->capcopies = cap;
+			}
+		}
+		if (s->ncopies < s->capcopies) {
+			sp_starget_keep(t);
+			s->copies[s->ncopies++] = t;
+		}
+	}
 	sp_starget_unref(t);
 	if (rc == SP_E_INTERRUPTED || rc == SP_E_NOMEM)
 		return rc;
@@ -874,6 +957,9 @@ scan_entry(const struct sp_entry *e, void *arg)
 	}
 	return sp_scan_check(s);
 }
+
+static int emit_copies(struct sp_scan *s);
+static void copies_release(struct sp_scan *s);
 
 int
 sp_scan_evidence(struct sp_scan *s, struct sp_evidence *ev,
@@ -912,23 +998,117 @@ sp_scan_evidence(struct sp_scan *s, struct sp_evidence *ev,
 		w.ev = ev;
 		w.fs = sp_evidence_fs(ev, i);
 		w.dir = sp_evidence_kind(ev) == SP_EVIDENCE_DIR;
-		if (strcmp(w.fs->type, "ntfs") == 0) {
-			rc = sp_evidence_walk(ev, w.fs->index, NULL, flags,
-			    collect_fn, &w, err);
-			if (rc == SP_OK && w.nfn > 1)
-				qsort(w.fn, w.nfn, sizeof(*w.fn), cmp_fn);
-		}
+		rc = sp_evidence_walk(ev, w.fs->index, NULL, flags,
+		    prewalk_fn, &w, err);
+		if (rc == SP_OK && w.nfn > 1)
+			qsort(w.fn, w.nfn, sizeof(*w.fn), cmp_fn);
+		w.recent = recent_births(w.births, w.nbirths);
+		free(w.births);
+		w.births = NULL;
 		if (rc == SP_OK)
 			rc = load_pkgsums(&w, &w.pkgsums);
 		if (rc == SP_OK)
 			rc = sp_evidence_walk(ev, w.fs->index, NULL, flags,
 			    scan_entry, &w, err);
 		free(w.fn);
+		free(w.births);
 		sp_pkgsums_free(w.pkgsums);
 	}
+	if (rc == SP_OK)
+		rc = emit_copies(s);
+	copies_release(s);
 	if (rc == SP_E_INTERRUPTED && !sp_scan_stopped(s))
 		return sp_err_set(err, rc, 0, "interrupted");
 	return sp_scan_result(s, rc, err);
+}
+
+/* ---- copies of what was detected ----------------------------------------- */
+
+static int
+cmp_copy(const void *a, const void *b)
+{
+	const struct sp_starget *x = *(struct sp_starget *const *)a;
+	const struct sp_starget *y = *(struct sp_starget *const *)b;
+	int c;
+
+	if ((c = strcmp(x->sha256_hex, y->sha256_hex)) != 0)
+		return c;
+	if (x->t.fs_index != y->t.fs_index)
+		return x->t.fs_index < y->t.fs_index ? -1 : 1;
+	return strcmp(x->t.path ? x->t.path : "", y->t.path ? y->t.path : "");
+}
+
+/*
+ * Once every file of the evidence is scanned: each file whose content
+ * (SHA-256) is that of another file with a detection about its content
+ * gets that detection's severity and score as copy-of-detected, unless it
+ * has such a detection itself.
+ */
+static int
+emit_copies(struct sp_scan *s)
+{
+	struct sp_starget *src, *t;
+	struct sp_heur_hit h;
+	struct sp_detection d;
+	char reason[SP_HEUR_REASON_MAX], *json;
+	size_t i, j, k;
+	int r = SP_CB_CONTINUE;
+
+	if (s->ncopies < 2 || (s->o.flags & SP_SCAN_NO_HEURISTICS))
+		return SP_OK;
+	/* YARA's verdicts on every file first */
+	sp_scan_drain(s);
+	qsort(s->copies, s->ncopies, sizeof(*s->copies), cmp_copy);
+	for (i = 0; i < s->ncopies && r == SP_CB_CONTINUE; i = j) {
+		src = NULL;
+		pthread_mutex_lock(&s->lock);
+		for (j = i; j < s->ncopies && strcmp(s->copies[j]->sha256_hex,
+		    s->copies[i]->sha256_hex) == 0; j++)
+			if (s->copies[j]->spreads && (src == NULL ||
+			    s->copies[j]->spread_score > src->spread_score))
+				src = s->copies[j];
+		pthread_mutex_unlock(&s->lock);
+		if (src == NULL || j - i < 2)
+			continue;
+		for (k = i; k < j && r == SP_CB_CONTINUE; k++) {
+			t = s->copies[k];
+			if (t == src || t->spreads)
+				continue;
+			snprintf(reason, sizeof(reason), "same content (SHA-256 "
+			    "%s) as %d:%s, which has the detection %s",
+			    src->sha256_hex, src->t.fs_index, src->t.path ?
+			    src->t.path : "", src->spread_name);
+			memset(&h, 0, sizeof(h));
+			h.detector = "copy-of-detected";
+			memset(&d, 0, sizeof(d));
+			d.type = "heuristic";
+			d.name = h.detector;
+			d.severity = src->spread_sev;
+			d.score = src->spread_score;
+			d.reason = reason;
+			h.severity = d.severity;
+			h.score = d.score;
+			h.reason = reason;
+			if (sp_detection_build(&d, &t->t, heur_extra, &h,
+			    &json) != 0)
+				return SP_E_NOMEM;
+			r = sp_scan_emit(s, t, &d);
+			free(json);
+		}
+	}
+	return SP_OK;
+}
+
+static void
+copies_release(struct sp_scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncopies; i++)
+		sp_starget_release(s->copies[i]);
+	free(s->copies);
+	s->copies = NULL;
+	s->ncopies = s->capcopies = 0;
 }
 
 /* ---- single files -------------------------------------------------------- */
@@ -1051,6 +1231,114 @@ sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err)
 typedef int fetch_fn(void *ctx, uint64_t addr, unsigned char *buf,
     size_t len, struct sp_err *err);
 
+#define PAGE_SIZE_MEM 4096u
+
+/*
+ * The ELF or PE image heading the page at addr of range t, whose bytes
+ * end at end (exclusive), queued as a target of its own: the file it was
+ * loaded or copied from, as far as the range holds it.  p holds the n
+ * bytes from addr that were read already.
+ */
+static int
+carve_image(struct sp_scan *s, struct sp_starget *t, uint64_t addr,
+    uint64_t end, const unsigned char *p, size_t n, fetch_fn *fetch,
+    void *ctx, struct sp_err *err)
+{
+	enum sp_memexe_format f;
+	struct sp_starget *c;
+	unsigned char *hdr = NULL, *img;
+	uint64_t want, size;
+	int rc;
+
+	want = end - addr < SP_MEMEXE_HEADER_MAX ? end - addr :
+	    SP_MEMEXE_HEADER_MAX;
+	if (n < want) {
+		/* the headers run past what was read: read them whole */
+		if ((hdr = malloc((size_t)want)) == NULL)
+			return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+		if ((rc = fetch(ctx, addr, hdr, (size_t)want, err)) != SP_OK) {
+			free(hdr);
+			return rc;
+		}
+		p = hdr;
+	}
+	f = sp_memexe_parse(p, (size_t)want, end - addr, &size);
+	free(hdr);
+	if (f == SP_MEMEXE_NONE)
+		return SP_OK;
+	if ((c = sp_starget_new(s, SP_TARGET_MEMORY_IMAGE)) == NULL)
+		return sp_err_set(err, SP_E_NOMEM, 0, "scan");
+	c->t.source = sp_starget_str(c, t->t.source);
+	c->t.source_kind = t->t.source_kind;
+	c->t.pid = t->t.pid;
+	c->t.exe = sp_starget_str(c, t->t.exe);
+	c->t.cmdline = sp_starget_str(c, t->t.cmdline);
+	c->t.range_start = t->t.range_start;
+	c->t.range_end = t->t.range_end;
+	c->t.region_start = t->t.region_start;
+	c->t.region_end = t->t.region_end;
+	c->t.perms = sp_starget_str(c, t->t.perms);
+	c->t.region_path = sp_starget_str(c, t->t.region_path);
+	c->t.container = t->t.kind;
+	c->t.image_format = sp_memexe_format_name(f);
+	c->t.image_address = addr;
+	c->t.image_size = size;
+	c->t.size = size;
+	snprintf(c->ext_filetype, sizeof(c->ext_filetype), "%s",
+	    f == SP_MEMEXE_ELF ? "ELF" : "EXE");
+	/* the range reports after its images (scan.c) */
+	sp_starget_ref(t);
+	c->parent = t;
+	rc = SP_OK;
+	if ((img = malloc((size_t)size)) == NULL)
+		rc = sp_err_set(err, SP_E_NOMEM, 0, "scan");
+	else if ((rc = fetch(ctx, addr, img, (size_t)size, err)) != SP_OK)
+		free(img);
+	else {
+		s->stats.memory_images++;
+		/* the image is a file: offset 0 is its header */
+		if ((rc = sp_scan_enqueue(s, c, img, (size_t)size, 0, addr,
+		    size, 0, UINT64_MAX, 1)) != SP_OK)
+			rc = sp_err_set(err, rc, 0, "scan");
+	}
+	sp_starget_unref(c);
+	return rc;
+}
+
+/*
+ * The images heading pages of [from, to), with buf holding the n bytes
+ * read from base; end is where the range ends (exclusive).
+ */
+static int
+carve_block(struct sp_scan *s, struct sp_starget *t, const unsigned char *buf,
+    size_t n, uint64_t base, uint64_t from, uint64_t to, uint64_t end,
+    fetch_fn *fetch, void *ctx, struct sp_err *err)
+{
+	const unsigned char *p;
+	uint64_t a;
+	size_t o;
+	int rc;
+
+	a = (from + PAGE_SIZE_MEM - 1) & ~(uint64_t)(PAGE_SIZE_MEM - 1);
+	if (a < from)
+		return SP_OK;	/* wrapped at the top of the address space */
+	for (; a < to && a - base < n; a += PAGE_SIZE_MEM) {
+		o = (size_t)(a - base);
+		p = buf + o;
+		if (n - o < 4 || (memcmp(p, "\177ELF", 4) != 0 &&
+		    (p[0] != 'M' || p[1] != 'Z')))
+			continue;
+		if ((rc = carve_image(s, t, a, end, p, n - o, fetch, ctx,
+		    err)) != SP_OK)
+			return rc;
+		if (sp_scan_check(s) != SP_CB_CONTINUE)
+			return SP_OK;
+		if (a > UINT64_MAX - PAGE_SIZE_MEM)
+			break;
+	}
+	return SP_OK;
+}
+
 static int
 queue_range(struct sp_scan *s, struct sp_starget *t, uint64_t start,
     uint64_t len, fetch_fn *fetch, void *ctx, struct sp_err *err)
@@ -1069,6 +1357,13 @@ queue_range(struct sp_scan *s, struct sp_starget *t, uint64_t start,
 			return sp_err_set(err, SP_E_NOMEM, 0, "scan");
 		if ((rc = fetch(ctx, start + off, buf, (size_t)n, err)) !=
 		    SP_OK) {
+			free(buf);
+			return rc;
+		}
+		/* executables in the block, up to where the next one starts */
+		if ((rc = carve_block(s, t, buf, (size_t)n, start + off,
+		    start + off, off + n >= len ? start + len : start + off +
+		    step, start + len, fetch, ctx, err)) != SP_OK) {
 			free(buf);
 			return rc;
 		}

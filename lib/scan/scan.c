@@ -99,7 +99,20 @@ starget_drop(struct sp_starget *t)
 	yhits_free(t->yhits);
 	free(t->header);
 	free(t->scores);
+	free(t->carved);
 	free(t);
+}
+
+void
+sp_starget_keep(struct sp_starget *t)
+{
+	__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+sp_starget_release(struct sp_starget *t)
+{
+	starget_drop(t);
 }
 
 /*
@@ -109,10 +122,18 @@ starget_drop(struct sp_starget *t)
 void
 sp_starget_unref(struct sp_starget *t)
 {
+	struct sp_starget *parent;
+
 	if (t == NULL)
 		return;
-	if (__atomic_sub_fetch(&t->users, 1, __ATOMIC_ACQ_REL) == 0)
+	if (__atomic_sub_fetch(&t->users, 1, __ATOMIC_ACQ_REL) == 0) {
 		yhits_flush(t);
+		/* an image carved from a range: the range may report now */
+		if ((parent = t->parent) != NULL) {
+			t->parent = NULL;
+			sp_starget_unref(parent);
+		}
+	}
 	starget_drop(t);
 }
 
@@ -187,6 +208,41 @@ sp_scan_target_json(struct sp_json *w, const struct sp_scan_target *t)
 		sp_json_kv_str(w, "path", t->region_path);
 		sp_json_object_end(w);
 		break;
+	case SP_TARGET_MEMORY_IMAGE:
+		sp_json_kv_str(w, "kind", "memory-image");
+		sp_json_kv_str(w, "source", t->source);
+		sp_json_kv_str(w, "source_kind", t->source_kind);
+		sp_json_kv_str(w, "format", t->image_format);
+		sp_json_kv_uint(w, "address", t->image_address);
+		sp_json_kv_uint(w, "size", t->image_size);
+		if (t->pid > 0)
+			sp_json_kv_int(w, "pid", t->pid);
+		if (t->container == SP_TARGET_PROCESS) {
+			sp_json_kv_str(w, "exe", t->exe);
+			sp_json_kv_str(w, "cmdline", t->cmdline);
+		}
+		/* the bytes scanned as the image's file */
+		sp_json_key(w, "range");
+		sp_json_object_begin(w);
+		sp_json_kv_uint(w, "start", t->image_address);
+		sp_json_kv_uint(w, "end", t->image_address + t->image_size - 1);
+		sp_json_object_end(w);
+		/* the memory range or process region it was found in */
+		sp_json_key(w, "container");
+		sp_json_object_begin(w);
+		if (t->container == SP_TARGET_PROCESS) {
+			sp_json_kv_str(w, "kind", "region");
+			sp_json_kv_uint(w, "start", t->region_start);
+			sp_json_kv_uint(w, "end", t->region_end);
+			sp_json_kv_str(w, "perms", t->perms);
+			sp_json_kv_str(w, "path", t->region_path);
+		} else {
+			sp_json_kv_str(w, "kind", "range");
+			sp_json_kv_uint(w, "start", t->range_start);
+			sp_json_kv_uint(w, "end", t->range_end);
+		}
+		sp_json_object_end(w);
+		break;
 	}
 	sp_json_object_end(w);
 }
@@ -216,14 +272,35 @@ sp_scan_target_label(const struct sp_scan_target *t, char *buf, size_t size)
 		snprintf(buf, size, "pid %d:0x%" PRIx64 "-0x%" PRIx64,
 		    (int)t->pid, t->region_start, t->region_end);
 		break;
+	case SP_TARGET_MEMORY_IMAGE:
+		if (t->container == SP_TARGET_PROCESS)
+			snprintf(buf, size, "pid %d:0x%" PRIx64 " (%s image, %"
+			    PRIu64 " bytes)", (int)t->pid, t->image_address,
+			    t->image_format, t->image_size);
+		else if (t->pid > 0)
+			snprintf(buf, size, "%s (pid %d):0x%" PRIx64 " (%s "
+			    "image, %" PRIu64 " bytes)", t->source, (int)t->pid,
+			    t->image_address, t->image_format, t->image_size);
+		else
+			snprintf(buf, size, "%s:0x%" PRIx64 " (%s image, %"
+			    PRIu64 " bytes)", t->source, t->image_address,
+			    t->image_format, t->image_size);
+		break;
 	}
 }
 
 /* ---- the case ---------------------------------------------------------- */
 
+/*
+ * The case's kinds of target: an image found in memory is stored as the
+ * memory or process that holds it (its details say "memory-image").
+ */
 static const char *
-target_kind_name(enum sp_target_kind k)
+target_kind_name(const struct sp_scan_target *t)
 {
+	enum sp_target_kind k = t->kind == SP_TARGET_MEMORY_IMAGE ?
+	    t->container : t->kind;
+
 	return k == SP_TARGET_FILE ? "file" : k == SP_TARGET_MEMORY ?
 	    "memory" : "process";
 }
@@ -272,13 +349,13 @@ case_store(struct sp_scan *s, struct sp_starget *st,
 	r.ns = d->ns;
 	r.severity = sp_severity_name(d->severity);
 	r.score = d->score;
-	r.target_kind = target_kind_name(t->kind);
+	r.target_kind = target_kind_name(t);
 	r.path = t->kind == SP_TARGET_FILE ? t->path : t->region_path;
 	r.fs_index = t->kind == SP_TARGET_FILE && t->fs_index >= 0 ?
 	    t->fs_index : -1;
 	r.inode = t->inode;
-	r.pid = t->kind == SP_TARGET_PROCESS || (t->kind == SP_TARGET_MEMORY &&
-	    t->pid > 0) ? t->pid : -1;
+	r.pid = t->kind == SP_TARGET_PROCESS || ((t->kind == SP_TARGET_MEMORY ||
+	    t->kind == SP_TARGET_MEMORY_IMAGE) && t->pid > 0) ? t->pid : -1;
 	r.exe = t->exe;
 	r.has_address = t->kind != SP_TARGET_FILE;
 	r.address = d->address;
@@ -519,6 +596,21 @@ sp_scan_emit_locked(struct sp_scan *s, struct sp_starget *st,
 			__atomic_add_fetch(&st->refs, 1, __ATOMIC_RELAXED);
 			s->hits[s->nhits++] = st;
 		}
+	}
+	/*
+	 * What says the content is bad spreads to its copies; a key added to
+	 * a file or a preload list speaks of that file alone
+	 */
+	if (st->t.kind == SP_TARGET_FILE && d->name != NULL &&
+	    strcmp(d->name, "copy-of-detected") != 0 &&
+	    strcmp(d->name, "authorized-key-added") != 0 &&
+	    strcmp(d->name, "ld-preload") != 0 &&
+	    (!st->spreads || d->score > st->spread_score)) {
+		st->spreads = 1;
+		st->spread_score = d->score;
+		st->spread_sev = d->severity;
+		snprintf(st->spread_name, sizeof(st->spread_name), "%s:%s",
+		    d->type, d->name);
 	}
 	if ((scores = realloc(st->scores, (st->nscores + 1) *
 	    sizeof(*scores))) != NULL) {
@@ -940,6 +1032,25 @@ on_rule(struct worker *w, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule)
 	return rc;
 }
 
+/* Called with s->lock held: parent's image reported rule at address. */
+static void
+carved_add(struct sp_starget *parent, const YR_RULE *rule, uint64_t address)
+{
+	struct sp_carved *c;
+	size_t cap;
+
+	if (parent->ncarved == parent->capcarved) {
+		cap = parent->capcarved ? parent->capcarved * 2 : 8;
+		if ((c = realloc(parent->carved, cap * sizeof(*c))) == NULL)
+			return;		/* at worst reported twice */
+		parent->carved = c;
+		parent->capcarved = cap;
+	}
+	parent->carved[parent->ncarved].rule = rule;
+	parent->carved[parent->ncarved].address = address;
+	parent->ncarved++;
+}
+
 /* Called with s->lock held: h as one detection of target t. */
 static int
 yhit_emit(struct sp_scan *s, struct sp_starget *t, struct sp_yhit *h)
@@ -948,8 +1059,19 @@ yhit_emit(struct sp_scan *s, struct sp_starget *t, struct sp_yhit *h)
 	struct sp_detection d;
 	enum sp_severity sev;
 	char *json, label[1024];
+	size_t i;
 	int score, r;
 
+	/*
+	 * A range reports a rule at an address only when no image carved
+	 * from it did; an image tells its range what it reported.
+	 */
+	for (i = 0; i < t->ncarved; i++)
+		if (t->carved[i].rule == rule &&
+		    t->carved[i].address == h->first)
+			return SP_CB_CONTINUE;
+	if (t->parent != NULL)
+		carved_add(t->parent, rule, h->first);
 	yhit_trim(h);
 	memset(&d, 0, sizeof(d));
 	/*
@@ -1085,6 +1207,7 @@ worker_main(void *arg)
 	struct worker *w = arg;
 	struct sp_scan *s = w->s;
 	struct job *j;
+	size_t len;
 
 	for (;;) {
 		pthread_mutex_lock(&s->qlock);
@@ -1100,12 +1223,14 @@ worker_main(void *arg)
 		pthread_mutex_unlock(&s->qlock);
 		if (sp_scan_check(s) == SP_CB_CONTINUE)
 			scan_job(w, j);
-		pthread_mutex_lock(&s->qlock);
-		s->qbytes -= j->len;
-		s->qcount--;
-		pthread_cond_signal(&s->qspace);
-		pthread_mutex_unlock(&s->qlock);
+		len = j->len;
+		/* reported before it stops counting (sp_scan_drain) */
 		job_free(j);
+		pthread_mutex_lock(&s->qlock);
+		s->qbytes -= len;
+		s->qcount--;
+		pthread_cond_broadcast(&s->qspace);
+		pthread_mutex_unlock(&s->qlock);
 	}
 	return NULL;
 }
@@ -1155,6 +1280,17 @@ sp_scan_enqueue(struct sp_scan *s, struct sp_starget *t, unsigned char *buf,
 	pthread_mutex_unlock(&s->qlock);
 	s->stats.bytes_scanned += len;
 	return SP_OK;
+}
+
+void
+sp_scan_drain(struct sp_scan *s)
+{
+	if (s->nworkers == 0)
+		return;
+	pthread_mutex_lock(&s->qlock);
+	while (s->qcount > 0)
+		pthread_cond_wait(&s->qspace, &s->qlock);
+	pthread_mutex_unlock(&s->qlock);
 }
 
 static void
@@ -1380,6 +1516,8 @@ sp_scan_summary(const struct sp_scan *s, char *buf, size_t size)
 	    "file, directory or block device)", t->targets_skipped,
 	    t->targets_skipped == 1 ? "" : "s");
 	PART(t->memory_ranges, ", %" PRIu64 " memory ranges", t->memory_ranges);
+	PART(t->memory_images, ", %" PRIu64 " executable image%s in memory",
+	    t->memory_images, t->memory_images == 1 ? "" : "s");
 	PART(t->processes, ", %" PRIu64 " processes (%" PRIu64 " regions, %"
 	    PRIu64 " skipped)", t->processes, t->regions, t->regions_skipped);
 	PART(t->processes_no_memory, ", %" PRIu64 " process%s without memory "

@@ -41,11 +41,18 @@ struct sp_heur_file {
 	double entropy;		/* Shannon entropy of the whole content in bits/byte, < 0 when not computed */
 	int packaged;		/* 1: a package lists this path; 0: no package does; -1: unknown (no package data) */
 	int package_verified;	/* 1: content equals the package's md5 */
+	/*
+	 * Births (crtime, else ctime) at or after this time are among the
+	 * newest of the file's file system: its newest 5 percent and at
+	 * least an hour after the median.  SP_TIME_NONE when unknown (fewer
+	 * than 50 files).
+	 */
+	sp_time_ns fs_recent;
 };
 
 /*
  * Reset f to "nothing known": NULL strings, type '-', every time
- * SP_TIME_NONE, entropy -1, packaged -1.  The scanner then fills in what
+ * (fs_recent too) SP_TIME_NONE, entropy -1, packaged -1.  The scanner then fills in what
  * it has.
  */
 void sp_heur_file_init(struct sp_heur_file *f);
@@ -55,8 +62,9 @@ struct sp_heur_hit {
 	/*
 	 * Stable name: "exec-in-tmp", "elf-in-webroot", "script-in-uploads",
 	 * "setuid-unpackaged", "timestomp-ext4", "timestomp-ntfs",
-	 * "packed-elf", "kernel-thread-name", "ld-preload",
-	 * "authorized-key-added".
+	 * "packed-elf", "kernel-thread-name", "unpackaged-recent-elf",
+	 * "ld-preload", "authorized-key-added", and from the scanner
+	 * itself "copy-of-detected".
 	 */
 	const char *detector;
 	enum sp_severity severity;

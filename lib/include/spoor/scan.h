@@ -83,7 +83,13 @@ void sp_scan_options_init(struct sp_scan_options *o);
 enum sp_target_kind {
 	SP_TARGET_FILE,
 	SP_TARGET_MEMORY,
-	SP_TARGET_PROCESS
+	SP_TARGET_PROCESS,
+	/*
+	 * An ELF or PE image found at a page boundary of a memory range or
+	 * process region and scanned as the file it heads; range_* or
+	 * region_* (with pid, exe, cmdline) say where it was found.
+	 */
+	SP_TARGET_MEMORY_IMAGE
 };
 
 /* What a detection hit.  Strings are valid during the callback only. */
@@ -108,6 +114,11 @@ struct sp_scan_target {
 	const char *exe, *cmdline;
 	uint64_t region_start, region_end;
 	const char *perms, *region_path;
+	/* executable images in memory: "ELF" or "PE", where and how long */
+	const char *image_format;
+	uint64_t image_address, image_size;
+	/* what holds the image: SP_TARGET_MEMORY or SP_TARGET_PROCESS */
+	enum sp_target_kind container;
 };
 
 struct sp_detection {
@@ -151,6 +162,8 @@ struct sp_scan_stats {
 	uint64_t targets_skipped;
 	/* processes without memory: kernel threads and zombies (no problem) */
 	uint64_t processes_no_memory;
+	/* ELF and PE images found in memory and scanned as files */
+	uint64_t memory_images;
 };
 
 struct sp_scan;
@@ -167,7 +180,11 @@ int sp_scan_evidence(struct sp_scan *s, struct sp_evidence *ev,
     struct sp_err *err);
 /* One file on the host, as it is. */
 int sp_scan_file(struct sp_scan *s, const char *path, struct sp_err *err);
-/* Every range of a memory image. */
+/*
+ * Every range of a memory image, and each ELF or PE image found at a page
+ * boundary of a range, scanned as the file it heads (the same holds for
+ * the regions of processes below).
+ */
 int sp_scan_memimage(struct sp_scan *s, struct sp_memimage *m,
     struct sp_err *err);
 /* The readable memory of a live process; pid 0: every process but us. */
