@@ -1080,6 +1080,13 @@ loader_end(struct loader *l, int rc, const char *sha256,
 		if (l->err)
 			*l->err = ferr;
 	}
+	/* what the logs of a whole source say about each other */
+	if (rc == SP_OK && frc == SP_OK && l->source_id != 0 && l->ev != NULL) {
+		uint64_t found = 0;
+		rc = sp_antiforensics_run(l->store, l->run, l->source_id,
+		    &found, l->err);
+		l->events += found;
+	}
 	if (l->source_id != 0) {
 		frc = sp_store_source_finish(l->store, l->source_id, state,
 		    l->files, l->events, sha256, &ferr);
