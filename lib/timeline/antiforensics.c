@@ -1056,8 +1056,10 @@ sp_antiforensics_run(struct sp_store *store, struct sp_run *run,
 	if ((rc = read_files(&a, c)) != SP_OK ||
 	    (rc = read_events(&a, c, 0)) != SP_OK)
 		goto out;
-	qsort(a.boots, a.nboots, sizeof(*a.boots), cmp_time);
-	qsort(a.recs, a.nrecs, sizeof(*a.recs), cmp_rec);
+	if (a.nboots > 0)
+		qsort(a.boots, a.nboots, sizeof(*a.boots), cmp_time);
+	if (a.nrecs > 0)
+		qsort(a.recs, a.nrecs, sizeof(*a.recs), cmp_rec);
 	if (a.truncated)
 		sp_run_problem(run, "anti-forensics", SP_E_DATA, "more than %d "
 		    "login records; the checks read the first only",
