@@ -61,7 +61,10 @@ help(void)
 	    "      --host NAME     label the source with a host name\n"
 	    "      --hash LIST     hash file content: md5,sha1,sha256\n"
 	    "      --replace       replace a source already in the case\n"
-	    "      --tz ZONE       zone FAT times were written in (default UTC)\n"
+	    "      --tz ZONE       zone of local times: those of FAT and of\n"
+	    "                      syslog, dpkg and apt logs (default: the\n"
+	    "                      host's own from its /etc/localtime or\n"
+	    "                      /etc/timezone, else UTC)\n"
 	    "      --progress=MODE auto, bar, json or none (on stderr)\n"
 	    "      --json          one JSON summary record per source\n"
 	    "      --max-memory SIZE\n"
@@ -138,7 +141,7 @@ main(int argc, char *argv[])
 			}
 			break;
 		case OPT_REPLACE: opts.replace = 1; break;
-		case OPT_TZ: tz = optarg; break;
+		case OPT_TZ: tz = opts.zone = optarg; break;
 		case OPT_PROGRESS:
 			if (sp_progress_parse_mode(optarg, &mode) != SP_OK) {
 				fprintf(stderr, "spoor-timeline: bad progress "

@@ -3,8 +3,9 @@
  * Package changes: dpkg.log lines ("2009-02-25 11:45:23 install x:amd64
  * <none> 1.2") and apt's history.log transactions (Start-Date, Commandline,
  * Requested-By, Install/Upgrade/Remove..., End-Date blocks).  Both write
- * local time without a zone; it is read as UTC and the events say so
- * (extra zone "UTC assumed").
+ * local time without a zone; it is converted with the host's zone when
+ * the context has one (extra zone and local_time), else read as UTC and
+ * the events say so (extra zone "UTC assumed").
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -16,8 +17,6 @@
 #define LINE_MAX_BYTES	(4 << 20)
 /* Action lines (Install:, Upgrade: ...) kept per apt transaction. */
 #define APT_MAX_ACTIONS	16
-
-static const char zone_note[] = "UTC assumed";
 
 /* n decimal digits at *s into *v; advances *s. */
 static int
@@ -141,7 +140,7 @@ dpkg_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l)
 	struct sp_event e;
 	sp_time_ns t;
 	const char *rest, *desc = "entry", *old = NULL, *new = NULL;
-	char *w[5], *copy, *pkg = NULL, *arch = NULL, *colon;
+	char *w[5], *copy, *pkg = NULL, *arch = NULL, *colon, local[40];
 	size_t n;
 	int rc;
 
@@ -150,6 +149,7 @@ dpkg_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l)
 		sp_artifact_problem(ctx, l->number, "not a dpkg.log line");
 		return 0;
 	}
+	snprintf(local, sizeof(local), "%.*s", (int)(rest - l->p), l->p);
 	while (*rest == ' ' || *rest == '\t')
 		rest++;
 	if (*rest == '\0') {
@@ -221,7 +221,7 @@ dpkg_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct sp_line *l)
 		sp_extra_str(x, "old_version", old);
 	if (new != NULL && strcmp(new, "<none>") != 0)
 		sp_extra_str(x, "new_version", new);
-	sp_extra_str(x, "zone", zone_note);
+	sp_zone_apply(ctx->zone, &e.time, x, local);
 	e.time_desc = desc;
 	e.extra = sp_extra_text(x);
 	rc = sp_artifact_emit(ctx, &e);
@@ -248,6 +248,7 @@ struct apt_block {
 	int open;
 	int64_t line;		/* of Start-Date */
 	sp_time_ns start, end;
+	char start_text[40];	/* Start-Date as written */
 	char *command_line;
 	char *user;
 	int64_t uid;
@@ -365,11 +366,18 @@ apt_emit(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct apt_block *b)
 			sp_extra_array_str(x, b->action_key[i]);
 		sp_extra_array_end(x);
 	}
-	if (b->end != SP_TIME_NONE)
-		sp_extra_str(x, "end", sp_time_format_iso(b->end, 0, iso,
+	if (b->end != SP_TIME_NONE) {
+		sp_time_ns end = b->end;
+		int64_t utc;
+		if (ctx->zone != NULL) {
+			sp_zone_to_utc(ctx->zone, sp_time_sec(end), &utc);
+			end = sp_time_from_parts(utc, 0);
+		}
+		sp_extra_str(x, "end", sp_time_format_iso(end, 0, iso,
 		    sizeof(iso)));
+	}
 	sp_extra_str(x, "error", b->error);
-	sp_extra_str(x, "zone", zone_note);
+	sp_zone_apply(ctx->zone, &e.time, x, b->start_text);
 	e.extra = sp_extra_text(x);
 	if (asprintf(&msg, "%s %zu package%s%s%s%s", action ? action :
 	    "transaction of", npkg, npkg == 1 ? "" : "s",
@@ -444,6 +452,7 @@ apt_line(struct sp_artifact_ctx *ctx, struct sp_extra *x, struct apt_block *b,
 		apt_block_clear(b);
 		b->open = 1;
 		b->start = t;
+		snprintf(b->start_text, sizeof(b->start_text), "%s", val);
 		b->line = l->number;
 		return 0;
 	}

@@ -75,4 +75,13 @@ const char *sp_syscall_name(uint32_t arch, int64_t nr);
 void sp_message_tty_cwd(const char *m, char *tty, size_t ttysize,
     char *cwd, size_t cwdsize);
 
+/*
+ * A local time without a zone, read into *t as if it were UTC, made UTC
+ * with zone z, and said in x: "zone" (z's name) and "local_time" (text,
+ * as written), with "local_time_fit" when the local time happened twice
+ * or never.  With z NULL, *t is left alone and x says "UTC assumed".
+ */
+void sp_zone_apply(const struct sp_zone *z, sp_time_ns *t,
+    struct sp_extra *x, const char *text);
+
 #endif

@@ -34,6 +34,7 @@ struct record {
 	sp_time_ns time;
 	enum syslog_format format;
 	int year_inferred;
+	char local[40];			/* the year-less local time as written */
 	int pri;			/* -1: none */
 	int severity;			/* a severity word's, or -1 */
 	char host[NAME_MAX_BYTES];
@@ -347,6 +348,7 @@ parse_rfc3164(struct syslog_state *st, const char *p, struct record *r,
 {
 	int mon, day, h, mi, se, year, colon = 0;
 	int64_t ns = 0, scale = 100000000, sec;
+	const char *start = p;
 
 	for (mon = 0; mon < 12; mon++)
 		if (strncasecmp(p, months[mon], 3) == 0)
@@ -390,6 +392,7 @@ parse_rfc3164(struct syslog_state *st, const char *p, struct record *r,
 			scale /= 10;
 		}
 	}
+	snprintf(r->local, sizeof(r->local), "%.*s", (int)(p - start), start);
 	if (*p == ':') {
 		colon = 1;	/* "Nov 18 01:15:43: --- last message ..." */
 		p++;
@@ -571,6 +574,7 @@ record_reset(struct record *r)
 	r->time = SP_TIME_NONE;
 	r->format = FMT_RFC3164;
 	r->year_inferred = 0;
+	r->local[0] = '\0';
 	r->pri = -1;
 	r->severity = -1;
 	r->host[0] = r->program[0] = r->procid[0] = r->msgid[0] = '\0';
@@ -1071,7 +1075,7 @@ emit_record(struct syslog_state *st)
 	if (r->year_inferred) {
 		if (x->open)
 			sp_json_kv_bool(&x->w, "year_inferred", 1);
-		sp_extra_str(x, "zone", "UTC assumed");
+		sp_zone_apply(st->ctx->zone, &r->time, x, r->local);
 	}
 	sp_event_init(&e);
 	e.time = r->time;

@@ -297,7 +297,13 @@ utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
 	int64_t type = ut_type(l, r), sec = ut_sec(l, r), usec = ut_usec(l, r);
 	int64_t session = ut_session(l, r), duration = 0;
 	int32_t pid = (int32_t)ut_pid(l, r);
-	int has_addr, paired = 0;
+	int has_addr, paired = 0, zeroed;
+	size_t i;
+
+	/* a record of zeros is what log wipers leave in place of one */
+	for (i = 0; i < l->size && r[i] == 0; i++)
+		;
+	zeroed = i == l->size;
 
 	if (type < 0 || type >= UT_NTYPES) {
 		sp_artifact_problem(ctx, 0, "offset %" PRId64 ": unknown "
@@ -392,6 +398,10 @@ utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
 			break;
 		default:
 			e.time_desc = "entry";
+			if (zeroed) {
+				snprintf(msg, sizeof(msg), "zeroed record");
+				break;
+			}
 			snprintf(msg, sizeof(msg), "%s record%s%s%s%s",
 			    type_names[type], line[0] ? " on " : "", line,
 			    user[0] ? " for " : "", user);
@@ -425,6 +435,8 @@ utmp_record(struct sp_artifact_ctx *ctx, struct sessions *s,
 	}
 	if (l != &layouts[0])
 		sp_extra_str(x, "layout", l->name);
+	if (zeroed)
+		sp_extra_bool(x, "zeroed", 1);
 	e.extra = sp_extra_text(x);
 	return sp_artifact_emit(ctx, &e);
 }

@@ -8,6 +8,7 @@
  * thread while the walk runs, unless a source of the same size is already
  * in the case, when it must be known first to refuse a duplicate.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <fcntl.h>
@@ -55,6 +56,14 @@ struct passwd_file {
 	struct sp_users *users;	/* NULL until loaded, or when unreadable */
 };
 
+/* The zone of one file system's local times, and where it was read. */
+struct fs_zone {
+	unsigned fs_index;
+	struct sp_zone *zone;
+	char from[160];
+	char timezone_file[128];	/* /etc/timezone when it disagrees */
+};
+
 struct loader {
 	struct sp_store *store;
 	struct sp_run *run;
@@ -69,6 +78,9 @@ struct loader {
 	int64_t artifact_file_id;	/* files row of the artifact parsed now */
 	/* the users every artifact is read with (a collection's), or NULL */
 	const struct sp_users *users;
+	struct fs_zone *zones;		/* the file systems' zones */
+	size_t nzones;
+	struct sp_zone *override;	/* opts->zone, loaded */
 	uint64_t files, events;
 	const char *origin;		/* bodyfile path */
 	uint64_t problems_before;	/* the run's problems at the start */
@@ -502,7 +514,7 @@ has_suffix(const char *s, const char *suffix)
 static int
 parse_artifact(struct loader *l, const struct sp_artifact_kind *k,
     FILE *raw, const char *origin, sp_time_ns mtime,
-    const struct sp_users *users)
+    const struct sp_users *users, const struct sp_zone *zone)
 {
 	struct sp_artifact_ctx ctx;
 	struct sp_err perr;
@@ -520,6 +532,7 @@ parse_artifact(struct loader *l, const struct sp_artifact_kind *k,
 	ctx.host = l->opts->host;
 	ctx.run = l->run;
 	ctx.users = users;
+	ctx.zone = zone;
 	ctx.emit = emit_event;
 	ctx.arg = l;
 	l->origin = origin;
@@ -594,6 +607,294 @@ users_of(struct loader *l, struct sp_evidence *ev, unsigned fs_index)
 	return p->users;
 }
 
+/* ---- the host's zone ---- */
+
+/* Content read out of the evidence into memory, up to a bound. */
+struct small_file {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+#define ZONE_FILE_MAX (1 << 20)
+
+static int
+spool_small(const void *buf, size_t len, void *arg)
+{
+	struct small_file *f = arg;
+	unsigned char *n;
+
+	if (len > ZONE_FILE_MAX - f->len)
+		return SP_E_FORMAT;
+	if (f->len + len > f->cap) {
+		size_t cap = (f->len + len) * 2;
+		if ((n = realloc(f->p, cap)) == NULL)
+			return SP_E_NOMEM;
+		f->p = n;
+		f->cap = cap;
+	}
+	memcpy(f->p + f->len, buf, len);
+	f->len += len;
+	return SP_OK;
+}
+
+/* Read path of file system fs into f (the caller frees f->p). */
+static int
+read_small(struct sp_evidence *ev, unsigned fs, const char *path,
+    struct small_file *f)
+{
+	struct sp_err rerr;
+
+	memset(f, 0, sizeof(*f));
+	sp_err_init(&rerr);
+	if (sp_evidence_read_file(ev, fs, path, spool_small, f, &rerr) !=
+	    SP_OK) {
+		free(f->p);
+		memset(f, 0, sizeof(*f));
+		return -1;
+	}
+	return 0;
+}
+
+/* What /etc says of the zone: /etc/localtime and /etc/timezone. */
+struct etc_probe {
+	int localtime;		/* 0 none, 1 a regular file, 2 a link */
+	char link[512];
+	int timezone;
+};
+
+static int
+on_etc(const struct sp_entry *e, void *arg)
+{
+	struct etc_probe *p = arg;
+
+	if (e->flags & (SP_ENTRY_DELETED | SP_ENTRY_STREAM |
+	    SP_ENTRY_FILE_NAME))
+		return SP_CB_CONTINUE;
+	if (strcmp(e->path, "/etc/localtime") == 0) {
+		if (e->meta_type == SP_TYPE_REG)
+			p->localtime = 1;
+		else if (e->meta_type == SP_TYPE_LNK && e->link != NULL &&
+		    strlen(e->link) < sizeof(p->link)) {
+			p->localtime = 2;
+			snprintf(p->link, sizeof(p->link), "%s", e->link);
+		}
+	} else if (strcmp(e->path, "/etc/timezone") == 0 &&
+	    e->meta_type == SP_TYPE_REG)
+		p->timezone = 1;
+	return SP_CB_CONTINUE;
+}
+
+/* A zone name the tz database could have: printable, relative, no "..". */
+static int
+zone_name_ok(const char *s)
+{
+	size_t i;
+
+	if (s[0] == '\0' || s[0] == '/' || strstr(s, "..") != NULL)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isalnum((unsigned char)s[i]) && strchr("/_-+", s[i]) ==
+		    NULL)
+			return 0;
+	return 1;
+}
+
+/* The zone name in a link target: what follows "zoneinfo/". */
+static const char *
+zone_name_of_link(const char *target)
+{
+	const char *p = strstr(target, "zoneinfo/");
+
+	if (p == NULL)
+		return NULL;
+	p += 9;
+	if (strncmp(p, "posix/", 6) == 0)
+		p += 6;
+	return zone_name_ok(p) ? p : NULL;
+}
+
+/* The absolute path of link target t of /etc/localtime, into out. */
+static void
+resolve_link(const char *t, char *out, size_t size)
+{
+	char buf[1024], *parts[64], *save = NULL, *tok;
+	size_t n = 0, i, len = 0;
+
+	snprintf(buf, sizeof(buf), "%s%s", t[0] == '/' ? "" : "/etc/", t);
+	for (tok = strtok_r(buf, "/", &save); tok != NULL && n < 64;
+	    tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			if (n > 0)
+				n--;
+			continue;
+		}
+		parts[n++] = tok;
+	}
+	out[0] = '\0';
+	for (i = 0; i < n && len + 1 < size; i++)
+		len += (size_t)snprintf(out + len, size - len, "/%s", parts[i]);
+}
+
+/* The zone of file system fs of ev, from its own files; NULL when none. */
+static struct sp_zone *
+find_zone(struct loader *l, struct sp_evidence *ev, unsigned fs,
+    struct fs_zone *fz)
+{
+	struct etc_probe probe;
+	struct small_file f;
+	struct sp_zone *z = NULL;
+	struct sp_err zerr;
+	char name[128] = "", path[1024];
+	const char *lname = NULL;
+	size_t i;
+
+	memset(&probe, 0, sizeof(probe));
+	sp_err_init(&zerr);
+	if (sp_evidence_walk(ev, fs, "/etc", SP_WALK_ALLOCATED, on_etc, &probe,
+	    &zerr) != SP_OK)
+		return NULL;
+	if (probe.timezone && read_small(ev, fs, "/etc/timezone", &f) == 0) {
+		for (i = 0; i < f.len && i + 1 < sizeof(name) &&
+		    f.p[i] != '\n' && f.p[i] != '\r'; i++)
+			name[i] = (char)f.p[i];
+		name[i] = '\0';
+		while (i > 0 && (name[i - 1] == ' ' || name[i - 1] == '\t'))
+			name[--i] = '\0';
+		free(f.p);
+		if (!zone_name_ok(name)) {
+			sp_run_problem(l->run, "/etc/timezone", SP_E_DATA,
+			    "not a zone name; ignored");
+			name[0] = '\0';
+		}
+	}
+	/* /etc/localtime is what the C library of the host used */
+	if (probe.localtime == 1 && read_small(ev, fs, "/etc/localtime", &f)
+	    == 0) {
+		sp_err_init(&zerr);
+		if (sp_zone_from_tzif(&z, f.p, f.len, name[0] ? name : NULL,
+		    &zerr) == SP_OK)
+			snprintf(fz->from, sizeof(fz->from), "/etc/localtime");
+		else
+			sp_run_problem(l->run, "/etc/localtime", zerr.code,
+			    "%s", zerr.msg);
+		free(f.p);
+	} else if (probe.localtime == 2) {
+		lname = zone_name_of_link(probe.link);
+		resolve_link(probe.link, path, sizeof(path));
+		if (read_small(ev, fs, path, &f) == 0) {
+			sp_err_init(&zerr);
+			if (sp_zone_from_tzif(&z, f.p, f.len, lname, &zerr) ==
+			    SP_OK)
+				snprintf(fz->from, sizeof(fz->from),
+				    "/etc/localtime");
+			free(f.p);
+		}
+		sp_err_init(&zerr);
+		if (z == NULL && lname != NULL &&
+		    sp_zone_load(&z, lname, &zerr) == SP_OK)
+			snprintf(fz->from, sizeof(fz->from), "/etc/localtime "
+			    "(a link; the zone's rules from this machine)");
+	}
+	if (z != NULL) {
+		if (name[0] != '\0' && strcmp(name, sp_zone_name(z)) != 0)
+			snprintf(fz->timezone_file, sizeof(fz->timezone_file),
+			    "%s", name);
+		return z;
+	}
+	if (name[0] == '\0')
+		return NULL;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
+	if (read_small(ev, fs, path, &f) == 0) {
+		sp_err_init(&zerr);
+		if (sp_zone_from_tzif(&z, f.p, f.len, name, &zerr) == SP_OK)
+			snprintf(fz->from, sizeof(fz->from), "/etc/timezone");
+		free(f.p);
+	}
+	sp_err_init(&zerr);
+	if (z == NULL && sp_zone_load(&z, name, &zerr) == SP_OK)
+		snprintf(fz->from, sizeof(fz->from), "/etc/timezone (the "
+		    "zone's rules from this machine)");
+	if (z == NULL)
+		sp_run_problem(l->run, "/etc/timezone", SP_E_DATA, "unknown "
+		    "zone '%s'; local times read as UTC", name);
+	return z;
+}
+
+/* The zones of every file system of ev (none with opts->zone). */
+static int
+find_zones(struct loader *l, struct sp_evidence *ev)
+{
+	struct fs_zone fz;
+	size_t i, n = sp_evidence_fs_count(ev);
+
+	if (l->override != NULL || n == 0)
+		return SP_OK;
+	if ((l->zones = calloc(n, sizeof(*l->zones))) == NULL)
+		return sp_err_set(l->err, SP_E_NOMEM, 0, "zones");
+	for (i = 0; i < n; i++) {
+		memset(&fz, 0, sizeof(fz));
+		fz.fs_index = (unsigned)i;
+		if ((fz.zone = find_zone(l, ev, (unsigned)i, &fz)) != NULL)
+			l->zones[l->nzones++] = fz;
+	}
+	return SP_OK;
+}
+
+/*
+ * The zone of file system fs: --tz, its own, or the one another file
+ * system of the evidence has (/var on a partition of its own); NULL: UTC.
+ */
+static const struct sp_zone *
+zone_of(struct loader *l, unsigned fs)
+{
+	size_t i;
+
+	if (l->override != NULL)
+		return l->override;
+	for (i = 0; i < l->nzones; i++)
+		if (l->zones[i].fs_index == fs)
+			return l->zones[i].zone;
+	return l->nzones > 0 ? l->zones[0].zone : NULL;
+}
+
+/* The zone in a source's details: "zone", "zone_from". */
+static void
+zone_details(struct sp_json *w, const struct loader *l)
+{
+	size_t i;
+
+	if (l->override != NULL) {
+		sp_json_kv_str(w, "zone", sp_zone_name(l->override));
+		sp_json_kv_str(w, "zone_from", "--tz");
+		return;
+	}
+	if (l->nzones == 0) {
+		sp_json_kv_str(w, "zone", "UTC");
+		sp_json_kv_str(w, "zone_from", "assumed: no /etc/localtime "
+		    "or /etc/timezone");
+		return;
+	}
+	sp_json_kv_str(w, "zone", sp_zone_name(l->zones[0].zone));
+	sp_json_kv_str(w, "zone_from", l->zones[0].from);
+	if (l->zones[0].timezone_file[0] != '\0')
+		sp_json_kv_str(w, "timezone_file", l->zones[0].timezone_file);
+	if (l->nzones > 1) {
+		sp_json_key(w, "zones");
+		sp_json_array_begin(w);
+		for (i = 0; i < l->nzones; i++) {
+			sp_json_object_begin(w);
+			sp_json_kv_uint(w, "fs", l->zones[i].fs_index);
+			sp_json_kv_str(w, "zone",
+			    sp_zone_name(l->zones[i].zone));
+			sp_json_kv_str(w, "zone_from", l->zones[i].from);
+			sp_json_object_end(w);
+		}
+		sp_json_array_end(w);
+	}
+}
+
 /* Parse every artifact the walk found, reading it out of the evidence. */
 static int
 parse_found(struct loader *l, struct sp_evidence *ev)
@@ -621,7 +922,7 @@ parse_found(struct loader *l, struct sp_evidence *ev)
 		rewind(tmp);
 		l->artifact_file_id = f->file_id;
 		rc = parse_artifact(l, f->kind, tmp, f->path, f->mtime,
-		    users_of(l, ev, f->fs_index));
+		    users_of(l, ev, f->fs_index), zone_of(l, f->fs_index));
 		l->artifact_file_id = 0;
 		fclose(tmp);
 	}
@@ -633,7 +934,8 @@ parse_found(struct loader *l, struct sp_evidence *ev)
 static void
 fill_details(struct sp_json *w, const void *arg)
 {
-	const struct sp_evidence *ev = arg;
+	const struct loader *l = arg;
+	const struct sp_evidence *ev = l->ev;
 	size_t i;
 
 	sp_json_object_begin(w);
@@ -641,6 +943,7 @@ fill_details(struct sp_json *w, const void *arg)
 		sp_json_object_end(w);
 		return;
 	}
+	zone_details(w, l);
 	sp_json_key(w, "segments");
 	sp_json_array_begin(w);
 	for (i = 0; i < sp_evidence_segment_count(ev); i++)
@@ -708,18 +1011,35 @@ loader_release(struct loader *l)
 	l->npasswds = 0;
 	free(l->msg);
 	l->msg = NULL;
+	for (i = 0; i < l->nzones; i++)
+		sp_zone_free(l->zones[i].zone);
+	free(l->zones);
+	l->zones = NULL;
+	l->nzones = 0;
+	sp_zone_free(l->override);
+	l->override = NULL;
 }
 
 static int
 loader_init(struct loader *l, struct sp_run *run,
     const struct sp_timeline_opts *opts, struct sp_err *err)
 {
+	int rc;
+
 	memset(l, 0, sizeof(*l));
 	l->run = run;
 	l->opts = opts;
 	l->err = err;
 	l->problems_before = sp_run_problem_count(run);
-	return sp_store_new(&l->store, run, SP_STORE_BATCH, err);
+	if (opts->zone != NULL && (rc = sp_zone_load(&l->override, opts->zone,
+	    err)) != SP_OK)
+		return rc;
+	if ((rc = sp_store_new(&l->store, run, SP_STORE_BATCH, err)) !=
+	    SP_OK) {
+		sp_zone_free(l->override);
+		l->override = NULL;
+	}
+	return rc;
 }
 
 /*
@@ -759,6 +1079,13 @@ loader_end(struct loader *l, int rc, const char *sha256,
 		rc = frc;
 		if (l->err)
 			*l->err = ferr;
+	}
+	/* what the logs of a whole source say about each other */
+	if (rc == SP_OK && frc == SP_OK && l->source_id != 0 && l->ev != NULL) {
+		uint64_t found = 0;
+		rc = sp_antiforensics_run(l->store, l->run, l->source_id,
+		    &found, l->err);
+		l->events += found;
 	}
 	if (l->source_id != 0) {
 		frc = sp_store_source_finish(l->store, l->source_id, state,
@@ -815,6 +1142,7 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 		free(h.paths);
 		free(h.seg_bytes);
 		sp_store_free(l.store);
+		sp_zone_free(l.override);
 		return sp_err_set(err, SP_E_NOMEM, 0, "timeline");
 	}
 	for (i = 0; i < h.npaths; i++) {
@@ -843,7 +1171,9 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 		    "evidence with the same SHA-256")) != SP_OK)
 			goto fail;
 	}
-	if ((details = sp_json_to_string(fill_details, ev)) == NULL) {
+	if ((rc = find_zones(&l, ev)) != SP_OK)
+		goto fail;
+	if ((details = sp_json_to_string(fill_details, &l)) == NULL) {
 		rc = sp_err_set(err, SP_E_NOMEM, 0, "timeline");
 		goto fail;
 	}
@@ -888,6 +1218,7 @@ fail:
 		loader_drop(&l);
 out:
 	sp_store_free(l.store);
+	loader_release(&l);
 	free(details);
 	free(h.paths);
 	free(h.seg_bytes);
@@ -974,10 +1305,12 @@ sp_timeline_add_bodyfile(struct sp_run *run, const char *path,
 		f = stdin;
 	else if ((f = fopen(path, "re")) == NULL) {
 		sp_store_free(l.store);
+		sp_zone_free(l.override);
 		return sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
 	} else if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fclose(f);
 		sp_store_free(l.store);
+		sp_zone_free(l.override);
 		return sp_err_set(err, SP_E_USAGE, 0, "is a directory");
 	}
 	if ((rc = sp_hash_new(&h, SP_HASH_SHA256, err)) != SP_OK)
@@ -1023,6 +1356,7 @@ fail:
 	loader_drop(&l);
 close:
 	sp_store_free(l.store);
+	loader_release(&l);
 	sp_hash_free(h);
 	if (f != stdin)
 		fclose(f);
@@ -1055,6 +1389,7 @@ sp_timeline_add_artifact_file(struct sp_run *run, const char *kind,
 		in = stdin;
 	else if ((in = fopen(path, "re")) == NULL) {
 		sp_store_free(l.store);
+		sp_zone_free(l.override);
 		return sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
 	}
 	if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -1106,10 +1441,11 @@ sp_timeline_add_artifact_file(struct sp_run *run, const char *kind,
 	/* a pipe's time is now, not the artifact's: it has none */
 	rc = parse_artifact(&l, k, tmp, name, S_ISREG(st.st_mode) ?
 	    sp_time_from_parts(st.st_mtim.tv_sec, st.st_mtim.tv_nsec) :
-	    SP_TIME_NONE, NULL);
+	    SP_TIME_NONE, NULL, l.override);
 	rc = loader_end(&l, rc, NULL, stats);
 close:
 	sp_store_free(l.store);
+	loader_release(&l);
 	sp_hash_free(h);
 	if (tmp != NULL)
 		fclose(tmp);
@@ -1411,6 +1747,7 @@ sp_timeline_add_collection(struct sp_run *run, const char *path,
 			cl.l = &l;
 			cl.c = c;
 			l.ev = ev;
+			rc = find_zones(&l, ev);
 			for (i = 0; i < sp_evidence_fs_count(ev) && rc == SP_OK;
 			    i++)
 				rc = sp_evidence_walk(ev, (unsigned)i, NULL,
@@ -1433,6 +1770,7 @@ fail:
 		loader_drop(&l);
 out:
 	sp_store_free(l.store);
+	loader_release(&l);
 	sp_evidence_close(ev);
 	sp_users_free(users);
 	sp_collection_close(c);

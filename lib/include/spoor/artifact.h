@@ -71,6 +71,50 @@ const char *sp_users_name(const struct sp_users *u, int64_t uid);
 size_t sp_users_count(const struct sp_users *u);
 void sp_users_free(struct sp_users *u);
 
+/*
+ * A time zone: what turns the local times of classic syslog, dpkg.log and
+ * apt's history.log into UTC.  Read from TZif content (RFC 8536 versions
+ * 1 to 4, with the footer's POSIX TZ string for times past the table) or
+ * from a POSIX TZ string; never from the C library, whose zone is the
+ * reading machine's.
+ */
+struct sp_zone;
+
+/*
+ * A zone from the TZif bytes buf (len bytes, borrowed for the call; from
+ * evidence, so checked before anything is sized by them) named name (or,
+ * when NULL, by its footer).  Returns SP_OK, SP_E_FORMAT for bytes that
+ * are not TZif, SP_E_CORRUPT, SP_E_NOMEM.  *z is the caller's until
+ * sp_zone_free.
+ */
+int sp_zone_from_tzif(struct sp_zone **z, const void *buf, size_t len,
+    const char *name, struct sp_err *err);
+/* A zone from a POSIX TZ string ("CET-1CEST,M3.5.0,M10.5.0/3"). */
+int sp_zone_from_posix(struct sp_zone **z, const char *tz,
+    struct sp_err *err);
+/*
+ * The zone called name in this machine's tz database ($TZDIR or
+ * /usr/share/zoneinfo), read as TZif by sp_zone_from_tzif; a name it
+ * does not have is read as a POSIX TZ string when it has a digit, and
+ * "UTC" is always known.  SP_E_USAGE for an unknown name.
+ */
+int sp_zone_load(struct sp_zone **z, const char *name, struct sp_err *err);
+void sp_zone_free(struct sp_zone *z);
+/* z's name ("Europe/Berlin", or its POSIX string); owned by z. */
+const char *sp_zone_name(const struct sp_zone *z);
+void sp_zone_set_name(struct sp_zone *z, const char *name);
+/* The offset east of UTC, in seconds, in force at UTC second utc. */
+int32_t sp_zone_offset(const struct sp_zone *z, int64_t utc);
+
+enum sp_zone_fit {
+	SP_ZONE_EXACT,		/* the local time happened once */
+	SP_ZONE_AMBIGUOUS,	/* twice (clocks went back): the first */
+	SP_ZONE_GAP		/* never (clocks went forward): read with the
+				   offset before the change */
+};
+/* *utc = the UTC second of the local second local in z; an sp_zone_fit. */
+int sp_zone_to_utc(const struct sp_zone *z, int64_t local, int64_t *utc);
+
 struct sp_artifact_ctx {
 	const char *origin;	/* path of the artifact (in the evidence) */
 	sp_time_ns origin_mtime;	/* its modification time, or NONE */
@@ -78,6 +122,11 @@ struct sp_artifact_ctx {
 	struct sp_run *run;	/* where problems go; may be NULL */
 	/* the source's users (its /etc/passwd), or NULL; borrowed */
 	const struct sp_users *users;
+	/*
+	 * The zone of local times without one (syslog, dpkg, apt), or NULL:
+	 * read as UTC and marked "UTC assumed".  Borrowed.
+	 */
+	const struct sp_zone *zone;
 	/*
 	 * Receives each event; returns SP_CB_CONTINUE or an SP_E_* code
 	 * that stops the parser with that error (enum sp_cb).

@@ -25,6 +25,12 @@ struct sp_timeline_opts {
 	 * sp_artifact_kind_at's indexes); 0 parses none.
 	 */
 	uint64_t artifacts;
+	/*
+	 * The zone of the local times of logs (a tz database name or a
+	 * POSIX TZ string), or NULL: each file system's own, read from its
+	 * /etc/localtime or /etc/timezone, else UTC.
+	 */
+	const char *zone;
 };
 
 struct sp_timeline_stats {
@@ -84,5 +90,20 @@ int sp_timeline_add_collection(struct sp_run *run, const char *path,
  */
 int sp_bodyfile_parse(char *line, struct sp_entry *e, const char **md5,
     struct sp_err *err);
+
+/*
+ * Look for signs that the logs of source_id were tampered with (see
+ * spoor-heuristics(7), "Anti-forensics"): zeroed login records, logouts
+ * without their login, logins other logs saw and wtmp lacks, shell
+ * histories linked to /dev/null or emptied during a session, audit serial
+ * gaps and restarts outside a boot, and logs that stop while the file
+ * system goes on.  The case is read through the query cursors; each
+ * finding is stored through store as a detection of type "heuristic",
+ * namespace "antiforensics", with its event.  *found (may be NULL)
+ * receives how many.  Runs in the caller's transaction.
+ */
+struct sp_store;
+int sp_antiforensics_run(struct sp_store *store, struct sp_run *run,
+    int64_t source_id, uint64_t *found, struct sp_err *err);
 
 #endif
