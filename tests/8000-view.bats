@@ -366,9 +366,10 @@ start_view() {
 
 @test "a case of a newer schema is refused with 65; not a terminal is 64; a missing case is 66" {
 	sqlite3 "$CASE" "PRAGMA user_version = 99"
-	tui_start spoor-view "$CASE"
+	# wide enough that the message is one line whatever the path
+	tui_start -x 250 -y 10 spoor-view "$CASE"
 	assert_equal "$(tui_wait_exit)" 65
-	tui_wait_for 'schema version 99 is'
+	tui_wait_for 'schema version 99 is newer than this program'
 	run -64 --separate-stderr spoor-view "$CASE0" </dev/null
 	[[ "$stderr" == *"must be a terminal"* ]]
 	run -66 --separate-stderr spoor-view "$BATS_TEST_TMPDIR/none.case"
