@@ -30,9 +30,9 @@ ns_text() {
 	run -0 sqlite3 "$db" "SELECT artifact, time_desc, user, exe, path, json_extract(extra, '\$.schedule'), json_extract(extra, '\$.command'),
 	    json_extract(extra, '\$.time_source'), origin_line FROM events WHERE origin = '/var/spool/cron/crontabs/www-data' AND artifact = 'persistence'"
 	assert_output "persistence|persistence|www-data|/tmp/.X11-unix/.x/kswapd0|/var/spool/cron/crontabs/www-data|@reboot|$MINER_CMDLINE >/dev/null 2>&1|mtime|4"
-	assert_equal "$(sqlite3 "$db" "SELECT $(ns_text time_ns) FROM events WHERE origin = '/var/spool/cron/crontabs/www-data'")" \
+	assert_equal "$(sqlite3 "$db" "SELECT $(ns_text time_ns) FROM events WHERE origin = '/var/spool/cron/crontabs/www-data' AND artifact = 'persistence'")" \
 	    "$(scenario_mtime /var/spool/cron/crontabs/www-data)"
-	assert_equal "$(sqlite3 "$db" "SELECT time_ns / 1000000000 FROM events WHERE origin = '/var/spool/cron/crontabs/www-data'")" "$T_PERSIST"
+	assert_equal "$(sqlite3 "$db" "SELECT time_ns / 1000000000 FROM events WHERE origin = '/var/spool/cron/crontabs/www-data' AND artifact = 'persistence'")" "$T_PERSIST"
 }
 
 @test "scenario step 6: the attacker's key in root's authorized_keys, fingerprint as in scenario.env" {
