@@ -79,8 +79,10 @@ persistence command_in_temp_dir high /var/tmp/.cache/upd"
 	    "the timer /etc/systemd/system/hourly.timer, through /etc/systemd/system/sync.service, runs /dev/shm/sync: it lives in /dev/shm, a world-writable temporary directory; no package of the dpkg database lists it"
 	assert_equal "$(q "SELECT reason FROM detections WHERE path = '/var/tmp/.cache/upd'")" \
 	    "the systemd unit /etc/systemd/system/x.service runs /var/tmp/.cache/upd: it lives in /var/tmp, a world-writable temporary directory; it is under the hidden name .cache; no package of the dpkg database lists it"
-	assert_equal "$(q "SELECT group_concat(json_extract(details, '\$.technique'), ' ') FROM (SELECT details FROM detections ORDER BY id)")" \
-	    "T1543.002 T1053.006 T1543.002"
+	assert_equal "$(q "SELECT json_extract(details, '\$.entry.kind') || ' ' || json_extract(details, '\$.technique') || ' ' || path
+	    FROM detections ORDER BY 1, path")" "systemd T1543.002 /dev/shm/sync
+systemd T1543.002 /var/tmp/.cache/upd
+timer T1053.006 /dev/shm/sync"
 }
 
 @test "a cron.d line: the program is found past variable assignments, env and sh -c; packaged programs, under either /usr name, are not flagged" {
