@@ -28,11 +28,11 @@ ns_text() {
 	db=$BATS_TEST_TMPDIR/case.db
 	run -0 spoor-timeline -c "$db" --artifacts cron "$SCENARIO/web01.E01"
 	run -0 sqlite3 "$db" "SELECT artifact, time_desc, user, exe, path, json_extract(extra, '\$.schedule'), json_extract(extra, '\$.command'),
-	    json_extract(extra, '\$.time_source'), origin_line FROM events WHERE origin = '/var/spool/cron/crontabs/www-data'"
+	    json_extract(extra, '\$.time_source'), origin_line FROM events WHERE origin = '/var/spool/cron/crontabs/www-data' AND artifact = 'persistence'"
 	assert_output "persistence|persistence|www-data|/tmp/.X11-unix/.x/kswapd0|/var/spool/cron/crontabs/www-data|@reboot|$MINER_CMDLINE >/dev/null 2>&1|mtime|4"
-	assert_equal "$(sqlite3 "$db" "SELECT $(ns_text time_ns) FROM events WHERE origin = '/var/spool/cron/crontabs/www-data'")" \
+	assert_equal "$(sqlite3 "$db" "SELECT $(ns_text time_ns) FROM events WHERE origin = '/var/spool/cron/crontabs/www-data' AND artifact = 'persistence'")" \
 	    "$(scenario_mtime /var/spool/cron/crontabs/www-data)"
-	assert_equal "$(sqlite3 "$db" "SELECT time_ns / 1000000000 FROM events WHERE origin = '/var/spool/cron/crontabs/www-data'")" "$T_PERSIST"
+	assert_equal "$(sqlite3 "$db" "SELECT time_ns / 1000000000 FROM events WHERE origin = '/var/spool/cron/crontabs/www-data' AND artifact = 'persistence'")" "$T_PERSIST"
 }
 
 @test "scenario step 6: the attacker's key in root's authorized_keys, fingerprint as in scenario.env" {
@@ -119,7 +119,7 @@ UNIT
 	db=$BATS_TEST_TMPDIR/case.db
 	run -0 spoor-timeline -c "$db" --artifact systemd "$f"
 	run -0 sqlite3 "$db" "SELECT $(iso time_ns), artifact, time_desc, user, exe, path = '$f', json_extract(extra, '\$.unit'), json_extract(extra, '\$.exec_start'),
-	    json_extract(extra, '\$.wanted_by'), json_extract(extra, '\$.description') FROM events"
+	    json_extract(extra, '\$.wanted_by'), json_extract(extra, '\$.description') FROM events WHERE artifact = 'persistence'"
 	assert_output "2026-03-14T10:44:31Z|persistence|persistence|www-data|/tmp/.x/kswapd0|1|kworker.service|-/tmp/.x/kswapd0 -c /tmp/.x/config.json|multi-user.target default.target|Kernel worker"
 }
 

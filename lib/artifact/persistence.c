@@ -299,10 +299,47 @@ sp_parse_crontab(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 
 /* ---- systemd units ---- */
 
+/* Command lines a unit runs besides its first ExecStart=. */
+#define UNIT_EXEC_MAX	32
+
 struct unit {
 	char *description, *exec_start, *user, *wanted_by, *type;
+	char *activates;	/* Unit= of a timer or path unit */
+	char *exec_more[UNIT_EXEC_MAX];	/* "ExecStartPre=..." and the like */
+	size_t nexec_more;
 	int sections;
 };
+
+/* The [Service] keys whose value is a command line systemd runs. */
+static int
+unit_exec_key(const char *key)
+{
+	static const char *const keys[] = {
+		"ExecStart", "ExecStartPre", "ExecStartPost", "ExecCondition",
+		"ExecReload", "ExecStop", "ExecStopPost", NULL
+	};
+	size_t i;
+
+	for (i = 0; keys[i] != NULL; i++)
+		if (strcmp(key, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Keep "key=value" among the unit's other command lines. */
+static int
+unit_exec_add(struct unit *u, const char *key, const char *v)
+{
+	if (*v == '\0' || strlen(v) > UNIT_VALUE_MAX ||
+	    u->nexec_more >= UNIT_EXEC_MAX)
+		return 0;
+	if (asprintf(&u->exec_more[u->nexec_more], "%s=%s", key, v) < 0) {
+		u->exec_more[u->nexec_more] = NULL;
+		return SP_E_NOMEM;
+	}
+	u->nexec_more++;
+	return 0;
+}
 
 /* Keep the first value for key (WantedBy= values add up, blank-separated). */
 static int
@@ -412,8 +449,13 @@ unit_line(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
 	    strcmp(key, "Description") == 0)
 		rc = unit_set(&st->u.description, val, 0);
 	else if (strcmp(st->section, "Service") == 0 &&
-	    strcmp(key, "ExecStart") == 0)
+	    strcmp(key, "ExecStart") == 0 && st->u.exec_start == NULL)
 		rc = unit_set(&st->u.exec_start, val, 0);
+	else if (strcmp(st->section, "Service") == 0 && unit_exec_key(key))
+		rc = unit_exec_add(&st->u, key, val);
+	else if ((strcmp(st->section, "Timer") == 0 ||
+	    strcmp(st->section, "Path") == 0) && strcmp(key, "Unit") == 0)
+		rc = unit_set(&st->u.activates, val, 0);
 	else if (strcmp(st->section, "Service") == 0 &&
 	    strcmp(key, "User") == 0)
 		rc = unit_set(&st->u.user, val, 0);
@@ -437,6 +479,7 @@ sp_parse_systemd_unit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 	struct unit *u = &st.u;
 	char *exe = NULL, *msg = NULL, *home = NULL;
 	const char *name = base_name(ctx->origin);
+	size_t i;
 	int rc;
 
 	if (!have_mtime(ctx))
@@ -463,6 +506,13 @@ sp_parse_systemd_unit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 		sp_extra_str(&x, "wanted_by", u->wanted_by);
 		sp_extra_str(&x, "description", u->description);
 		sp_extra_str(&x, "type", u->type);
+		sp_extra_str(&x, "activates", u->activates);
+		if (u->nexec_more > 0) {
+			sp_extra_array_begin(&x, "exec_more");
+			for (i = 0; i < u->nexec_more; i++)
+				sp_extra_array_str(&x, u->exec_more[i]);
+			sp_extra_array_end(&x);
+		}
 		sp_extra_str(&x, "time_source", "mtime");
 		e.extra = sp_extra_text(&x);
 		if (asprintf(&msg, "systemd unit %s%s%s", name ? name : "-",
@@ -485,6 +535,9 @@ sp_parse_systemd_unit(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 	free(u->user);
 	free(u->wanted_by);
 	free(u->type);
+	free(u->activates);
+	for (i = 0; i < u->nexec_more; i++)
+		free(u->exec_more[i]);
 	sp_extra_release(&x);
 	return rc;
 }

@@ -1087,6 +1087,13 @@ loader_end(struct loader *l, int rc, const char *sha256,
 		    &found, l->err);
 		l->events += found;
 	}
+	/* what the persistence entries and process names of it run */
+	if (rc == SP_OK && frc == SP_OK && l->source_id != 0) {
+		uint64_t found = 0;
+		rc = sp_persistence_check_run(l->store, l->run, l->ev,
+		    l->source_id, &found, l->err);
+		l->events += found;
+	}
 	if (l->source_id != 0) {
 		frc = sp_store_source_finish(l->store, l->source_id, state,
 		    l->files, l->events, sha256, &ferr);

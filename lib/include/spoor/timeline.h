@@ -106,4 +106,20 @@ struct sp_store;
 int sp_antiforensics_run(struct sp_store *store, struct sp_run *run,
     int64_t source_id, uint64_t *found, struct sp_err *err);
 
+/*
+ * Judge the persistence entries and process names of source_id (see
+ * spoor-heuristics(7), "PERSISTENCE AND PROCESS NAMES"): cron lines,
+ * systemd units and timers whose program lives in a temporary or hidden
+ * directory or is a file no package of the source's dpkg database lists
+ * (read from ev, which may be NULL: then that part is left out), and
+ * audit records of a process named like a kernel thread that has an
+ * executable.  Events are read through the query cursors; each finding
+ * is stored through store as a detection of type "heuristic", namespace
+ * "persistence" or "process", with its event.  *found (may be NULL)
+ * receives how many.  Runs in the caller's transaction; ev is borrowed.
+ */
+int sp_persistence_check_run(struct sp_store *store, struct sp_run *run,
+    struct sp_evidence *ev, int64_t source_id, uint64_t *found,
+    struct sp_err *err);
+
 #endif
