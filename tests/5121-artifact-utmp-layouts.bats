@@ -224,3 +224,46 @@ offset 1600: partial record of 16 bytes at the end"
 800|login|bob|-
 1200|logout|bob|60"
 }
+
+# A lastlog of uids 0..N on stdout: LAYOUT (x86: 292 bytes, 32-bit time;
+# le64: 296 bytes, aarch64's 64-bit time; be32: 292 bytes big-endian)
+# then TIME:LINE:HOST per uid ("" for a uid that never logged in).
+lastlog_file() {
+	perl -e '
+		my $layout = shift;
+		my %fmt = (x86 => "l< a32 a256", le64 => "q< a32 a256",
+		    be32 => "l> a32 a256");
+		for my $r (@ARGV) {
+			my ($t, $line, $host) = split(/:/, $r, 3);
+			print pack($fmt{$layout}, $t || 0, $line // "", $host // "");
+		}' "$@"
+}
+
+@test "lastlog of aarch64 (296-byte records, 64-bit time) and big-endian: the same logins as x86-64's" {
+	users="1710400000:pts/0:198.51.100.7 : : 1710403600:tty1: 1710407200:pts/3:203.0.113.66"
+	for layout in x86 le64 be32; do
+		# shellcheck disable=SC2086
+		lastlog_file "$layout" $users >"$BATS_TEST_TMPDIR/lastlog.$layout"
+	done
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/lastlog.le64")" -eq $((5 * 296)) ]
+	for layout in x86 le64 be32; do
+		rm -f "$DB"
+		run -0 --separate-stderr spoor-timeline -c "$DB" --artifact lastlog "$BATS_TEST_TMPDIR/lastlog.$layout"
+		run -0 sqlite3 "$DB" "SELECT time_ns / 1000000000, json_extract(extra, '\$.uid'),
+		    ifnull(json_extract(extra, '\$.line'), '-'), ifnull(json_extract(extra, '\$.host'), '-')
+		    FROM events ORDER BY origin_offset"
+		assert_output "1710400000|0|pts/0|198.51.100.7
+1710403600|3|tty1|-
+1710407200|4|pts/3|203.0.113.66"
+	done
+	# no event dated 1970 or past 2100 whatever the layout
+	run -0 sqlite3 "$DB" "SELECT count(*) FROM events WHERE time_ns < 315532800000000000"
+	assert_output 0
+}
+
+@test "a lastlog no layout fits is one problem, no events" {
+	head -c 2960 /dev/urandom >"$BATS_TEST_TMPDIR/lastlog"
+	run -2 --separate-stderr spoor-timeline -c "$DB" --artifact lastlog "$BATS_TEST_TMPDIR/lastlog"
+	assert_equal "$(sqlite3 "$DB" "SELECT count(*) FROM events")" 0
+	assert_equal "$(sqlite3 "$DB" "SELECT count(*) FROM problems WHERE message LIKE '%no lastlog layout%'")" 1
+}

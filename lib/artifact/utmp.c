@@ -17,12 +17,12 @@
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "artifact/parsers.h"
 
-#define LASTLOG_SIZE	292
 
 /* Offsets in struct utmp common to every layout. */
 #define UT_TYPE		0	/* int16 and 2 bytes of padding */
@@ -61,10 +61,6 @@ static const struct utmp_layout layouts[] = {
 };
 #define NLAYOUTS	(sizeof(layouts) / sizeof(layouts[0]))
 
-/* Offsets in struct lastlog. */
-#define LL_TIME		0
-#define LL_LINE		4	/* [32] */
-#define LL_HOST		36	/* [256] */
 
 enum {
 	UT_EMPTY, UT_RUN_LVL, UT_BOOT_TIME, UT_NEW_TIME, UT_OLD_TIME,
@@ -576,29 +572,156 @@ done:
 	return rc;
 }
 
+/*
+ * The layouts of struct lastlog: a 32-bit time on x86-64 and i386 (glibc's
+ * __WORDSIZE_TIME64_COMPAT32), a 64-bit one on aarch64 and other 64-bit
+ * hosts, and a big-endian 32-bit one (mips, ppc); then line[32] and
+ * host[256], the record padded to the time's alignment.
+ */
+struct lastlog_layout {
+	const char *name;
+	size_t size, line, host;
+	int time64, big;
+};
+
+static const struct lastlog_layout lastlog_layouts[] = {
+	{ "le32", 292, 4, 36, 0, 0 },
+	{ "le64", 296, 8, 40, 1, 0 },
+	{ "be32", 292, 4, 36, 0, 1 },
+};
+#define NLASTLOG (sizeof(lastlog_layouts) / sizeof(lastlog_layouts[0]))
+
+static int64_t
+lastlog_time(const struct lastlog_layout *l, const unsigned char *r)
+{
+	uint64_t v = 0;
+	int i;
+
+	if (l->time64) {
+		for (i = 7; i >= 0; i--)
+			v = v << 8 | r[i];
+		return (int64_t)v;
+	}
+	if (l->big)
+		return (int32_t)((uint32_t)r[0] << 24 | (uint32_t)r[1] << 16 |
+		    (uint32_t)r[2] << 8 | r[3]);
+	return le32(r);
+}
+
+/* A text field: printable bytes, then NULs to its end. */
+static int
+lastlog_text(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && p[i] >= 0x20 && p[i] < 0x7f)
+		i++;
+	while (i < n && p[i] == 0)
+		i++;
+	return i == n;
+}
+
+/*
+ * How well the first n bytes read with l: plausible records less four
+ * times the wrong ones, doubled, less one when n is the whole file and l's
+ * records do not divide it.
+ */
+static long
+lastlog_score(const struct lastlog_layout *l, const unsigned char *buf,
+    size_t n, int at_end)
+{
+	long good = 0, bad = 0;
+	size_t off;
+	int64_t t;
+
+	for (off = 0; off + l->size <= n; off += l->size) {
+		const unsigned char *r = buf + off;
+		size_t i;
+		int zero = 1;
+
+		for (i = 0; i < l->size && zero; i++)
+			zero = r[i] == 0;
+		if (zero)
+			continue;
+		t = lastlog_time(l, r);
+		if (t >= 315532800 && t <= 4102444800 &&
+		    lastlog_text(r + l->line, 32) &&
+		    lastlog_text(r + l->host, 256))
+			good++;
+		else
+			bad++;
+	}
+	/* a size that does not divide the file only breaks ties */
+	return (good - 4 * bad) * 2 - (at_end && n % l->size != 0);
+}
+
 int
 sp_parse_lastlog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 {
-	unsigned char r[LASTLOG_SIZE];
+	const struct lastlog_layout *l = &lastlog_layouts[0];
+	unsigned char *buf;
 	char line[33], host[257], uid[24], msg[640];
 	const char *name;
 	struct sp_extra x;
 	struct sp_event e;
-	int64_t offset = 0, index = 0;
-	int32_t t;
-	size_t n;
+	int64_t offset = 0, index = 0, t;
+	size_t n, have, off = 0, i;
+	long best = LONG_MIN, sc;
 	int rc = SP_OK;
 
+	if ((buf = malloc(SNIFF_BYTES)) == NULL)
+		return sp_err_set(err, SP_E_NOMEM, 0, "lastlog");
+	n = fread(buf, 1, SNIFF_BYTES, in);
+	if (n < SNIFF_BYTES && ferror(in)) {
+		free(buf);
+		return sp_err_set(err, SP_E_IO, 0, "read");
+	}
+	/* the layout the first records read best with; x86-64's on a tie */
+	for (i = 0; i < NLASTLOG; i++) {
+		sc = lastlog_score(&lastlog_layouts[i], buf, n,
+		    n < SNIFF_BYTES);
+		if (sc > best) {
+			best = sc;
+			l = &lastlog_layouts[i];
+		}
+	}
+	if (best < -1) {
+		sp_artifact_problem(ctx, 0, "no lastlog layout (x86-64, "
+		    "64-bit time, big-endian) fits the records: not read");
+		free(buf);
+		return SP_OK;
+	}
 	memset(&x, 0, sizeof(x));
-	for (; (n = fread(r, 1, sizeof(r), in)) == sizeof(r);
-	    offset += LASTLOG_SIZE, index++) {
-		if ((t = le32(r + LL_TIME)) == 0)
+	have = n;
+	for (;;) {
+		const unsigned char *r;
+
+		if (have - off < l->size) {
+			/* the next records from the stream */
+			memmove(buf, buf + off, have - off);
+			have -= off;
+			off = 0;
+			if (n == SNIFF_BYTES || have > 0) {
+				size_t got = fread(buf + have, 1,
+				    SNIFF_BYTES - have, in);
+
+				have += got;
+				n = got;
+			}
+			if (have < l->size)
+				break;
+		}
+		r = buf + off;
+		off += l->size;
+		offset += (int64_t)l->size;
+		index++;
+		if ((t = lastlog_time(l, r)) == 0)
 			continue;	/* never logged in */
-		field(line, r + LL_LINE, 32);
-		field(host, r + LL_HOST, 256);
-		snprintf(uid, sizeof(uid), "%" PRId64, index);
+		field(line, r + l->line, 32);
+		field(host, r + l->host, 256);
+		snprintf(uid, sizeof(uid), "%" PRId64, index - 1);
 		/* the name from the source's /etc/passwd, when it has one */
-		name = sp_users_name(ctx->users, index);
+		name = sp_users_name(ctx->users, index - 1);
 		snprintf(msg, sizeof(msg), "last login of %s%s%suid %s%s%s%s%s%s",
 		    name ? name : "", name ? " " : "", name ? "(" : "", uid,
 		    name ? ")" : "", line[0] ? " on " : "", line,
@@ -609,20 +732,23 @@ sp_parse_lastlog(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 		e.artifact = "lastlog";
 		e.user = name != NULL ? name : uid;
 		e.message = msg;
-		e.offset = offset;
+		e.offset = offset - (int64_t)l->size;
 		sp_extra_begin(&x);
-		sp_extra_int(&x, "uid", index);
+		sp_extra_int(&x, "uid", index - 1);
 		sp_extra_str(&x, "uid_name", name);
 		if (line[0] != '\0')
 			sp_extra_str(&x, "line", line);
 		if (host[0] != '\0')
 			sp_extra_str(&x, "host", host);
+		if (l != &lastlog_layouts[0])
+			sp_extra_str(&x, "layout", l->name);
 		e.extra = sp_extra_text(&x);
 		if ((rc = sp_artifact_emit(ctx, &e)) != 0)
 			goto done;
 	}
-	rc = records_end(ctx, in, offset, n, err);
+	rc = records_end(ctx, in, offset, have - off, err);
 done:
 	sp_extra_release(&x);
+	free(buf);
 	return rc;
 }

@@ -4,7 +4,8 @@
  * wtmp, as btmp and as lastlog.  Every event must pass the shared event
  * checks (fuzz_event.h) with a message and user that are valid UTF-8, and
  * have an offset; the counts of events and problems must account for
- * every whole record of the layout the parser chose (384 or 400 bytes),
+ * every whole record of the layout the parser chose (utmp: 384 or 400
+ * bytes; lastlog: 292 or 296, never more than a record per 292 bytes),
  * or be the one problem of a file that fits no layout.
  */
 #define FUZZ_NAME "fuzz_utmp"
