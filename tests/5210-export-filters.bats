@@ -71,6 +71,19 @@ count() {
 	assert_equal "$stderr" ""
 }
 
+@test "a kind parsers write beside the registry's (btmp, socket) on a case without it: nothing, status 0" {
+	db=$BATS_TEST_TMPDIR/case.db
+	printf 'Mar 14 10:00:00 h1 sshd[1]: Accepted password for bob from 10.0.0.1 port 22 ssh2\n' \
+	    >"$BATS_TEST_TMPDIR/auth.log"
+	spoor-timeline -c "$db" --artifact syslog "$BATS_TEST_TMPDIR/auth.log" >/dev/null
+	assert_equal "$(count "artifact IN ('btmp', 'socket')")" 0
+	run -0 --separate-stderr spoor-export -c "$db" --jsonl --artifact btmp,socket
+	assert_output ""
+	assert_equal "$stderr" ""
+	# and a kind nothing writes is still refused
+	run -64 --separate-stderr spoor-export -c "$db" --jsonl --artifact btmpx
+}
+
 @test "an empty kind in an --artifact list is a usage error" {
 	scenario_case
 	for a in , audit, ,auth audit,,auth ""; do
@@ -174,7 +187,7 @@ count() {
 	assert_equal "${lines[0]}" "time,artifact,time_desc,host,user,pid,message,origin"
 	assert_equal "$((${#lines[@]} - 1))" "$(count 1)"
 	spoor-export -c "$db" --text >"$BATS_TEST_TMPDIR/text.csv"
-	spoor-export -c "$db" --jsonl | jq -r '[.time, .artifact, .time_desc, .host,
+	spoor-export -c "$db" --jsonl | jq -r '[.time, .artifact, .time_desc, (.host // ""),
 	    (.user // ""), (.pid // "" | tostring), .message, (.origin // .source)] | @json' \
 	    >"$BATS_TEST_TMPDIR/want"
 	python3 -c '

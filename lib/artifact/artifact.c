@@ -112,6 +112,32 @@ sp_artifact_find(const char *name)
 	return NULL;
 }
 
+/*
+ * The artifacts events carry beside the registry's kinds: the parsers
+ * name an event by what it records (an auth.log line read as syslog is
+ * "auth", a wtmp file read as utmp is "wtmp"), and the passes after a
+ * load write their own.
+ */
+static const char *const written_kinds[] = {
+	"auth", "cron", "wtmp", "btmp", "utmp", "lastlog", "persistence",
+	"bash_history", "zsh_history", "apt_history", "dpkg", "web",
+	"process", "socket", "module", "system", "network", "finding",
+	"detection", "fs", NULL
+};
+
+int
+sp_artifact_written(const char *name)
+{
+	const char *const *k;
+
+	if (sp_artifact_find(name) != NULL)
+		return 1;
+	for (k = written_kinds; *k != NULL; k++)
+		if (strcmp(*k, name) == 0)
+			return 1;
+	return 0;
+}
+
 const struct sp_artifact_kind *
 sp_artifact_match(const char *path)
 {

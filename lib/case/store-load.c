@@ -44,10 +44,12 @@ static const char *const stmt_sql[NSTMT] = {
 	    "?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_FILE_FIND] = "SELECT id FROM files WHERE source_id = ?1 AND "
 	    "fs = ?2 AND inode = ?3 AND path = ?4 LIMIT 1",
+	/* a detection's event is of its source's host */
 	[ST_DETECTION_EVENT] = "INSERT INTO events (time_ns, time_desc, "
 	    "artifact, source_id, file_id, pid, exe, path, message, extra, "
-	    "origin, run_id) VALUES (?1, 'detection', 'detection', ?2, ?3, "
-	    "?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    "origin, run_id, host) VALUES (?1, 'detection', 'detection', ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "(SELECT host FROM sources WHERE id = ?2))",
 	[ST_FTS_ONE] = "INSERT INTO events_fts(rowid, message) VALUES (?1, ?2)",
 	[ST_DETECTION] = "INSERT INTO detections (run_id, source_id, file_id, "
 	    "event_id, type, name, namespace, severity, score, target_kind, "

@@ -48,12 +48,12 @@ sp_export_opts_init(struct sp_export_opts *o)
 }
 
 /* The kinds every case may hold whatever its events: the parsers'
- * registry, the file system entries and the scanner's detections. */
+ * registry, the kinds they and the passes after a load write beside it,
+ * the file system entries and the scanner's detections. */
 static int
 static_kind(const char *k)
 {
-	return sp_artifact_find(k) != NULL || strcmp(k, "fs") == 0 ||
-	    strcmp(k, "detection") == 0;
+	return sp_artifact_written(k);
 }
 
 /* Whether c holds an event of kind k: one seek of events_artifact_time. */

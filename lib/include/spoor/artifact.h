@@ -232,6 +232,12 @@ struct sp_artifact_kind {
 const struct sp_artifact_kind *sp_artifact_kind_at(size_t i);
 /* The kind called name, or NULL. */
 const struct sp_artifact_kind *sp_artifact_find(const char *name);
+/*
+ * 1 when name is an artifact an event of a case can have: a kind of the
+ * registry, or one the parsers and the passes after a load write beside
+ * them ("auth", "wtmp", "persistence", "process", "fs", "detection" ...).
+ */
+int sp_artifact_written(const char *name);
 /* The first kind whose paths match path, or NULL. */
 const struct sp_artifact_kind *sp_artifact_match(const char *path);
 
