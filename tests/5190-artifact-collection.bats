@@ -145,7 +145,7 @@ rehash() {
 	assert_output "$(jq -r '[.kind, .severity, (.pid // "" | tostring)] | join("|")' \
 	    "$COLL/volatile/findings.jsonl" | sort)"
 	run -0 q "SELECT type, namespace, name, severity, ifnull(pid, ''), reason
-	    FROM detections ORDER BY name"
+	    FROM detections WHERE namespace = 'collect' ORDER BY name"
 	assert_output "$(jq -r '["heuristic", "collect", .kind, .severity,
 	    (.pid // "" | tostring), .reason] | join("|")' \
 	    "$COLL/volatile/findings.jsonl" | sort)"

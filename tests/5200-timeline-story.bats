@@ -24,7 +24,7 @@ q() {
 @test "the load is complete: no problems, every artifact kind of the story found" {
 	assert_equal "$(q "SELECT state, problem_count FROM runs")" "done|0"
 	assert_equal "$(q "SELECT group_concat(artifact, ' ') FROM (SELECT DISTINCT artifact FROM events ORDER BY artifact)")" \
-	    "apt_history audit auth bash_history cron dpkg fs persistence syslog web wtmp"
+	    "apt_history audit auth bash_history cron detection dpkg fs persistence syslog web wtmp"
 }
 
 @test "step 1: deploy logs in over SSH with a password and installs php-gd" {
