@@ -949,6 +949,53 @@ kernel_thread_name(const struct sp_heur_file *f, sp_heur_fn *fn, void *arg)
 }
 
 /*
+ * kernel-thread-name for a running process: its name (comm, or argv[0]
+ * without its directory) is a kernel thread's, with or without ps's
+ * brackets, while it runs an executable: a kernel thread has none.
+ */
+int
+sp_heur_check_process(const char *comm, const char *argv0, const char *exe,
+    sp_heur_fn *fn, void *arg)
+{
+	const char *names[2], *name, *slash;
+	struct relay c = { fn, arg, SP_CB_CONTINUE };
+	struct reason r;
+	size_t i, n;
+	int hit = -1;
+
+	names[0] = comm;
+	names[1] = argv0;
+	if (exe == NULL || exe[0] == '\0')
+		return SP_OK;
+	for (i = 0; i < 2 && hit < 0; i++) {
+		if ((name = names[i]) == NULL || name[0] == '\0')
+			continue;
+		if (i == 1 && name[0] != '[' && (slash = strrchr(name, '/')) !=
+		    NULL)
+			name = slash + 1;
+		n = strlen(name);
+		if (n >= 2 && name[0] == '[' && name[n - 1] == ']') {
+			name++;
+			n -= 2;
+		}
+		if (n > 0 && kthread_name(name, n))
+			hit = (int)i;
+	}
+	if (hit < 0)
+		return SP_OK;
+	reason_init(&r);
+	reason_add(&r, "process named '");
+	reason_str(&r, names[hit]);
+	reason_add(&r, "' (%s) like a kernel thread runs the executable ",
+	    hit == 0 ? "comm" : "argv[0]");
+	reason_str(&r, exe);
+	reason_add(&r, ": kernel threads have none");
+	report(D_KERNEL_THREAD_NAME, SP_SEV_HIGH, 70, NULL, &r, 0, 0,
+	    relay_hit, &c);
+	return c.r == SP_CB_CONTINUE || c.r == SP_CB_STOP ? SP_OK : c.r;
+}
+
+/*
  * unpackaged-recent-elf: an ELF file in a directory where installed
  * programs and libraries live (/usr/local/bin, /usr/local/sbin, /usr/lib,
  * /lib, /opt, and their lib64), that the package data says no package

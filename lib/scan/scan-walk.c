@@ -1456,6 +1456,48 @@ fetch_proc(void *ctx, uint64_t addr, unsigned char *buf, size_t len,
 	return SP_OK;
 }
 
+/*
+ * The heuristics of a running process as a whole (its name against the
+ * executable it runs), before its memory is scanned.
+ */
+static void
+process_heuristics(struct sp_scan *s, pid_t pid, const char *exe,
+    const char *cmdline)
+{
+	struct sp_starget *t;
+	struct heur_ctx hc;
+	char path[64], comm[64], argv0[256];
+	size_t n;
+	FILE *f;
+
+	comm[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	if ((f = fopen(path, "re")) != NULL) {
+		if (fgets(comm, sizeof(comm), f) == NULL)
+			comm[0] = '\0';
+		fclose(f);
+	}
+	comm[strcspn(comm, "\n")] = '\0';
+	/* the first argument: the command line up to its first space */
+	n = strcspn(cmdline, " ");
+	if (n >= sizeof(argv0))
+		n = sizeof(argv0) - 1;
+	memcpy(argv0, cmdline, n);
+	argv0[n] = '\0';
+	if ((t = sp_starget_new(s, SP_TARGET_PROCESS)) == NULL)
+		return;
+	t->t.source = "/proc";
+	t->t.source_kind = "process";
+	t->t.pid = pid;
+	t->t.exe = sp_starget_str(t, exe);
+	t->t.cmdline = sp_starget_str(t, cmdline);
+	set_name(t, strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe);
+	hc.s = s;
+	hc.t = t;
+	(void)sp_heur_check_process(comm, argv0, exe, on_heur, &hc);
+	sp_starget_unref(t);
+}
+
 static int
 scan_one_process(struct sp_scan *s, pid_t pid, int explicit,
     struct sp_err *err)
@@ -1502,6 +1544,8 @@ scan_one_process(struct sp_scan *s, pid_t pid, int explicit,
 	sp_live_process_exe(pid, exe, sizeof(exe));
 	sp_live_process_cmdline(pid, cmdline, sizeof(cmdline));
 	s->stats.processes++;
+	if (!(s->o.flags & SP_SCAN_NO_HEURISTICS) && exe[0] != '\0')
+		process_heuristics(s, pid, exe, cmdline);
 	for (; rc == SP_OK && more && !sp_scan_stopped(s);
 	    more = sp_live_maps_next(maps, rg)) {
 		if (rg->end <= rg->start || sp_live_region_skip(rg)) {

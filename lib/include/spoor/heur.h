@@ -90,6 +90,15 @@ struct sp_heur_hit {
 typedef int sp_heur_fn(const struct sp_heur_hit *hit, void *arg);
 
 /*
+ * kernel-thread-name for a running process: comm (its name in
+ * /proc/PID/comm) or argv0 (its first argument) is a kernel thread's while
+ * it runs exe, which a kernel thread never does.  Strings are borrowed;
+ * NULL or "" is absent.  Returns SP_OK or the error fn returned.
+ */
+int sp_heur_check_process(const char *comm, const char *argv0,
+    const char *exe, sp_heur_fn *fn, void *arg);
+
+/*
  * Run every metadata/head-based detector on f; call fn(hit, arg) per hit,
  * in the order of the detector table, until fn stops.  f and its strings
  * are borrowed.  Returns SP_OK or the error fn returned.
