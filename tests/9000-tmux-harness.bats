@@ -116,7 +116,13 @@ EOF
 	tui_wait_for '^size=80x24$'
 	tui_resize 132 43
 	assert_equal "$(tui_size)" 132x43
-	tui_keys s
+	# the pty takes the new size a moment after tmux says it: ask again
+	# until the program sees it, for at most 5 s
+	for _ in $(seq 50); do
+		tui_keys s
+		tui_screen | grep -qx 'size=132x43' && break
+		sleep 0.1
+	done
 	tui_wait_for '^size=132x43$'
 }
 
