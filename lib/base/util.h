@@ -14,6 +14,12 @@
  * from 64): SP_OK or SP_E_NOMEM, *p and *cap unchanged on failure.
  */
 int sp_array_grow(void **p, size_t *cap, size_t need, size_t elem);
+/*
+ * The same for an array that keeps no capacity, only its count n: room for
+ * element n (the capacity is 16 from the first element, then doubles when
+ * n reaches it).  Call before adding each element.
+ */
+int sp_array_grow_count(void **p, size_t n, size_t elem);
 
 /* Map an errno to the error code tools report for it (err.c). */
 int sp_errno_code(int e);

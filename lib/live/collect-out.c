@@ -199,7 +199,43 @@ reserved(const char *name)
  * component (pointing into name).
  */
 static int
+dir_walk(struct sp_collect_out *o, const char *name, int create, int *dirfd,
+    const char **base, struct sp_err *err);
+
+static int
 dir_create(struct sp_collect_out *o, const char *name, int *fd, int *dirfd,
+    const char **base, struct sp_err *err)
+{
+	const char *p;
+	int cur, e, rc;
+
+	*fd = *dirfd = -1;
+	if ((rc = dir_walk(o, name, 1, &cur, &p, err)) != SP_OK)
+		return rc;
+	*fd = openat(cur, p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (*fd < 0) {
+		e = errno;
+		close(cur);
+		if (e == EEXIST)
+			return sp_err_set(err, SP_E_EXISTS, 0, "item '%s': "
+			    "already in the collection", name);
+		if (e == ENOSPC || e == EDQUOT || e == EIO || e == EROFS)
+			return out_break(o, e, "create", err);
+		return sp_err_set(err, SP_E_CREATE, e, "item '%s'", name);
+	}
+	*dirfd = cur;
+	*base = p;
+	return SP_OK;
+}
+
+/*
+ * The directory of item name below the root, one component at a time and
+ * never through a symbolic link, made as needed with create: its fd in
+ * *dirfd (the caller closes it) and the last component in *base.
+ */
+static int
+dir_walk(struct sp_collect_out *o, const char *name, int create, int *dirfd,
     const char **base, struct sp_err *err)
 {
 	char comp[NAME_MAX + 1];
@@ -207,7 +243,7 @@ dir_create(struct sp_collect_out *o, const char *name, int *fd, int *dirfd,
 	int cur, next, e;
 	size_t n;
 
-	*fd = *dirfd = -1;
+	*dirfd = -1;
 	if ((cur = dup(o->rootfd)) < 0)
 		return sp_err_set(err, SP_E_OS, errno, "dup");
 	fcntl(cur, F_SETFD, FD_CLOEXEC);
@@ -220,7 +256,8 @@ dir_create(struct sp_collect_out *o, const char *name, int *fd, int *dirfd,
 		}
 		memcpy(comp, p, n);
 		comp[n] = '\0';
-		if (mkdirat(cur, comp, 0700) != 0 && errno != EEXIST) {
+		if (create && mkdirat(cur, comp, 0700) != 0 &&
+		    errno != EEXIST) {
 			e = errno;
 			close(cur);
 			if (e == ENOSPC || e == EDQUOT || e == EIO ||
@@ -243,18 +280,6 @@ dir_create(struct sp_collect_out *o, const char *name, int *fd, int *dirfd,
 		}
 		cur = next;
 		p = q + 1;
-	}
-	*fd = openat(cur, p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
-	if (*fd < 0) {
-		e = errno;
-		close(cur);
-		if (e == EEXIST)
-			return sp_err_set(err, SP_E_EXISTS, 0, "item '%s': "
-			    "already in the collection", name);
-		if (e == ENOSPC || e == EDQUOT || e == EIO || e == EROFS)
-			return out_break(o, e, "create", err);
-		return sp_err_set(err, SP_E_CREATE, e, "item '%s'", name);
 	}
 	*dirfd = cur;
 	*base = p;
@@ -1468,14 +1493,12 @@ int
 sp_collect_out_adopt(struct sp_collect_out *o, const char *name,
     const char *type, const struct sp_collect_meta *meta, struct sp_err *err)
 {
-	char comp[NAME_MAX + 1];
-	const char *p = name, *q;
+	const char *p;
 	struct sp_hash *h = NULL;
 	struct stat st;
 	uint64_t size = 0;
 	ssize_t n;
-	size_t len;
-	int cur, next, fd = -1, rc;
+	int cur, fd = -1, rc;
 
 	if ((rc = out_check(o, err)) != SP_OK)
 		return rc;
@@ -1484,27 +1507,8 @@ sp_collect_out_adopt(struct sp_collect_out *o, const char *name,
 		    "stream holds only what it was given", name);
 	if ((rc = name_check(name, err)) != SP_OK)
 		return rc;
-	if ((cur = dup(o->rootfd)) < 0)
-		return sp_err_set(err, SP_E_OS, errno, "dup");
-	/* below the root only, never through a symbolic link */
-	while ((q = strchr(p, '/')) != NULL) {
-		len = (size_t)(q - p);
-		if (len > NAME_MAX) {
-			close(cur);
-			return sp_err_set(err, SP_E_NOINPUT, ENAMETOOLONG,
-			    "item '%s'", name);
-		}
-		memcpy(comp, p, len);
-		comp[len] = '\0';
-		next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-		close(cur);
-		if (next < 0)
-			return sp_err_set(err, SP_E_NOINPUT, errno, "item "
-			    "'%s'", name);
-		cur = next;
-		p = q + 1;
-	}
+	if ((rc = dir_walk(o, name, 0, &cur, &p, err)) != SP_OK)
+		return rc;
 	fd = openat(cur, p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	close(cur);
 	if (fd < 0)

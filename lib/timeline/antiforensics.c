@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "spoor/artifact.h"
 #include "spoor/json.h"
 #include "spoor/query.h"
@@ -193,21 +194,6 @@ read_extra(const char *extra, struct xf *x)
 		(void)sp_json_members(extra, strlen(extra), on_member, x);
 }
 
-/* ---- growing arrays ---- */
-
-static int
-grow(void *pp, size_t n, size_t size)
-{
-	void **p = pp, *q;
-
-	if (n != 0 && (n & (n - 1)) != 0)
-		return 0;	/* room left: the capacity is the next power */
-	if ((q = realloc(*p, (n ? n * 2 : 8) * size)) == NULL)
-		return -1;
-	*p = q;
-	return 0;
-}
-
 static size_t
 origin_index(struct af *a, const char *path, const char *artifact)
 {
@@ -217,7 +203,7 @@ origin_index(struct af *a, const char *path, const char *artifact)
 		if (strcmp(a->origins[i - 1].path, path) == 0)
 			return i - 1;
 	if (a->norigins >= MAX_ORIGINS ||
-	    grow(&a->origins, a->norigins, sizeof(*a->origins)) != 0)
+	    sp_array_grow_count((void **)&a->origins, a->norigins, sizeof(*a->origins)) != 0)
 		return SIZE_MAX;
 	memset(&a->origins[a->norigins], 0, sizeof(*a->origins));
 	if ((a->origins[a->norigins].path = strdup(path)) == NULL)
@@ -307,7 +293,7 @@ read_files(struct af *a, struct sp_case *c)
 		if (!is_history(e->path) && !(e->meta_type == SP_TYPE_REG &&
 		    is_watched_log(e->path)))
 			continue;
-		if (grow(&a->w, a->nw, sizeof(*a->w)) != 0)
+		if (sp_array_grow_count((void **)&a->w, a->nw, sizeof(*a->w)) != 0)
 			break;
 		w = &a->w[a->nw];
 		memset(w, 0, sizeof(*w));
@@ -351,7 +337,7 @@ is_terminal(const char *tty)
 static int
 add_boot(struct af *a, sp_time_ns t)
 {
-	if (grow(&a->boots, a->nboots, sizeof(*a->boots)) != 0)
+	if (sp_array_grow_count((void **)&a->boots, a->nboots, sizeof(*a->boots)) != 0)
 		return -1;
 	a->boots[a->nboots++] = t;
 	return 0;
@@ -386,7 +372,7 @@ on_audit(struct af *a, const struct sp_event_row *ev, size_t origin,
 		    strcmp(a->ser[i].node, x->node) == 0)
 			s = &a->ser[i];
 	if (s == NULL) {
-		if (grow(&a->ser, a->nser, sizeof(*a->ser)) != 0)
+		if (sp_array_grow_count((void **)&a->ser, a->nser, sizeof(*a->ser)) != 0)
 			return SP_OK;
 		s = &a->ser[a->nser++];
 		memset(s, 0, sizeof(*s));
@@ -451,7 +437,7 @@ on_event(struct af *a, const struct sp_event_row *ev, int audit_pass)
 			a->truncated = 1;
 			return SP_OK;
 		}
-		if (grow(&a->recs, a->nrecs, sizeof(*a->recs)) != 0)
+		if (sp_array_grow_count((void **)&a->recs, a->nrecs, sizeof(*a->recs)) != 0)
 			return SP_OK;
 		r = &a->recs[a->nrecs++];
 		memset(r, 0, sizeof(*r));
@@ -476,7 +462,7 @@ on_event(struct af *a, const struct sp_event_row *ev, int audit_pass)
 	if (strcmp(ev->artifact, "lastlog") != 0 && !is_terminal(ev->tty))
 		return SP_OK;
 	if (a->nlogins >= MAX_RECORDS ||
-	    grow(&a->logins, a->nlogins, sizeof(*a->logins)) != 0)
+	    sp_array_grow_count((void **)&a->logins, a->nlogins, sizeof(*a->logins)) != 0)
 		return SP_OK;
 	lg = &a->logins[a->nlogins++];
 	memset(lg, 0, sizeof(*lg));
@@ -694,7 +680,7 @@ check_records(struct af *a, size_t from, size_t to)
 			    k++)
 				;
 			if (k == nlines) {
-				if (grow(&lines, nlines, sizeof(*lines)) != 0)
+				if (sp_array_grow_count((void **)&lines, nlines, sizeof(*lines)) != 0)
 					break;
 				snprintf(lines[nlines++], sizeof(lines[0]),
 				    "%s", r->line);
@@ -919,7 +905,7 @@ finding_serial(struct af *a, const struct serials *s,
 		    s->node[0] ? " node " : "", s->node, serial - s->max - 1,
 		    s->max, iso(s->last_time, t1), serial,
 		    iso(ev->time_ns, t2));
-	if (grow(&a->pend, a->npend, sizeof(*a->pend)) != 0 ||
+	if (sp_array_grow_count((void **)&a->pend, a->npend, sizeof(*a->pend)) != 0 ||
 	    (a->pend[a->npend].f.reason = strdup(reason)) == NULL)
 		return sp_err_set(a->err, SP_E_NOMEM, 0, "anti-forensics");
 	a->pend[a->npend].f.name = restart ? "audit_serial_restart" :

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "spoor/artifact.h"
 #include "spoor/evidence.h"
 #include "spoor/json.h"
@@ -78,21 +79,6 @@ esc(const char *s, char *out, size_t size)
 }
 
 #define ESC_MAX	(PIECE_MAX * 4 + 8)
-
-/* ---- growing arrays ---- */
-
-static int
-grow(void *pp, size_t n, size_t size)
-{
-	void **p = pp, *q;
-
-	if (n != 0 && (n & (n - 1)) != 0)
-		return 0;	/* room left: the capacity is the next power */
-	if ((q = realloc(*p, (n ? n * 2 : 8) * size)) == NULL)
-		return -1;
-	*p = q;
-	return 0;
-}
 
 /* ---- paths ---- */
 
@@ -670,7 +656,7 @@ on_persistence(struct pc *c, const struct sp_event_row *ev)
 		c->truncated = 1;
 		goto out;
 	}
-	if (grow(&c->e, c->ne, sizeof(*c->e)) != 0)
+	if (sp_array_grow_count((void **)&c->e, c->ne, sizeof(*c->e)) != 0)
 		goto out;
 	en = &c->e[c->ne];
 	memset(en, 0, sizeof(*en));
@@ -789,7 +775,7 @@ on_audit(struct pc *c, const struct sp_event_row *ev)
 		c->truncated = 1;
 		goto out;
 	}
-	if (grow(&c->p, c->np, sizeof(*c->p)) != 0)
+	if (sp_array_grow_count((void **)&c->p, c->np, sizeof(*c->p)) != 0)
 		goto out;
 	p = &c->p[c->np];
 	memset(p, 0, sizeof(*p));
@@ -856,7 +842,7 @@ static void
 ask(struct pc *c, const char *path)
 {
 	if (path == NULL || path[0] != '/' ||
-	    grow(&c->own, c->nown, sizeof(*c->own)) != 0)
+	    sp_array_grow_count((void **)&c->own, c->nown, sizeof(*c->own)) != 0)
 		return;
 	if ((c->own[c->nown].path = strdup(path)) == NULL)
 		return;
@@ -1047,7 +1033,7 @@ collect_dpkg(const struct sp_entry *e, void *arg)
 		kind = D_CONFFILES;
 	else
 		return SP_CB_CONTINUE;
-	if (grow(&l->f, l->n, sizeof(*l->f)) != 0 ||
+	if (sp_array_grow_count((void **)&l->f, l->n, sizeof(*l->f)) != 0 ||
 	    (l->f[l->n].path = strdup(e->path)) == NULL) {
 		l->nomem = 1;
 		return SP_CB_STOP;
