@@ -49,7 +49,7 @@ old_case() {
 # graph and tree tables, and schema 6's saved filters.
 assert_schema_4() {
 	local db=$1
-	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 6
+	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 7
 	assert_equal "$(sqlite3 "$db" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master
 	    WHERE name IN ('saved_filters', 'detections_event') ORDER BY name)")" \
 	    "detections_event,saved_filters"
@@ -83,7 +83,7 @@ assert_subjects_moved() {
 	db=$BATS_TEST_TMPDIR/case.db
 	run -0 spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4"
 	assert_equal "$(sqlite3 "$db" 'PRAGMA journal_mode')" wal
-	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 6
+	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 7
 	assert_equal "$(sqlite3 "$db" 'PRAGMA application_id')" 1397772114
 }
 
@@ -131,7 +131,7 @@ assert_subjects_moved() {
 	spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4" >/dev/null
 	sqlite3 "$db" 'PRAGMA user_version = 99'
 	run -65 --separate-stderr spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4"
-	assert_equal "$stderr" "spoor-info: case '$db': schema version 99 is newer than this program's 6; upgrade spoor"
+	assert_equal "$stderr" "spoor-info: case '$db': schema version 99 is newer than this program's 7; upgrade spoor"
 	assert_equal "$(sqlite3 "$db" 'SELECT count(*) FROM runs')" 1
 }
 
@@ -162,7 +162,7 @@ assert_subjects_moved() {
 	assert_equal "$(sha256sum < "$img"; stat -c '%s %Y' "$img")" "$before"
 }
 
-@test "a case of schema version 1 is migrated to version 6, its runs kept" {
+@test "a case of schema version 1 is migrated to version 7, its runs kept" {
 	db=$BATS_TEST_TMPDIR/case.db
 	old_case "$db" 1
 	run -0 spoor-timeline -c "$db" "$IMAGES/ext4/tiny.ext4"
@@ -172,7 +172,7 @@ assert_subjects_moved() {
 	assert_equal "$(sqlite3 "$db" 'SELECT count(*) FROM files')" "$(fls -r "$IMAGES/ext4/tiny.ext4" | wc -l)"
 }
 
-@test "a case of schema version 2 is migrated to version 6: an artifact event's log moves to origin_file_id, file_id names its subject" {
+@test "a case of schema version 2 is migrated to version 7: an artifact event's log moves to origin_file_id, file_id names its subject" {
 	db=$BATS_TEST_TMPDIR/case.db
 	old_case "$db" 2
 	run -0 spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4"
@@ -182,7 +182,7 @@ assert_subjects_moved() {
 	assert_equal "$(sqlite3 "$db" 'SELECT count(*) FROM detections')" 0
 }
 
-@test "a case of schema version 3 is migrated to version 6: detections and their events keep their file" {
+@test "a case of schema version 3 is migrated to version 7: detections and their events keep their file" {
 	db=$BATS_TEST_TMPDIR/case.db
 	old_case "$db" 3
 	run -0 spoor-info -c "$db" "$IMAGES/ext4/tiny.ext4"

@@ -8,7 +8,7 @@
 
 load helpers/common
 
-@test "20 writers creating one new case at once all succeed: 20 runs, schema 6, integrity ok" {
+@test "20 writers creating one new case at once all succeed: 20 runs, schema 7, integrity ok" {
 	db=$BATS_TEST_TMPDIR/case.db
 	ev=$BATS_TEST_TMPDIR/ev
 	mkdir -p "$ev"
@@ -34,7 +34,7 @@ load helpers/common
 	assert_equal "$failed" 0
 	assert_equal "$(sqlite3 "$db" 'SELECT count(*) FROM runs')" 20
 	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM runs WHERE state = 'done' AND exit_status = 0")" 20
-	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 6
+	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 7
 	assert_equal "$(sqlite3 "$db" 'PRAGMA integrity_check')" ok
 }
 

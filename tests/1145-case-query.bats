@@ -26,7 +26,7 @@ setup_file() {
 
 # The oracle: the events that pass WHERE terms, in the given order.
 oracle() {
-	sqlite3 "$DB" "SELECT $COLS FROM events e WHERE ${1:-1} ORDER BY e.time_ns ${2:-}, e.id ${2:-}"
+	sqlite3 "$DB" "SELECT $COLS FROM events_text e WHERE ${1:-1} ORDER BY e.time_ns ${2:-}, e.id ${2:-}"
 }
 
 # Pages of case-query with their page numbers stripped, in page order
@@ -163,18 +163,20 @@ pages() {
 	assert_equal "$("$CQ" --width $w --artifact auth --artifact syslog --source 1 "$DB" histogram)" \
 	    "$(sqlite3 "$DB" "SELECT time_ns - ((time_ns % $w) + $w) % $w b, count(*) FROM events WHERE artifact IN ('auth', 'syslog') AND source_id = 1 GROUP BY b ORDER BY b")"
 	assert_equal "$("$CQ" --width $w --match kswapd0 "$DB" histogram)" \
-	    "$(sqlite3 "$DB" "SELECT time_ns - ((time_ns % $w) + $w) % $w b, count(*) FROM events WHERE id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH 'kswapd0') GROUP BY b ORDER BY b")"
+	    "$(sqlite3 "$DB" "SELECT time_ns - ((time_ns % $w) + $w) % $w b, count(*) FROM events WHERE (id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH 'kswapd0') OR (artifact = 'fs' AND file_id IN (SELECT rowid FROM files_fts WHERE files_fts MATCH 'kswapd0'))) GROUP BY b ORDER BY b")"
 	run -64 --separate-stderr "$CQ" --width 0 "$DB" histogram
 }
 
-@test "a full-text match equals the FTS5 query, alone and with other filters" {
+@test "a full-text match equals the FTS5 queries of messages and of file paths, alone and with other filters" {
 	for m in kswapd0 'wget OR chmod' 'kswap*' '"Accepted password"'; do
-		want=$(sqlite3 "$DB" "SELECT $COLS FROM events e JOIN events_fts ON events_fts.rowid = e.id WHERE events_fts MATCH '${m//\'/\'\'}' ORDER BY e.time_ns, e.id")
+		q=${m//\'/\'\'}
+		want=$(sqlite3 "$DB" "SELECT $COLS FROM events_text e WHERE e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH '$q')
+		    OR (e.artifact = 'fs' AND e.file_id IN (SELECT rowid FROM files_fts WHERE files_fts MATCH '$q')) ORDER BY e.time_ns, e.id")
 		[ -n "$want" ] || fail "no match for $m"
 		assert_equal "$("$CQ" --match "$m" "$DB" events)" "$want"
 	done
 	assert_equal "$(pages back --pages-back 2 --desc --match 'kswapd0' --artifact fs "$DB" events)" \
-	    "$(oracle "e.artifact = 'fs' AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH 'kswapd0')" DESC)"
+	    "$(oracle "e.artifact = 'fs' AND e.file_id IN (SELECT rowid FROM files_fts WHERE files_fts MATCH 'kswapd0')" DESC)"
 	run -74 --separate-stderr "$CQ" --match '"unbalanced' "$DB" events
 	assert_output ""
 }
@@ -191,7 +193,7 @@ pages() {
 		want=$(sqlite3 "$DB" "SELECT e.id, e.artifact, e.message, e.origin, e.origin_line, e.origin_offset, e.boot_id, e.session, e.auid, e.tty, e.cwd,
 		    s.id, s.kind, s.path, s.sha256, s.host, o.id, o.inode, o.path, f.id, f.inode, f.path, f.allocated,
 		    d.id, d.type, d.name, d.score
-		    FROM events e JOIN sources s ON s.id = e.source_id
+		    FROM events_text e JOIN sources s ON s.id = e.source_id
 		    LEFT JOIN files o ON o.id = e.origin_file_id LEFT JOIN files f ON f.id = e.file_id
 		    LEFT JOIN detections d ON d.event_id = e.id WHERE e.id = $id")
 		assert_equal "$got" "$want"

@@ -58,7 +58,7 @@ setup_file() {
 
 # The oracle: the events that pass WHERE terms, in time order.
 oracle() {
-	sqlite3 "$DB" "SELECT $COLS${2:+, $2} FROM events e WHERE ${1:-1} ORDER BY e.time_ns, e.id"
+	sqlite3 "$DB" "SELECT $COLS${2:+, $2} FROM events_text e WHERE ${1:-1} ORDER BY e.time_ns, e.id"
 }
 
 TAGGED="(EXISTS (SELECT 1 FROM tags t WHERE t.target_kind = 'event' AND t.target_id = e.id) OR EXISTS (SELECT 1 FROM notes n WHERE n.target_kind = 'event' AND n.target_id = e.id))"
@@ -297,18 +297,19 @@ has_tag() {
 	assert_line "tag=b"
 }
 
-@test "a schema 5 case is migrated to 6: saved_filters and detections_event added, its rows and marks kept" {
+@test "a schema 5 case is migrated: saved_filters and detections_event added, its rows and marks kept" {
 	db=$BATS_TEST_TMPDIR/case.db
 	cp "$DB" "$db"
-	# schema 5 is schema 6 without what migration 6 adds
-	sqlite3 "$db" "DROP TABLE saved_filters; DROP INDEX detections_event; PRAGMA user_version = 5"
+	# schema 5 is the current schema without what migrations 6 and 7 add
+	sqlite3 "$db" "DROP TABLE saved_filters; DROP INDEX detections_event; DROP VIEW events_text; DROP TABLE files_fts;
+	    ALTER TABLE sources DROP COLUMN fingerprint; PRAGMA user_version = 5"
 	before=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM tags), (SELECT count(*) FROM notes),
 	    (SELECT count(*) FROM trees), (SELECT count(*) FROM detections)")
 	# a reader refuses it until a writer has migrated it
 	run -66 --separate-stderr "$CQ" "$db" events
 	assert_equal "$stderr" "case-query: case '$db': schema version 5 needs migrating; open it once for writing"
 	run -0 --separate-stderr spoor-export -c "$db" --jsonl --tagged
-	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 6
+	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 7
 	assert_equal "$(sqlite3 "$db" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master
 	    WHERE name IN ('saved_filters', 'detections_event') ORDER BY name)")" "detections_event,saved_filters"
 	assert_equal "$(sqlite3 "$db" "SELECT group_concat(name) FROM (SELECT name FROM pragma_table_info('saved_filters') ORDER BY cid)")" \

@@ -371,7 +371,7 @@ time.sleep(120)' >"$BATS_TEST_TMPDIR/ready" &
 	db=$BATS_TEST_TMPDIR/case.db
 	run -0 spoor-timeline -c "$db" "$SCENARIO/web01.raw"
 	run -1 --separate-stderr spoor-scan -q -c "$db" "$SCENARIO/web01.raw"
-	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 6
+	assert_equal "$(sqlite3 "$db" 'PRAGMA user_version')" 7
 	n=$(sqlite3 "$db" "SELECT count(*) FROM detections")
 	[ "$n" -ge 8 ]
 	# every file detection points at the files row of its inode and path

@@ -86,13 +86,13 @@ fls_m() {
 @test "one event per distinct time of an entry, with its MACB letters" {
 	db=$BATS_TEST_TMPDIR/case.db
 	spoor-timeline -c "$db" "$SCENARIO/web01.E01" >/dev/null
-	run -0 sqlite3 "$db" "SELECT time_desc FROM events WHERE artifact = 'fs' AND path = '/tmp/.X11-unix/.x/kswapd0' ORDER BY time_ns"
+	run -0 sqlite3 "$db" "SELECT time_desc FROM events_text WHERE artifact = 'fs' AND path = '/tmp/.X11-unix/.x/kswapd0' ORDER BY time_ns"
 	assert_output "ma..
 ...b
 ..c."
 	# the $FILE_NAME times of NTFS are events of their own
 	spoor-timeline -c "$db" "$IMAGES/ntfs/test.ntfs.dd.E01" >/dev/null
-	run -0 sqlite3 "$db" "SELECT count(*) FROM events WHERE message LIKE '%(\$FILE_NAME)%'"
+	run -0 sqlite3 "$db" "SELECT count(*) FROM events_text WHERE message LIKE '%(\$FILE_NAME)%'"
 	[ "$output" -gt 10 ]
 }
 
@@ -118,7 +118,7 @@ fls_m() {
 @test "re-adding the same evidence is refused with status 73; --replace replaces it" {
 	db=$BATS_TEST_TMPDIR/case.db
 	img=$IMAGES/ext4/hierarchy_64.ext4
-	run -0 spoor-timeline -c "$db" "$img"
+	run -0 spoor-timeline -c "$db" --verify "$img"
 	files=$(sqlite3 "$db" "SELECT count(*) FROM files")
 	cp "$img" "$BATS_TEST_TMPDIR/copy.ext4"
 	run -73 --separate-stderr spoor-timeline -c "$db" "$BATS_TEST_TMPDIR/copy.ext4"
@@ -127,14 +127,16 @@ fls_m() {
 	run -0 spoor-timeline -c "$db" --replace "$img"
 	assert_equal "$(sqlite3 "$db" "SELECT group_concat(id) FROM sources")" 2
 	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM files")" "$files"
-	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'fortune10'")" \
-	    "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE message LIKE '%fortune10%'")"
+	# the replaced source's paths left the full-text index with it
+	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM files_fts WHERE files_fts MATCH 'fortune10'")" \
+	    "$(sqlite3 "$db" "SELECT count(*) FROM files WHERE path LIKE '%fortune10%'")"
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM files WHERE path LIKE '%fortune10%'")" -gt 0 ]
 }
 
 @test "several sources share a case; --host labels one; sources record hashes and counts" {
 	db=$BATS_TEST_TMPDIR/case.db
 	spoor-timeline -c "$db" --host web01 "$SCENARIO/web01.E01" >/dev/null
-	spoor-timeline -c "$db" --host tiny "$IMAGES/ext4/tiny.ext4" >/dev/null
+	spoor-timeline -c "$db" --host tiny --verify "$IMAGES/ext4/tiny.ext4" >/dev/null
 	run -0 sqlite3 "$db" "SELECT id, kind, host, state, file_count > 0, event_count > 0 FROM sources ORDER BY id"
 	assert_output "1|e01|web01|complete|1|1
 2|raw|tiny|complete|1|1"
@@ -168,7 +170,7 @@ fls_m() {
 	assert_equal "$(echo "$output" | jq -c 'select((.message | type) != "string" or (.datetime | type) != "string" or (.timestamp_desc | type) != "string")' | wc -l)" 0
 	# the web shell's upload: written, read and born in the same instant
 	assert_equal "$(echo "$output" | jq -r 'select(.path == "/var/www/html/uploads/thumb.php") | "\(.datetime) \(.timestamp) \(.macb) \(.timestamp_desc)"' | head -1)" \
-	    "$(sqlite3 "$db" "SELECT strftime('%Y-%m-%dT%H:%M:%S', time_ns / 1000000000, 'unixepoch') || printf('.%09d+00:00 %d ', time_ns % 1000000000, time_ns / 1000) || time_desc FROM events WHERE path = '/var/www/html/uploads/thumb.php' ORDER BY time_ns LIMIT 1") Content Modification Time; Last Access Time; Creation Time"
+	    "$(sqlite3 "$db" "SELECT strftime('%Y-%m-%dT%H:%M:%S', time_ns / 1000000000, 'unixepoch') || printf('.%09d+00:00 %d ', time_ns % 1000000000, time_ns / 1000) || time_desc FROM events_text WHERE path = '/var/www/html/uploads/thumb.php' ORDER BY time_ns LIMIT 1") Content Modification Time; Last Access Time; Creation Time"
 }
 
 @test "with the schema 4 columns as spoor-timeline fills them, mactime and the bodyfile still equal fls | mactime; JSONL carries them" {

@@ -18,11 +18,13 @@
 #include "common/tool.h"
 
 enum { OPT_JSON = 256, OPT_BODYFILE, OPT_HOST, OPT_HASH, OPT_REPLACE,
-	OPT_TZ, OPT_PROGRESS, OPT_ARTIFACT, OPT_ARTIFACTS, OPT_MAX_MEMORY };
+	OPT_TZ, OPT_PROGRESS, OPT_ARTIFACT, OPT_ARTIFACTS, OPT_MAX_MEMORY,
+	OPT_VERIFY };
 
 static const char usage_text[] =
     "usage: spoor-timeline [-hV] [-c case] [--host name] [--hash list]\n"
-    "                      [--replace] [--tz zone] [--progress=mode]\n"
+    "                      [--replace] [--verify] [--tz zone]\n"
+    "                      [--progress=mode]\n"
     "                      [--json] evidence ...\n"
     "       spoor-timeline [-c case] [options] --bodyfile file ...\n"
     "       spoor-timeline [-c case] [options] --artifact kind file ...\n";
@@ -35,6 +37,7 @@ static const struct option longopts[] = {
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "hash", required_argument, NULL, OPT_HASH },
 	{ "replace", no_argument, NULL, OPT_REPLACE },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "tz", required_argument, NULL, OPT_TZ },
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -61,6 +64,9 @@ help(void)
 	    "      --host NAME     label the source with a host name\n"
 	    "      --hash LIST     hash file content: md5,sha1,sha256\n"
 	    "      --replace       replace a source already in the case\n"
+	    "      --verify        also compute the evidence's SHA-256 (a\n"
+	    "                      source is otherwise known by a sampled\n"
+	    "                      fingerprint and the hashes recorded for it)\n"
 	    "      --tz ZONE       zone of local times: those of FAT and of\n"
 	    "                      syslog, dpkg and apt logs (default: the\n"
 	    "                      host's own from its /etc/localtime or\n"
@@ -141,6 +147,7 @@ main(int argc, char *argv[])
 			}
 			break;
 		case OPT_REPLACE: opts.replace = 1; break;
+		case OPT_VERIFY: opts.verify = 1; break;
 		case OPT_TZ: tz = opts.zone = optarg; break;
 		case OPT_PROGRESS:
 			if (sp_progress_parse_mode(optarg, &mode) != SP_OK) {

@@ -144,10 +144,16 @@ sp_artifact_match(const char *path)
 	const char *const *p;
 	size_t i;
 
+	size_t lit;
+
+	/* a pattern's literal start rules out most paths before fnmatch */
 	for (i = 0; i < NKINDS; i++)
-		for (p = kinds[i].paths; *p != NULL; p++)
-			if (fnmatch(*p, path, FNM_PATHNAME) == 0)
+		for (p = kinds[i].paths; *p != NULL; p++) {
+			lit = strcspn(*p, "*?[\\");
+			if (strncmp(*p, path, lit) == 0 &&
+			    fnmatch(*p, path, FNM_PATHNAME) == 0)
 				return &kinds[i];
+		}
 	return NULL;
 }
 

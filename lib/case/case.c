@@ -284,6 +284,38 @@ static const char *const migrations[] = {
 	"  run_id INTEGER REFERENCES runs(id)"
 	");"
 	"CREATE INDEX IF NOT EXISTS detections_event ON detections(event_id);",
+	/*
+	 * 7: a file system event is its files row seen at one of its
+	 * times: new ones store neither path nor message (the read cursor
+	 * gives the row's), and file paths are searched through their own
+	 * full-text index, one entry per files row rather than one per
+	 * event.  Events stored with their text keep it, and their entries
+	 * in events_fts.
+	 */
+	"CREATE VIRTUAL TABLE files_fts USING fts5(path, content='files', "
+	"  content_rowid='id', columnsize=0);"
+	"INSERT INTO files_fts(rowid, path) SELECT id, path FROM files;"
+	/* a sampled fingerprint that tells the same source again without a
+	   full hash (evidence.h's sp_evidence_fingerprint) */
+	"ALTER TABLE sources ADD COLUMN fingerprint TEXT;"
+	/* the events with their text, as the read cursor gives them, for
+	   SQL of one's own: an fs event's path and name from its row (the
+	   name as fls shows it, query.c's fs_display_name) */
+	"CREATE VIEW events_text AS SELECT e.id, e.time_ns, e.time_desc, "
+	"  e.artifact, e.source_id, e.file_id, e.host, e.user, e.pid, e.ppid,"
+	"  e.exe, CASE WHEN e.artifact = 'fs' AND e.path IS NULL"
+	"    THEN f.path ELSE e.path END AS path,"
+	"  CASE WHEN e.artifact = 'fs' AND e.message = '' AND f.id IS NOT NULL"
+	"    THEN f.path || coalesce(':' || f.stream, '') ||"
+	"    CASE WHEN f.flags & 8 THEN ' ($FILE_NAME)' ELSE '' END ||"
+	"    coalesce(' -> ' || f.link, '') ||"
+	"    CASE WHEN f.flags & 1 = 0 THEN '' WHEN f.flags & 2"
+	"    THEN ' (deleted-realloc)' ELSE ' (deleted)' END"
+	"    ELSE e.message END AS message,"
+	"  e.extra, e.origin, e.origin_line, e.origin_offset, e.run_id,"
+	"  e.origin_file_id, e.boot_id, e.session, e.auid, e.tty, e.cwd"
+	"  FROM events e LEFT JOIN files f ON e.artifact = 'fs' AND"
+	"  f.id = e.file_id;",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])) - 1)
 
@@ -302,7 +334,7 @@ static const char timeline_indexes[] =
 	"time_ns);"
 	"CREATE INDEX IF NOT EXISTS events_file ON events(file_id);"
 	"CREATE INDEX IF NOT EXISTS events_origin_file ON events("
-	"origin_file_id);"
+	"origin_file_id) WHERE origin_file_id IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS events_process ON events(host, boot_id, "
 	"pid, time_ns) WHERE pid IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS events_session ON events(session, "

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spoor/evidence.h"
 #include "spoor/query.h"
 #include "spoor/severity.h"
 #include "case/case-internal.h"
@@ -36,6 +37,8 @@ struct sp_query {
 	int per_artifact, pending, done;
 	struct sp_query_bucket pend, out;
 	char *pend_artifact, *out_artifact;
+	char *text;		/* an fs event's message, made from its row */
+	size_t textcap;
 };
 
 /* Parameters bound in the order their '?' were written. */
@@ -103,12 +106,15 @@ sp_query_filter_init(struct sp_query_filter *f)
 
 /*
  * The WHERE terms of f on the events aliased e.  One kind uses
- * events_artifact_time; a set of kinds is tested row by row ('+' keeps the
- * planner on events_time, which also gives the order, rather than sorting
- * the union of several index ranges).
+ * events_artifact_time.  A set of kinds read a page at a time is tested
+ * row by row ('+' keeps the planner on events_time, which also gives the
+ * order, rather than sorting the union of several index ranges before the
+ * first row); read whole (all_rows), the kinds' index ranges are read and
+ * sorted, which costs their rows rather than every row of the case.
  */
 static void
-event_terms(struct sql *s, struct binds *b, const struct sp_query_filter *f)
+event_terms(struct sql *s, struct binds *b, const struct sp_query_filter *f,
+    int all_rows)
 {
 	size_t i;
 
@@ -124,7 +130,8 @@ event_terms(struct sql *s, struct binds *b, const struct sp_query_filter *f)
 		sql_add(s, " AND e.artifact = ?");
 		bind_text(b, f->artifacts[0]);
 	} else if (f->nartifacts > 1) {
-		sql_add(s, " AND +e.artifact IN (");
+		sql_add(s, all_rows ? " AND e.artifact IN (" :
+		    " AND +e.artifact IN (");
 		for (i = 0; i < f->nartifacts && i < MAX_BINDS / 2; i++) {
 			sql_add(s, i ? ", ?" : "?");
 			bind_text(b, f->artifacts[i]);
@@ -153,9 +160,12 @@ event_terms(struct sql *s, struct binds *b, const struct sp_query_filter *f)
 	}
 	if (f->detections_only)
 		sql_add(s, " AND e.artifact = 'detection'");
+	/* messages, and the paths of the files an fs event is about */
 	if (f->match != NULL) {
-		sql_add(s, " AND e.id IN (SELECT rowid FROM events_fts WHERE "
-		    "events_fts MATCH ?)");
+		sql_add(s, " AND (e.id IN (SELECT rowid FROM events_fts WHERE "
+		    "events_fts MATCH ?) OR (e.artifact = 'fs' AND e.file_id IN "
+		    "(SELECT rowid FROM files_fts WHERE files_fts MATCH ?)))");
+		bind_text(b, f->match);
 		bind_text(b, f->match);
 	}
 	/* EXISTS, not IN: the row's own index seek, keeping events_time */
@@ -294,11 +304,16 @@ query_fail(struct sp_query **q, int rc)
 	"e.pid, e.ppid, e.exe, e.path, e.message, e.extra, e.origin, " \
 	"e.origin_line, e.origin_offset, e.boot_id, e.session, e.auid, " \
 	"e.tty, e.cwd, e.run_id, f.inode, f.flags"
+/* after the marks and the severity: what an fs event's text is made of */
+#define EVENT_FS_COLUMNS ", f.path, f.stream, f.link"
 #define EVENT_BARE_COLUMNS "e.id, e.time_ns, e.time_desc, e.artifact, " \
 	"e.source_id, NULL, e.file_id, e.origin_file_id, e.host, e.user, " \
 	"e.pid, e.ppid, e.exe, e.path, e.message, e.extra, e.origin, " \
 	"e.origin_line, e.origin_offset, e.boot_id, e.session, e.auid, " \
-	"e.tty, e.cwd, e.run_id, NULL, NULL, 0, NULL"
+	"e.tty, e.cwd, e.run_id, NULL, f.flags, 0, NULL" EVENT_FS_COLUMNS
+/* the bare columns' files row: an fs event's own */
+#define EVENT_BARE_FROM " FROM events e LEFT JOIN files f ON " \
+	"e.artifact = 'fs' AND f.id = e.file_id"
 /* The marks of the event: a count through tags_target and notes_target. */
 #define EVENT_MARKS "(SELECT count(*) FROM tags t WHERE t.target_kind = " \
 	"'event' AND t.target_id = e.id) + (SELECT count(*) FROM notes n " \
@@ -338,7 +353,7 @@ event_columns(struct sql *s, int bare)
 		sql_add(s, buf);
 	}
 	sql_add(s, " ELSE min(d.severity) END FROM detections d WHERE "
-	    "d.event_id = e.id)");
+	    "d.event_id = e.id)" EVENT_FS_COLUMNS);
 }
 
 int
@@ -353,9 +368,9 @@ sp_query_open_events(struct sp_query **q, struct sp_case *c,
 	if ((rc = query_new(q, c, Q_EVENTS, err)) != SP_OK)
 		return rc;
 	event_columns(&s, f->bare);
-	sql_add(&s, f->bare ? " FROM events e WHERE 1" : EVENT_FROM
+	sql_add(&s, f->bare ? EVENT_BARE_FROM " WHERE 1" : EVENT_FROM
 	    " WHERE 1");
-	event_terms(&s, &b, f);
+	event_terms(&s, &b, f, page == NULL || page->limit == 0);
 	if ((rc = paged(&s, &b, "e", page, 2, 1, err)) != SP_OK ||
 	    (rc = prepare(*q, &s, &b, "events", err)) != SP_OK)
 		return query_fail(q, rc);
@@ -382,8 +397,55 @@ col_str(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/*
+ * The name of an entry as a timeline shows it, the bodyfile's name: its
+ * path, stream, link target and whether it is deleted, into *buf.
+ */
+static const char *
+fs_display_name(char **buf, size_t *cap, const char *path,
+    const char *stream, const char *link, unsigned flags)
+{
+	size_t need = strlen(path) + (stream ? strlen(stream) : 0) +
+	    (link ? strlen(link) : 0) + 64;
+	char *n;
+
+	if (need > *cap) {
+		if ((n = realloc(*buf, need * 2)) == NULL)
+			return path;
+		*buf = n;
+		*cap = need * 2;
+	}
+	snprintf(*buf, *cap, "%s%s%s%s%s%s%s", path, stream ? ":" : "",
+	    stream ? stream : "",
+	    flags & SP_ENTRY_FILE_NAME ? " ($FILE_NAME)" : "",
+	    link ? " -> " : "", link ? link : "",
+	    !(flags & SP_ENTRY_DELETED) ? "" :
+	    flags & SP_ENTRY_REALLOC ? " (deleted-realloc)" : " (deleted)");
+	return *buf;
+}
+
+/*
+ * A file system event stored without its text (schema 7) takes its path
+ * and message from its files row; one stored with them keeps its own.
+ */
 static void
-row_event(sqlite3_stmt *st, struct sp_event_row *e)
+row_event_fs(sqlite3_stmt *st, struct sp_event_row *e, char **buf,
+    size_t *cap)
+{
+	const char *path = col_str(st, 29);
+
+	if (e->artifact == NULL || strcmp(e->artifact, "fs") != 0 ||
+	    path == NULL)
+		return;
+	if (e->path == NULL)
+		e->path = path;
+	if (e->message == NULL || e->message[0] == '\0')
+		e->message = fs_display_name(buf, cap, path, col_str(st, 30),
+		    col_str(st, 31), (unsigned)sqlite3_column_int(st, 26));
+}
+
+static void
+row_event(sqlite3_stmt *st, struct sp_event_row *e, char **buf, size_t *cap)
 {
 	e->id = sqlite3_column_int64(st, 0);
 	e->time_ns = sqlite3_column_int64(st, 1);
@@ -414,6 +476,7 @@ row_event(sqlite3_stmt *st, struct sp_event_row *e)
 	e->file_flags = (unsigned)sqlite3_column_int(st, 26);
 	e->marks = sqlite3_column_int(st, 27);
 	e->severity = col_str(st, 28);
+	row_event_fs(st, e, buf, cap);
 }
 
 /* The columns of files that make an sp_file_row, in this order. */
@@ -748,7 +811,7 @@ sp_query_open_histogram(struct sp_query **q, struct sp_case *c,
 	} else {
 		sql_add(&s, "SELECT e.time_ns, e.artifact FROM events e "
 		    "WHERE 1");
-		event_terms(&s, &b, f);
+		event_terms(&s, &b, f, 0);
 		sql_add(&s, per_artifact ? " ORDER BY e.artifact, e.time_ns" :
 		    " ORDER BY e.time_ns");
 	}
@@ -836,7 +899,7 @@ sp_query_next(struct sp_query *q, int *has_row, struct sp_err *err)
 		return sp_sql_err(err, q->db, SP_E_CASE, "query");
 	switch (q->kind) {
 	case Q_EVENTS:
-		row_event(q->st, &q->event);
+		row_event(q->st, &q->event, &q->text, &q->textcap);
 		break;
 	case Q_FILES:
 		row_file(q->st, 0, &q->ftime.file);
@@ -931,6 +994,7 @@ sp_query_close(struct sp_query *q)
 	sqlite3_finalize(q->st);
 	free(q->pend_artifact);
 	free(q->out_artifact);
+	free(q->text);
 	free(q);
 }
 
@@ -1032,6 +1096,8 @@ sp_event_record_get(struct sp_case *c, int64_t id,
 	struct sp_detection_row *d;
 	struct sp_source_record *s;
 	struct sql sql = { 0 };
+	char *fsname = NULL;
+	size_t fsnamecap = 0;
 	int rc, row;
 
 	*rec = NULL;
@@ -1055,7 +1121,7 @@ sp_event_record_get(struct sp_case *c, int64_t id,
 	if (rc != SP_OK)
 		goto end;
 	e = &r->event;
-	row_event(st, e);
+	row_event(st, e, &fsname, &fsnamecap);
 	e->time_desc = keep(r, e->time_desc);
 	e->artifact = keep(r, e->artifact);
 	e->source = keep(r, e->source);
@@ -1064,6 +1130,7 @@ sp_event_record_get(struct sp_case *c, int64_t id,
 	e->exe = keep(r, e->exe);
 	e->path = keep(r, e->path);
 	e->message = keep(r, e->message);
+	free(fsname);
 	e->extra = keep(r, e->extra);
 	e->origin = keep(r, e->origin);
 	e->boot_id = keep(r, e->boot_id);

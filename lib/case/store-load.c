@@ -9,11 +9,13 @@
  * are far cheaper than the same work per row.
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
+#include "spoor/hash.h"
 #include "spoor/store.h"
 #include "case/case-internal.h"
 
@@ -34,9 +36,10 @@ static const char *const stmt_sql[NSTMT] = {
 	    "size, nlink, atime_ns, mtime_ns, ctime_ns, crtime_ns, dtime_ns, "
 	    "flags, allocated, link, md5, sha1, sha256) VALUES (?,?,?,?,?,?,?,"
 	    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	/* its path and message are its files row's (the read cursor's) */
 	[ST_FS_EVENT] = "INSERT INTO events (time_ns, time_desc, artifact, "
-	    "source_id, file_id, host, path, message, origin, origin_line, "
-	    "run_id) VALUES (?1,?2,'fs',?3,?4,?5,?6,?7,?8,?9,?10)",
+	    "source_id, file_id, host, message, origin, origin_line, "
+	    "run_id) VALUES (?1,?2,'fs',?3,?4,?5,'',?6,?7,?8)",
 	[ST_ARTIFACT_EVENT] = "INSERT INTO events (time_ns, time_desc, "
 	    "artifact, source_id, origin_file_id, host, user, pid, ppid, exe, "
 	    "path, message, extra, origin, origin_line, origin_offset, run_id, "
@@ -217,16 +220,28 @@ sp_store_bulk_begin(struct sp_store *s, struct sp_err *err)
 	    "prepare", err)) != SP_OK || !empty)
 		return rc;
 	s->bulk = 1;
+	/*
+	 * A first load: a crash leaves its source 'loading', which the next
+	 * open discards, so the WAL need not reach the disk before the end;
+	 * the index builds sort on a second thread.
+	 */
+	(void)sp_sql_exec(s->db, "PRAGMA synchronous = OFF; "
+	    "PRAGMA threads = 2; PRAGMA cache_size = -65536", SP_E_CASE, NULL);
 	return sp_case_timeline_indexes(s->c, 0, err);
 }
 
 int
 sp_store_bulk_end(struct sp_store *s, struct sp_err *err)
 {
+	int rc;
+
 	if (!s->bulk)
 		return SP_OK;
 	s->bulk = 0;
-	return sp_case_timeline_indexes(s->c, 1, err);
+	rc = sp_case_timeline_indexes(s->c, 1, err);
+	(void)sp_sql_exec(s->db, "PRAGMA synchronous = NORMAL; "
+	    "PRAGMA cache_size = -32768", SP_E_CASE, NULL);
+	return rc;
 }
 
 /* ---- sources ---- */
@@ -288,8 +303,11 @@ sp_store_source_finish(struct sp_store *s, int64_t id, const char *state,
 
 	if ((rc = resolve_subjects(s, id, err)) != SP_OK ||
 	    (rc = run_with_id(s, "INSERT INTO events_fts(rowid, message) "
-	    "SELECT id, message FROM events WHERE source_id = ?1", id,
-	    "index messages", err)) != SP_OK)
+	    "SELECT id, message FROM events WHERE source_id = ?1 AND "
+	    "message != ''", id, "index messages", err)) != SP_OK ||
+	    (rc = run_with_id(s, "INSERT INTO files_fts(rowid, path) "
+	    "SELECT id, path FROM files WHERE source_id = ?1", id,
+	    "index paths", err)) != SP_OK)
 		return rc;
 	if ((rc = prepare_id(s, "UPDATE sources SET state = ?2, "
 	    "file_count = ?3, event_count = ?4, sha256 = coalesce(?5, sha256) "
@@ -309,6 +327,10 @@ sp_store_source_delete(struct sp_store *s, int64_t id, struct sp_err *err)
 		/* a source still 'loading' never reached the FTS index */
 		"INSERT INTO events_fts(events_fts, rowid, message) "
 		"SELECT 'delete', id, message FROM events WHERE source_id = ?1 "
+		"AND message != '' "
+		"AND (SELECT state FROM sources WHERE id = ?1) != 'loading'",
+		"INSERT INTO files_fts(files_fts, rowid, path) "
+		"SELECT 'delete', id, path FROM files WHERE source_id = ?1 "
 		"AND (SELECT state FROM sources WHERE id = ?1) != 'loading'",
 		"DELETE FROM events WHERE source_id = ?1",
 		"DELETE FROM files WHERE source_id = ?1",
@@ -343,6 +365,58 @@ sp_store_source_find(struct sp_store *s, const char *kind, const char *path,
 	sp_sql_bind_text(st, 3, kind);
 	sp_sql_bind_text(st, 4, path);
 	rc = step_id(s, st, id, "find source", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+sp_store_source_find_fingerprint(struct sp_store *s, uint64_t size,
+    const char *fp, int64_t *id, struct sp_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*id = 0;
+	if ((rc = prepare_id(s, "SELECT id FROM sources WHERE size = ?1 AND "
+	    "fingerprint = ?2 AND sha256 IS NULL ORDER BY id LIMIT 1",
+	    (int64_t)size, &st, "find source", err)) != SP_OK)
+		return rc;
+	sp_sql_bind_text(st, 2, fp);
+	rc = step_id(s, st, id, "find source", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void
+copy_hex(char *dst, const char *src)
+{
+	snprintf(dst, SP_HASH_HEX_MAX, "%s", src ? src : "");
+}
+
+int
+sp_store_source_recorded_hashes(struct sp_store *s, const char *path,
+    uint64_t size, int64_t *id, char *md5, char *sha1, char *sha256,
+    struct sp_err *err)
+{
+	sqlite3_stmt *st;
+	int rc, row;
+
+	*id = 0;
+	md5[0] = sha1[0] = sha256[0] = '\0';
+	if ((rc = prepare_id(s, "SELECT id, md5, sha1, sha256 FROM sources "
+	    "WHERE size = ?1 AND path = ?2 AND json_valid(details) AND "
+	    "json_extract(details, '$.record') = 'acquisition' AND "
+	    "coalesce(md5, sha1, sha256) IS NOT NULL ORDER BY id DESC "
+	    "LIMIT 1", (int64_t)size, &st, "find source", err)) != SP_OK)
+		return rc;
+	sp_sql_bind_text(st, 2, path);
+	if ((rc = sp_sql_step_row(s->db, st, &row, SP_E_CASE, "find source",
+	    err)) == SP_OK && row) {
+		*id = sqlite3_column_int64(st, 0);
+		copy_hex(md5, (const char *)sqlite3_column_text(st, 1));
+		copy_hex(sha1, (const char *)sqlite3_column_text(st, 2));
+		copy_hex(sha256, (const char *)sqlite3_column_text(st, 3));
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -444,11 +518,9 @@ sp_store_fs_event_add(struct sp_store *s, const struct sp_fs_event *fe,
 	sqlite3_bind_int64(st, 3, fe->source_id);
 	bind_id(st, 4, fe->file_id);
 	sp_sql_bind_text(st, 5, fe->host);
-	sp_sql_bind_text(st, 6, fe->path);
-	sp_sql_bind_text(st, 7, fe->message);
-	sp_sql_bind_text(st, 8, fe->origin);
-	sp_sql_bind_int_if(st, 9, fe->origin_line, fe->origin != NULL);
-	sqlite3_bind_int64(st, 10, sp_run_id(s->run));
+	sp_sql_bind_text(st, 6, fe->origin);
+	sp_sql_bind_int_if(st, 7, fe->origin_line, fe->origin != NULL);
+	sqlite3_bind_int64(st, 8, sp_run_id(s->run));
 	return sp_sql_step_done(s->db, st, SP_E_CASE, "insert event", err);
 }
 

@@ -114,8 +114,9 @@ sp_case_source_insert(sqlite3 *db, int64_t run_id,
 	int rc;
 
 	if ((rc = sp_sql_prepare(db, "INSERT INTO sources (run_id, kind, "
-	    "path, size, md5, sha1, sha256, host, details, added_ns, state) "
-	    "VALUES (?,?,?,?,?,?,?,?,?,?,?)", &st, SP_E_CASE, "add source",
+	    "path, size, md5, sha1, sha256, host, details, added_ns, state, "
+	    "fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", &st, SP_E_CASE,
+	    "add source",
 	    err)) != SP_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, run_id);
@@ -129,6 +130,7 @@ sp_case_source_insert(sqlite3 *db, int64_t run_id,
 	sp_sql_bind_text(st, 9, src->details);
 	sqlite3_bind_int64(st, 10, sp_time_now());
 	sp_sql_bind_text(st, 11, state);
+	sp_sql_bind_text(st, 12, src->fingerprint);
 	if ((rc = sp_sql_finish(db, st, SP_E_CASE, "add source", err)) ==
 	    SP_OK && id != NULL)
 		*id = sqlite3_last_insert_rowid(db);

@@ -64,6 +64,20 @@ struct fs_zone {
 	char timezone_file[128];	/* /etc/timezone when it disagrees */
 };
 
+/*
+ * How a source of evidence is known: its fingerprint, whether its own
+ * SHA-256 is computed by this run, and the media hashes recorded
+ * elsewhere (the E01's header, spoor-acquire's record of it), trusted as
+ * recorded, not verified.
+ */
+struct identity {
+	char fingerprint[SP_FINGERPRINT_HEX_MAX];
+	int sha256_computed;
+	char md5[SP_HASH_HEX_MAX], sha1[SP_HASH_HEX_MAX];
+	char sha256[SP_HASH_HEX_MAX];
+	char from[64];
+};
+
 struct loader {
 	struct sp_store *store;
 	struct sp_run *run;
@@ -81,12 +95,11 @@ struct loader {
 	struct fs_zone *zones;		/* the file systems' zones */
 	size_t nzones;
 	struct sp_zone *override;	/* opts->zone, loaded */
+	struct identity *id;		/* evidence: how the source is known */
 	uint64_t files, events;
 	const char *origin;		/* bodyfile path */
 	uint64_t problems_before;	/* the run's problems at the start */
 	int64_t origin_line;
-	char *msg;
-	size_t msgcap;
 	int rc;
 	struct sp_err *err;
 };
@@ -173,38 +186,6 @@ hash_main(void *arg)
 /* ---- rows ---- */
 
 static int
-grow_msg(struct loader *l, size_t need)
-{
-	char *n;
-
-	if (need <= l->msgcap)
-		return 0;
-	if ((n = realloc(l->msg, need * 2)) == NULL)
-		return -1;
-	l->msg = n;
-	l->msgcap = need * 2;
-	return 0;
-}
-
-/* The entry's name as a timeline shows it (the bodyfile name, raw). */
-static const char *
-display_name(struct loader *l, const struct sp_entry *e)
-{
-	size_t need = strlen(e->path) + (e->stream ? strlen(e->stream) : 0) +
-	    (e->link ? strlen(e->link) : 0) + 64;
-
-	if (grow_msg(l, need) != 0)
-		return e->path;
-	snprintf(l->msg, l->msgcap, "%s%s%s%s%s%s%s", e->path,
-	    e->stream ? ":" : "", e->stream ? e->stream : "",
-	    e->flags & SP_ENTRY_FILE_NAME ? " ($FILE_NAME)" : "",
-	    e->link ? " -> " : "", e->link ? e->link : "",
-	    !(e->flags & SP_ENTRY_DELETED) ? "" :
-	    e->flags & SP_ENTRY_REALLOC ? " (deleted-realloc)" : " (deleted)");
-	return l->msg;
-}
-
-static int
 insert_entry(struct loader *l, const struct sp_entry *e,
     const struct sp_hash *h, const char *md5)
 {
@@ -244,8 +225,6 @@ insert_entry(struct loader *l, const struct sp_entry *e,
 	fe.file_id = file_id;
 	fe.macb = desc;
 	fe.host = l->opts->host;
-	fe.path = e->path;
-	fe.message = display_name(l, e);
 	fe.origin = l->origin;
 	fe.origin_line = l->origin_line;
 	for (j = 0; j < ng; j++) {
@@ -932,6 +911,63 @@ parse_found(struct loader *l, struct sp_evidence *ev)
 /* ---- sources ---- */
 
 static void
+identity_details(struct sp_json *w, const struct identity *id)
+{
+	if (id == NULL)
+		return;
+	sp_json_key(w, "identity");
+	sp_json_object_begin(w);
+	sp_json_kv_str(w, "fingerprint", id->fingerprint[0] ?
+	    id->fingerprint : NULL);
+	sp_json_kv_str(w, "sha256", id->sha256_computed ? "computed by this "
+	    "run over the segment files" : "not computed (spoor-timeline "
+	    "--verify computes it)");
+	if (id->from[0]) {
+		sp_json_key(w, "recorded");
+		sp_json_object_begin(w);
+		sp_json_kv_str(w, "from", id->from);
+		sp_json_kv_str(w, "md5", id->md5[0] ? id->md5 : NULL);
+		sp_json_kv_str(w, "sha1", id->sha1[0] ? id->sha1 : NULL);
+		sp_json_kv_str(w, "sha256", id->sha256[0] ? id->sha256 : NULL);
+		sp_json_kv_str(w, "of", "the media data, as recorded; not "
+		    "verified by this run");
+		sp_json_object_end(w);
+	}
+	sp_json_object_end(w);
+}
+
+/*
+ * The media hashes recorded for ev: spoor-acquire's record of it in the
+ * case, else the hashes its E01 header stores.
+ */
+static int
+recorded_hashes(struct loader *l, struct identity *id)
+{
+	const struct sp_ewf_info *ewf;
+	int64_t src;
+	int rc;
+
+	if ((rc = sp_store_source_recorded_hashes(l->store,
+	    sp_evidence_path(l->ev), sp_evidence_size(l->ev), &src, id->md5,
+	    id->sha1, id->sha256, l->err)) != SP_OK)
+		return rc;
+	if (src != 0) {
+		snprintf(id->from, sizeof(id->from), "spoor-acquire, source "
+		    "%" PRId64 " of this case", src);
+		return SP_OK;
+	}
+	ewf = sp_evidence_ewf_info(l->ev);
+	if (ewf != NULL && (ewf->md5 != NULL || ewf->sha1 != NULL)) {
+		snprintf(id->md5, sizeof(id->md5), "%s", ewf->md5 ?
+		    ewf->md5 : "");
+		snprintf(id->sha1, sizeof(id->sha1), "%s", ewf->sha1 ?
+		    ewf->sha1 : "");
+		snprintf(id->from, sizeof(id->from), "the E01 header");
+	}
+	return SP_OK;
+}
+
+static void
 fill_details(struct sp_json *w, const void *arg)
 {
 	const struct loader *l = arg;
@@ -963,6 +999,7 @@ fill_details(struct sp_json *w, const void *arg)
 		sp_json_object_end(w);
 	}
 	sp_json_array_end(w);
+	identity_details(w, l->id);
 	sp_json_object_end(w);
 }
 
@@ -991,6 +1028,8 @@ add_source(struct loader *l, const char *kind, const char *path,
 	src.sha256 = sha256;
 	src.host = l->opts->host;
 	src.details = details;
+	src.fingerprint = l->id != NULL && l->id->fingerprint[0] ?
+	    l->id->fingerprint : NULL;
 	return sp_store_source_add(l->store, &src, &l->source_id, l->err);
 }
 
@@ -1009,8 +1048,6 @@ loader_release(struct loader *l)
 	free(l->passwds);
 	l->passwds = NULL;
 	l->npasswds = 0;
-	free(l->msg);
-	l->msg = NULL;
 	for (i = 0; i < l->nzones; i++)
 		sp_zone_free(l->zones[i].zone);
 	free(l->zones);
@@ -1117,6 +1154,14 @@ loader_end(struct loader *l, int rc, const char *sha256,
 	return rc;
 }
 
+static uint64_t
+seg_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
 int
 sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
     const struct sp_timeline_opts *opts, struct sp_timeline_stats *stats,
@@ -1124,6 +1169,7 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 {
 	struct loader l;
 	struct hasher h;
+	struct identity ident;
 	struct stat st;
 	const char *kind = sp_evidence_kind_name(sp_evidence_kind(ev));
 	char *details = NULL;
@@ -1141,6 +1187,7 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 	if (opts->cancel != NULL)
 		sp_evidence_set_cancel(ev, opts->cancel);
 	memset(&h, 0, sizeof(h));
+	memset(&ident, 0, sizeof(ident));
 	h.cancel = opts->cancel;
 	h.npaths = is_dir ? 0 : sp_evidence_segment_count(ev);
 	if ((h.paths = calloc(h.npaths + 1, sizeof(char *))) == NULL ||
@@ -1163,21 +1210,45 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 	if (!is_dir && (rc = sp_store_source_size_taken(l.store, size, &taken,
 	    err)) != SP_OK)
 		goto fail;
+	/*
+	 * The fingerprint tells a source loaded before; a source of the
+	 * same size is hashed first, so one whose SHA-256 is known is
+	 * compared by it, and one never hashed by the fingerprint.
+	 */
+	if (!is_dir) {
+		l.id = &ident;
+		if ((rc = sp_evidence_fingerprint(ev, ident.fingerprint,
+		    err)) != SP_OK || (rc = recorded_hashes(&l, &ident)) !=
+		    SP_OK)
+			goto fail;
+	}
 	if (is_dir || taken) {
+		const char *what = is_dir ? "this directory" :
+		    "evidence with the same SHA-256";
+
 		if (!is_dir) {
 			hash_main(&h);
 			if ((rc = h.rc) != SP_OK) {
 				*err = h.err;
 				goto fail;
 			}
+			ident.sha256_computed = 1;
 		}
 		if ((rc = sp_store_source_find(l.store, kind,
 		    sp_evidence_path(ev), size, is_dir ? NULL : h.sha256, &same,
-		    err)) != SP_OK ||
-		    (rc = refuse_or_replace(&l, same, is_dir ? "this directory" :
-		    "evidence with the same SHA-256")) != SP_OK)
+		    err)) != SP_OK)
+			goto fail;
+		if (!is_dir && same == 0) {
+			what = "evidence with the same fingerprint";
+			if ((rc = sp_store_source_find_fingerprint(l.store,
+			    size, ident.fingerprint, &same, err)) != SP_OK)
+				goto fail;
+		}
+		if ((rc = refuse_or_replace(&l, same, what)) != SP_OK)
 			goto fail;
 	}
+	if (!is_dir && !taken && opts->verify)
+		ident.sha256_computed = 1;
 	if ((rc = find_zones(&l, ev)) != SP_OK)
 		goto fail;
 	if ((details = sp_json_to_string(fill_details, &l)) == NULL) {
@@ -1191,7 +1262,8 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 	/* the source row is visible (state 'loading') from here on */
 	if ((rc = sp_store_commit_batch(l.store, err)) != SP_OK)
 		goto fail;
-	if (!is_dir && !taken) {
+	/* --verify: the full hash on a second thread while the walk runs */
+	if (!is_dir && !taken && opts->verify) {
 		if (pthread_create(&h.thread, NULL, hash_main, &h) == 0)
 			h.started = 1;
 		else
@@ -1208,12 +1280,13 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 		*err = h.err;
 		rc = h.rc;
 	}
-	/* the run's inputs: the files read, hashed once on the way */
+	/* the run's inputs: the files read, with the hashes computed */
 	if (is_dir)
 		sp_run_add_input(run, sp_evidence_path(ev), 0, NULL, NULL);
 	for (i = 0; i < h.npaths && h.rc == SP_OK; i++)
-		sp_run_add_input(run, h.paths[i], h.seg_bytes[i],
-		    h.seg_sha256[i], NULL);
+		sp_run_add_input(run, h.paths[i], ident.sha256_computed ?
+		    h.seg_bytes[i] : seg_size(h.paths[i]), ident.sha256_computed ?
+		    h.seg_sha256[i] : NULL, NULL);
 	rc = loader_end(&l, rc, h.sha256[0] ? h.sha256 : NULL, stats);
 	goto out;
 fail:

@@ -15,7 +15,7 @@
 #include "time.h"
 
 /* The schema this build writes; a case with a higher version is refused. */
-#define SP_CASE_SCHEMA_VERSION 6
+#define SP_CASE_SCHEMA_VERSION 7
 /* PRAGMA application_id of a spoor case ("SPOR"). */
 #define SP_CASE_APPLICATION_ID 0x53504f52
 
@@ -70,6 +70,7 @@ struct sp_source_record {
 	const char *md5, *sha1, *sha256;	/* hex or NULL */
 	const char *host;	/* label given by the analyst, or NULL */
 	const char *details;	/* JSON object text, or NULL */
+	const char *fingerprint;	/* sp_evidence_fingerprint, or NULL */
 };
 
 /*

@@ -74,6 +74,16 @@ unsigned sp_evidence_sector_size(const struct sp_evidence *ev);
 /* Number of segment files and the i-th one's path (owned by ev). */
 size_t sp_evidence_segment_count(const struct sp_evidence *ev);
 const char *sp_evidence_segment(const struct sp_evidence *ev, size_t i);
+/*
+ * The fingerprint of ev's segment files, as 64 hex digits: SHA-256 over
+ * their count and sizes, the first and last MiB of them and 64 slices of
+ * 16 KiB spread evenly between, 3 MiB read whatever the size.  Equal
+ * fingerprints mean the same source as far as a sample can tell; only a
+ * full hash proves it.  A directory has none (SP_E_USAGE).
+ */
+#define SP_FINGERPRINT_HEX_MAX 65
+int sp_evidence_fingerprint(const struct sp_evidence *ev,
+    char hex[SP_FINGERPRINT_HEX_MAX], struct sp_err *err);
 /* Problems recorded since open (corrupt entries skipped). */
 uint64_t sp_evidence_problem_count(const struct sp_evidence *ev);
 

@@ -90,6 +90,21 @@ int sp_store_source_finish(struct sp_store *s, int64_t id,
 int sp_store_source_delete(struct sp_store *s, int64_t id,
     struct sp_err *err);
 /*
+ * *id = a source of this size whose SHA-256 was never computed and whose
+ * fingerprint is fp, or 0: the same source as far as a fingerprint tells.
+ */
+int sp_store_source_find_fingerprint(struct sp_store *s, uint64_t size,
+    const char *fp, int64_t *id, struct sp_err *err);
+/*
+ * The hashes another run recorded for the evidence at path (spoor-acquire's
+ * record of its output, the newest with this size): *id is its source, 0
+ * when none; md5, sha1 and sha256 (SP_HASH_HEX_MAX each) are filled with
+ * what it has, "" for the others.
+ */
+int sp_store_source_recorded_hashes(struct sp_store *s, const char *path,
+    uint64_t size, int64_t *id, char *md5, char *sha1, char *sha256,
+    struct sp_err *err);
+/*
  * *id = a source with the same identity, or 0: the same size and sha256,
  * or with sha256 NULL (a directory) the same kind and path.
  */
@@ -117,15 +132,16 @@ int sp_store_file_add(struct sp_store *s, int64_t source_id,
     const struct sp_entry *e, const char *md5, const char *sha1,
     const char *sha256, int64_t *file_id, struct sp_err *err);
 
-/* A file system event: one distinct time of one files row. */
+/*
+ * A file system event: one distinct time of one files row, whose path and
+ * name (as a timeline shows it) are the row's: the read cursor gives them.
+ */
 struct sp_fs_event {
 	int64_t source_id;
 	int64_t file_id;	/* the entry's files row (the subject) */
 	sp_time_ns time;
 	const char *macb;	/* four letters, "m.c." */
 	const char *host;	/* or NULL */
-	const char *path;
-	const char *message;	/* the entry's name as a timeline shows it */
 	const char *origin;	/* the bodyfile it was read from, or NULL */
 	int64_t origin_line;	/* with origin */
 };

@@ -18,6 +18,12 @@ struct sp_timeline_opts {
 	const char *host;	/* label for the source, or NULL */
 	unsigned hash_mask;	/* SP_HASH_* bits: hash file content */
 	int replace;		/* replace a source with the same hashes */
+	/*
+	 * Compute the evidence's full SHA-256 (a second thread, during the
+	 * walk); without it a new source is known by its fingerprint and
+	 * the hashes recorded for it, and its sha256 stays NULL.
+	 */
+	int verify;
 	struct sp_progress_sink progress;	/* entries loaded */
 	const struct sp_cancel *cancel;	/* borrowed; NULL: the process's */
 	/*
