@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -292,9 +293,13 @@ sp_extra_begin(struct sp_extra *x)
 {
 	cookie_io_functions_t io = { NULL, extra_write, NULL, NULL };
 
-	if (x->f == NULL && (x->f = fopencookie(x, "w", io)) == NULL) {
-		x->open = 0;
-		return;
+	if (x->f == NULL) {
+		if ((x->f = fopencookie(x, "w", io)) == NULL) {
+			x->open = 0;
+			return;
+		}
+		/* one thread writes an extra: no lock per character */
+		__fsetlocking(x->f, FSETLOCKING_BYCALLER);
 	}
 	fflush(x->f);	/* an abandoned object's bytes land, then go */
 	x->len = 0;

@@ -325,6 +325,8 @@ static const char *const migrations[] = {
  * empty case drops them and builds them once at the end, which is several
  * times faster than keeping them up to date row by row; every open makes
  * sure they exist, so a load that died half-way costs nothing but time.
+ * The indexes of ids leave out the rows without one (most log events):
+ * a lookup by id implies it is not NULL, so the planner still uses them.
  */
 static const char timeline_indexes[] =
 	"CREATE INDEX IF NOT EXISTS files_source ON files(source_id, fs, inode);"
@@ -332,7 +334,8 @@ static const char timeline_indexes[] =
 	"CREATE INDEX IF NOT EXISTS events_time ON events(time_ns, id);"
 	"CREATE INDEX IF NOT EXISTS events_artifact_time ON events(artifact, "
 	"time_ns);"
-	"CREATE INDEX IF NOT EXISTS events_file ON events(file_id);"
+	"CREATE INDEX IF NOT EXISTS events_file ON events(file_id) WHERE "
+	"file_id IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS events_origin_file ON events("
 	"origin_file_id) WHERE origin_file_id IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS events_process ON events(host, boot_id, "

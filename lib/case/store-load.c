@@ -348,6 +348,13 @@ sp_store_source_delete(struct sp_store *s, int64_t id, struct sp_err *err)
 	return SP_OK;
 }
 
+/*
+ * spoor-acquire's record of an image it wrote is a source without rows:
+ * loading that image is not loading it again.
+ */
+#define NOT_ACQUISITION "coalesce(json_extract(CASE WHEN json_valid(" \
+	"details) THEN details END, '$.record'), '') != 'acquisition'"
+
 int
 sp_store_source_find(struct sp_store *s, const char *kind, const char *path,
     uint64_t size, const char *sha256, int64_t *id, struct sp_err *err)
@@ -357,9 +364,9 @@ sp_store_source_find(struct sp_store *s, const char *kind, const char *path,
 
 	*id = 0;
 	if ((rc = prepare_id(s, sha256 ? "SELECT id FROM sources WHERE "
-	    "size = ?1 AND sha256 = ?2" : "SELECT id FROM sources WHERE "
-	    "kind = ?3 AND path = ?4", (int64_t)size, &st, "find source", err))
-	    != SP_OK)
+	    "size = ?1 AND sha256 = ?2 AND " NOT_ACQUISITION :
+	    "SELECT id FROM sources WHERE kind = ?3 AND path = ?4",
+	    (int64_t)size, &st, "find source", err)) != SP_OK)
 		return rc;
 	sp_sql_bind_text(st, 2, sha256);
 	sp_sql_bind_text(st, 3, kind);
@@ -429,8 +436,8 @@ sp_store_source_size_taken(struct sp_store *s, uint64_t size, int *taken,
 	int rc;
 
 	*taken = 0;
-	if ((rc = prepare_id(s, "SELECT 1 FROM sources WHERE size = ?1",
-	    (int64_t)size, &st, "find source", err)) != SP_OK)
+	if ((rc = prepare_id(s, "SELECT 1 FROM sources WHERE size = ?1 AND "
+	    NOT_ACQUISITION, (int64_t)size, &st, "find source", err)) != SP_OK)
 		return rc;
 	rc = sp_sql_step_row(s->db, st, taken, SP_E_CASE, "find source", err);
 	sqlite3_finalize(st);

@@ -33,6 +33,7 @@
 #include "spoor/store.h"
 #include "spoor/severity.h"
 #include "base/util.h"
+#include "timeline/walkq.h"
 
 /* An artifact found during the walk, parsed once the walk is done. */
 struct found {
@@ -1269,9 +1270,15 @@ sp_timeline_add_evidence(struct sp_run *run, struct sp_evidence *ev,
 		else
 			hash_main(&h);
 	}
-	for (i = 0; i < sp_evidence_fs_count(ev) && rc == SP_OK; i++)
-		rc = sp_evidence_walk(ev, (unsigned)i, NULL, SP_WALK_RECURSE |
-		    SP_WALK_ALL, on_entry, &l, err);
+	/* with no content to read during the walk, it runs on its own
+	   thread while this one writes the case */
+	if (opts->hash_mask == 0)
+		rc = sp_walk_all_threaded(ev, SP_WALK_RECURSE | SP_WALK_ALL,
+		    on_entry, &l, err);
+	else
+		for (i = 0; i < sp_evidence_fs_count(ev) && rc == SP_OK; i++)
+			rc = sp_evidence_walk(ev, (unsigned)i, NULL,
+			    SP_WALK_RECURSE | SP_WALK_ALL, on_entry, &l, err);
 	if (rc == SP_OK)
 		rc = parse_found(&l, ev);
 	if (h.started)
