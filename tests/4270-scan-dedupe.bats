@@ -159,11 +159,26 @@ yara_offsets() {
 	assert_equal "$(sqlite3 "$db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM detections ORDER BY name)")" "dedupe_one dedupe_two"
 }
 
-@test "the image under another name is the source spoor-timeline loaded: its detections link to its files and a rescan knows them" {
+@test "the image under another name, loaded without its SHA-256, is the same source by its fingerprint" {
 	db=$BATS_TEST_TMPDIR/case.db
 	copy=$BATS_TEST_TMPDIR/copy.raw
 	cp "$SCENARIO/web01.raw" "$copy"
 	run -0 spoor-timeline -c "$db" "$copy"
+	assert_equal "$(sqlite3 "$db" "SELECT sha256 IS NULL FROM sources")" 1
+	run -1 --separate-stderr spoor-scan -q -c "$db" "$SCENARIO/web01.raw"
+	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM sources")" 1
+	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM detections WHERE target_kind = 'file' AND file_id IS NULL")" 0
+	# a file of the same size and other bytes is another source
+	head -c "$(stat -c %s "$copy")" /dev/zero > "$BATS_TEST_TMPDIR/zeros.raw"
+	run -0 --separate-stderr spoor-scan -q -c "$db" "$BATS_TEST_TMPDIR/zeros.raw"
+	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM sources")" 2
+}
+
+@test "the image under another name is the source spoor-timeline loaded: its detections link to its files and a rescan knows them" {
+	db=$BATS_TEST_TMPDIR/case.db
+	copy=$BATS_TEST_TMPDIR/copy.raw
+	cp "$SCENARIO/web01.raw" "$copy"
+	run -0 spoor-timeline -c "$db" --verify "$copy"
 	run -1 --separate-stderr spoor-scan -q -c "$db" "$SCENARIO/web01.raw"
 	# one source, the timeline's, found by the SHA-256 of the bytes
 	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM sources")" 1

@@ -42,7 +42,7 @@ q() {
 
 @test "step 3: the upload that stored the web shell" {
 	assert_equal "$(q "SELECT time_ns / 1000000000 FROM events WHERE artifact = 'web' AND json_extract(extra, '\$.method') = 'POST' AND json_extract(extra, '\$.path') = '/upload.php'")" "$T_UPLOAD"
-	assert_equal "$(q "SELECT time_desc FROM events WHERE artifact = 'fs' AND path = '/var/www/html/uploads/thumb.php' AND time_ns / 1000000000 = $T_UPLOAD ORDER BY time_ns LIMIT 1")" "ma.b"
+	assert_equal "$(q "SELECT time_desc FROM events_text WHERE artifact = 'fs' AND path = '/var/www/html/uploads/thumb.php' AND time_ns / 1000000000 = $T_UPLOAD ORDER BY time_ns LIMIT 1")" "ma.b"
 }
 
 @test "step 4: the web shell runs sh, wget, chmod and the miner, as www-data under apache2" {

@@ -41,7 +41,7 @@ ids() {
 
 TAG="EXISTS (SELECT 1 FROM tags t WHERE t.target_kind = 'event' AND t.target_id = e.id AND t.tag = 'suspicious')"
 TAGGED="(EXISTS (SELECT 1 FROM tags t WHERE t.target_kind = 'event' AND t.target_id = e.id) OR EXISTS (SELECT 1 FROM notes n WHERE n.target_kind = 'event' AND n.target_id = e.id))"
-MATCH="e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH 'wget OR kswapd0')"
+MATCH="(e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH 'wget OR kswapd0') OR (e.artifact = 'fs' AND e.file_id IN (SELECT rowid FROM files_fts WHERE files_fts MATCH 'wget OR kswapd0')))"
 
 @test "--tag keeps the events with that tag, in every event view" {
 	want=$(ids "$TAG")

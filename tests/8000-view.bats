@@ -252,7 +252,7 @@ start_view() {
 
 @test "the detail pane lays out the event's fields and provenance; o shows the file through the evidence" {
 	start_view "$CASE"
-	id=$(sqlite3 "$CASE" "SELECT id FROM events WHERE artifact = 'fs' AND path = '/var/www/html/uploads/thumb.php' ORDER BY time_ns, id LIMIT 1")
+	id=$(sqlite3 "$CASE" "SELECT id FROM events_text WHERE artifact = 'fs' AND path = '/var/www/html/uploads/thumb.php' ORDER BY time_ns, id LIMIT 1")
 	t=$(sqlite3 "$CASE" "SELECT time_ns FROM events WHERE id = $id")
 	iso=$(date -u -d "@$((t / 1000000000))" +%Y-%m-%dT%H:%M:%S)
 	tui_keys -l ":$iso" Enter

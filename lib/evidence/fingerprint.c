@@ -71,7 +71,26 @@ sp_evidence_fingerprint(const struct sp_evidence *ev,
     char hex[SP_FINGERPRINT_HEX_MAX], struct sp_err *err)
 {
 	size_t n = sp_evidence_segment_count(ev), i;
-	const char **names = NULL;
+	const char **names;
+	int rc;
+
+	if (n == 0)
+		return sp_err_set(err, SP_E_USAGE, 0, "'%s': no segment files "
+		    "to fingerprint", sp_evidence_path(ev));
+	if ((names = calloc(n, sizeof(*names))) == NULL)
+		return sp_err_set(err, SP_E_NOMEM, 0, "fingerprint");
+	for (i = 0; i < n; i++)
+		names[i] = sp_evidence_segment(ev, i);
+	rc = sp_files_fingerprint(names, n, hex, err);
+	free(names);
+	return rc;
+}
+
+int
+sp_files_fingerprint(const char *const *names, size_t n,
+    char hex[SP_FINGERPRINT_HEX_MAX], struct sp_err *err)
+{
+	size_t i;
 	struct seg *segs = NULL;
 	struct sp_hash *h = NULL;
 	unsigned char *buf = NULL;
@@ -82,10 +101,8 @@ sp_evidence_fingerprint(const struct sp_evidence *ev,
 
 	hex[0] = '\0';
 	if (n == 0)
-		return sp_err_set(err, SP_E_USAGE, 0, "'%s': no segment files "
-		    "to fingerprint", sp_evidence_path(ev));
+		return sp_err_set(err, SP_E_USAGE, 0, "no files to fingerprint");
 	if ((segs = calloc(n, sizeof(*segs))) == NULL ||
-	    (names = calloc(n, sizeof(*names))) == NULL ||
 	    (buf = malloc(FP_EDGE)) == NULL) {
 		rc = sp_err_set(err, SP_E_NOMEM, 0, "fingerprint");
 		goto out;
@@ -97,7 +114,6 @@ sp_evidence_fingerprint(const struct sp_evidence *ev,
 	snprintf(line, sizeof(line), "spoor-fingerprint-1 %zu\n", n);
 	sp_hash_update(h, line, strlen(line));
 	for (i = 0; i < n; i++) {
-		names[i] = sp_evidence_segment(ev, i);
 		if ((segs[i].fd = open(names[i], O_RDONLY | O_CLOEXEC |
 		    O_NOFOLLOW)) < 0 && errno == ELOOP)
 			segs[i].fd = open(names[i], O_RDONLY | O_CLOEXEC);
@@ -134,7 +150,6 @@ out:
 			close(segs[i].fd);
 	sp_hash_free(h);
 	free(segs);
-	free(names);
 	free(buf);
 	return rc;
 }

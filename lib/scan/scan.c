@@ -434,7 +434,7 @@ sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
     struct sp_err *err)
 {
 	struct sp_source_record src;
-	char sha256[SP_HASH_HEX_MAX];
+	char sha256[SP_HASH_HEX_MAX], fp[SP_FINGERPRINT_HEX_MAX];
 	uint64_t bytes = 0;
 	int64_t id = 0;
 	char *real;
@@ -471,6 +471,11 @@ sp_scan_use_source(struct sp_scan *s, const char *kind, const char *path,
 		}
 		if (sha256[0] != '\0' && (rc = sp_store_source_find(s->store,
 		    kind, path, bytes, sha256, &id, err)) != SP_OK)
+			goto done;
+		/* a source loaded without its full hash: by its fingerprint */
+		if (id == 0 && taken && sp_files_fingerprint(files, nfiles, fp,
+		    NULL) == SP_OK && (rc = sp_store_source_find_fingerprint(
+		    s->store, bytes, fp, &id, err)) != SP_OK)
 			goto done;
 	}
 	if (id > 0) {

@@ -84,6 +84,9 @@ const char *sp_evidence_segment(const struct sp_evidence *ev, size_t i);
 #define SP_FINGERPRINT_HEX_MAX 65
 int sp_evidence_fingerprint(const struct sp_evidence *ev,
     char hex[SP_FINGERPRINT_HEX_MAX], struct sp_err *err);
+/* The same over the files names[0..n-1], read in that order. */
+int sp_files_fingerprint(const char *const *names, size_t n,
+    char hex[SP_FINGERPRINT_HEX_MAX], struct sp_err *err);
 /* Problems recorded since open (corrupt entries skipped). */
 uint64_t sp_evidence_problem_count(const struct sp_evidence *ev);
 
