@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,20 +139,44 @@ sp_artifact_written(const char *name)
 	return 0;
 }
 
+/* The length of each pattern's start before its first wildcard. */
+#define MAX_PATTERNS 128
+static unsigned char literal[MAX_PATTERNS];
+static pthread_once_t literal_once = PTHREAD_ONCE_INIT;
+
+static void
+literal_init(void)
+{
+	const char *const *p;
+	size_t i, j = 0, n;
+
+	for (i = 0; i < NKINDS; i++)
+		for (p = kinds[i].paths; *p != NULL && j < MAX_PATTERNS; p++) {
+			n = strcspn(*p, "*?[\\");
+			/* a pattern too short for the first two bytes' test,
+			   or too long to count, is left to fnmatch alone */
+			literal[j++] = n >= 2 && n < 255 ? (unsigned char)n : 0;
+		}
+}
+
 const struct sp_artifact_kind *
 sp_artifact_match(const char *path)
 {
 	const char *const *p;
-	size_t i;
+	size_t i, j, lit;
 
-	size_t lit;
-
-	/* a pattern's literal start rules out most paths before fnmatch */
-	for (i = 0; i < NKINDS; i++)
-		for (p = kinds[i].paths; *p != NULL; p++) {
-			lit = strcspn(*p, "*?[\\");
-			if (strncmp(*p, path, lit) == 0 &&
-			    fnmatch(*p, path, FNM_PATHNAME) == 0)
+	/*
+	 * A pattern's literal start rules out most paths before fnmatch;
+	 * its length is computed once (every walked entry is matched).
+	 */
+	pthread_once(&literal_once, literal_init);
+	for (i = 0, j = 0; i < NKINDS; i++)
+		for (p = kinds[i].paths; *p != NULL; p++, j++) {
+			lit = j < MAX_PATTERNS ? literal[j] : 0;
+			if (lit >= 2 && (path[0] != (*p)[0] ||
+			    path[1] != (*p)[1] || strncmp(*p, path, lit) != 0))
+				continue;
+			if (fnmatch(*p, path, FNM_PATHNAME) == 0)
 				return &kinds[i];
 		}
 	return NULL;

@@ -84,7 +84,7 @@ clean_line(const struct sp_line *raw, struct sp_strbuf *clean, int *nul, int *ba
 {
 	const unsigned char *s = (const unsigned char *)raw->p;
 	char hex[5];
-	size_t i = 0, k;
+	size_t i = 0, j, k;
 
 	*nul = *bad = 0;
 	clean->len = 0;
@@ -92,6 +92,16 @@ clean_line(const struct sp_line *raw, struct sp_strbuf *clean, int *nul, int *ba
 		return -1;
 	clean->buf[0] = '\0';
 	while (i < raw->len) {
+		/* a run of ASCII but NUL, most of a line, goes at once */
+		for (j = i; j < raw->len && s[j] != '\0' && s[j] < 0x80; j++)
+			;
+		if (j > i) {
+			if (sp_strbuf_addn(clean, (const char *)s + i, j - i) !=
+			    0)
+				return -1;
+			i = j;
+			continue;
+		}
 		if (s[i] == '\0') {
 			*nul = 1;
 			i++;
