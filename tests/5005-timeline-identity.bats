@@ -134,3 +134,23 @@ src() { sqlite3 "$db" "SELECT $1 FROM sources WHERE id = ${2:-1}"; }
 	assert_equal "$(spoor-export -c "$db" --bodyfile --source "$(sqlite3 "$db" 'SELECT max(id) FROM sources')")" \
 	    "$(spoor-ls -r --bodyfile "$IMAGES/ext4/tiny.ext4")"
 }
+
+@test "spoor-info --hash prints the SHA-256 of the files, whole and each, and records them on the run once" {
+	img=$IMAGES/ext2/dfvfs_ext2.splitraw.000
+	whole=$(cat "$img" "${img%.000}.001" | sha256sum | cut -d' ' -f1)
+	s0=$(sha256sum < "$img" | cut -d' ' -f1)
+	s1=$(sha256sum < "${img%.000}.001" | cut -d' ' -f1)
+	run -0 spoor-info --hash "$img"
+	assert_line "sha256: $whole"
+	assert_line "  $s0  $img"
+	assert_line "  $s1  ${img%.000}.001"
+	run -0 spoor-info --hash --json -c "$db" "$img"
+	assert_equal "$(jq -c '[.sha256, .segment_sha256]' <<<"$output")" "[\"$whole\",[\"$s0\",\"$s1\"]]"
+	assert_equal "$(sqlite3 "$db" "SELECT inputs FROM runs" | jq -c '[.[] | .sha256]')" "[\"$s0\",\"$s1\"]"
+	# the same hash spoor-timeline --verify stores for the source
+	run -0 spoor-timeline -c "$db" --verify "$img"
+	assert_equal "$(src sha256)" "$whole"
+	# a directory is described without hashes
+	run -0 spoor-info --hash --json "$BATS_TEST_TMPDIR"
+	assert_equal "$(jq -r 'has("sha256")' <<<"$output")" false
+}

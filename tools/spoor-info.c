@@ -15,10 +15,18 @@
 #include "spoor/output.h"
 #include "common/tool.h"
 
-enum { OPT_JSON = 256, OPT_MAX_MEMORY };
+enum { OPT_JSON = 256, OPT_MAX_MEMORY, OPT_HASH };
+
+/* The SHA-256 of the evidence's files (--hash), whole and each. */
+struct hashes {
+	int done;
+	char whole[SP_HASH_HEX_MAX];
+	char (*seg)[SP_HASH_HEX_MAX];
+	uint64_t *sizes;
+};
 
 static const char usage_text[] =
-    "usage: spoor-info [-hV] [-c case] [--json] evidence ...\n";
+    "usage: spoor-info [-hV] [-c case] [--hash] [--json] evidence ...\n";
 
 /* A LiME memory image's ranges in address order, for its gaps. */
 static int
@@ -146,6 +154,7 @@ print_memimage(const struct sp_memimage *m, int json)
 static const struct option longopts[] = {
 	{ "case", required_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "hash", no_argument, NULL, OPT_HASH },
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -161,6 +170,8 @@ help(void)
 	    "systems in them; for a LiME memory image, its ranges of\n"
 	    "physical memory and the gaps between them.\n\n"
 	    "  -c, --case FILE     record the run in case FILE ($SPOOR_CASE)\n"
+	    "      --hash          read the evidence's files whole for their\n"
+	    "                      SHA-256, all together and each\n"
 	    "      --json          one JSON record per evidence\n"
 	    "      --max-memory SIZE\n"
 	    "                      bound memory use ($SPOOR_MAX_MEMORY)\n"
@@ -179,7 +190,22 @@ text_field(const char *label, const char *value)
 }
 
 static void
-print_text(const struct sp_evidence *ev)
+print_hashes_text(const struct sp_evidence *ev, const struct hashes *h)
+{
+	size_t i, n = sp_evidence_segment_count(ev);
+
+	if (!h->done)
+		return;
+	printf("sha256: %s\n", h->whole);
+	for (i = 0; n > 1 && i < n; i++) {
+		printf("  %s  ", h->seg[i]);
+		sp_print_safe(stdout, sp_evidence_segment(ev, i));
+		putchar('\n');
+	}
+}
+
+static void
+print_text(const struct sp_evidence *ev, const struct hashes *h)
 {
 	const struct sp_ewf_info *ewf = sp_evidence_ewf_info(ev);
 	char t[SP_TIME_ISO_MAX];
@@ -197,6 +223,7 @@ print_text(const struct sp_evidence *ev)
 	if (sp_evidence_kind(ev) != SP_EVIDENCE_DIR)
 		printf("size: %" PRIu64 " bytes, sector size %u\n",
 		    sp_evidence_size(ev), sp_evidence_sector_size(ev));
+	print_hashes_text(ev, h);
 	if (ewf != NULL) {
 		printf("e01:\n");
 		text_field("case number", ewf->case_number);
@@ -298,7 +325,8 @@ print_problems_json(struct sp_json *w, const struct sp_run *run,
 }
 
 static void
-print_json(const struct sp_evidence *ev, const struct sp_run *run,
+print_json(const struct sp_evidence *ev, const struct hashes *h,
+    const struct sp_run *run,
     uint64_t first)
 {
 	const struct sp_ewf_info *ewf = sp_evidence_ewf_info(ev);
@@ -317,6 +345,14 @@ print_json(const struct sp_evidence *ev, const struct sp_run *run,
 	for (i = 0; i < sp_evidence_segment_count(ev); i++)
 		sp_json_str(&w, sp_evidence_segment(ev, i));
 	sp_json_array_end(&w);
+	if (h->done) {
+		sp_json_kv_str(&w, "sha256", h->whole);
+		sp_json_key(&w, "segment_sha256");
+		sp_json_array_begin(&w);
+		for (i = 0; i < sp_evidence_segment_count(ev); i++)
+			sp_json_str(&w, h->seg[i]);
+		sp_json_array_end(&w);
+	}
 	sp_json_key(&w, "ewf");
 	if (ewf == NULL)
 		sp_json_null(&w);
@@ -390,15 +426,45 @@ print_json(const struct sp_evidence *ev, const struct sp_run *run,
 	sp_json_line_end(&w);
 }
 
+/*
+ * --hash: the evidence's files read whole; with a case, recorded as the
+ * run's inputs with these hashes (read once for both).
+ */
+static int
+hash_files(struct sp_tool *t, struct sp_evidence *ev, struct hashes *h)
+{
+	size_t i, n = sp_evidence_segment_count(ev);
+	struct sp_err err;
+
+	sp_err_init(&err);
+	h->seg = calloc(n + 1, sizeof(*h->seg));
+	h->sizes = calloc(n + 1, sizeof(*h->sizes));
+	if (h->seg == NULL || h->sizes == NULL)
+		sp_err_set(&err, SP_E_NOMEM, 0, "hash");
+	else if (sp_evidence_hash_segments(ev, h->seg, h->sizes, h->whole,
+	    &err) == SP_OK)
+		h->done = 1;
+	if (!h->done) {
+		sp_err_prefix(&err, "'%s'", sp_evidence_path(ev));
+		return sp_tool_error(t, &err);
+	}
+	for (i = 0; t->c != NULL && i < n; i++)
+		if (sp_run_add_input(t->run, sp_evidence_segment(ev, i),
+		    h->sizes[i], h->seg[i], &err) != SP_OK)
+			sp_tool_warn(t, "%s", err.msg);
+	return SP_EXIT_OK;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct sp_tool t;
+	struct hashes h;
 	struct sp_evidence *ev;
 	struct sp_memimage *mem;
 	struct sp_err err;
 	const char *case_path = NULL;
-	int ch, json = 0, status = SP_EXIT_OK, i, s;
+	int ch, json = 0, hash = 0, status = SP_EXIT_OK, i, s;
 	uint64_t first;
 
 	sp_tool_init(&t, "spoor-info", argc, argv);
@@ -407,6 +473,7 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'c': case_path = optarg; break;
 		case OPT_JSON: json = 1; break;
+		case OPT_HASH: hash = 1; break;
 		case OPT_MAX_MEMORY:
 			if (sp_tool_max_memory(&t, optarg) != SP_OK) {
 				fputs(usage_text, stderr);
@@ -451,17 +518,29 @@ main(int argc, char *argv[])
 				status = s;
 			continue;
 		}
-		if (t.c != NULL &&
+		memset(&h, 0, sizeof(h));
+		if (hash && sp_evidence_kind(ev) != SP_EVIDENCE_DIR &&
+		    (s = hash_files(&t, ev, &h)) != SP_EXIT_OK) {
+			if (status == SP_EXIT_OK)
+				status = s;
+			free(h.seg);
+			free(h.sizes);
+			sp_evidence_close(ev);
+			continue;
+		}
+		if (t.c != NULL && !h.done &&
 		    sp_evidence_record_inputs(ev, t.run, &err) != SP_OK)
 			sp_tool_warn(&t, "%s", err.msg);
 		if (json)
-			print_json(ev, t.run, first);
+			print_json(ev, &h, t.run, first);
 		else {
 			if (i > optind)
 				putchar('\n');
-			print_text(ev);
+			print_text(ev, &h);
 			print_problems_text(t.run, first);
 		}
+		free(h.seg);
+		free(h.sizes);
 		sp_evidence_close(ev);
 	}
 	return sp_tool_finish(&t, status);

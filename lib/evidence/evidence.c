@@ -1735,23 +1735,27 @@ sp_evidence_hash_entry(struct sp_evidence *ev, const struct sp_entry *e,
 }
 
 int
-sp_evidence_record_inputs(const struct sp_evidence *ev, struct sp_run *run,
-    struct sp_err *err)
+sp_evidence_hash_segments(const struct sp_evidence *ev,
+    char (*seg)[SP_HASH_HEX_MAX], uint64_t *sizes,
+    char whole[SP_HASH_HEX_MAX], struct sp_err *err)
 {
+	struct sp_hash *all = NULL, *h = NULL;
 	unsigned char *buf;
-	struct sp_hash *h;
-	uint64_t total;
 	ssize_t n;
 	size_t i;
-	int fd, rc = SP_OK;
+	int fd, rc;
 
-	if (run == NULL)
-		return SP_OK;
+	whole[0] = '\0';
 	if (ev->kind == SP_EVIDENCE_DIR)
-		return sp_run_add_input(run, ev->path, 0, NULL, err);
+		return sp_err_set(err, SP_E_USAGE, 0, "'%s': a directory has "
+		    "no files of its own to hash", ev->path);
 	if ((buf = malloc(1 << 20)) == NULL)
 		return sp_err_set(err, SP_E_NOMEM, 0, "hash");
+	if ((rc = sp_hash_new(&all, SP_HASH_SHA256, err)) != SP_OK)
+		goto out;
 	for (i = 0; i < ev->nsegments && rc == SP_OK; i++) {
+		seg[i][0] = '\0';
+		sizes[i] = 0;
 		if ((fd = open(ev->segments[i], O_RDONLY | O_CLOEXEC)) < 0) {
 			rc = sp_err_set(err, sp_errno_code(errno), errno,
 			    "'%s'", ev->segments[i]);
@@ -1761,20 +1765,58 @@ sp_evidence_record_inputs(const struct sp_evidence *ev, struct sp_run *run,
 			close(fd);
 			break;
 		}
-		total = 0;
 		while ((n = read(fd, buf, 1 << 20)) > 0) {
 			sp_hash_update(h, buf, (size_t)n);
-			total += (uint64_t)n;
+			sp_hash_update(all, buf, (size_t)n);
+			sizes[i] += (uint64_t)n;
 		}
 		if (n < 0)
 			rc = sp_err_set(err, sp_errno_code(errno), errno,
 			    "'%s'", ev->segments[i]);
 		else if ((rc = sp_hash_final(h, err)) == SP_OK)
-			rc = sp_run_add_input(run, ev->segments[i], total,
-			    sp_hash_hex(h, SP_HASH_SHA256), err);
+			snprintf(seg[i], SP_HASH_HEX_MAX, "%s",
+			    sp_hash_hex(h, SP_HASH_SHA256));
 		sp_hash_free(h);
+		h = NULL;
 		close(fd);
 	}
+	if (rc == SP_OK && (rc = sp_hash_final(all, err)) == SP_OK)
+		snprintf(whole, SP_HASH_HEX_MAX, "%s",
+		    sp_hash_hex(all, SP_HASH_SHA256));
+out:
+	sp_hash_free(all);
 	free(buf);
+	return rc;
+}
+
+int
+sp_evidence_record_inputs(const struct sp_evidence *ev, struct sp_run *run,
+    struct sp_err *err)
+{
+	char (*seg)[SP_HASH_HEX_MAX];
+	char whole[SP_HASH_HEX_MAX];
+	uint64_t *sizes;
+	size_t i;
+	int rc;
+
+	if (run == NULL)
+		return SP_OK;
+	if (ev->kind == SP_EVIDENCE_DIR)
+		return sp_run_add_input(run, ev->path, 0, NULL, err);
+	seg = calloc(ev->nsegments + 1, sizeof(*seg));
+	sizes = calloc(ev->nsegments + 1, sizeof(*sizes));
+	if (seg == NULL || sizes == NULL) {
+		free(seg);
+		free(sizes);
+		return sp_err_set(err, SP_E_NOMEM, 0, "hash");
+	}
+	rc = sp_evidence_hash_segments(ev, seg, sizes, whole, err);
+	/* the segments hashed before a failure are recorded */
+	for (i = 0; i < ev->nsegments && seg[i][0] != '\0'; i++)
+		if (sp_run_add_input(run, ev->segments[i], sizes[i], seg[i],
+		    rc == SP_OK ? err : NULL) != SP_OK && rc == SP_OK)
+			rc = SP_E_NOMEM;
+	free(seg);
+	free(sizes);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -450,6 +451,8 @@ gz_close(void *cookie)
 	return rc;
 }
 
+#define GZ_BUFFER (256u << 10)
+
 static FILE *
 open_gz(FILE *raw, struct gz_cookie **cp)
 {
@@ -470,11 +473,15 @@ open_gz(FILE *raw, struct gz_cookie **cp)
 		free(c);
 		return NULL;
 	}
+	/* large reads through zlib and stdio: few calls per MiB */
+	(void)gzbuffer(c->gz, GZ_BUFFER);
 	if ((f = fopencookie(c, "r", io)) == NULL) {
 		gzclose(c->gz);
 		free(c);
 		return NULL;
 	}
+	(void)setvbuf(f, NULL, _IOFBF, GZ_BUFFER);
+	__fsetlocking(f, FSETLOCKING_BYCALLER);
 	*cp = c;
 	return f;
 }

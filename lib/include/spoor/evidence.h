@@ -15,6 +15,7 @@
 
 #include "run.h"
 #include "err.h"
+#include "hash.h"
 #include "cancel.h"
 #include "time.h"
 
@@ -329,6 +330,16 @@ struct sp_hash;
  */
 int sp_evidence_hash_entry(struct sp_evidence *ev, const struct sp_entry *e,
     unsigned mask, struct sp_hash **h, struct sp_err *err);
+
+/*
+ * The SHA-256 of each file ev was read from, into seg[i] with its size in
+ * sizes[i] (arrays of sp_evidence_segment_count entries), and of all of
+ * them read in order as one stream into whole.  A directory has no files
+ * of its own: SP_E_USAGE.
+ */
+int sp_evidence_hash_segments(const struct sp_evidence *ev,
+    char (*seg)[SP_HASH_HEX_MAX], uint64_t *sizes,
+    char whole[SP_HASH_HEX_MAX], struct sp_err *err);
 
 /*
  * Hash every file the evidence was read from (each segment, SHA-256) and
