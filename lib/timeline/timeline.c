@@ -34,6 +34,7 @@
 #include "spoor/store.h"
 #include "spoor/severity.h"
 #include "base/util.h"
+#include "timeline/evq.h"
 #include "timeline/walkq.h"
 
 /* An artifact found during the walk, parsed once the walk is done. */
@@ -506,8 +507,9 @@ parse_artifact(struct loader *l, const struct sp_artifact_kind *k,
 	struct sp_artifact_ctx ctx;
 	struct sp_err perr;
 	struct gz_cookie *gz = NULL;
+	struct sp_evq *q = NULL;
 	FILE *in = raw;
-	int rc;
+	int rc, qrc;
 
 	if (has_suffix(origin, ".gz") && (in = open_gz(raw, &gz)) == NULL) {
 		sp_run_problem(l->run, origin, SP_E_DATA, "cannot read gzip");
@@ -524,7 +526,19 @@ parse_artifact(struct loader *l, const struct sp_artifact_kind *k,
 	ctx.arg = l;
 	l->origin = origin;
 	sp_err_init(&perr);
+	/* the parser on this thread, the store on a second one */
+	if (sp_evq_start(&q, emit_event, l) == SP_OK) {
+		ctx.emit = sp_evq_emit;
+		ctx.arg = q;
+	}
 	rc = k->parse(&ctx, in, &perr);
+	if (q != NULL && (qrc = sp_evq_finish(q)) != SP_OK) {
+		/* the store's error, already in l->err, is what stopped it */
+		if (rc == SP_OK || rc == qrc)
+			rc = qrc;
+		if (l->err != NULL && l->err->code != SP_OK)
+			perr = *l->err;
+	}
 	l->origin = NULL;
 	if (gz != NULL && gz->error[0] != '\0')
 		sp_run_problem(l->run, origin, SP_E_CORRUPT, "gzip: %s; "
