@@ -55,4 +55,33 @@ int sp_dir_read_file(const char *root, const char *path,
     const struct sp_cancel *cancel, sp_data_fn *fn, void *arg,
     struct sp_err *err);
 
+/*
+ * A name of directory evidence without following it (evidence-dir.c):
+ * the device numbers of path (relative to root) and whether it is an
+ * opaque overlay directory (xattr trusted.overlay.opaque or
+ * user.overlay.opaque "y").  Any output may be NULL.
+ */
+int sp_dir_special(const char *root, const char *path, unsigned *major_out,
+    unsigned *minor_out, int *opaque);
+
+/* The run problems of ev go to, and one more problem counted (evidence.c). */
+struct sp_run *sp_evidence_run(const struct sp_evidence *ev);
+void sp_evidence_add_problem(struct sp_evidence *ev);
+
+/* A container's merged file system (overlay.c). */
+struct sp_container;
+struct sp_drift;
+struct sp_overlay;
+int sp_overlay_new(struct sp_overlay **ov, struct sp_evidence *base,
+    const struct sp_container *c, struct sp_err *err);
+void sp_overlay_free(struct sp_overlay *ov);
+int sp_overlay_walk(struct sp_overlay *ov, const char *start, unsigned flags,
+    const struct sp_cancel *cancel, sp_entry_fn *fn, void *arg,
+    struct sp_err *err);
+int sp_overlay_read_file(struct sp_overlay *ov, const char *path,
+    sp_data_fn *fn, void *arg, struct sp_err *err);
+int sp_overlay_drift(struct sp_overlay *ov, const struct sp_cancel *cancel,
+    int (*fn)(const struct sp_drift *d, void *arg), void *arg,
+    struct sp_err *err);
+
 #endif
