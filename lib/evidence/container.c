@@ -13,6 +13,7 @@
 
 #include "spoor/container.h"
 #include "spoor/json.h"
+#include "spoor/log.h"
 #include "spoor/strbuf.h"
 #include "evidence/evidence-internal.h"
 #include "base/util.h"
@@ -715,17 +716,22 @@ docker_find(struct found *f)
 			free(p);
 			continue;
 		}
-		free(p);
-		p = pathf("%s/%s/hostconfig.json", dir, ns.v[i]);
-		if (p == NULL || slurp(f->ev, f->fs, p, &host, &hlen, NULL) !=
-		    SP_OK)
-			host = NULL;
+		{
+			char *hp = pathf("%s/%s/hostconfig.json", dir,
+			    ns.v[i]);
+			if (hp == NULL || slurp(f->ev, f->fs, hp, &host, &hlen,
+			    NULL) != SP_OK)
+				host = NULL;
+			free(hp);
+		}
 		memset(&c, 0, sizeof(c));
 		if (sp_container_parse_docker(cfg, clen, host, host ? hlen : 0,
 		    &c) != SP_OK || !plain_name(c.id)) {
 			sp_run_problem(sp_evidence_run(f->ev), p ? p : dir,
 			    SP_E_DATA, "not a container configuration "
 			    "(config.v2.json is no JSON object with an ID)");
+			sp_log(SP_LOG_WARN, "'%s': not a container "
+			    "configuration, skipped", p ? p : dir);
 			sp_evidence_add_problem(f->ev);
 			sp_container_release(&c);
 		} else {
@@ -889,6 +895,7 @@ podman_find(struct found *f)
 	if (sp_container_parse_podman(text, len, podman_one, f) != SP_OK) {
 		sp_run_problem(sp_evidence_run(f->ev), p, SP_E_DATA,
 		    "not a JSON array of containers");
+		sp_log(SP_LOG_WARN, "'%s': not a JSON array of containers", p);
 		sp_evidence_add_problem(f->ev);
 	}
 	free(text);

@@ -20,6 +20,7 @@
 #include <tsk/libtsk.h>
 
 #include "spoor/hash.h"
+#include "spoor/log.h"
 #include "spoor/output.h"
 #include "spoor/signal.h"
 #include "spoor/strbuf.h"
@@ -585,6 +586,8 @@ container_open(struct sp_evidence **evp, const char *path, const char *at,
 	ev->container = &ev->containers[idx];
 	if (ev->container->problem != NULL) {
 		sp_run_problem(run, path, SP_E_CORRUPT, "container %.12s: %s",
+		    ev->container->id, ev->container->problem);
+		sp_log(SP_LOG_WARN, "'%s': container %.12s: %s", path,
 		    ev->container->id, ev->container->problem);
 		ev->problems++;
 	}
