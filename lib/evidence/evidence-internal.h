@@ -68,20 +68,33 @@ int sp_dir_special(const char *root, const char *path, unsigned *major_out,
 struct sp_run *sp_evidence_run(const struct sp_evidence *ev);
 void sp_evidence_add_problem(struct sp_evidence *ev);
 
-/* A container's merged file system (overlay.c). */
-struct sp_container;
-struct sp_drift;
-struct sp_overlay;
-int sp_overlay_new(struct sp_overlay **ov, struct sp_evidence *base,
-    const struct sp_container *c, struct sp_err *err);
-void sp_overlay_free(struct sp_overlay *ov);
-int sp_overlay_walk(struct sp_overlay *ov, const char *start, unsigned flags,
-    const struct sp_cancel *cancel, sp_entry_fn *fn, void *arg,
-    struct sp_err *err);
-int sp_overlay_read_file(struct sp_overlay *ov, const char *path,
-    sp_data_fn *fn, void *arg, struct sp_err *err);
-int sp_overlay_drift(struct sp_overlay *ov, const struct sp_cancel *cancel,
-    int (*fn)(const struct sp_drift *d, void *arg), void *arg,
-    struct sp_err *err);
+/*
+ * A view: evidence whose entries come from functions over other evidence
+ * (overlay.c: a container's merged file system), so that evidence.c
+ * serves it without calling the code above it.  It looks like directory
+ * evidence with one file system, fs (copied).  *ev owns view: ops->close
+ * frees it with ev.
+ */
+struct sp_evidence_view_ops {
+	int (*walk)(void *view, const char *start, unsigned flags,
+	    const struct sp_cancel *cancel, sp_entry_fn *fn, void *arg,
+	    struct sp_err *err);
+	int (*read_file)(void *view, const char *path, sp_data_fn *fn,
+	    void *arg, struct sp_err *err);
+	int (*record_inputs)(void *view, struct sp_run *run,
+	    struct sp_err *err);
+	void (*set_cancel)(void *view, const struct sp_cancel *cancel);
+	uint64_t (*problem_count)(void *view);
+	void (*close)(void *view);
+};
+int sp_evidence_view_new(struct sp_evidence **ev, const char *path,
+    const struct sp_evidence_view_ops *ops, void *view,
+    const struct sp_fs_info *fs, struct sp_run *run, struct sp_err *err);
+/* ev's view when its functions are ops, else NULL. */
+void *sp_evidence_view(const struct sp_evidence *ev,
+    const struct sp_evidence_view_ops *ops);
+/* sp_evidence_open without views: the evidence at path as it is. */
+int sp_evidence_open_plain(struct sp_evidence **ev, const char *path,
+    struct sp_run *run, struct sp_err *err);
 
 #endif

@@ -25,7 +25,6 @@
 #include "spoor/signal.h"
 #include "spoor/strbuf.h"
 #include "spoor/evidence.h"
-#include "spoor/container.h"
 #include "evidence/evidence-internal.h"
 #include "base/util.h"
 
@@ -63,15 +62,10 @@ struct sp_evidence {
 	struct sp_ewf_info ewf;
 	char *ewf_strings[EWF_STRINGS];
 
-	/* "BASE@container=ID": the container's merged file system */
-	struct sp_evidence *base;
-	struct sp_container *containers;	/* base's, all of them */
-	size_t ncontainers;
-	const struct sp_container *container;
-	struct sp_overlay *ov;
+	/* a view over other evidence (overlay.c): its functions and state */
+	const struct sp_evidence_view_ops *ops;
+	void *view;
 };
-
-#define CONTAINER_SEP "@container="
 
 struct sp_run *
 sp_evidence_run(const struct sp_evidence *ev)
@@ -85,23 +79,52 @@ sp_evidence_add_problem(struct sp_evidence *ev)
 	ev->problems++;
 }
 
-const struct sp_container *
-sp_evidence_container(const struct sp_evidence *ev)
-{
-	return ev->container;
-}
+static int add_segment(struct sp_evidence *ev, const char *name);
 
 int
-sp_container_drift(struct sp_evidence *ev,
-    int (*fn)(const struct sp_drift *d, void *arg), void *arg,
-    struct sp_err *err)
+sp_evidence_view_new(struct sp_evidence **evp, const char *path,
+    const struct sp_evidence_view_ops *ops, void *view,
+    const struct sp_fs_info *fs, struct sp_run *run, struct sp_err *err)
 {
-	if (ev->ov == NULL)
-		return sp_err_set(err, SP_E_USAGE, 0, "'%s' is no container "
-		    "(EVIDENCE%sID)", ev->path, CONTAINER_SEP);
-	return sp_overlay_drift(ev->ov, ev->cancel, fn, arg, err);
+	struct sp_evidence *ev;
+
+	*evp = NULL;
+	if ((ev = calloc(1, sizeof(*ev))) == NULL ||
+	    (ev->path = strdup(path)) == NULL ||
+	    (ev->fss = calloc(1, sizeof(*ev->fss))) == NULL) {
+		if (ev != NULL)
+			free(ev->path);
+		free(ev);
+		return sp_err_set(err, SP_E_NOMEM, 0, "'%s'", path);
+	}
+	ev->run = run;
+	ev->sector_size = 512;
+	ev->kind = SP_EVIDENCE_DIR;
+	if (add_segment(ev, path) != 0) {
+		sp_evidence_close(ev);
+		return sp_err_set(err, SP_E_NOMEM, 0, "'%s'", path);
+	}
+	ev->nfs = 1;
+	ev->fss[0].info = *fs;
+	ev->fss[0].info.index = 0;
+	snprintf(ev->fss[0].label, sizeof(ev->fss[0].label), "%s",
+	    fs->label ? fs->label : "");
+	snprintf(ev->fss[0].id, sizeof(ev->fss[0].id), "%s",
+	    fs->id ? fs->id : "");
+	ev->fss[0].info.label = ev->fss[0].label;
+	ev->fss[0].info.id = ev->fss[0].id;
+	ev->ops = ops;
+	ev->view = view;
+	*evp = ev;
+	return SP_OK;
 }
 
+void *
+sp_evidence_view(const struct sp_evidence *ev,
+    const struct sp_evidence_view_ops *ops)
+{
+	return ev->ops == ops ? ev->view : NULL;
+}
 
 /* The TSK error as text, then reset. */
 static const char *
@@ -499,7 +522,7 @@ static int evidence_open(struct sp_evidence **evp, const char *path,
     struct sp_run *run, int media_only, struct sp_err *err);
 
 int
-sp_evidence_open(struct sp_evidence **evp, const char *path,
+sp_evidence_open_plain(struct sp_evidence **evp, const char *path,
     struct sp_run *run, struct sp_err *err)
 {
 	return evidence_open(evp, path, run, 0, err);
@@ -540,82 +563,6 @@ sp_evidence_read(struct sp_evidence *ev, uint64_t offset, void *buf,
 	return SP_OK;
 }
 
-/*
- * "BASE@container=SEL": open BASE, find its containers, take the one SEL
- * names and show its merged file system as directory-like evidence with
- * one file system ("overlay").
- */
-static int
-container_open(struct sp_evidence **evp, const char *path, const char *at,
-    struct sp_run *run, struct sp_err *err)
-{
-	struct sp_evidence *ev;
-	const char *sel = at + strlen(CONTAINER_SEP);
-	char *base_path;
-	size_t idx;
-	int rc;
-
-	*evp = NULL;
-	if (*sel == '\0')
-		return sp_err_set(err, SP_E_USAGE, 0, "no container after '%s'",
-		    CONTAINER_SEP);
-	if ((ev = calloc(1, sizeof(*ev))) == NULL ||
-	    (ev->path = strdup(path)) == NULL ||
-	    (base_path = strndup(path, (size_t)(at - path))) == NULL) {
-		if (ev != NULL)
-			free(ev->path);
-		free(ev);
-		return sp_err_set(err, SP_E_NOMEM, 0, "'%s'", path);
-	}
-	ev->run = run;
-	ev->sector_size = 512;
-	ev->kind = SP_EVIDENCE_DIR;
-	rc = evidence_open(&ev->base, base_path, run, 0, err);
-	if (rc != SP_OK) {
-		sp_err_prefix(err, "'%s'", base_path);
-		free(base_path);
-		goto fail;
-	}
-	free(base_path);
-	if ((rc = sp_container_list(ev->base, &ev->containers,
-	    &ev->ncontainers, err)) != SP_OK)
-		goto fail;
-	if ((rc = sp_container_select(ev->containers, ev->ncontainers, sel,
-	    &idx, err)) != SP_OK)
-		goto fail;
-	ev->container = &ev->containers[idx];
-	if (ev->container->problem != NULL) {
-		sp_run_problem(run, path, SP_E_CORRUPT, "container %.12s: %s",
-		    ev->container->id, ev->container->problem);
-		sp_log(SP_LOG_WARN, "'%s': container %.12s: %s", path,
-		    ev->container->id, ev->container->problem);
-		ev->problems++;
-	}
-	if ((rc = sp_overlay_new(&ev->ov, ev->base, ev->container, err)) !=
-	    SP_OK)
-		goto fail;
-	if (add_segment(ev, path) != 0 ||
-	    (ev->fss = calloc(1, sizeof(*ev->fss))) == NULL) {
-		rc = sp_err_set(err, SP_E_NOMEM, 0, "'%s'", path);
-		goto fail;
-	}
-	ev->nfs = 1;
-	ev->fss[0].info.volume = -1;
-	ev->fss[0].info.type = "overlay";
-	snprintf(ev->fss[0].label, sizeof(ev->fss[0].label), "%s",
-	    ev->container->name ? ev->container->name : "");
-	snprintf(ev->fss[0].id, sizeof(ev->fss[0].id), "%s",
-	    ev->container->id);
-	ev->fss[0].info.label = ev->fss[0].label;
-	ev->fss[0].info.id = ev->fss[0].id;
-	ev->fss[0].info.last_written = SP_TIME_NONE;
-	*evp = ev;
-	return SP_OK;
-fail:
-	sp_evidence_close(ev);
-	return rc;
-}
-
 static int
 evidence_open(struct sp_evidence **evp, const char *path,
     struct sp_run *run, int media_only, struct sp_err *err)
@@ -637,16 +584,6 @@ evidence_open(struct sp_evidence **evp, const char *path,
 	ev->run = run;
 	ev->media_only = media_only;
 	ev->sector_size = 512;
-	if (stat(path, &st) != 0 && !media_only &&
-	    strstr(path, CONTAINER_SEP) != NULL) {
-		/* a name that is not there, but BASE@container=ID is */
-		const char *at = strstr(path, CONTAINER_SEP), *next;
-		while ((next = strstr(at + 1, CONTAINER_SEP)) != NULL)
-			at = next;
-		free(ev->path);
-		free(ev);
-		return container_open(evp, path, at, run, err);
-	}
 	if (stat(path, &st) != 0) {
 		rc = sp_err_set(err, sp_errno_code(errno), errno, "%s", "");
 		goto fail;
@@ -730,9 +667,8 @@ sp_evidence_close(struct sp_evidence *ev)
 
 	if (ev == NULL)
 		return;
-	sp_overlay_free(ev->ov);
-	sp_container_list_free(ev->containers, ev->ncontainers);
-	sp_evidence_close(ev->base);
+	if (ev->ops != NULL)
+		ev->ops->close(ev->view);
 	for (i = 0; i < ev->nfs; i++)
 		if (ev->fss[i].fs != NULL)
 			tsk_fs_close(ev->fss[i].fs);
@@ -761,8 +697,8 @@ void
 sp_evidence_set_cancel(struct sp_evidence *ev, const struct sp_cancel *cancel)
 {
 	ev->cancel = cancel;
-	if (ev->base != NULL)
-		sp_evidence_set_cancel(ev->base, cancel);
+	if (ev->ops != NULL)
+		ev->ops->set_cancel(ev->view, cancel);
 }
 
 const char *
@@ -788,8 +724,8 @@ sp_evidence_segment(const struct sp_evidence *ev, size_t i)
 { return i < ev->nsegments ? ev->segments[i] : NULL; }
 uint64_t sp_evidence_problem_count(const struct sp_evidence *ev)
 {
-	return ev->problems + (ev->base != NULL ?
-	    sp_evidence_problem_count(ev->base) : 0);
+	return ev->problems + (ev->ops != NULL ?
+	    ev->ops->problem_count(ev->view) : 0);
 }
 
 const struct sp_ewf_info *
@@ -1454,8 +1390,8 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 	if (fs_index >= ev->nfs)
 		return sp_err_set(err, SP_E_USAGE, 0, "no file system %u",
 		    fs_index);
-	if (ev->ov != NULL)
-		return sp_overlay_walk(ev->ov, path, flags, ev->cancel, fn,
+	if (ev->ops != NULL)
+		return ev->ops->walk(ev->view, path, flags, ev->cancel, fn,
 		    arg, err);
 	if (ev->kind == SP_EVIDENCE_DIR)
 		return sp_dir_walk(ev->path, path, flags, ev->run,
@@ -1760,8 +1696,8 @@ sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
 	if (fs_index >= ev->nfs)
 		return sp_err_set(err, SP_E_USAGE, 0, "no file system %u",
 		    fs_index);
-	if (ev->ov != NULL)
-		return sp_overlay_read_file(ev->ov, path, fn, arg, err);
+	if (ev->ops != NULL)
+		return ev->ops->read_file(ev->view, path, fn, arg, err);
 	if (ev->kind == SP_EVIDENCE_DIR)
 		return sp_dir_read_file(ev->path, path, ev->cancel, fn, arg,
 		    err);
@@ -1831,8 +1767,8 @@ sp_evidence_read_entry(struct sp_evidence *ev, const struct sp_entry *e,
 
 	if (!sp_entry_has_content(e))
 		return SP_OK;
-	if (ev->ov != NULL)
-		return sp_overlay_read_file(ev->ov, e->path, fn, arg, err);
+	if (ev->ops != NULL)
+		return ev->ops->read_file(ev->view, e->path, fn, arg, err);
 	if (ev->kind == SP_EVIDENCE_DIR)
 		return sp_dir_read_file(ev->path, e->path, ev->cancel, fn,
 		    arg, err);
@@ -1888,8 +1824,8 @@ sp_evidence_record_inputs(const struct sp_evidence *ev, struct sp_run *run,
 
 	if (run == NULL)
 		return SP_OK;
-	if (ev->base != NULL)
-		return sp_evidence_record_inputs(ev->base, run, err);
+	if (ev->ops != NULL)
+		return ev->ops->record_inputs(ev->view, run, err);
 	if (ev->kind == SP_EVIDENCE_DIR)
 		return sp_run_add_input(run, ev->path, 0, NULL, err);
 	if ((buf = malloc(1 << 20)) == NULL)

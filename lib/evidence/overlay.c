@@ -15,8 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "spoor/container.h"
+#include "spoor/log.h"
 #include "spoor/signal.h"
 #include "evidence/evidence-internal.h"
 #include "base/util.h"
@@ -24,6 +26,9 @@
 #define MAX_DEPTH 256
 #define WH_PREFIX ".wh."
 #define WH_OPAQUE ".wh..wh..opq"
+
+struct sp_overlay;
+static void sp_overlay_free(struct sp_overlay *ov);
 
 struct sp_overlay {
 	struct sp_evidence *base;	/* borrowed */
@@ -329,7 +334,7 @@ resolve(struct sp_overlay *ov, int first, const char *path, struct item *out,
 	return sp_err_set(err, SP_E_NOTFOUND, 0, "'%s'", path);
 }
 
-int
+static int
 sp_overlay_walk(struct sp_overlay *ov, const char *start, unsigned flags,
     const struct sp_cancel *cancel, sp_entry_fn *fn, void *arg,
     struct sp_err *err)
@@ -366,7 +371,7 @@ sp_overlay_walk(struct sp_overlay *ov, const char *start, unsigned flags,
 	return sp_err_callback(err, w.stop, "walk");
 }
 
-int
+static int
 sp_overlay_read_file(struct sp_overlay *ov, const char *path,
     sp_data_fn *fn, void *arg, struct sp_err *err)
 {
@@ -389,7 +394,7 @@ sp_overlay_read_file(struct sp_overlay *ov, const char *path,
 	return sp_evidence_read_file(ov->base, ov->fs, full, fn, arg, err);
 }
 
-int
+static int
 sp_overlay_new(struct sp_overlay **ovp, struct sp_evidence *base,
     const struct sp_container *c, struct sp_err *err)
 {
@@ -420,7 +425,7 @@ nomem:
 	return sp_err_set(err, SP_E_NOMEM, 0, "overlay");
 }
 
-void
+static void
 sp_overlay_free(struct sp_overlay *ov)
 {
 	size_t i;
@@ -515,7 +520,7 @@ executable(struct sp_overlay *ov, const char *base_path,
 	    (m.n >= 2 && m.b[0] == '#' && m.b[1] == '!');
 }
 
-int
+static int
 sp_overlay_drift(struct sp_overlay *ov, const struct sp_cancel *cancel,
     int (*fn)(const struct sp_drift *d, void *arg), void *arg,
     struct sp_err *err)
@@ -583,4 +588,167 @@ out:
 	}
 	free(u.v);
 	return rc;
+}
+
+/* ---- EVIDENCE@container=ID as evidence ---- */
+
+#define CONTAINER_SEP "@container="
+
+struct cview {
+	struct sp_evidence *base;
+	struct sp_container *list;	/* all of base's containers */
+	size_t n;
+	const struct sp_container *c;	/* the one shown */
+	struct sp_overlay *ov;
+};
+
+static int
+view_walk(void *v, const char *start, unsigned flags,
+    const struct sp_cancel *cancel, sp_entry_fn *fn, void *arg,
+    struct sp_err *err)
+{
+	return sp_overlay_walk(((struct cview *)v)->ov, start, flags, cancel,
+	    fn, arg, err);
+}
+
+static int
+view_read_file(void *v, const char *path, sp_data_fn *fn, void *arg,
+    struct sp_err *err)
+{
+	return sp_overlay_read_file(((struct cview *)v)->ov, path, fn, arg,
+	    err);
+}
+
+static int
+view_record_inputs(void *v, struct sp_run *run, struct sp_err *err)
+{
+	return sp_evidence_record_inputs(((struct cview *)v)->base, run, err);
+}
+
+static void
+view_set_cancel(void *v, const struct sp_cancel *cancel)
+{
+	sp_evidence_set_cancel(((struct cview *)v)->base, cancel);
+}
+
+static uint64_t
+view_problem_count(void *v)
+{
+	return sp_evidence_problem_count(((struct cview *)v)->base);
+}
+
+static void
+view_close(void *v)
+{
+	struct cview *cv = v;
+
+	if (cv == NULL)
+		return;
+	sp_overlay_free(cv->ov);
+	sp_container_list_free(cv->list, cv->n);
+	sp_evidence_close(cv->base);
+	free(cv);
+}
+
+static const struct sp_evidence_view_ops container_ops = {
+	view_walk, view_read_file, view_record_inputs, view_set_cancel,
+	view_problem_count, view_close
+};
+
+/*
+ * "BASE@container=SEL": open BASE, find its containers, take the one SEL
+ * names and show its merged file system as directory-like evidence with
+ * one file system ("overlay", labelled with the container's name).
+ */
+static int
+container_open(struct sp_evidence **evp, const char *path, const char *at,
+    struct sp_run *run, struct sp_err *err)
+{
+	const char *sel = at + strlen(CONTAINER_SEP);
+	struct sp_fs_info fs;
+	struct cview *cv;
+	char *base_path;
+	size_t idx;
+	int rc;
+
+	*evp = NULL;
+	if (*sel == '\0')
+		return sp_err_set(err, SP_E_USAGE, 0, "no container after '%s'",
+		    CONTAINER_SEP);
+	if ((cv = calloc(1, sizeof(*cv))) == NULL ||
+	    (base_path = strndup(path, (size_t)(at - path))) == NULL) {
+		free(cv);
+		return sp_err_set(err, SP_E_NOMEM, 0, "'%s'", path);
+	}
+	rc = sp_evidence_open_plain(&cv->base, base_path, run, err);
+	if (rc != SP_OK)
+		sp_err_prefix(err, "'%s'", base_path);
+	free(base_path);
+	if (rc != SP_OK)
+		goto fail;
+	if ((rc = sp_container_list(cv->base, &cv->list, &cv->n, err)) !=
+	    SP_OK || (rc = sp_container_select(cv->list, cv->n, sel, &idx,
+	    err)) != SP_OK)
+		goto fail;
+	cv->c = &cv->list[idx];
+	if (cv->c->problem != NULL) {
+		sp_run_problem(run, path, SP_E_CORRUPT, "container %.12s: %s",
+		    cv->c->id, cv->c->problem);
+		sp_evidence_add_problem(cv->base);
+		sp_log(SP_LOG_WARN, "'%s': container %.12s: %s", path,
+		    cv->c->id, cv->c->problem);
+	}
+	if ((rc = sp_overlay_new(&cv->ov, cv->base, cv->c, err)) != SP_OK)
+		goto fail;
+	memset(&fs, 0, sizeof(fs));
+	fs.volume = -1;
+	fs.type = "overlay";
+	fs.label = cv->c->name;
+	fs.id = cv->c->id;
+	fs.last_written = SP_TIME_NONE;
+	if ((rc = sp_evidence_view_new(evp, path, &container_ops, cv, &fs,
+	    run, err)) != SP_OK)
+		goto fail;
+	return SP_OK;
+fail:
+	view_close(cv);
+	return rc;
+}
+
+int
+sp_evidence_open(struct sp_evidence **evp, const char *path,
+    struct sp_run *run, struct sp_err *err)
+{
+	struct stat st;
+	const char *at, *next;
+
+	/* a name that is there is opened as it is, whatever it says */
+	if (stat(path, &st) != 0 && (at = strstr(path, CONTAINER_SEP)) !=
+	    NULL) {
+		while ((next = strstr(at + 1, CONTAINER_SEP)) != NULL)
+			at = next;
+		return container_open(evp, path, at, run, err);
+	}
+	return sp_evidence_open_plain(evp, path, run, err);
+}
+
+const struct sp_container *
+sp_evidence_container(const struct sp_evidence *ev)
+{
+	const struct cview *cv = sp_evidence_view(ev, &container_ops);
+
+	return cv != NULL ? cv->c : NULL;
+}
+
+int
+sp_container_drift(struct sp_evidence *ev,
+    int (*fn)(const struct sp_drift *d, void *arg), void *arg,
+    struct sp_err *err)
+{
+	struct cview *cv = sp_evidence_view(ev, &container_ops);
+
+	if (cv == NULL)
+		return sp_err_set(err, SP_E_USAGE, 0, "'%s' is no container "
+		    "(EVIDENCE%sID)", sp_evidence_path(ev), CONTAINER_SEP);
+	return sp_overlay_drift(cv->ov, NULL, fn, arg, err);
 }
