@@ -9,13 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spoor/container.h"
 #include "spoor/evidence.h"
 #include "spoor/json.h"
 #include "spoor/memimage.h"
 #include "spoor/output.h"
 #include "common/tool.h"
 
-enum { OPT_JSON = 256, OPT_MAX_MEMORY, OPT_HASH };
+enum { OPT_JSON = 256, OPT_MAX_MEMORY, OPT_HASH, OPT_CONTAINERS };
 
 /* The SHA-256 of the evidence's files (--hash), whole and each. */
 struct hashes {
@@ -26,7 +27,8 @@ struct hashes {
 };
 
 static const char usage_text[] =
-    "usage: spoor-info [-hV] [-c case] [--hash] [--json] evidence ...\n";
+    "usage: spoor-info [-hV] [-c case] [--hash] [--json] [--containers]\n"
+    "                  evidence ...\n";
 
 /* A LiME memory image's ranges in address order, for its gaps. */
 static int
@@ -155,6 +157,7 @@ static const struct option longopts[] = {
 	{ "case", required_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "hash", no_argument, NULL, OPT_HASH },
+	{ "containers", no_argument, NULL, OPT_CONTAINERS },
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -173,6 +176,8 @@ help(void)
 	    "      --hash          read the evidence's files whole for their\n"
 	    "                      SHA-256, all together and each\n"
 	    "      --json          one JSON record per evidence\n"
+	    "      --containers    list the Docker and Podman containers stored\n"
+	    "                      in the evidence (with --json: one record each)\n"
 	    "      --max-memory SIZE\n"
 	    "                      bound memory use ($SPOOR_MAX_MEMORY)\n"
 	    "  -h, --help          show this help\n"
@@ -455,6 +460,159 @@ hash_files(struct sp_tool *t, struct sp_evidence *ev, struct hashes *h)
 	return SP_EXIT_OK;
 }
 
+static void
+kv_text(const char *key, const char *v)
+{
+	if (v == NULL || v[0] == '\0')
+		return;
+	printf("  %-9s ", key);
+	sp_print_safe(stdout, v);
+	putchar('\n');
+}
+
+static void
+time_text(const char *key, sp_time_ns t)
+{
+	char buf[SP_TIME_ISO_MAX];
+
+	if (t != SP_TIME_NONE)
+		kv_text(key, sp_time_format_iso(t, 9, buf, sizeof(buf)));
+}
+
+static void
+container_text(const struct sp_container *c)
+{
+	size_t i;
+
+	printf("container ");
+	sp_print_safe(stdout, c->id);
+	putchar('\n');
+	kv_text("engine:", c->engine);
+	kv_text("name:", c->name);
+	kv_text("image:", c->image);
+	kv_text("image_id:", c->image_id);
+	kv_text("command:", c->command);
+	kv_text("hostname:", c->hostname);
+	time_text("created:", c->created);
+	time_text("started:", c->started);
+	time_text("finished:", c->finished);
+	kv_text("state:", c->state);
+	if (c->pid > 0)
+		printf("  %-9s %lld\n", "pid:", (long long)c->pid);
+	if (c->exit_code >= 0 && c->finished != SP_TIME_NONE)
+		printf("  %-9s %lld\n", "exit:", (long long)c->exit_code);
+	for (i = 0; i < c->nmounts; i++) {
+		printf("  %-9s ", "mount:");
+		sp_print_safe(stdout, c->mounts[i].source ?
+		    c->mounts[i].source : "-");
+		fputs(" -> ", stdout);
+		sp_print_safe(stdout, c->mounts[i].destination ?
+		    c->mounts[i].destination : "-");
+		fputs(" (", stdout);
+		sp_print_safe(stdout, c->mounts[i].type ? c->mounts[i].type :
+		    "-");
+		printf(", %s)\n", c->mounts[i].rw ? "rw" : "ro");
+	}
+	for (i = 0; i < c->nnetworks; i++) {
+		const struct sp_container_network *n = &c->networks[i];
+		printf("  %-9s ", "network:");
+		sp_print_safe(stdout, n->name ? n->name : "-");
+		fputs(" ip ", stdout);
+		sp_print_safe(stdout, n->ip && n->ip[0] ? n->ip : "-");
+		fputs(" mac ", stdout);
+		sp_print_safe(stdout, n->mac && n->mac[0] ? n->mac : "-");
+		putchar('\n');
+	}
+	printf("  %-9s %u\n", "fs:", c->fs);
+	kv_text("upper:", c->upper);
+	for (i = 0; i < c->nlayers; i++)
+		kv_text("lower:", c->layers[i]);
+	kv_text("log:", c->log_path);
+	kv_text("problem:", c->problem);
+}
+
+static void
+container_json(struct sp_json *w, const char *evidence,
+    const struct sp_container *c)
+{
+	size_t i;
+
+	sp_json_object_begin(w);
+	sp_json_kv_int(w, "schema", SP_JSON_SCHEMA);
+	sp_json_kv_str(w, "evidence", evidence);
+	sp_json_kv_str(w, "engine", c->engine);
+	sp_json_kv_str(w, "id", c->id);
+	sp_json_kv_str(w, "name", c->name);
+	sp_json_kv_str(w, "image", c->image);
+	sp_json_kv_str(w, "image_id", c->image_id);
+	sp_json_kv_str(w, "command", c->command);
+	sp_json_kv_str(w, "hostname", c->hostname);
+	sp_json_kv_time(w, "created", c->created);
+	sp_json_kv_time(w, "started", c->started);
+	sp_json_kv_time(w, "finished", c->finished);
+	sp_json_kv_str(w, "state", c->state);
+	sp_json_kv_int(w, "pid", c->pid);
+	sp_json_kv_int(w, "exit_code", c->exit_code);
+	sp_json_key(w, "mounts");
+	sp_json_array_begin(w);
+	for (i = 0; i < c->nmounts; i++) {
+		sp_json_object_begin(w);
+		sp_json_kv_str(w, "source", c->mounts[i].source);
+		sp_json_kv_str(w, "destination", c->mounts[i].destination);
+		sp_json_kv_str(w, "type", c->mounts[i].type);
+		sp_json_kv_bool(w, "rw", c->mounts[i].rw);
+		sp_json_object_end(w);
+	}
+	sp_json_array_end(w);
+	sp_json_key(w, "networks");
+	sp_json_array_begin(w);
+	for (i = 0; i < c->nnetworks; i++) {
+		sp_json_object_begin(w);
+		sp_json_kv_str(w, "name", c->networks[i].name);
+		sp_json_kv_str(w, "ip", c->networks[i].ip);
+		sp_json_kv_str(w, "mac", c->networks[i].mac);
+		sp_json_kv_str(w, "gateway", c->networks[i].gateway);
+		sp_json_object_end(w);
+	}
+	sp_json_array_end(w);
+	sp_json_kv_uint(w, "fs", c->fs);
+	sp_json_kv_str(w, "upper", c->upper);
+	sp_json_key(w, "lower");
+	sp_json_array_begin(w);
+	for (i = 0; i < c->nlayers; i++)
+		sp_json_str(w, c->layers[i]);
+	sp_json_array_end(w);
+	sp_json_kv_str(w, "log", c->log_path);
+	sp_json_kv_str(w, "problem", c->problem);
+	sp_json_object_end(w);
+	sp_json_line_end(w);
+}
+
+static int
+print_containers(struct sp_evidence *ev, const char *path, int json,
+    struct sp_err *err)
+{
+	struct sp_container *list;
+	struct sp_json w;
+	size_t n, i;
+	int rc;
+
+	if ((rc = sp_container_list(ev, &list, &n, err)) != SP_OK)
+		return rc;
+	sp_json_init(&w, stdout);
+	for (i = 0; i < n; i++) {
+		if (json)
+			container_json(&w, path, &list[i]);
+		else {
+			if (i > 0)
+				putchar('\n');
+			container_text(&list[i]);
+		}
+	}
+	sp_container_list_free(list, n);
+	return SP_OK;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -464,7 +622,7 @@ main(int argc, char *argv[])
 	struct sp_memimage *mem;
 	struct sp_err err;
 	const char *case_path = NULL;
-	int ch, json = 0, hash = 0, status = SP_EXIT_OK, i, s;
+	int ch, json = 0, hash = 0, containers = 0, status = SP_EXIT_OK, i, s;
 	uint64_t first;
 
 	sp_tool_init(&t, "spoor-info", argc, argv);
@@ -474,6 +632,7 @@ main(int argc, char *argv[])
 		case 'c': case_path = optarg; break;
 		case OPT_JSON: json = 1; break;
 		case OPT_HASH: hash = 1; break;
+		case OPT_CONTAINERS: containers = 1; break;
 		case OPT_MAX_MEMORY:
 			if (sp_tool_max_memory(&t, optarg) != SP_OK) {
 				fputs(usage_text, stderr);
@@ -531,7 +690,15 @@ main(int argc, char *argv[])
 		if (t.c != NULL && !h.done &&
 		    sp_evidence_record_inputs(ev, t.run, &err) != SP_OK)
 			sp_tool_warn(&t, "%s", err.msg);
-		if (json)
+		if (containers) {
+			if (print_containers(ev, argv[i], json, &err) !=
+			    SP_OK) {
+				sp_err_prefix(&err, "'%s'", argv[i]);
+				s = sp_tool_error(&t, &err);
+				if (status == SP_EXIT_OK)
+					status = s;
+			}
+		} else if (json)
 			print_json(ev, &h, t.run, first);
 		else {
 			if (i > optind)

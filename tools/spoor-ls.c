@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spoor/container.h"
 #include "spoor/evidence.h"
 #include "spoor/hash.h"
 #include "spoor/json.h"
@@ -18,11 +19,12 @@
 #include "common/tool.h"
 
 enum { OPT_JSON = 256, OPT_BODYFILE, OPT_NS, OPT_PROGRESS, OPT_HASH,
-	OPT_MAX_MEMORY };
+	OPT_MAX_MEMORY, OPT_DRIFT };
 
 static const char usage_text[] =
     "usage: spoor-ls [-druhV] [-c case] [-f fs] [--json | --bodyfile [--ns]]\n"
-    "                [--hash list] [--progress=mode] evidence [path]\n";
+    "                [--hash list] [--progress=mode] evidence [path]\n"
+    "       spoor-ls --drift [--json] evidence@container=id\n";
 
 static const struct option longopts[] = {
 	{ "recursive", no_argument, NULL, 'r' },
@@ -35,6 +37,7 @@ static const struct option longopts[] = {
 	{ "ns", no_argument, NULL, OPT_NS },
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "hash", required_argument, NULL, OPT_HASH },
+	{ "drift", no_argument, NULL, OPT_DRIFT },
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -56,6 +59,9 @@ help(void)
 	    "      --json          JSON Lines, one entry per line\n"
 	    "      --bodyfile      TSK bodyfile v3 (for mactime)\n"
 	    "      --ns            bodyfile times with nanoseconds\n"
+	    "      --drift         for EVIDENCE@container=ID: the changes of its\n"
+	    "                      rw layer, A (added), C (changed), D (deleted),\n"
+	    "                      new executables marked '*' (JSON: executable)\n"
 	    "      --hash LIST     hash file content: md5,sha1,sha256 (bodyfile:\n"
 	    "                      the MD5 column; JSON: md5, sha1, sha256)\n"
 	    "      --progress=MODE auto, bar, json or none (on stderr)\n"
@@ -78,6 +84,39 @@ struct ls {
 	unsigned hash_mask;
 	const struct sp_cancel *cancel;
 };
+
+static int
+on_drift(const struct sp_drift *d, void *arg)
+{
+	struct ls *ls = arg;
+
+	sp_progress_update(ls->progress, ++ls->count);
+	if (ls->format == JSON) {
+		sp_json_object_begin(&ls->w);
+		sp_json_kv_int(&ls->w, "schema", SP_JSON_SCHEMA);
+		sp_json_kv_str(&ls->w, "change", d->change == 'A' ? "added" :
+		    d->change == 'C' ? "changed" : "deleted");
+		sp_json_kv_str(&ls->w, "path", d->path);
+		if (d->entry != NULL) {
+			char t[2] = { d->entry->meta_type, '\0' };
+			sp_json_kv_str(&ls->w, "type", t);
+			sp_json_kv_uint(&ls->w, "mode", d->entry->mode);
+			sp_json_kv_uint(&ls->w, "size", d->entry->size);
+			sp_json_kv_time(&ls->w, "mtime", d->entry->mtime);
+		}
+		sp_json_kv_bool(&ls->w, "executable", d->executable);
+		sp_json_object_end(&ls->w);
+		sp_json_line_end(&ls->w);
+	} else {
+		printf("%c ", d->change);
+		sp_print_safe(stdout, d->path);
+		fputs(d->executable ? " *\n" : "\n", stdout);
+	}
+	if (ferror(stdout))
+		return sp_cancel_requested(ls->cancel) ? SP_E_INTERRUPTED :
+		    SP_E_IO;
+	return SP_CB_CONTINUE;
+}
 
 static int
 on_entry(const struct sp_entry *e, void *arg)
@@ -155,7 +194,7 @@ main(int argc, char *argv[])
 	long fs_only = -1;
 	char *end;
 	size_t i, nfs;
-	int ch, rc, status = SP_EXIT_OK;
+	int ch, rc, status = SP_EXIT_OK, drift = 0;
 
 	sp_tool_init(&t, "spoor-ls", argc, argv);
 	sp_err_init(&err);
@@ -177,6 +216,7 @@ main(int argc, char *argv[])
 		case OPT_JSON: ls.format = JSON; break;
 		case OPT_BODYFILE: ls.format = BODYFILE; break;
 		case OPT_NS: ls.bodyflags |= SP_BODYFILE_NS; break;
+		case OPT_DRIFT: drift = 1; break;
 		case OPT_HASH:
 			if (sp_hash_parse_list(optarg, &ls.hash_mask, &err)
 			    != SP_OK) {
@@ -210,6 +250,12 @@ main(int argc, char *argv[])
 	}
 	if (argc - optind == 2)
 		path = argv[optind + 1];
+	if (drift && (path != NULL || ls.format == BODYFILE ||
+	    ls.hash_mask != 0)) {
+		fprintf(stderr, "spoor-ls: --drift takes one container and no "
+		    "path, --bodyfile or --hash\n%s", usage_text);
+		return SP_EXIT_USAGE;
+	}
 	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
 	if ((rc = sp_evidence_open(&ev, argv[optind], t.run, &err)) != SP_OK) {
@@ -240,6 +286,16 @@ main(int argc, char *argv[])
 	    choose_fs(ev, path, &fs_only, &err) != SP_OK) {
 		sp_err_prefix(&err, "'%s'", argv[optind]);
 		status = sp_tool_error(&t, &err);
+	}
+	if (drift && status == SP_EXIT_OK) {
+		rc = sp_container_drift(ev, on_drift, &ls, &err);
+		if (rc == SP_E_IO && sp_tool_output_closed())
+			rc = SP_OK;
+		if (rc != SP_OK && rc != SP_E_INTERRUPTED) {
+			sp_err_prefix(&err, "'%s'", argv[optind]);
+			status = sp_tool_error(&t, &err);
+		}
+		nfs = 0;
 	}
 	for (i = 0; i < nfs && status == SP_EXIT_OK; i++) {
 		const struct sp_fs_info *fs = sp_evidence_fs(ev, i);

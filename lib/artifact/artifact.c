@@ -60,6 +60,9 @@ static const char *const web_paths[] = {
 	"/var/log/httpd/access_log*", "/var/log/nginx/access.log*",
 	"/var/log/nginx/*access.log*", NULL
 };
+static const char *const container_log_paths[] = {
+	"/var/lib/docker/containers/*/*-json.log*", NULL
+};
 
 /* never found by path: a collection's volatile files are read as such */
 static const char *const collection_paths[] = { NULL };
@@ -90,6 +93,8 @@ static const struct sp_artifact_kind kinds[] = {
 	    journal_paths },
 	{ "web", "apache and nginx access logs", sp_parse_web_access,
 	    web_paths },
+	{ "container_log", "Docker json-file container logs",
+	    sp_parse_container_log, container_log_paths },
 	{ "collection", "spoor-collect volatile state (processes, sockets, "
 	    "network, system, findings as JSON Lines)", sp_parse_collection,
 	    collection_paths },

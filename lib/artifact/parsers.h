@@ -23,6 +23,7 @@ sp_artifact_parse_fn sp_parse_authorized_keys;	/* persistence.c */
 sp_artifact_parse_fn sp_parse_journal;		/* journal.c */
 sp_artifact_parse_fn sp_parse_web_access;	/* web.c */
 sp_artifact_parse_fn sp_parse_collection;	/* collection.c */
+sp_artifact_parse_fn sp_parse_container_log;	/* container-log.c */
 
 /*
  * The boots one artifact speaks of, by host (NULL: the artifact's own).

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 
 #include "spoor/signal.h"
 #include "spoor/evidence.h"
@@ -288,4 +290,46 @@ sp_dir_read_file(const char *root, const char *path,
 		rc = sp_err_set(err, sp_errno_code(errno), errno, "'%s'", path);
 	close(fd);
 	return rc;
+}
+
+int
+sp_dir_special(const char *root, const char *path, unsigned *major_out,
+    unsigned *minor_out, int *opaque)
+{
+	char parent[PATH_MAX], val[8];
+	const char *slash = strrchr(path, '/'), *name;
+	struct stat st;
+	ssize_t n;
+	int fd, rc, sub;
+
+	if (slash == NULL)
+		return SP_E_NOTFOUND;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path), path);
+	name = slash + 1;
+	if ((rc = open_beneath(root, parent[0] ? parent : NULL, &fd, NULL)) !=
+	    SP_OK)
+		return rc;
+	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		close(fd);
+		return SP_E_NOTFOUND;
+	}
+	if (major_out != NULL)
+		*major_out = major(st.st_rdev);
+	if (minor_out != NULL)
+		*minor_out = minor(st.st_rdev);
+	if (opaque != NULL) {
+		*opaque = 0;
+		if (S_ISDIR(st.st_mode) && (sub = openat(fd, name, O_RDONLY |
+		    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+			n = fgetxattr(sub, "trusted.overlay.opaque", val,
+			    sizeof(val));
+			if (n < 0)
+				n = fgetxattr(sub, "user.overlay.opaque", val,
+				    sizeof(val));
+			*opaque = n == 1 && val[0] == 'y';
+			close(sub);
+		}
+	}
+	close(fd);
+	return SP_OK;
 }

@@ -55,4 +55,46 @@ int sp_dir_read_file(const char *root, const char *path,
     const struct sp_cancel *cancel, sp_data_fn *fn, void *arg,
     struct sp_err *err);
 
+/*
+ * A name of directory evidence without following it (evidence-dir.c):
+ * the device numbers of path (relative to root) and whether it is an
+ * opaque overlay directory (xattr trusted.overlay.opaque or
+ * user.overlay.opaque "y").  Any output may be NULL.
+ */
+int sp_dir_special(const char *root, const char *path, unsigned *major_out,
+    unsigned *minor_out, int *opaque);
+
+/* The run problems of ev go to, and one more problem counted (evidence.c). */
+struct sp_run *sp_evidence_run(const struct sp_evidence *ev);
+void sp_evidence_add_problem(struct sp_evidence *ev);
+
+/*
+ * A view: evidence whose entries come from functions over other evidence
+ * (overlay.c: a container's merged file system), so that evidence.c
+ * serves it without calling the code above it.  It looks like directory
+ * evidence with one file system, fs (copied).  *ev owns view: ops->close
+ * frees it with ev.
+ */
+struct sp_evidence_view_ops {
+	int (*walk)(void *view, const char *start, unsigned flags,
+	    const struct sp_cancel *cancel, sp_entry_fn *fn, void *arg,
+	    struct sp_err *err);
+	int (*read_file)(void *view, const char *path, sp_data_fn *fn,
+	    void *arg, struct sp_err *err);
+	int (*record_inputs)(void *view, struct sp_run *run,
+	    struct sp_err *err);
+	void (*set_cancel)(void *view, const struct sp_cancel *cancel);
+	uint64_t (*problem_count)(void *view);
+	void (*close)(void *view);
+};
+int sp_evidence_view_new(struct sp_evidence **ev, const char *path,
+    const struct sp_evidence_view_ops *ops, void *view,
+    const struct sp_fs_info *fs, struct sp_run *run, struct sp_err *err);
+/* ev's view when its functions are ops, else NULL. */
+void *sp_evidence_view(const struct sp_evidence *ev,
+    const struct sp_evidence_view_ops *ops);
+/* sp_evidence_open without views: the evidence at path as it is. */
+int sp_evidence_open_plain(struct sp_evidence **ev, const char *path,
+    struct sp_run *run, struct sp_err *err);
+
 #endif

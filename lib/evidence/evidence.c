@@ -20,6 +20,7 @@
 #include <tsk/libtsk.h>
 
 #include "spoor/hash.h"
+#include "spoor/log.h"
 #include "spoor/output.h"
 #include "spoor/signal.h"
 #include "spoor/strbuf.h"
@@ -60,8 +61,70 @@ struct sp_evidence {
 	int media_only;		/* opened by sp_evidence_open_media */
 	struct sp_ewf_info ewf;
 	char *ewf_strings[EWF_STRINGS];
+
+	/* a view over other evidence (overlay.c): its functions and state */
+	const struct sp_evidence_view_ops *ops;
+	void *view;
 };
 
+struct sp_run *
+sp_evidence_run(const struct sp_evidence *ev)
+{
+	return ev->run;
+}
+
+void
+sp_evidence_add_problem(struct sp_evidence *ev)
+{
+	ev->problems++;
+}
+
+static int add_segment(struct sp_evidence *ev, const char *name);
+
+int
+sp_evidence_view_new(struct sp_evidence **evp, const char *path,
+    const struct sp_evidence_view_ops *ops, void *view,
+    const struct sp_fs_info *fs, struct sp_run *run, struct sp_err *err)
+{
+	struct sp_evidence *ev;
+
+	*evp = NULL;
+	if ((ev = calloc(1, sizeof(*ev))) == NULL ||
+	    (ev->path = strdup(path)) == NULL ||
+	    (ev->fss = calloc(1, sizeof(*ev->fss))) == NULL) {
+		if (ev != NULL)
+			free(ev->path);
+		free(ev);
+		return sp_err_set(err, SP_E_NOMEM, 0, "'%s'", path);
+	}
+	ev->run = run;
+	ev->sector_size = 512;
+	ev->kind = SP_EVIDENCE_DIR;
+	if (add_segment(ev, path) != 0) {
+		sp_evidence_close(ev);
+		return sp_err_set(err, SP_E_NOMEM, 0, "'%s'", path);
+	}
+	ev->nfs = 1;
+	ev->fss[0].info = *fs;
+	ev->fss[0].info.index = 0;
+	snprintf(ev->fss[0].label, sizeof(ev->fss[0].label), "%s",
+	    fs->label ? fs->label : "");
+	snprintf(ev->fss[0].id, sizeof(ev->fss[0].id), "%s",
+	    fs->id ? fs->id : "");
+	ev->fss[0].info.label = ev->fss[0].label;
+	ev->fss[0].info.id = ev->fss[0].id;
+	ev->ops = ops;
+	ev->view = view;
+	*evp = ev;
+	return SP_OK;
+}
+
+void *
+sp_evidence_view(const struct sp_evidence *ev,
+    const struct sp_evidence_view_ops *ops)
+{
+	return ev->ops == ops ? ev->view : NULL;
+}
 
 /* The TSK error as text, then reset. */
 static const char *
@@ -459,7 +522,7 @@ static int evidence_open(struct sp_evidence **evp, const char *path,
     struct sp_run *run, int media_only, struct sp_err *err);
 
 int
-sp_evidence_open(struct sp_evidence **evp, const char *path,
+sp_evidence_open_plain(struct sp_evidence **evp, const char *path,
     struct sp_run *run, struct sp_err *err)
 {
 	return evidence_open(evp, path, run, 0, err);
@@ -604,6 +667,8 @@ sp_evidence_close(struct sp_evidence *ev)
 
 	if (ev == NULL)
 		return;
+	if (ev->ops != NULL)
+		ev->ops->close(ev->view);
 	for (i = 0; i < ev->nfs; i++)
 		if (ev->fss[i].fs != NULL)
 			tsk_fs_close(ev->fss[i].fs);
@@ -632,6 +697,8 @@ void
 sp_evidence_set_cancel(struct sp_evidence *ev, const struct sp_cancel *cancel)
 {
 	ev->cancel = cancel;
+	if (ev->ops != NULL)
+		ev->ops->set_cancel(ev->view, cancel);
 }
 
 const char *
@@ -656,7 +723,10 @@ const char *
 sp_evidence_segment(const struct sp_evidence *ev, size_t i)
 { return i < ev->nsegments ? ev->segments[i] : NULL; }
 uint64_t sp_evidence_problem_count(const struct sp_evidence *ev)
-{ return ev->problems; }
+{
+	return ev->problems + (ev->ops != NULL ?
+	    ev->ops->problem_count(ev->view) : 0);
+}
 
 const struct sp_ewf_info *
 sp_evidence_ewf_info(const struct sp_evidence *ev)
@@ -1320,6 +1390,9 @@ sp_evidence_walk(struct sp_evidence *ev, unsigned fs_index, const char *path,
 	if (fs_index >= ev->nfs)
 		return sp_err_set(err, SP_E_USAGE, 0, "no file system %u",
 		    fs_index);
+	if (ev->ops != NULL)
+		return ev->ops->walk(ev->view, path, flags, ev->cancel, fn,
+		    arg, err);
 	if (ev->kind == SP_EVIDENCE_DIR)
 		return sp_dir_walk(ev->path, path, flags, ev->run,
 		    &ev->problems, ev->cancel, fn, arg, err);
@@ -1623,6 +1696,8 @@ sp_evidence_read_file(struct sp_evidence *ev, unsigned fs_index,
 	if (fs_index >= ev->nfs)
 		return sp_err_set(err, SP_E_USAGE, 0, "no file system %u",
 		    fs_index);
+	if (ev->ops != NULL)
+		return ev->ops->read_file(ev->view, path, fn, arg, err);
 	if (ev->kind == SP_EVIDENCE_DIR)
 		return sp_dir_read_file(ev->path, path, ev->cancel, fn, arg,
 		    err);
@@ -1692,6 +1767,8 @@ sp_evidence_read_entry(struct sp_evidence *ev, const struct sp_entry *e,
 
 	if (!sp_entry_has_content(e))
 		return SP_OK;
+	if (ev->ops != NULL)
+		return ev->ops->read_file(ev->view, e->path, fn, arg, err);
 	if (ev->kind == SP_EVIDENCE_DIR)
 		return sp_dir_read_file(ev->path, e->path, ev->cancel, fn,
 		    arg, err);
@@ -1801,6 +1878,8 @@ sp_evidence_record_inputs(const struct sp_evidence *ev, struct sp_run *run,
 
 	if (run == NULL)
 		return SP_OK;
+	if (ev->ops != NULL)
+		return ev->ops->record_inputs(ev->view, run, err);
 	if (ev->kind == SP_EVIDENCE_DIR)
 		return sp_run_add_input(run, ev->path, 0, NULL, err);
 	seg = calloc(ev->nsegments + 1, sizeof(*seg));

@@ -30,6 +30,7 @@
 #include "spoor/signal.h"
 #include "spoor/timeline.h"
 #include "spoor/case.h"
+#include "spoor/container.h"
 #include "spoor/evidence.h"
 #include "spoor/store.h"
 #include "spoor/severity.h"
@@ -994,6 +995,7 @@ fill_details(struct sp_json *w, const void *arg)
 {
 	const struct loader *l = arg;
 	const struct sp_evidence *ev = l->ev;
+	const struct sp_container *c;
 	size_t i;
 
 	sp_json_object_begin(w);
@@ -1021,6 +1023,17 @@ fill_details(struct sp_json *w, const void *arg)
 		sp_json_object_end(w);
 	}
 	sp_json_array_end(w);
+	if ((c = sp_evidence_container(ev)) != NULL) {
+		/* EVIDENCE@container=ID: whose file system this is */
+		sp_json_key(w, "container");
+		sp_json_object_begin(w);
+		sp_json_kv_str(w, "engine", c->engine);
+		sp_json_kv_str(w, "id", c->id);
+		sp_json_kv_str(w, "name", c->name);
+		sp_json_kv_str(w, "image", c->image);
+		sp_json_kv_str(w, "image_id", c->image_id);
+		sp_json_object_end(w);
+	}
 	identity_details(w, l->id);
 	sp_json_object_end(w);
 }

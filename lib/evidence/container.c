@@ -1,0 +1,972 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Containers in evidence (see include/spoor/container.h): the parsers of
+ * Docker's config.v2.json and hostconfig.json and of Podman's
+ * containers.json, and the discovery that reads them, with the layer
+ * chains, through the evidence layer.  Everything read is untrusted: ids
+ * that become path names must be plain names, chains are bounded and
+ * checked for loops, files are read up to a bound.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spoor/container.h"
+#include "spoor/json.h"
+#include "spoor/log.h"
+#include "spoor/strbuf.h"
+#include "evidence/evidence-internal.h"
+#include "base/util.h"
+
+#define CONFIG_MAX	(16u << 20)
+
+/* ---- JSON helpers ---- */
+
+struct find {
+	const char *key;
+	struct sp_json_val v;
+	int found;
+};
+
+static int
+find_cb(const char *key, size_t klen, const struct sp_json_val *v, void *arg)
+{
+	struct find *f = arg;
+
+	if (strlen(f->key) == klen && memcmp(f->key, key, klen) == 0) {
+		f->v = *v;
+		f->found = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* The member key of the object obj (NULL: the whole text) into *out. */
+static int
+member(const struct sp_json_val *obj, const char *key, struct sp_json_val *out)
+{
+	struct find f = { key, { 0 }, 0 };
+
+	if (obj == NULL || obj->type != SP_JSON_OBJECT)
+		return -1;
+	if (sp_json_members(obj->p, obj->len, find_cb, &f) != 0 || !f.found)
+		return -1;
+	*out = f.v;
+	return 0;
+}
+
+/* obj.key as a new string, or NULL. */
+static char *
+mstr(const struct sp_json_val *obj, const char *key)
+{
+	struct sp_json_val v;
+
+	if (member(obj, key, &v) != 0 || v.type != SP_JSON_STRING)
+		return NULL;
+	return sp_json_string(&v);
+}
+
+static int
+mbool(const struct sp_json_val *obj, const char *key)
+{
+	struct sp_json_val v;
+
+	return member(obj, key, &v) == 0 && v.type == SP_JSON_TRUE;
+}
+
+static int64_t
+mint(const struct sp_json_val *obj, const char *key, int64_t dflt)
+{
+	struct sp_json_val v;
+	int64_t n;
+
+	if (member(obj, key, &v) != 0 || sp_json_integer(&v, &n) != 0)
+		return dflt;
+	return n;
+}
+
+/* A time in RFC 3339; Go's zero time (year 1) is no time. */
+static sp_time_ns
+mtime(const struct sp_json_val *obj, const char *key)
+{
+	char *s = mstr(obj, key);
+	sp_time_ns t = SP_TIME_NONE;
+
+	if (s != NULL && strncmp(s, "0001-", 5) != 0 &&
+	    sp_time_parse_iso(s, &t) != SP_OK)
+		t = SP_TIME_NONE;
+	free(s);
+	return t;
+}
+
+static int
+join_cb(const struct sp_json_val *e, void *arg)
+{
+	struct sp_strbuf *sb = arg;
+	char *s = sp_json_string(e);
+
+	if (s != NULL) {
+		if ((sb)->len > 0)
+			sp_strbuf_add(sb, " ");
+		sp_strbuf_add(sb, s);
+		free(s);
+	}
+	return 0;
+}
+
+/* Append the strings of the array (or the string) v to sb. */
+static void
+join(struct sp_strbuf *sb, const struct sp_json_val *v)
+{
+	char *s;
+
+	if (v->type == SP_JSON_ARRAY)
+		(void)sp_json_elements(v, join_cb, sb);
+	else if (v->type == SP_JSON_STRING && (s = sp_json_string(v)) != NULL) {
+		if ((sb)->len > 0)
+			sp_strbuf_add(sb, " ");
+		sp_strbuf_add(sb, s);
+		free(s);
+	}
+}
+
+static char *
+strbuf_take(struct sp_strbuf *sb)
+{
+	char *s = (sb)->len > 0 ? strdup(sp_strbuf_str(sb)) : NULL;
+
+	sp_strbuf_release(sb);
+	return s;
+}
+
+/* ---- Docker ---- */
+
+struct mounts_ctx {
+	struct sp_container *c;
+};
+
+static int
+mount_cb(const char *key, size_t klen, const struct sp_json_val *v, void *arg)
+{
+	struct sp_container *c = arg;
+	struct sp_container_mount *m;
+
+	(void)key;
+	(void)klen;
+	if (v->type != SP_JSON_OBJECT || c->nmounts >= 4096)
+		return 0;
+	if (sp_array_grow_count((void **)&c->mounts, c->nmounts,
+	    sizeof(*c->mounts)) != SP_OK)
+		return 1;
+	m = &c->mounts[c->nmounts++];
+	memset(m, 0, sizeof(*m));
+	m->source = mstr(v, "Source");
+	m->destination = mstr(v, "Destination");
+	m->type = mstr(v, "Type");
+	m->rw = mbool(v, "RW");
+	return 0;
+}
+
+static int
+net_cb(const char *key, size_t klen, const struct sp_json_val *v, void *arg)
+{
+	struct sp_container *c = arg;
+	struct sp_container_network *n;
+
+	if (v->type != SP_JSON_OBJECT || c->nnetworks >= 4096)
+		return 0;
+	if (sp_array_grow_count((void **)&c->networks, c->nnetworks,
+	    sizeof(*c->networks)) != SP_OK)
+		return 1;
+	n = &c->networks[c->nnetworks++];
+	memset(n, 0, sizeof(*n));
+	n->name = strndup(key, klen);
+	n->ip = mstr(v, "IPAddress");
+	n->mac = mstr(v, "MacAddress");
+	n->gateway = mstr(v, "Gateway");
+	return 0;
+}
+
+static void
+blank(struct sp_container *c)
+{
+	c->created = c->started = c->finished = SP_TIME_NONE;
+	c->pid = c->exit_code = -1;
+}
+
+int
+sp_container_parse_docker(const char *config, size_t len,
+    const char *hostconfig, size_t hlen, struct sp_container *c)
+{
+	struct sp_json_val top = { SP_JSON_OBJECT, config, len }, v, cfg, st;
+	struct sp_json_val net, nets, host = { SP_JSON_OBJECT, hostconfig,
+	    hlen };
+	struct sp_strbuf sb = SP_STRBUF_INIT;
+	char *name;
+
+	blank(c);
+	c->engine = "docker";
+	if (config == NULL || sp_json_members(config, len, find_cb,
+	    &(struct find){ "", { 0 }, 0 }) != 0)
+		return SP_E_DATA;
+	if ((c->id = mstr(&top, "ID")) == NULL)
+		return SP_E_DATA;
+	if ((name = mstr(&top, "Name")) != NULL) {
+		c->name = strdup(name[0] == '/' ? name + 1 : name);
+		free(name);
+	}
+	c->image_id = mstr(&top, "Image");
+	c->created = mtime(&top, "Created");
+	c->log_path = mstr(&top, "LogPath");
+	if (member(&top, "Config", &cfg) == 0) {
+		c->image = mstr(&cfg, "Image");
+		c->hostname = mstr(&cfg, "Hostname");
+	}
+	if ((name = mstr(&top, "Path")) != NULL) {
+		sp_strbuf_add(&sb, name);
+		free(name);
+	}
+	if (member(&top, "Args", &v) == 0)
+		join(&sb, &v);
+	c->command = strbuf_take(&sb);
+	if (member(&top, "State", &st) == 0) {
+		c->started = mtime(&st, "StartedAt");
+		c->finished = mtime(&st, "FinishedAt");
+		c->pid = mint(&st, "Pid", -1);
+		c->exit_code = mint(&st, "ExitCode", -1);
+		if (mbool(&st, "Running"))
+			c->state = strdup(mbool(&st, "Paused") ? "paused" :
+			    "running");
+		else if (mbool(&st, "Dead"))
+			c->state = strdup("dead");
+		else
+			c->state = strdup(c->started != SP_TIME_NONE ?
+			    "exited" : "created");
+	}
+	if (member(&top, "MountPoints", &v) == 0 && v.type == SP_JSON_OBJECT)
+		(void)sp_json_members(v.p, v.len, mount_cb, c);
+	if (member(&top, "NetworkSettings", &net) == 0 &&
+	    member(&net, "Networks", &nets) == 0 &&
+	    nets.type == SP_JSON_OBJECT)
+		(void)sp_json_members(nets.p, nets.len, net_cb, c);
+	/* hostconfig.json: binds not in MountPoints (older engines) */
+	if (hostconfig != NULL && c->nmounts == 0 &&
+	    member(&host, "Binds", &v) == 0 && v.type == SP_JSON_ARRAY) {
+		struct sp_strbuf b = SP_STRBUF_INIT;
+		join(&b, &v);
+		if (b.len > 0 && sp_array_grow_count(
+		    (void **)&c->mounts, 0, sizeof(*c->mounts)) == SP_OK) {
+			memset(c->mounts, 0, sizeof(*c->mounts));
+			c->mounts[0].source = strdup(sp_strbuf_str(&b));
+			c->mounts[0].type = strdup("bind");
+			c->nmounts = 1;
+		}
+		sp_strbuf_release(&b);
+	}
+	if (c->state == NULL)
+		c->state = strdup("unknown");
+	return SP_OK;
+}
+
+/* ---- Podman ---- */
+
+struct podman_ctx {
+	int (*fn)(struct sp_container *c, void *arg);
+	void *arg;
+	int stop;
+};
+
+static int
+first_cb(const struct sp_json_val *e, void *arg)
+{
+	char **out = arg;
+
+	*out = sp_json_string(e);
+	return 1;
+}
+
+static int
+podman_cb(const struct sp_json_val *e, void *arg)
+{
+	struct podman_ctx *p = arg;
+	struct sp_container c;
+	struct sp_json_val v;
+	char *meta;
+	int rc;
+
+	if (e->type != SP_JSON_OBJECT)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	blank(&c);
+	c.engine = "podman";
+	if ((c.id = mstr(e, "id")) == NULL)
+		return 0;
+	if (member(e, "names", &v) == 0 && v.type == SP_JSON_ARRAY)
+		(void)sp_json_elements(&v, first_cb, &c.name);
+	c.image_id = mstr(e, "image");
+	/* the rw layer's id, until discovery makes it a directory */
+	c.upper = mstr(e, "layer");
+	c.created = mtime(e, "created");
+	if ((meta = mstr(e, "metadata")) != NULL) {
+		struct sp_json_val m = { SP_JSON_OBJECT, meta, strlen(meta) };
+		c.image = mstr(&m, "image-name");
+		if (c.name == NULL)
+			c.name = mstr(&m, "name");
+		free(meta);
+	}
+	c.state = strdup("unknown");
+	rc = p->fn(&c, p->arg);
+	sp_container_release(&c);
+	if (rc != 0) {
+		p->stop = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+array_of(const char *text, size_t len, struct sp_json_val *arr)
+{
+	size_t i = 0;
+
+	while (i < len && (text[i] == ' ' || text[i] == '\n' ||
+	    text[i] == '\t' || text[i] == '\r'))
+		i++;
+	if (i >= len || text[i] != '[')
+		return -1;
+	arr->type = SP_JSON_ARRAY;
+	arr->p = text + i;
+	arr->len = len - i;
+	while (arr->len > 0 && (arr->p[arr->len - 1] == ' ' ||
+	    arr->p[arr->len - 1] == '\n' || arr->p[arr->len - 1] == '\t' ||
+	    arr->p[arr->len - 1] == '\r'))
+		arr->len--;
+	return arr->len >= 2 && arr->p[arr->len - 1] == ']' ? 0 : -1;
+}
+
+int
+sp_container_parse_podman(const char *text, size_t len,
+    int (*fn)(struct sp_container *c, void *arg), void *arg)
+{
+	struct podman_ctx p = { fn, arg, 0 };
+	struct sp_json_val arr;
+
+	if (text == NULL || array_of(text, len, &arr) != 0)
+		return SP_E_DATA;
+	if (sp_json_elements(&arr, podman_cb, &p) != 0)
+		return SP_E_DATA;
+	return SP_OK;
+}
+
+void
+sp_container_release(struct sp_container *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	free(c->id); free(c->name); free(c->image); free(c->image_id);
+	free(c->command); free(c->state); free(c->hostname);
+	for (i = 0; i < c->nmounts; i++) {
+		free(c->mounts[i].source);
+		free(c->mounts[i].destination);
+		free(c->mounts[i].type);
+	}
+	free(c->mounts);
+	for (i = 0; i < c->nnetworks; i++) {
+		free(c->networks[i].name);
+		free(c->networks[i].ip);
+		free(c->networks[i].mac);
+		free(c->networks[i].gateway);
+	}
+	free(c->networks);
+	free(c->storage);
+	free(c->upper);
+	for (i = 0; i < c->nlayers; i++)
+		free(c->layers[i]);
+	free(c->log_path);
+	free(c->problem);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+sp_container_list_free(struct sp_container *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sp_container_release(&list[i]);
+	free(list);
+}
+
+/* ---- reading the storage through the evidence ---- */
+
+struct slurp {
+	char *p;
+	size_t len, cap;
+};
+
+static int
+slurp_cb(const void *buf, size_t len, void *arg)
+{
+	struct slurp *s = arg;
+	char *n;
+
+	if (s->len + len + 1 > CONFIG_MAX)
+		return SP_E_DATA;
+	if (s->len + len + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 4096;
+		while (cap < s->len + len + 1)
+			cap *= 2;
+		if ((n = realloc(s->p, cap)) == NULL)
+			return SP_E_NOMEM;
+		s->p = n;
+		s->cap = cap;
+	}
+	memcpy(s->p + s->len, buf, len);
+	s->len += len;
+	s->p[s->len] = '\0';
+	return SP_CB_CONTINUE;
+}
+
+/* The file path of fs, whole (at most CONFIG_MAX), NUL-terminated. */
+static int
+slurp(struct sp_evidence *ev, unsigned fs, const char *path, char **out,
+    size_t *len, struct sp_err *err)
+{
+	struct slurp s = { NULL, 0, 0 };
+	int rc;
+
+	rc = sp_evidence_read_file(ev, fs, path, slurp_cb, &s, err);
+	if (rc != SP_OK) {
+		free(s.p);
+		return rc;
+	}
+	if (s.p == NULL && (s.p = calloc(1, 1)) == NULL)
+		return sp_err_set(err, SP_E_NOMEM, 0, "'%s'", path);
+	*out = s.p;
+	*len = s.len;
+	return SP_OK;
+}
+
+/* A small file's first line, trimmed (mount-id, cache-id, parent). */
+static char *
+read_word(struct sp_evidence *ev, unsigned fs, const char *path)
+{
+	char *s = NULL;
+	size_t n;
+
+	if (slurp(ev, fs, path, &s, &n, NULL) != SP_OK)
+		return NULL;
+	s[strcspn(s, "\r\n")] = '\0';
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n'))
+		s[--n] = '\0';
+	if (s[0] == '\0') {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* An id from the storage that becomes one name of a path: no '/', no "..". */
+static int
+plain_name(const char *s)
+{
+	const char *p;
+
+	if (s == NULL || s[0] == '\0' || s[0] == '.' || strlen(s) > 255)
+		return 0;
+	for (p = s; *p; p++)
+		if (*p == '/' || (unsigned char)*p < 0x21 ||
+		    (unsigned char)*p > 0x7e)
+			return 0;
+	return 1;
+}
+
+struct names {
+	char **v;
+	size_t n;
+	int dirs_only;
+};
+
+static int
+names_cb(const struct sp_entry *e, void *arg)
+{
+	struct names *ns = arg;
+
+	if (ns->dirs_only && e->meta_type != SP_TYPE_DIR)
+		return SP_CB_CONTINUE;
+	if (ns->n >= 65536)
+		return SP_CB_STOP;
+	if (sp_array_grow_count((void **)&ns->v, ns->n, sizeof(*ns->v)) !=
+	    SP_OK || (ns->v[ns->n] = strdup(e->name)) == NULL)
+		return SP_E_NOMEM;
+	ns->n++;
+	return SP_CB_CONTINUE;
+}
+
+static void
+names_free(struct names *ns)
+{
+	size_t i;
+
+	for (i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+}
+
+/* Whether dir is a directory of fs (its walk starts). */
+static int
+is_dir(struct sp_evidence *ev, unsigned fs, const char *dir)
+{
+	struct names ns = { NULL, 0, 0 };
+	int rc = sp_evidence_walk(ev, fs, dir, SP_WALK_ALLOCATED, names_cb,
+	    &ns, NULL);
+	int single = ns.n == 1 && strrchr(dir, '/') != NULL &&
+	    strcmp(ns.v[0], strrchr(dir, '/') + 1) == 0;
+
+	/* a walk of a file lists just it: check it is no directory */
+	if (rc == SP_OK && single) {
+		struct names d = { NULL, 0, 1 };
+		char parent[4096];
+		snprintf(parent, sizeof(parent), "%.*s",
+		    (int)(strrchr(dir, '/') - dir), dir);
+		(void)sp_evidence_walk(ev, fs, parent[0] ? parent : "/",
+		    SP_WALK_ALLOCATED, names_cb, &d, NULL);
+		single = 1;
+		for (size_t i = 0; i < d.n; i++)
+			if (strcmp(d.v[i], ns.v[0]) == 0)
+				single = 0;
+		names_free(&d);
+	}
+	names_free(&ns);
+	return rc == SP_OK && !single;
+}
+
+static char *
+pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *
+pathf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+static void
+set_problem(struct sp_container *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void
+set_problem(struct sp_container *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->problem != NULL)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&c->problem, fmt, ap) < 0)
+		c->problem = NULL;
+	va_end(ap);
+}
+
+static int
+add_layer(struct sp_container *c, char *dir)
+{
+	size_t i;
+
+	if (dir == NULL)
+		return -1;
+	for (i = 0; i < c->nlayers; i++)
+		if (strcmp(c->layers[i], dir) == 0) {
+			set_problem(c, "layer chain loops at '%s'", dir);
+			free(dir);
+			return -1;
+		}
+	if (c->nlayers >= SP_CONTAINER_LAYERS_MAX) {
+		set_problem(c, "more than %d layers", SP_CONTAINER_LAYERS_MAX);
+		free(dir);
+		return -1;
+	}
+	c->layers[c->nlayers++] = dir;
+	return 0;
+}
+
+/* Check every layer directory is there. */
+static void
+check_layers(struct sp_evidence *ev, struct sp_container *c)
+{
+	size_t i;
+
+	if (c->upper != NULL && !is_dir(ev, c->fs, c->upper))
+		set_problem(c, "layer directory '%s' missing", c->upper);
+	for (i = 0; i < c->nlayers; i++)
+		if (!is_dir(ev, c->fs, c->layers[i]))
+			set_problem(c, "layer directory '%s' missing",
+			    c->layers[i]);
+}
+
+static void
+docker_layers(struct sp_evidence *ev, const char *root, struct sp_container *c)
+{
+	char *p, *mount, *init, *chain, *cache;
+
+	p = pathf("%s/image/overlay2/layerdb/mounts/%s/mount-id", root, c->id);
+	mount = p ? read_word(ev, c->fs, p) : NULL;
+	free(p);
+	if (!plain_name(mount)) {
+		set_problem(c, "no rw layer (layerdb/mounts/%s/mount-id)",
+		    c->id);
+		free(mount);
+		return;
+	}
+	c->upper = pathf("%s/overlay2/%s/diff", root, mount);
+	free(mount);
+	p = pathf("%s/image/overlay2/layerdb/mounts/%s/init-id", root, c->id);
+	init = p ? read_word(ev, c->fs, p) : NULL;
+	free(p);
+	if (plain_name(init))
+		add_layer(c, pathf("%s/overlay2/%s/diff", root, init));
+	free(init);
+	p = pathf("%s/image/overlay2/layerdb/mounts/%s/parent", root, c->id);
+	chain = p ? read_word(ev, c->fs, p) : NULL;
+	free(p);
+	while (chain != NULL) {
+		const char *hex = strncmp(chain, "sha256:", 7) == 0 ?
+		    chain + 7 : chain;
+		char *next;
+		if (!plain_name(hex)) {
+			set_problem(c, "bad layer chain id");
+			break;
+		}
+		p = pathf("%s/image/overlay2/layerdb/sha256/%s/cache-id", root,
+		    hex);
+		cache = p ? read_word(ev, c->fs, p) : NULL;
+		free(p);
+		if (!plain_name(cache)) {
+			set_problem(c, "layer %s: no cache-id", hex);
+			free(cache);
+			break;
+		}
+		if (add_layer(c, pathf("%s/overlay2/%s/diff", root, cache))
+		    != 0) {
+			free(cache);
+			break;
+		}
+		free(cache);
+		p = pathf("%s/image/overlay2/layerdb/sha256/%s/parent", root,
+		    hex);
+		next = p ? read_word(ev, c->fs, p) : NULL;
+		free(p);
+		free(chain);
+		chain = next;
+	}
+	free(chain);
+	check_layers(ev, c);
+}
+
+struct found {
+	struct sp_container *v;
+	size_t n;
+	struct sp_evidence *ev;
+	unsigned fs;
+	const char *root;
+	char *layers_json;
+	size_t layers_len;
+	char *images_json;
+	size_t images_len;
+};
+
+static int
+keep(struct found *f, struct sp_container *c)
+{
+	if (sp_array_grow_count((void **)&f->v, f->n, sizeof(*f->v)) !=
+	    SP_OK) {
+		sp_container_release(c);
+		return -1;
+	}
+	f->v[f->n++] = *c;
+	return 0;
+}
+
+static void
+docker_find(struct found *f)
+{
+	struct names ns = { NULL, 0, 1 };
+	char *dir = pathf("%s/containers", f->root), *p, *cfg, *host;
+	size_t i, clen, hlen;
+	struct sp_container c;
+	struct sp_err err;
+
+	if (dir == NULL)
+		return;
+	(void)sp_evidence_walk(f->ev, f->fs, dir, SP_WALK_ALLOCATED, names_cb,
+	    &ns, NULL);
+	for (i = 0; i < ns.n; i++) {
+		if (!plain_name(ns.v[i]))
+			continue;
+		cfg = host = NULL;
+		p = pathf("%s/%s/config.v2.json", dir, ns.v[i]);
+		if (p == NULL || slurp(f->ev, f->fs, p, &cfg, &clen, &err) !=
+		    SP_OK) {
+			free(p);
+			continue;
+		}
+		{
+			char *hp = pathf("%s/%s/hostconfig.json", dir,
+			    ns.v[i]);
+			if (hp == NULL || slurp(f->ev, f->fs, hp, &host, &hlen,
+			    NULL) != SP_OK)
+				host = NULL;
+			free(hp);
+		}
+		memset(&c, 0, sizeof(c));
+		if (sp_container_parse_docker(cfg, clen, host, host ? hlen : 0,
+		    &c) != SP_OK || !plain_name(c.id)) {
+			sp_run_problem(sp_evidence_run(f->ev), p ? p : dir,
+			    SP_E_DATA, "not a container configuration "
+			    "(config.v2.json is no JSON object with an ID)");
+			sp_log(SP_LOG_WARN, "'%s': not a container "
+			    "configuration, skipped", p ? p : dir);
+			sp_evidence_add_problem(f->ev);
+			sp_container_release(&c);
+		} else {
+			c.fs = f->fs;
+			c.storage = strdup(f->root);
+			free(c.log_path);
+			c.log_path = pathf("%s/%s/%s-json.log", dir, ns.v[i],
+			    c.id);
+			docker_layers(f->ev, f->root, &c);
+			keep(f, &c);
+		}
+		free(p);
+		free(cfg);
+		free(host);
+	}
+	names_free(&ns);
+	free(dir);
+}
+
+/* ---- Podman: layers.json and images.json ---- */
+
+struct lfind {
+	const char *id, *idkey;
+	struct sp_json_val found;
+	int ok;
+};
+
+static int
+lfind_cb(const struct sp_json_val *e, void *arg)
+{
+	struct lfind *l = arg;
+	char *id = mstr(e, l->idkey);
+	int hit = id != NULL && strcmp(id, l->id) == 0;
+
+	free(id);
+	if (hit) {
+		l->found = *e;
+		l->ok = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+lookup(const char *text, size_t len, const char *id, struct sp_json_val *out)
+{
+	struct lfind l = { id, "id", { 0 }, 0 };
+	struct sp_json_val arr;
+
+	if (text == NULL || array_of(text, len, &arr) != 0)
+		return -1;
+	(void)sp_json_elements(&arr, lfind_cb, &l);
+	if (!l.ok)
+		return -1;
+	*out = l.found;
+	return 0;
+}
+
+static int
+args_cb(const char *key, size_t klen, const struct sp_json_val *v, void *arg)
+{
+	(void)key;
+	(void)klen;
+	(void)v;
+	(void)arg;
+	return 0;
+}
+
+static int
+podman_one(struct sp_container *c, void *arg)
+{
+	struct found *f = arg;
+	struct sp_json_val layer, img, v, proc;
+	struct sp_container k = *c;
+	char *id, *p, *cfg;
+	size_t len;
+
+	memset(c, 0, sizeof(*c));	/* k owns it all now */
+	k.fs = f->fs;
+	k.storage = strdup(f->root);
+	id = k.upper;
+	k.upper = NULL;
+	if (!plain_name(k.id)) {
+		free(id);
+		sp_container_release(&k);
+		return 0;
+	}
+	if (plain_name(id)) {
+		k.upper = pathf("%s/overlay/%s/diff", f->root, id);
+		if (lookup(f->layers_json, f->layers_len, id, &layer) == 0) {
+			char *parent = mstr(&layer, "parent");
+			while (parent != NULL && plain_name(parent)) {
+				char *next = NULL;
+				if (add_layer(&k, pathf("%s/overlay/%s/diff",
+				    f->root, parent)) != 0)
+					break;
+				if (lookup(f->layers_json, f->layers_len,
+				    parent, &layer) == 0)
+					next = mstr(&layer, "parent");
+				free(parent);
+				parent = next;
+			}
+			free(parent);
+		}
+	} else
+		set_problem(&k, "no rw layer");
+	free(id);
+	if (k.image == NULL && k.image_id != NULL &&
+	    lookup(f->images_json, f->images_len, k.image_id, &img) == 0 &&
+	    member(&img, "names", &v) == 0 && v.type == SP_JSON_ARRAY)
+		(void)sp_json_elements(&v, first_cb, &k.image);
+	/* the command: the OCI runtime spec's process.args */
+	p = pathf("%s/overlay-containers/%s/userdata/config.json", f->root,
+	    k.id);
+	if (p != NULL && slurp(f->ev, f->fs, p, &cfg, &len, NULL) == SP_OK) {
+		struct sp_json_val top = { SP_JSON_OBJECT, cfg, len };
+		if (sp_json_members(cfg, len, args_cb, NULL) == 0 &&
+		    member(&top, "process", &proc) == 0 &&
+		    member(&proc, "args", &v) == 0) {
+			struct sp_strbuf sb = SP_STRBUF_INIT;
+			join(&sb, &v);
+			k.command = strbuf_take(&sb);
+		}
+		if (k.hostname == NULL && sp_json_members(cfg, len, args_cb,
+		    NULL) == 0)
+			k.hostname = mstr(&top, "hostname");
+		free(cfg);
+	}
+	free(p);
+	check_layers(f->ev, &k);
+	keep(f, &k);
+	return 0;
+}
+
+static void
+podman_find(struct found *f)
+{
+	char *p, *text = NULL;
+	size_t len;
+
+	p = pathf("%s/overlay-containers/containers.json", f->root);
+	if (p == NULL || slurp(f->ev, f->fs, p, &text, &len, NULL) != SP_OK) {
+		free(p);
+		return;
+	}
+	free(f->layers_json);
+	free(f->images_json);
+	f->layers_json = f->images_json = NULL;
+	{
+		char *lp = pathf("%s/overlay-layers/layers.json", f->root);
+		char *ip = pathf("%s/overlay-images/images.json", f->root);
+		if (lp == NULL || slurp(f->ev, f->fs, lp, &f->layers_json,
+		    &f->layers_len, NULL) != SP_OK)
+			f->layers_json = NULL;
+		if (ip == NULL || slurp(f->ev, f->fs, ip, &f->images_json,
+		    &f->images_len, NULL) != SP_OK)
+			f->images_json = NULL;
+		free(lp);
+		free(ip);
+	}
+	if (sp_container_parse_podman(text, len, podman_one, f) != SP_OK) {
+		sp_run_problem(sp_evidence_run(f->ev), p, SP_E_DATA,
+		    "not a JSON array of containers");
+		sp_log(SP_LOG_WARN, "'%s': not a JSON array of containers", p);
+		sp_evidence_add_problem(f->ev);
+	}
+	free(text);
+	free(p);
+}
+
+static const char *const docker_roots[] = { "/var/lib/docker", NULL };
+static const char *const podman_roots[] = {
+	"/var/lib/containers/storage", NULL
+};
+
+int
+sp_container_list(struct sp_evidence *ev, struct sp_container **list,
+    size_t *n, struct sp_err *err)
+{
+	struct found f;
+	const char *const *r;
+	size_t i, nfs = sp_evidence_fs_count(ev);
+
+	memset(&f, 0, sizeof(f));
+	f.ev = ev;
+	for (i = 0; i < nfs; i++) {
+		f.fs = (unsigned)i;
+		for (r = docker_roots; *r != NULL; r++) {
+			f.root = *r;
+			docker_find(&f);
+		}
+		for (r = podman_roots; *r != NULL; r++) {
+			f.root = *r;
+			podman_find(&f);
+		}
+	}
+	free(f.layers_json);
+	free(f.images_json);
+	(void)err;
+	*list = f.v;
+	*n = f.n;
+	return SP_OK;
+}
+
+int
+sp_container_select(const struct sp_container *list, size_t n,
+    const char *sel, size_t *index, struct sp_err *err)
+{
+	struct sp_strbuf sb = SP_STRBUF_INIT;
+	size_t i, hits = 0, len = strlen(sel);
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i].id, sel) == 0 || (list[i].name != NULL &&
+		    strcmp(list[i].name, sel) == 0)) {
+			*index = i;
+			return SP_OK;
+		}
+	for (i = 0; i < n; i++)
+		if (len > 0 && strncmp(list[i].id, sel, len) == 0) {
+			if (hits++ > 0)
+				sp_strbuf_add(&sb, ", ");
+			sp_strbuf_addf(&sb, "%.12s", list[i].id);
+			*index = i;
+		}
+	if (hits == 1) {
+		sp_strbuf_release(&sb);
+		return SP_OK;
+	}
+	if (hits == 0)
+		rc = sp_err_set(err, SP_E_NOTFOUND, 0, "no container '%s' (%zu "
+		    "found)", sel, n);
+	else
+		rc = sp_err_set(err, SP_E_USAGE, 0, "container '%s' is "
+		    "ambiguous: %zu match (%s)", sel, hits, sp_strbuf_str(&sb));
+	sp_strbuf_release(&sb);
+	return rc;
+}
