@@ -313,7 +313,8 @@ sp_baseline_allowlist(const struct sp_baseline *snap,
 		refs_free(&refs);
 		return sp_err_set(err, SP_E_NOMEM, 0, "allowlist");
 	}
-	qsort(refs.v, refs.n, sizeof(*refs.v), ref_cmp);
+	if (refs.n > 1)
+		qsort(refs.v, refs.n, sizeof(*refs.v), ref_cmp);
 	for (i = 0; i < snap->nfiles; i++) {
 		const struct sp_bl_file *f = &snap->files[i];
 

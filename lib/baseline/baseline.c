@@ -111,8 +111,11 @@ sp_bl_sort(struct sp_baseline *b)
 {
 	size_t i, o;
 
-	qsort(b->files, b->nfiles, sizeof(*b->files), file_qcmp);
-	qsort(b->items, b->nitems, sizeof(*b->items), item_qcmp);
+	/* an empty array is NULL, which qsort may not be given */
+	if (b->nfiles > 1)
+		qsort(b->files, b->nfiles, sizeof(*b->files), file_qcmp);
+	if (b->nitems > 1)
+		qsort(b->items, b->nitems, sizeof(*b->items), item_qcmp);
 	/* a line twice in one file is one item: the set is what counts */
 	for (i = o = 0; i < b->nitems; i++) {
 		if (o > 0 && sp_bl_item_cmp(&b->items[o - 1], &b->items[i])
@@ -194,6 +197,8 @@ sp_baseline_find(const struct sp_baseline *b, unsigned fs, const char *path)
 	memset(&key, 0, sizeof(key));
 	key.fs = fs;
 	key.path = path;
+	if (b->nfiles == 0)
+		return NULL;
 	return bsearch(&key, b->files, b->nfiles, sizeof(*b->files),
 	    file_qcmp);
 }
