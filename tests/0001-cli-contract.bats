@@ -32,6 +32,7 @@ missing_input_args() {
 	spoor-rca) echo "-c $2" ;;
 	spoor-hashset) echo "import --known-good $tmp/h.db $2" ;;
 	spoor-timeline) echo "-c $tmp/case.db $2" ;;
+	spoor-baseline) echo "diff $2 $tmp" ;;
 	*) echo "$2" ;;
 	esac
 }
@@ -57,6 +58,7 @@ json_args() {
 	spoor-scan) echo "--json -r $REPO/rules $tmp/ev" ;;
 	spoor-collect) echo "--json --no-volatile --root $tmp/ev $tmp/collection" ;;
 	spoor-timeline) echo "--json -c $tmp/case.db $tmp/ev" ;;
+	spoor-baseline) echo "create --json -o $tmp/bl.db $tmp/ev" ;;
 	*) echo "--json $tmp/ev" ;;
 	esac
 }

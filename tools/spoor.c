@@ -24,6 +24,7 @@ static const struct {
 	{ "export", "write a case's timeline: bodyfile, mactime, JSONL" },
 	{ "scan", "scan evidence with YARA, hash sets and heuristics" },
 	{ "hashset", "import NSRL and hash lists, look hashes up" },
+	{ "baseline", "record a system, its drift, unvouched executables" },
 	{ "acquire", "image a disk or physical memory, hashed as read" },
 	{ "rca", "explain detections: root-cause trees, who/what/how" },
 	{ "view", "review a case in a terminal: timeline, trees, tags" },

@@ -64,9 +64,56 @@ problem(struct dwalk *w, int e, const char *what)
 	(*w->problems)++;
 }
 
+static int
+xattr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The extended attributes of name in dfd as sp_entry.xattrs has them,
+ * into buf (size bytes); NULL when they cannot be read.  Read through
+ * /proc/self/fd with the l* calls, so no symbolic link is followed.
+ */
+static const char *
+read_xattrs(struct dwalk *w, int dfd, const char *name, char *buf,
+    size_t size)
+{
+	char at[PATH_MAX + 64], list[4096], *names[128], val[1024];
+	ssize_t n, vn;
+	size_t i, count = 0, used = 0, k;
+	char *p;
+
+	snprintf(at, sizeof(at), "/proc/self/fd/%d/%s", dfd, name);
+	if ((n = llistxattr(at, list, sizeof(list))) < 0) {
+		if (errno == ENOTSUP)
+			return "";
+		problem(w, errno, "list extended attributes");
+		return NULL;
+	}
+	for (p = list; p < list + n && count < 128; p += strlen(p) + 1)
+		names[count++] = p;
+	qsort(names, count, sizeof(*names), xattr_cmp);
+	buf[0] = '\0';
+	for (i = 0; i < count; i++) {
+		if ((vn = lgetxattr(at, names[i], val, sizeof(val))) < 0)
+			vn = 0;
+		if (used + strlen(names[i]) + 2 * (size_t)vn + 3 > size)
+			break;
+		used += (size_t)snprintf(buf + used, size - used, "%s=",
+		    names[i]);
+		for (k = 0; k < (size_t)vn; k++)
+			used += (size_t)snprintf(buf + used, size - used,
+			    "%02x", (unsigned char)val[k]);
+		used += (size_t)snprintf(buf + used, size - used, "\n");
+	}
+	return buf;
+}
+
 static void
 emit(struct dwalk *w, int dfd, const char *name)
 {
+	char xattrs[8192];
 	struct sp_entry e;
 	struct statx sx;
 	char link[PATH_MAX];
@@ -105,6 +152,9 @@ emit(struct dwalk *w, int dfd, const char *name)
 				e.link = link;
 			}
 		}
+		if (w->flags & SP_WALK_XATTRS)
+			e.xattrs = read_xattrs(w, dfd, name, xattrs,
+			    sizeof(xattrs));
 	}
 	if ((n = w->fn(&e, w->arg)) != SP_CB_CONTINUE)
 		w->stop = (int)n;

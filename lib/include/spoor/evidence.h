@@ -211,6 +211,13 @@ struct sp_entry {
 	sp_time_ns atime, mtime, ctime, crtime;	/* SP_TIME_NONE if absent */
 	sp_time_ns dtime;	/* ext deletion time, SP_TIME_NONE if absent */
 	unsigned flags;		/* enum sp_entry_flags */
+	/*
+	 * With SP_WALK_XATTRS on a directory: the extended attributes
+	 * (file capabilities are security.capability) as lines
+	 * "name=HEX\n" in byte order of the names, "" for none; NULL when
+	 * the evidence does not tell (images: libtsk reads none).
+	 */
+	const char *xattrs;
 };
 
 /*
@@ -223,7 +230,8 @@ enum sp_walk_flags {
 	SP_WALK_RECURSE = 1 << 0,
 	SP_WALK_ALLOCATED = 1 << 1,
 	SP_WALK_DELETED = 1 << 2,
-	SP_WALK_ALL = SP_WALK_ALLOCATED | SP_WALK_DELETED
+	SP_WALK_ALL = SP_WALK_ALLOCATED | SP_WALK_DELETED,
+	SP_WALK_XATTRS = 1 << 3	/* fill sp_entry.xattrs where possible */
 };
 
 /*
