@@ -65,9 +65,14 @@ config_of(const char *path)
 	    strncmp(path, "/root/", 6) != 0 && strncmp(path, "/home/", 6) != 0 &&
 	    strncmp(path, "/lib/", 5) != 0 && strncmp(path, "/usr/lib/", 9) != 0)
 		return CFG_NONE;
-	for (i = 0; i < sizeof(config_files) / sizeof(config_files[0]); i++)
-		if (sp_bl_glob_match(config_files[i].glob, path))
+	/* then each pattern's literal start before its glob */
+	for (i = 0; i < sizeof(config_files) / sizeof(config_files[0]); i++) {
+		const char *g = config_files[i].glob;
+
+		if (strncmp(g, path, strcspn(g, "*?[")) == 0 &&
+		    sp_bl_glob_match(g, path))
 			return config_files[i].cfg;
+	}
 	return CFG_NONE;
 }
 

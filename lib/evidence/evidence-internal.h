@@ -51,6 +51,13 @@ int sp_tsk_path_resolve(struct TSK_FS_INFO *fs, const char *path,
 int sp_dir_walk(const char *root, const char *start, unsigned flags,
     struct sp_run *run, uint64_t *problems, const struct sp_cancel *cancel,
     sp_entry_fn *fn, void *arg, struct sp_err *err);
+/*
+ * Read the file name in the open directory dfd (its path is path, for
+ * messages) as sp_dir_read_file does, without following a link.
+ */
+int sp_dir_read_at(int dfd, const char *name, const char *path,
+    const struct sp_cancel *cancel, sp_data_fn *fn, void *arg,
+    struct sp_err *err);
 int sp_dir_read_file(const char *root, const char *path,
     const struct sp_cancel *cancel, sp_data_fn *fn, void *arg,
     struct sp_err *err);

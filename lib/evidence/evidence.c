@@ -1769,6 +1769,10 @@ sp_evidence_read_entry(struct sp_evidence *ev, const struct sp_entry *e,
 		return SP_OK;
 	if (ev->ops != NULL)
 		return ev->ops->read_file(ev->view, e->path, fn, arg, err);
+	if (ev->kind == SP_EVIDENCE_DIR && (e->flags & SP_ENTRY_DIR_FD) &&
+	    e->name != NULL && e->name[0] != '\0')
+		return sp_dir_read_at(e->dir_fd, e->name, e->path, ev->cancel,
+		    fn, arg, err);
 	if (ev->kind == SP_EVIDENCE_DIR)
 		return sp_dir_read_file(ev->path, e->path, ev->cancel, fn,
 		    arg, err);

@@ -120,6 +120,9 @@ list_cb(const struct sp_entry *e, void *arg)
 	t->rank = it->rank;
 	t->whiteout = wh;
 	t->e = *e;
+	/* kept past the walk: its directory is closed by then */
+	t->e.flags &= ~(unsigned)SP_ENTRY_DIR_FD;
+	t->e.dir_fd = -1;
 	t->e.path = t->e.name = NULL;
 	t->e.link = NULL;
 	it->n++;
@@ -482,6 +485,9 @@ upper_cb(const struct sp_entry *e, void *arg)
 	}
 	t->whiteout = wh;
 	t->e = *e;
+	/* kept past the walk: its directory is closed by then */
+	t->e.flags &= ~(unsigned)SP_ENTRY_DIR_FD;
+	t->e.dir_fd = -1;
 	t->e.path = t->e.name = t->e.link = NULL;
 	u->n++;
 	return SP_CB_CONTINUE;

@@ -108,6 +108,9 @@ on_walk(const struct sp_entry *e, void *arg)
 	}
 	c = &b->e[b->n++];
 	*c = *e;
+	/* the directory is closed by the time the copy is read */
+	c->flags &= ~(unsigned)SP_ENTRY_DIR_FD;
+	c->dir_fd = -1;
 	c->path = keep(b, e->path);
 	c->name = keep(b, e->name);
 	c->stream = keep(b, e->stream);

@@ -185,7 +185,14 @@ enum sp_entry_flags {
 	 * written or sparse throughout (as $BadClus:$Bad): every byte is
 	 * zero, so there is no content to hash or scan.
 	 */
-	SP_ENTRY_SPARSE = 1 << 7
+	SP_ENTRY_SPARSE = 1 << 7,
+	/*
+	 * Directory evidence, during the callback only: dir_fd is the open
+	 * directory that holds the entry, so that reading it
+	 * (sp_evidence_read_entry) opens one name rather than its path.  A
+	 * copy of the entry kept past the callback must clear it.
+	 */
+	SP_ENTRY_DIR_FD = 1 << 8
 };
 
 /*
@@ -218,6 +225,7 @@ struct sp_entry {
 	 * the evidence does not tell (images: libtsk reads none).
 	 */
 	const char *xattrs;
+	int dir_fd;		/* with SP_ENTRY_DIR_FD */
 };
 
 /*
