@@ -146,6 +146,13 @@ $(BUILD)/scenario-no%/web01.raw: tests/fixtures/mkscenario $(shell find tests/fi
 	$(Q)tests/fixtures/mkscenario --without $* $(BUILD)/scenario-no$*.tmp
 	$(Q)rm -rf $(BUILD)/scenario-no$* && mv $(BUILD)/scenario-no$*.tmp $(BUILD)/scenario-no$*
 
+# web01 as it was before the intrusion: the known-good state of drift
+SCENARIO_CLEAN = $(BUILD)/scenario-clean/web01.raw
+$(SCENARIO_CLEAN): tests/fixtures/mkscenario $(shell find tests/fixtures/scenario -type f)
+	$(Q)rm -rf $(BUILD)/scenario-clean.tmp
+	$(Q)tests/fixtures/mkscenario --before 2026-03-14T10:40:00 $(BUILD)/scenario-clean.tmp
+	$(Q)rm -rf $(BUILD)/scenario-clean && mv $(BUILD)/scenario-clean.tmp $(BUILD)/scenario-clean
+
 # the other intrusion shapes: bastion02 (auditd) and shop01 (no audit log)
 INTRUSIONS = $(BUILD)/intrusions/bastion02.raw
 .PHONY: intrusions
@@ -158,8 +165,8 @@ $(INTRUSIONS): tests/fixtures/mkintrusions $(shell find tests/fixtures/intrusion
 lint-man:
 	$(Q)scripts/lint-man $(MANPAGES)
 
-test: all $(TEST_PROG) $(SCENARIO) $(SCENARIO_VARIANTS) $(INTRUSIONS) \
-	$(STATIC_COLLECT)
+test: all $(TEST_PROG) $(SCENARIO) $(SCENARIO_VARIANTS) $(SCENARIO_CLEAN) \
+	$(INTRUSIONS) $(STATIC_COLLECT)
 	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) scripts/run-tests \
 		$(if $(TESTS),$(TESTS),tests)
 
@@ -169,7 +176,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory test
 
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all scenario
+	$(Q)$(MAKE) --no-print-directory all scenario $(SCENARIO_CLEAN)
 	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) scripts/demo
 
 fuzz: deps
