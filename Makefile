@@ -210,4 +210,5 @@ uninstall:
 clean:
 	rm -rf $(BUILD) build-*
 
--include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(COMMON_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) \
+	$(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%.d,$(wildcard tests/helpers/*.c))
