@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,6 +263,9 @@ main(int argc, char *argv[])
 	int ch, csv = 0, status = SP_EXIT_OK, rc, files;
 
 	sp_tool_init(&t, "spoor-export", argc, argv);
+	/* one thread writes: no lock per character, and large writes */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
+	(void)setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	sp_err_init(&err);
 	atexit(free_kinds);
 	sp_export_opts_init(&o);

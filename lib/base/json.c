@@ -174,18 +174,35 @@ sp_json_str(struct sp_json *w, const char *s)
 	sp_json_strn(w, s, strlen(s));
 }
 
+/* v's decimal digits, with a '-' when neg: no printf per number */
+static void
+put_decimal(FILE *out, uint64_t v, int neg)
+{
+	char buf[24];
+	size_t i = sizeof(buf);
+
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (neg)
+		buf[--i] = '-';
+	fwrite(buf + i, 1, sizeof(buf) - i, out);
+}
+
 void
 sp_json_int(struct sp_json *w, int64_t v)
 {
 	sep(w);
-	fprintf(w->out, "%" PRId64, v);
+	put_decimal(w->out, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v,
+	    v < 0);
 }
 
 void
 sp_json_uint(struct sp_json *w, uint64_t v)
 {
 	sep(w);
-	fprintf(w->out, "%" PRIu64, v);
+	put_decimal(w->out, v, 0);
 }
 
 void
