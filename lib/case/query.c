@@ -593,22 +593,29 @@ sp_query_open_file_times(struct sp_query **q, struct sp_case *c,
 
 	if ((rc = query_new(q, c, Q_FILE_TIMES, err)) != SP_OK)
 		return rc;
-	if ((rc = sp_sql_prepare((*q)->db, "WITH t(fid, sec, bit) AS ("
-	    "SELECT id, " SEC("mtime_ns") ", 1 FROM files WHERE ?1 = 0 OR "
-	    "source_id = ?1 UNION ALL "
-	    "SELECT id, " SEC("atime_ns") ", 2 FROM files WHERE ?1 = 0 OR "
-	    "source_id = ?1 UNION ALL "
-	    "SELECT id, " SEC("ctime_ns") ", 4 FROM files WHERE ?1 = 0 OR "
-	    "source_id = ?1 UNION ALL "
-	    "SELECT id, " SEC("crtime_ns") ", 8 FROM files WHERE ?1 = 0 OR "
-	    "source_id = ?1), "
-	    "g(fid, sec, bits) AS (SELECT fid, sec, sum(bit) FROM t "
-	    "GROUP BY fid, sec) "
-	    "SELECT g.sec, g.bits, " FILE_COLUMNS " FROM g JOIN files f ON "
-	    "f.id = g.fid WHERE ?4 AND "
+	/*
+	 * Each file's distinct seconds with their MACB bits, computed from
+	 * the row itself (a time merges into the first of the four equal
+	 * to it), so that only the final order is sorted.
+	 */
+	if ((rc = sp_sql_prepare((*q)->db, "WITH s(id, sm, sa, sc, sb) AS ("
+	    "SELECT id, " SEC("mtime_ns") ", " SEC("atime_ns") ", "
+	    SEC("ctime_ns") ", " SEC("crtime_ns") " FROM files f WHERE "
+	    "(?1 = 0 OR source_id = ?1) AND ?4 AND "
 	    /* mactime skips a line whose four times are all 0 */
-	    "(f.atime_ns IS NOT NULL OR f.mtime_ns IS NOT NULL OR "
-	    "f.ctime_ns IS NOT NULL OR f.crtime_ns IS NOT NULL) AND "
+	    "(atime_ns IS NOT NULL OR mtime_ns IS NOT NULL OR "
+	    "ctime_ns IS NOT NULL OR crtime_ns IS NOT NULL)), "
+	    "g(fid, sec, bits) AS ("
+	    "SELECT id, sm, 1 + 2 * (sa = sm) + 4 * (sc = sm) + 8 * (sb = sm) "
+	    "FROM s UNION ALL "
+	    "SELECT id, sa, 2 + 4 * (sc = sa) + 8 * (sb = sa) FROM s "
+	    "WHERE sa != sm UNION ALL "
+	    "SELECT id, sc, 4 + 8 * (sb = sc) FROM s "
+	    "WHERE sc != sm AND sc != sa UNION ALL "
+	    "SELECT id, sb, 8 FROM s "
+	    "WHERE sb != sm AND sb != sa AND sb != sc) "
+	    "SELECT g.sec, g.bits, " FILE_COLUMNS " FROM g JOIN files f ON "
+	    "f.id = g.fid WHERE "
 	    "(?2 IS NULL OR g.sec >= ?2) AND (?3 IS NULL OR g.sec <= ?3) "
 	    /* mactime's own order: time, then inode and name as text */
 	    "ORDER BY g.sec, CASE WHEN f.attr_type IS NULL THEN "
