@@ -488,6 +488,7 @@ container_text(const struct sp_container *c)
 	sp_print_safe(stdout, c->id);
 	putchar('\n');
 	kv_text("engine:", c->engine);
+	kv_text("namespace:", c->ns);
 	kv_text("name:", c->name);
 	kv_text("image:", c->image);
 	kv_text("image_id:", c->image_id);
@@ -542,6 +543,7 @@ container_json(struct sp_json *w, const char *evidence,
 	sp_json_kv_str(w, "evidence", evidence);
 	sp_json_kv_str(w, "engine", c->engine);
 	sp_json_kv_str(w, "id", c->id);
+	sp_json_kv_str(w, "namespace", c->ns);
 	sp_json_kv_str(w, "name", c->name);
 	sp_json_kv_str(w, "image", c->image);
 	sp_json_kv_str(w, "image_id", c->image_id);

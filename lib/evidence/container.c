@@ -16,6 +16,7 @@
 #include "spoor/log.h"
 #include "spoor/strbuf.h"
 #include "evidence/evidence-internal.h"
+#include "evidence/bolt.h"
 #include "base/util.h"
 
 #define CONFIG_MAX	(16u << 20)
@@ -366,7 +367,7 @@ sp_container_release(struct sp_container *c)
 	if (c == NULL)
 		return;
 	free(c->id); free(c->name); free(c->image); free(c->image_id);
-	free(c->command); free(c->state); free(c->hostname);
+	free(c->command); free(c->state); free(c->hostname); free(c->ns);
 	for (i = 0; i < c->nmounts; i++) {
 		free(c->mounts[i].source);
 		free(c->mounts[i].destination);
@@ -403,7 +404,7 @@ sp_container_list_free(struct sp_container *list, size_t n)
 
 struct slurp {
 	char *p;
-	size_t len, cap;
+	size_t len, cap, max;
 };
 
 static int
@@ -412,7 +413,7 @@ slurp_cb(const void *buf, size_t len, void *arg)
 	struct slurp *s = arg;
 	char *n;
 
-	if (s->len + len + 1 > CONFIG_MAX)
+	if (s->len + len + 1 > s->max)
 		return SP_E_DATA;
 	if (s->len + len + 1 > s->cap) {
 		size_t cap = s->cap ? s->cap : 4096;
@@ -429,12 +430,12 @@ slurp_cb(const void *buf, size_t len, void *arg)
 	return SP_CB_CONTINUE;
 }
 
-/* The file path of fs, whole (at most CONFIG_MAX), NUL-terminated. */
+/* The file path of fs, whole (at most max bytes), NUL-terminated. */
 static int
-slurp(struct sp_evidence *ev, unsigned fs, const char *path, char **out,
-    size_t *len, struct sp_err *err)
+slurp_max(struct sp_evidence *ev, unsigned fs, const char *path, size_t max,
+    char **out, size_t *len, struct sp_err *err)
 {
-	struct slurp s = { NULL, 0, 0 };
+	struct slurp s = { NULL, 0, 0, max };
 	int rc;
 
 	rc = sp_evidence_read_file(ev, fs, path, slurp_cb, &s, err);
@@ -447,6 +448,14 @@ slurp(struct sp_evidence *ev, unsigned fs, const char *path, char **out,
 	*out = s.p;
 	*len = s.len;
 	return SP_OK;
+}
+
+/* The file path of fs, whole (at most CONFIG_MAX), NUL-terminated. */
+static int
+slurp(struct sp_evidence *ev, unsigned fs, const char *path, char **out,
+    size_t *len, struct sp_err *err)
+{
+	return slurp_max(ev, fs, path, CONFIG_MAX, out, len, err);
 }
 
 /* A small file's first line, trimmed (mount-id, cache-id, parent). */
@@ -608,6 +617,373 @@ check_layers(struct sp_evidence *ev, struct sp_container *c)
 		if (!is_dir(ev, c->fs, c->layers[i]))
 			set_problem(c, "layer directory '%s' missing",
 			    c->layers[i]);
+}
+
+/* ---- containerd: the bbolt metadata ---- */
+
+#define CONTAINERD_DB_MAX	(256u << 20)
+
+static int args_cb(const char *key, size_t klen, const struct sp_json_val *v,
+    void *arg);
+
+/*
+ * Go's time.MarshalBinary, as containerd stores its times: version 1 or 2,
+ * seconds since 1 January of year 1 (big-endian), nanoseconds, the zone's
+ * offset (and, in version 2, its seconds).  Go's zero time is no time.
+ */
+static sp_time_ns
+go_time(const unsigned char *v, size_t len)
+{
+	uint64_t u = 0;
+	uint32_t ns = 0;
+	int64_t sec;
+	size_t i;
+
+	if (v == NULL || (len != 15 && len != 16) || (v[0] != 1 && v[0] != 2))
+		return SP_TIME_NONE;
+	for (i = 1; i < 9; i++)
+		u = u << 8 | v[i];
+	for (i = 9; i < 13; i++)
+		ns = ns << 8 | v[i];
+	sec = (int64_t)u;
+	if (ns >= 1000000000u || sec <= 0)
+		return SP_TIME_NONE;
+	sec -= 62135596800;	/* year 1 to 1970 */
+	if (sec > INT64_MAX / 1000000000 - 1 || sec < INT64_MIN / 1000000000 + 1)
+		return SP_TIME_NONE;
+	return sec * 1000000000 + (int64_t)ns;
+}
+
+static int
+uvarint(const unsigned char **p, const unsigned char *end, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+
+	while (*p < end && shift < 64) {
+		unsigned char b = *(*p)++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*out = v;
+			return 0;
+		}
+		shift += 7;
+	}
+	return -1;
+}
+
+/*
+ * The value of a protobuf google.protobuf.Any (field 2, bytes): the OCI
+ * runtime spec as JSON, in containerd's "spec".
+ */
+static int
+any_value(const unsigned char *p, size_t n, const unsigned char **v,
+    size_t *vlen)
+{
+	const unsigned char *end = p + n;
+	uint64_t tag, len;
+
+	while (p < end) {
+		if (uvarint(&p, end, &tag) != 0)
+			return -1;
+		if ((tag & 7) == 0) {
+			if (uvarint(&p, end, &len) != 0)
+				return -1;
+			continue;
+		}
+		if ((tag & 7) != 2 || uvarint(&p, end, &len) != 0 ||
+		    len > (uint64_t)(end - p))
+			return -1;
+		if (tag >> 3 == 2) {
+			*v = p;
+			*vlen = (size_t)len;
+			return 0;
+		}
+		p += len;
+	}
+	return -1;
+}
+
+static char *
+bolt_str(const struct sp_bolt *db, const struct sp_bolt_bucket *b,
+    const char *key)
+{
+	const unsigned char *v;
+	size_t n;
+	int bucket;
+
+	if (sp_bolt_get(db, b, key, &v, &n, &bucket) != 0 || bucket || n == 0)
+		return NULL;
+	return strndup((const char *)v, n);
+}
+
+static sp_time_ns
+bolt_time(const struct sp_bolt *db, const struct sp_bolt_bucket *b,
+    const char *key)
+{
+	const unsigned char *v;
+	size_t n;
+	int bucket;
+
+	if (sp_bolt_get(db, b, key, &v, &n, &bucket) != 0 || bucket)
+		return SP_TIME_NONE;
+	return go_time(v, n);
+}
+
+static int
+opt_cb(const struct sp_json_val *e, void *arg)
+{
+	int *flags = arg;
+	char *s = sp_json_string(e);
+
+	if (s != NULL) {
+		if (strcmp(s, "bind") == 0 || strcmp(s, "rbind") == 0)
+			*flags |= 1;
+		else if (strcmp(s, "ro") == 0)
+			*flags |= 2;
+		free(s);
+	}
+	return 0;
+}
+
+/* The OCI spec's bind mounts: what of the host the container sees. */
+static int
+spec_mount_cb(const struct sp_json_val *e, void *arg)
+{
+	struct sp_container *c = arg;
+	struct sp_container_mount *m;
+	struct sp_json_val v;
+	char *type;
+	int flags = 0;
+
+	if (e->type != SP_JSON_OBJECT || c->nmounts >= 4096)
+		return 0;
+	type = mstr(e, "type");
+	if (member(e, "options", &v) == 0 && v.type == SP_JSON_ARRAY)
+		(void)sp_json_elements(&v, opt_cb, &flags);
+	if (!(flags & 1) && (type == NULL || strcmp(type, "bind") != 0)) {
+		free(type);
+		return 0;
+	}
+	if (sp_array_grow_count((void **)&c->mounts, c->nmounts,
+	    sizeof(*c->mounts)) != SP_OK) {
+		free(type);
+		return 1;
+	}
+	m = &c->mounts[c->nmounts++];
+	memset(m, 0, sizeof(*m));
+	m->source = mstr(e, "source");
+	m->destination = mstr(e, "destination");
+	m->type = type ? type : strdup("bind");
+	m->rw = !(flags & 2);
+	return 0;
+}
+
+/* The command, host name and bind mounts of an OCI runtime spec. */
+static void
+oci_spec(struct sp_container *c, const char *json, size_t len)
+{
+	struct sp_json_val top = { SP_JSON_OBJECT, json, len }, proc, v;
+
+	if (sp_json_members(json, len, args_cb, NULL) != 0)
+		return;
+	if (c->command == NULL && member(&top, "process", &proc) == 0 &&
+	    member(&proc, "args", &v) == 0) {
+		struct sp_strbuf sb = SP_STRBUF_INIT;
+		join(&sb, &v);
+		c->command = strbuf_take(&sb);
+	}
+	if (c->hostname == NULL)
+		c->hostname = mstr(&top, "hostname");
+	if (c->nmounts == 0 && member(&top, "mounts", &v) == 0 &&
+	    v.type == SP_JSON_ARRAY)
+		(void)sp_json_elements(&v, spec_mount_cb, c);
+}
+
+struct ctd {
+	const struct sp_bolt *meta, *snap;
+	struct sp_bolt_bucket ns;	/* v1/<namespace> */
+	const char *root;
+	char *nsname;
+	int (*fn)(struct sp_container *c, void *arg);
+	void *arg;
+	int stop, bad;
+};
+
+/*
+ * The overlayfs snapshot chain of key: the snapshotter's own metadata
+ * names each snapshot's directory by a number and its parent by key.
+ */
+static void
+ctd_layers(struct ctd *x, struct sp_container *c, const char *snapshotter,
+    const char *key)
+{
+	struct sp_bolt_bucket b, snaps, s, root;
+	char *backend = NULL, *next;
+	size_t depth = 0;
+
+	if (snapshotter == NULL || key == NULL) {
+		set_problem(c, "no snapshot");
+		return;
+	}
+	if (strcmp(snapshotter, "overlayfs") != 0) {
+		set_problem(c, "snapshotter '%s': its layers are not read",
+		    snapshotter);
+		return;
+	}
+	if (sp_bolt_sub(x->meta, &x->ns, "snapshots", &b) == 0 &&
+	    sp_bolt_sub(x->meta, &b, snapshotter, &b) == 0 &&
+	    sp_bolt_sub(x->meta, &b, key, &b) == 0)
+		backend = bolt_str(x->meta, &b, "name");
+	if (backend == NULL) {
+		set_problem(c, "snapshot '%s' not in the metadata", key);
+		return;
+	}
+	if (x->snap == NULL) {
+		set_problem(c, "no overlayfs snapshotter metadata");
+		free(backend);
+		return;
+	}
+	sp_bolt_root(x->snap, &root);
+	if (sp_bolt_sub(x->snap, &root, "v1", &b) != 0 ||
+	    sp_bolt_sub(x->snap, &b, "snapshots", &snaps) != 0) {
+		set_problem(c, "overlayfs snapshotter metadata has no snapshots");
+		free(backend);
+		return;
+	}
+	while (backend != NULL) {
+		const unsigned char *v, *p;
+		size_t n;
+		uint64_t id;
+		int bucket;
+		char *dir;
+
+		if (sp_bolt_sub(x->snap, &snaps, backend, &s) != 0 ||
+		    sp_bolt_get(x->snap, &s, "id", &v, &n, &bucket) != 0 ||
+		    bucket || (p = v, uvarint(&p, v + n, &id) != 0)) {
+			set_problem(c, "snapshot '%s' not in the snapshotter's "
+			    "metadata", backend);
+			break;
+		}
+		dir = pathf("%s/io.containerd.snapshotter.v1.overlayfs/"
+		    "snapshots/%llu/fs", x->root, (unsigned long long)id);
+		if (depth++ == 0) {
+			c->upper = dir;
+			if (dir == NULL)
+				break;
+		} else if (add_layer(c, dir) != 0)
+			break;
+		next = bolt_str(x->snap, &s, "parent");
+		free(backend);
+		backend = next;
+	}
+	free(backend);
+}
+
+static int
+ctd_container(const unsigned char *k, size_t klen, const unsigned char *v,
+    size_t vlen, int bucket, void *arg)
+{
+	struct ctd *x = arg;
+	struct sp_bolt_bucket b, sub;
+	struct sp_container c;
+	const unsigned char *spec, *json;
+	size_t slen, jlen;
+	char *snapshotter, *key;
+	int rc, isb;
+
+	if (!bucket || sp_bolt_bucket_of(v, vlen, &b) != 0)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	blank(&c);
+	c.engine = "containerd";
+	if ((c.id = strndup((const char *)k, klen)) == NULL)
+		return 1;
+	c.ns = strdup(x->nsname);
+	c.image = bolt_str(x->meta, &b, "image");
+	c.created = bolt_time(x->meta, &b, "createdat");
+	c.state = strdup("unknown");
+	if (sp_bolt_sub(x->meta, &b, "labels", &sub) == 0) {
+		c.name = bolt_str(x->meta, &sub, "nerdctl/name");
+		if (c.name == NULL)
+			c.name = bolt_str(x->meta, &sub,
+			    "io.kubernetes.container.name");
+	}
+	if (sp_bolt_get(x->meta, &b, "spec", &spec, &slen, &isb) == 0 &&
+	    !isb && any_value(spec, slen, &json, &jlen) == 0)
+		oci_spec(&c, (const char *)json, jlen);
+	if (c.image != NULL && sp_bolt_sub(x->meta, &x->ns, "images",
+	    &sub) == 0 && sp_bolt_sub(x->meta, &sub, c.image, &sub) == 0 &&
+	    sp_bolt_sub(x->meta, &sub, "target", &sub) == 0)
+		c.image_id = bolt_str(x->meta, &sub, "digest");
+	snapshotter = bolt_str(x->meta, &b, "snapshotter");
+	key = bolt_str(x->meta, &b, "snapshotKey");
+	ctd_layers(x, &c, snapshotter, key);
+	free(snapshotter);
+	free(key);
+	rc = x->fn(&c, x->arg);
+	sp_container_release(&c);
+	if (rc != 0) {
+		x->stop = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+ctd_namespace(const unsigned char *k, size_t klen, const unsigned char *v,
+    size_t vlen, int bucket, void *arg)
+{
+	struct ctd *x = arg;
+	struct sp_bolt_bucket containers;
+	int rc;
+
+	if (!bucket || sp_bolt_bucket_of(v, vlen, &x->ns) != 0)
+		return 0;
+	rc = sp_bolt_sub(x->meta, &x->ns, "containers", &containers);
+	if (rc < 0)
+		x->bad = 1;
+	if (rc != 0)
+		return 0;
+	if ((x->nsname = strndup((const char *)k, klen)) == NULL)
+		return 1;
+	if (sp_bolt_each(x->meta, &containers, ctd_container, x) < 0)
+		x->bad = 1;
+	free(x->nsname);
+	x->nsname = NULL;
+	return x->stop;
+}
+
+int
+sp_container_parse_containerd(const void *meta, size_t mlen,
+    const void *snap, size_t slen, const char *root,
+    int (*fn)(struct sp_container *c, void *arg), void *arg)
+{
+	struct sp_bolt mdb, sdb;
+	struct sp_bolt_bucket top, v1;
+	struct ctd x;
+
+	memset(&x, 0, sizeof(x));
+	if (meta == NULL || sp_bolt_open(&mdb, meta, mlen) != 0)
+		return SP_E_DATA;
+	x.meta = &mdb;
+	if (snap != NULL && sp_bolt_open(&sdb, snap, slen) == 0)
+		x.snap = &sdb;
+	x.root = root;
+	x.fn = fn;
+	x.arg = arg;
+	sp_bolt_root(&mdb, &top);
+	switch (sp_bolt_sub(&mdb, &top, "v1", &v1)) {
+	case 0:
+		break;
+	case 1:
+		return SP_OK;	/* a new store: no namespace yet */
+	default:
+		return SP_E_DATA;
+	}
+	if (sp_bolt_each(&mdb, &v1, ctd_namespace, &x) < 0 || x.bad)
+		return SP_E_DATA;
+	return SP_OK;
 }
 
 static void
@@ -902,7 +1278,58 @@ podman_find(struct found *f)
 	free(p);
 }
 
+static int
+containerd_one(struct sp_container *c, void *arg)
+{
+	struct found *f = arg;
+	struct sp_container k = *c;
+
+	memset(c, 0, sizeof(*c));	/* k owns it all now */
+	k.fs = f->fs;
+	k.storage = strdup(f->root);
+	check_layers(f->ev, &k);
+	keep(f, &k);
+	return 0;
+}
+
+static void
+containerd_find(struct found *f)
+{
+	char *mp, *sp, *meta = NULL, *snap = NULL;
+	size_t mlen = 0, slen = 0;
+	struct sp_err err;
+
+	mp = pathf("%s/io.containerd.metadata.v1.bolt/meta.db", f->root);
+	sp = pathf("%s/io.containerd.snapshotter.v1.overlayfs/metadata.db",
+	    f->root);
+	if (mp == NULL || sp == NULL || slurp_max(f->ev, f->fs, mp,
+	    CONTAINERD_DB_MAX, &meta, &mlen, &err) != SP_OK) {
+		free(mp);
+		free(sp);
+		return;
+	}
+	if (slurp_max(f->ev, f->fs, sp, CONTAINERD_DB_MAX, &snap, &slen,
+	    NULL) != SP_OK)
+		snap = NULL;
+	if (sp_container_parse_containerd(meta, mlen, snap, slen, f->root,
+	    containerd_one, f) != SP_OK) {
+		sp_run_problem(sp_evidence_run(f->ev), mp, SP_E_DATA,
+		    "containerd metadata unreadable (no bbolt file, or a "
+		    "damaged one): its containers may be missing");
+		sp_log(SP_LOG_WARN, "'%s': containerd metadata unreadable, "
+		    "containers may be missing", mp);
+		sp_evidence_add_problem(f->ev);
+	}
+	free(meta);
+	free(snap);
+	free(mp);
+	free(sp);
+}
+
 static const char *const docker_roots[] = { "/var/lib/docker", NULL };
+static const char *const containerd_roots[] = {
+	"/var/lib/containerd", NULL
+};
 static const char *const podman_roots[] = {
 	"/var/lib/containers/storage", NULL
 };
@@ -926,6 +1353,10 @@ sp_container_list(struct sp_evidence *ev, struct sp_container **list,
 		for (r = podman_roots; *r != NULL; r++) {
 			f.root = *r;
 			podman_find(&f);
+		}
+		for (r = containerd_roots; *r != NULL; r++) {
+			f.root = *r;
+			containerd_find(&f);
 		}
 	}
 	free(f.layers_json);

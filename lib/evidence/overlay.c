@@ -721,20 +721,35 @@ fail:
 	return rc;
 }
 
-int
-sp_evidence_open(struct sp_evidence **evp, const char *path,
-    struct sp_run *run, struct sp_err *err)
+/* The last "@container=" of path when path names no file, else NULL. */
+static const char *
+view_sep(const char *path)
 {
 	struct stat st;
 	const char *at, *next;
 
 	/* a name that is there is opened as it is, whatever it says */
-	if (stat(path, &st) != 0 && (at = strstr(path, CONTAINER_SEP)) !=
-	    NULL) {
-		while ((next = strstr(at + 1, CONTAINER_SEP)) != NULL)
-			at = next;
+	if (stat(path, &st) == 0 || (at = strstr(path, CONTAINER_SEP)) == NULL)
+		return NULL;
+	while ((next = strstr(at + 1, CONTAINER_SEP)) != NULL)
+		at = next;
+	return at;
+}
+
+int
+sp_container_view_path(const char *path)
+{
+	return view_sep(path) != NULL;
+}
+
+int
+sp_evidence_open(struct sp_evidence **evp, const char *path,
+    struct sp_run *run, struct sp_err *err)
+{
+	const char *at = view_sep(path);
+
+	if (at != NULL)
 		return container_open(evp, path, at, run, err);
-	}
 	return sp_evidence_open_plain(evp, path, run, err);
 }
 

@@ -20,6 +20,7 @@
 
 #include "spoor/artifact.h"
 #include "spoor/case.h"
+#include "spoor/container.h"
 #include "spoor/evidence.h"
 #include "base/util.h"
 #include "scan/memexe.h"
@@ -820,6 +821,7 @@ scan_entry(const struct sp_entry *e, void *arg)
 	struct walk *w = arg;
 	struct sp_scan *s = w->s;
 	struct sp_starget *t;
+	const struct sp_container *ctr;
 	struct sp_heur_file hf;
 	struct file_scan f;
 	struct entry_read rd;
@@ -868,6 +870,11 @@ scan_entry(const struct sp_entry *e, void *arg)
 	t->t.source_kind = sp_evidence_kind_name(sp_evidence_kind(w->ev));
 	t->t.fs_index = (int)w->fs->index;
 	t->t.fs_type = sp_starget_str(t, w->fs->type);
+	if ((ctr = sp_evidence_container(w->ev)) != NULL) {
+		t->t.ctr_engine = ctr->engine;
+		t->t.ctr_id = sp_starget_str(t, ctr->id);
+		t->t.ctr_name = sp_starget_str(t, ctr->name);
+	}
 	t->t.inode = e->inode;
 	t->t.path = sp_starget_str(t, path);
 	t->t.deleted = deleted;
@@ -1745,6 +1752,15 @@ sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
 
 	if (sp_scan_stopped(s))
 		return sp_scan_result(s, SP_OK, err);
+	if (sp_container_view_path(path)) {
+		/* EVIDENCE@container=ID: the container's merged view */
+		if (how != SP_SCAN_AS_ANY)
+			return sp_err_set(err, SP_E_USAGE, 0, "'%s': a "
+			    "container is no memory image or file", path);
+		memset(&st, 0, sizeof(st));
+		st.st_mode = S_IFDIR;
+		goto evidence;
+	}
 	if (stat(path, &st) != 0)
 		return sp_err_set(err, sp_errno_code(errno), errno, "'%s'",
 		    path);
@@ -1794,6 +1810,7 @@ sp_scan_path(struct sp_scan *s, const char *path, unsigned how,
 		    sp_file_type_name(st.st_mode));
 		return SP_OK;
 	}
+evidence:
 	rc = sp_evidence_open(&ev, path, s->run, err);
 	if (rc == SP_E_FORMAT && S_ISREG(st.st_mode) && !is_ewf(path))
 		return sp_scan_file(s, path, err);

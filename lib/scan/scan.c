@@ -182,6 +182,14 @@ sp_scan_target_json(struct sp_json *w, const struct sp_scan_target *t)
 			sp_json_kv_str(w, "sha1", t->sha1);
 		if (t->sha256)
 			sp_json_kv_str(w, "sha256", t->sha256);
+		if (t->ctr_id != NULL) {
+			sp_json_key(w, "container");
+			sp_json_object_begin(w);
+			sp_json_kv_str(w, "engine", t->ctr_engine);
+			sp_json_kv_str(w, "id", t->ctr_id);
+			sp_json_kv_str(w, "name", t->ctr_name);
+			sp_json_object_end(w);
+		}
 		break;
 	case SP_TARGET_MEMORY:
 		sp_json_kv_str(w, "kind", "memory");

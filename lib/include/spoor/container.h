@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Containers found inside evidence, agentless: Docker's overlay2 storage
- * (/var/lib/docker) and Podman's (/var/lib/containers/storage), read
+ * (/var/lib/docker), Podman's (/var/lib/containers/storage) and
+ * containerd's overlayfs snapshots (/var/lib/containerd), read
  * through the evidence layer from their configuration files, never from
  * the running host.  A container's merged file system is itself evidence:
  * "EVIDENCE@container=ID" (see sp_evidence_open).
@@ -33,8 +34,9 @@ struct sp_container_network {
  * configuration does not say); times are SP_TIME_NONE when unknown.
  */
 struct sp_container {
-	const char *engine;	/* "docker" or "podman" (static) */
+	const char *engine;	/* "docker", "podman", "containerd" (static) */
 	char *id, *name;	/* name without Docker's leading '/' */
+	char *ns;		/* containerd's namespace, else NULL */
 	char *image, *image_id;
 	char *command;		/* entrypoint and arguments, space-joined */
 	sp_time_ns created, started, finished;
@@ -85,8 +87,25 @@ int sp_container_parse_docker(const char *config, size_t len,
     const char *hostconfig, size_t hlen, struct sp_container *c);
 int sp_container_parse_podman(const char *text, size_t len,
     int (*fn)(struct sp_container *c, void *arg), void *arg);
+/*
+ * containerd: its metadata (io.containerd.metadata.v1.bolt/meta.db) and
+ * its overlayfs snapshotter's (snap, NULL when absent), both bbolt files,
+ * under root ("/var/lib/containerd"); one fn call per container of every
+ * namespace, its layer directories under root.  SP_E_DATA when meta is
+ * no bbolt file or its tree is damaged (the containers read before the
+ * damage were given to fn).
+ */
+int sp_container_parse_containerd(const void *meta, size_t mlen,
+    const void *snap, size_t slen, const char *root,
+    int (*fn)(struct sp_container *c, void *arg), void *arg);
 /* Release what c holds (c itself is the caller's). */
 void sp_container_release(struct sp_container *c);
+
+/*
+ * Whether path names a container's view ("EVIDENCE@container=ID", no
+ * file of that name being there): sp_evidence_open opens it.
+ */
+int sp_container_view_path(const char *path);
 
 /* The container ev shows ("EVIDENCE@container=ID"), or NULL; owned by ev. */
 const struct sp_container *sp_evidence_container(const struct sp_evidence *ev);

@@ -119,6 +119,8 @@ struct sp_scan_target {
 	uint64_t image_address, image_size;
 	/* what holds the image: SP_TARGET_MEMORY or SP_TARGET_PROCESS */
 	enum sp_target_kind container;
+	/* files of EVIDENCE@container=ID: whose they are, else NULL */
+	const char *ctr_engine, *ctr_id, *ctr_name;
 };
 
 struct sp_detection {

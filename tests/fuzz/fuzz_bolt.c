@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libFuzzer target for the bbolt reader (lib/evidence/bolt.c) and the
+ * containerd metadata read through it (lib/evidence/container.c): the
+ * input is opened as a bbolt file and every bucket walked to a bounded
+ * depth, then read as containerd's metadata with the same bytes as its
+ * snapshotter's.  Every key and value handed out must lie inside the
+ * input (checked, and read, so ASan sees a stray pointer), and a parsed
+ * container must have an id and a state.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spoor/container.h"
+#include "evidence/bolt.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const unsigned char *lo, *hi;
+static const struct sp_bolt *db;
+static size_t sink;
+
+static void
+inside(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	if (p < lo || p > hi || (size_t)(hi - p) < n)
+		abort();
+	for (i = 0; i < n; i++)
+		sink += p[i];
+}
+
+static int
+visit(const unsigned char *k, size_t klen, const unsigned char *v,
+    size_t vlen, int bucket, void *arg)
+{
+	int depth = *(int *)arg + 1;
+	struct sp_bolt_bucket b;
+
+	inside(k, klen);
+	inside(v, vlen);
+	if (bucket && depth < 8 && sp_bolt_bucket_of(v, vlen, &b) == 0)
+		(void)sp_bolt_each(db, &b, visit, &depth);
+	return 0;
+}
+
+static void
+touch(const char *s)
+{
+	if (s != NULL)
+		sink += strlen(s);
+}
+
+static int
+each(struct sp_container *c, void *arg)
+{
+	size_t i;
+
+	(void)arg;
+	if (c->id == NULL || c->state == NULL)
+		abort();
+	touch(c->ns); touch(c->name); touch(c->image); touch(c->image_id);
+	touch(c->command); touch(c->hostname); touch(c->upper);
+	touch(c->problem);
+	for (i = 0; i < c->nlayers; i++)
+		touch(c->layers[i]);
+	for (i = 0; i < c->nmounts; i++) {
+		touch(c->mounts[i].source);
+		touch(c->mounts[i].destination);
+	}
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sp_bolt b;
+	struct sp_bolt_bucket root;
+	int depth = 0;
+
+	lo = data;
+	hi = data + size;
+	if (sp_bolt_open(&b, data, size) == 0) {
+		db = &b;
+		sp_bolt_root(&b, &root);
+		(void)sp_bolt_each(&b, &root, visit, &depth);
+	}
+	(void)sp_container_parse_containerd(data, size, data, size,
+	    "/var/lib/containerd", each, NULL);
+	return 0;
+}
