@@ -4,8 +4,8 @@
  * lines, and every line sp_bodyfile_parse accepts is written back with
  * sp_bodyfile_write (SP_BODYFILE_NS, so fractions of a second are kept)
  * and parsed again, which must succeed and give the same entry.  Names
- * with control characters are not compared: the writer turns them into
- * '^' as TSK does.
+ * with control characters (C1 and stray 0x80-0x9f bytes included) are not
+ * compared: the writer turns them into '^' as TSK does.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,17 +13,28 @@
 #include <string.h>
 
 #include "spoor/err.h"
+#include "spoor/json.h"
 #include "spoor/output.h"
 #include "spoor/timeline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * Whether the writer changes s: control characters, C1 controls (U+0080-
+ * U+009F) and the bytes 0x80-0x9f that are no part of UTF-8 become '^'.
+ */
 static int
-has_control(const char *s)
+has_control(const char *str)
 {
-	for (; s != NULL && *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = str != NULL ? strlen(str) : 0, i, k;
+
+	for (i = 0; i < n; i += k ? k : 1) {
+		k = s[i] < 0x80 ? 1 : sp_utf8_seq(s + i, n - i);
+		if (s[i] < 0x20 || s[i] == 0x7f || (k == 0 && s[i] <= 0x9f) ||
+		    (k == 2 && s[i] == 0xc2 && s[i + 1] <= 0x9f))
 			return 1;
+	}
 	return 0;
 }
 
