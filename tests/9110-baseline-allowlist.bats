@@ -70,6 +70,36 @@ make_clean() {
 /usr/local-backdoor|not in any package|unit /lib/systemd/system/bd.service"
 }
 
+@test "a command a unit or cron entry names that is not there is reported missing, through merged-/usr links" {
+	make_clean
+	local t=$tmp/t
+	# merged /usr: /bin and /sbin are links into usr/
+	ln -s usr/bin "$t/bin"
+	mkdir -p "$t/usr/sbin"
+	ln -s usr/sbin "$t/sbin"
+	# a unit and a cron entry through /bin: the same file as /usr/bin
+	printf '[Service]\nExecStart=/bin/hello\n' >"$t/lib/systemd/system/alias.service"
+	echo '@reboot root /sbin/../bin/true' >"$t/etc/cron.d/boot"
+	run -0 --separate-stderr spoor-baseline allowlist --json "$t"
+	assert_equal "$(jq -c '[.executables, .unvouched, .missing]' <<<"$output")" "[3,0,0]"
+	# persistence whose program was deleted, and one through a dangling link
+	printf '[Service]\nExecStart=/usr/sbin/kworkerd -q\nExecStartPost=/bin/true /opt/gone\n' >"$t/lib/systemd/system/kw.service"
+	ln -s /opt/nowhere/agent "$t/usr/bin/agent"
+	echo '*/10 * * * * root /bin/agent --beacon' >"$t/etc/cron.d/agent"
+	ln -s loop1 "$t/usr/bin/loop2"
+	ln -s loop2 "$t/usr/bin/loop1"
+	echo '* * * * * root /usr/bin/loop1' >"$t/etc/cron.d/loop"
+	run -1 --separate-stderr spoor-baseline allowlist --json "$t"
+	got=$(jq -r 'select(.record == "unvouched") | "\(.what)|\(.path)|\(.why)|\(.from)"' <<<"$output" | sort)
+	assert_equal "$got" "missing|/bin/agent|named as a command, not on the file system|cron /etc/cron.d/agent: */10 * * * * root /bin/agent --beacon
+missing|/usr/bin/loop1|named as a command, not on the file system|cron /etc/cron.d/loop: * * * * * root /usr/bin/loop1
+missing|/usr/sbin/kworkerd|named as a command, not on the file system|unit /lib/systemd/system/kw.service"
+	assert_equal "$(jq -c 'select(.record == "summary") | [.unvouched, .missing]' <<<"$output")" "[0,3]"
+	# text: the same, and status 1
+	run -1 --separate-stderr spoor-baseline allowlist "$t"
+	assert_line --regexp '^missing +/usr/sbin/kworkerd  named as a command, not on the file system; named by unit /lib/systemd/system/kw.service$'
+}
+
 @test "an allowlist vouches by path, glob or SHA-256; a baseline by path and digest" {
 	make_clean
 	local t=$tmp/t

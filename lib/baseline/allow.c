@@ -31,6 +31,7 @@ struct ref {
 	char *path;
 	char *from;
 	int command;	/* the command itself, not an argument */
+	int missing;	/* it resolves to no file */
 };
 
 struct refs {
@@ -67,6 +68,7 @@ ref_add(struct refs *r, const char *path, size_t plen, const char *kind,
 	}
 	sprintf(x->from, "%s %s", kind, key);
 	x->command = command;
+	x->missing = 0;
 	r->n++;
 	return SP_OK;
 }
@@ -191,6 +193,106 @@ ref_find(const struct refs *r, const char *path)
 	    NULL;
 }
 
+/*
+ * Collapse "//", "/./" and "/../" of the absolute path p in place (".."
+ * of the root is the root).
+ */
+static void
+normalize(char *p)
+{
+	char *r = p, *w = p;
+
+	while (*r != '\0') {
+		while (*r == '/')
+			r++;
+		if (*r == '\0')
+			break;
+		if (r[0] == '.' && (r[1] == '/' || r[1] == '\0')) {
+			r++;
+			continue;
+		}
+		if (r[0] == '.' && r[1] == '.' && (r[2] == '/' || r[2] == '\0')) {
+			r += 2;
+			while (w > p && *--w != '/')
+				;
+			continue;
+		}
+		*w++ = '/';
+		while (*r != '\0' && *r != '/')
+			*w++ = *r++;
+	}
+	if (w == p)
+		*w++ = '/';
+	*w = '\0';
+}
+
+#define LINK_HOPS	40
+
+/*
+ * The file path names on snap's root file system, its symbolic links
+ * followed as the loader or init would follow them (merged /usr: /bin is
+ * usr/bin): the entry, with its path in *canon (malloc'd), or NULL when
+ * a name is missing or the links loop.
+ */
+static const struct sp_bl_file *
+resolve(const struct sp_baseline *snap, const char *path, char **canon)
+{
+	const struct sp_bl_file *f = NULL;
+	char *cur, *next, *slash;
+	size_t at;
+	int hops = 0;
+
+	*canon = NULL;
+	if (path[0] != '/' || (cur = strdup(path)) == NULL)
+		return NULL;
+	normalize(cur);
+	at = 1;
+	for (;;) {
+		char save;
+
+		slash = strchr(cur + at, '/');
+		save = slash ? *slash : '\0';
+		if (slash)
+			*slash = '\0';
+		f = sp_baseline_find(snap, 0, cur);
+		if (f == NULL || (f->type != SP_TYPE_LNK && slash == NULL)) {
+			if (slash)
+				*slash = save;
+			break;
+		}
+		if (f->type == SP_TYPE_LNK) {
+			const char *rest = slash ? slash + 1 : "";
+			size_t dl;
+			if (f->link == NULL || f->link[0] == '\0' ||
+			    ++hops > LINK_HOPS) {
+				f = NULL;
+				break;
+			}
+			/* the link's directory: cur up to its last '/' */
+			dl = (size_t)(strrchr(cur, '/') - cur);
+			if (asprintf(&next, "%.*s/%s/%s", f->link[0] == '/' ?
+			    0 : (int)dl, cur, f->link, rest) < 0) {
+				f = NULL;
+				break;
+			}
+			free(cur);
+			cur = next;
+			normalize(cur);
+			at = 1;
+			f = NULL;
+			continue;
+		}
+		*slash = save;
+		at = (size_t)(slash - cur) + 1;
+	}
+	if (f == NULL) {
+		free(cur);
+		return NULL;
+	}
+	*canon = cur;
+	return f;
+}
+
 static int
 web_script(const char *path)
 {
@@ -304,7 +406,7 @@ sp_baseline_allowlist(const struct sp_baseline *snap,
 	struct verdict v;
 	const struct ref *ref;
 	size_t i;
-	int rc = SP_OK, r;
+	int rc = SP_OK, r, one_fs;
 
 	memset(&k, 0, sizeof(k));
 	for (i = 0; i < snap->nitems && rc == SP_OK; i++)
@@ -312,6 +414,24 @@ sp_baseline_allowlist(const struct sp_baseline *snap,
 	if (rc != SP_OK) {
 		refs_free(&refs);
 		return sp_err_set(err, SP_E_NOMEM, 0, "allowlist");
+	}
+	/*
+	 * Each reference by the path it resolves to; a command that resolves
+	 * to nothing is missing: persistence whose program was deleted, or
+	 * is on a file system of its own (then not said: which file system
+	 * is mounted where is not known).
+	 */
+	for (i = 0; i < snap->nfiles; i++)
+		if (snap->files[i].fs != 0)
+			break;
+	one_fs = i == snap->nfiles;
+	for (i = 0; i < refs.n; i++) {
+		char *canon;
+		if (resolve(snap, refs.v[i].path, &canon) != NULL) {
+			free(refs.v[i].path);
+			refs.v[i].path = canon;
+		} else
+			refs.v[i].missing = 1;
 	}
 	if (refs.n > 1)
 		qsort(refs.v, refs.n, sizeof(*refs.v), ref_cmp);
@@ -333,10 +453,30 @@ sp_baseline_allowlist(const struct sp_baseline *snap,
 		u.from = ref ? ref->from : NULL;
 		r = fn(&u, arg);
 		if (r == SP_CB_STOP)
+			goto out;
+		if ((rc = sp_err_callback(err, r, "allowlist")) != SP_OK)
+			goto out;
+	}
+	for (i = 0; i < refs.n && one_fs; i++) {
+		const struct ref *x = &refs.v[i];
+
+		/* once per path: its first reference, a command's */
+		if (!x->missing || !x->command ||
+		    (i > 0 && strcmp(refs.v[i - 1].path, x->path) == 0))
+			continue;
+		k.missing++;
+		memset(&u, 0, sizeof(u));
+		u.path = x->path;
+		u.what = "missing";
+		u.why = "named as a command, not on the file system";
+		u.from = x->from;
+		r = fn(&u, arg);
+		if (r == SP_CB_STOP)
 			break;
 		if ((rc = sp_err_callback(err, r, "allowlist")) != SP_OK)
 			break;
 	}
+out:
 	refs_free(&refs);
 	if (counts != NULL)
 		*counts = k;

@@ -406,6 +406,7 @@ cmd_allowlist(struct sp_tool *t, const struct opts *o, const char *evpath)
 		sp_json_kv_uint(&w, "baseline", k.baseline);
 		sp_json_kv_uint(&w, "allowlisted", k.allowlisted);
 		sp_json_kv_uint(&w, "unvouched", k.unvouched);
+		sp_json_kv_uint(&w, "missing", k.missing);
 		sp_json_kv_uint(&w, "problems", sp_run_problem_count(t->run));
 		sp_json_object_end(&w);
 		sp_json_line_end(&w);
@@ -414,7 +415,7 @@ cmd_allowlist(struct sp_tool *t, const struct opts *o, const char *evpath)
 	sp_baseline_free(base);
 	sp_bl_rules_free(allow);
 	sp_evidence_close(ev);
-	return done(t, rc, &err, k.unvouched > 0);
+	return done(t, rc, &err, k.unvouched + k.missing > 0);
 }
 
 static int

@@ -224,7 +224,7 @@ struct sp_bl_unvouched {
 	const struct sp_bl_file *file;	/* NULL: named but not found */
 	const char *path;
 	const char *what;	/* "elf", "script", "web-script",
-				 * "executable", "referenced" */
+				 * "executable", "referenced", "missing" */
 	const char *why;	/* "not in any package, not allowlisted" */
 	const char *from;	/* what names it ("cron /etc/crontab:3"), or
 				 * NULL */
@@ -234,6 +234,7 @@ typedef int sp_bl_unvouched_fn(const struct sp_bl_unvouched *u, void *arg);
 
 struct sp_bl_allow_counts {
 	uint64_t executables, packaged, baseline, allowlisted, unvouched;
+	uint64_t missing;	/* commands named that are not there */
 };
 
 /*
