@@ -986,6 +986,65 @@ sp_container_parse_containerd(const void *meta, size_t mlen,
 	return SP_OK;
 }
 
+/* ---- Podman: the state libpod keeps in bolt_state.db ---- */
+
+/* libpod's ContainerStatus, by number, as podman inspect names them */
+static const char *const podman_states[] = {
+	"unknown", "created", "created", "running", "stopped", "paused",
+	"exited", "removing", "stopping"
+};
+
+int
+sp_container_podman_state(struct sp_container *c, const void *buf,
+    size_t len)
+{
+	struct sp_bolt db;
+	struct sp_bolt_bucket b;
+	const unsigned char *v;
+	size_t vlen;
+	int isb, rc;
+
+	if (c->id == NULL || sp_bolt_open(&db, buf, len) != 0)
+		return SP_E_DATA;
+	sp_bolt_root(&db, &b);
+	rc = sp_bolt_sub(&db, &b, "ctr", &b);
+	if (rc == 0)
+		rc = sp_bolt_sub(&db, &b, c->id, &b);
+	if (rc != 0)
+		return rc < 0 ? SP_E_DATA : SP_E_NOTFOUND;
+	if (sp_bolt_get(&db, &b, "state", &v, &vlen, &isb) == 0 && !isb &&
+	    sp_json_members((const char *)v, vlen, args_cb, NULL) == 0) {
+		struct sp_json_val st = { SP_JSON_OBJECT, (const char *)v,
+		    vlen };
+		int64_t s = mint(&st, "state", -1), pid = mint(&st, "pid", 0);
+		if (s >= 0 && s < (int64_t)(sizeof(podman_states) /
+		    sizeof(podman_states[0]))) {
+			free(c->state);
+			c->state = strdup(podman_states[s]);
+		}
+		if (pid > 0)
+			c->pid = pid;
+		c->started = mtime(&st, "startedTime");
+		c->finished = mtime(&st, "finishedTime");
+		if (c->finished != SP_TIME_NONE || mbool(&st, "exited"))
+			c->exit_code = mint(&st, "exitCode", -1);
+	}
+	if (sp_bolt_get(&db, &b, "config", &v, &vlen, &isb) == 0 && !isb &&
+	    sp_json_members((const char *)v, vlen, args_cb, NULL) == 0) {
+		struct sp_json_val cfg = { SP_JSON_OBJECT, (const char *)v,
+		    vlen }, spec;
+		if (member(&cfg, "spec", &spec) == 0 &&
+		    spec.type == SP_JSON_OBJECT)
+			oci_spec(c, spec.p, spec.len);
+		if (c->name == NULL)
+			c->name = mstr(&cfg, "name");
+		/* libpod's creation, which podman inspect gives */
+		if (mtime(&cfg, "createdTime") != SP_TIME_NONE)
+			c->created = mtime(&cfg, "createdTime");
+	}
+	return SP_OK;
+}
+
 static void
 docker_layers(struct sp_evidence *ev, const char *root, struct sp_container *c)
 {
@@ -1055,6 +1114,8 @@ struct found {
 	size_t layers_len;
 	char *images_json;
 	size_t images_len;
+	char *podman_db;	/* libpod/bolt_state.db, or NULL */
+	size_t podman_db_len;
 };
 
 static int
@@ -1237,6 +1298,10 @@ podman_one(struct sp_container *c, void *arg)
 		free(cfg);
 	}
 	free(p);
+	/* the state, times and mounts libpod keeps */
+	if (f->podman_db != NULL)
+		(void)sp_container_podman_state(&k, f->podman_db,
+		    f->podman_db_len);
 	check_layers(f->ev, &k);
 	keep(f, &k);
 	return 0;
@@ -1267,6 +1332,26 @@ podman_find(struct found *f)
 			f->images_json = NULL;
 		free(lp);
 		free(ip);
+	}
+	free(f->podman_db);
+	f->podman_db = NULL;
+	{
+		char *sp = pathf("%s/libpod/bolt_state.db", f->root);
+		struct sp_bolt db;
+		if (sp != NULL && slurp_max(f->ev, f->fs, sp,
+		    CONTAINERD_DB_MAX, &f->podman_db, &f->podman_db_len,
+		    NULL) == SP_OK && sp_bolt_open(&db, f->podman_db,
+		    f->podman_db_len) != 0) {
+			sp_run_problem(sp_evidence_run(f->ev), sp, SP_E_DATA,
+			    "libpod state unreadable (no bbolt file, or a "
+			    "damaged one): container states unknown");
+			sp_log(SP_LOG_WARN, "'%s': libpod state unreadable, "
+			    "container states unknown", sp);
+			sp_evidence_add_problem(f->ev);
+			free(f->podman_db);
+			f->podman_db = NULL;
+		}
+		free(sp);
 	}
 	if (sp_container_parse_podman(text, len, podman_one, f) != SP_OK) {
 		sp_run_problem(sp_evidence_run(f->ev), p, SP_E_DATA,
@@ -1361,6 +1446,7 @@ sp_container_list(struct sp_evidence *ev, struct sp_container **list,
 	}
 	free(f.layers_json);
 	free(f.images_json);
+	free(f.podman_db);
 	(void)err;
 	*list = f.v;
 	*n = f.n;

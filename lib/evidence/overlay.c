@@ -761,15 +761,51 @@ sp_evidence_container(const struct sp_evidence *ev)
 	return cv != NULL ? cv->c : NULL;
 }
 
+/*
+ * What the engine or the runtime adds to the rw layer as it creates or
+ * starts a container: mount points of /proc, /sys, /dev, /run and of the
+ * files it bind-mounts (the list podman diff leaves out; Docker keeps
+ * them in its init layer).  Empty (or /etc/mtab's link into /proc),
+ * they are no drift; with content they are.
+ */
+static const char *const runtime_inodes[] = {
+	"/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf",
+	"/etc/mtab", "/proc", "/run", "/run/notify", "/run/.containerenv",
+	"/run/secrets", "/sys", NULL
+};
+
+struct drift_filter {
+	int (*fn)(const struct sp_drift *d, void *arg);
+	void *arg;
+};
+
+static int
+drift_filter_cb(const struct sp_drift *d, void *arg)
+{
+	struct drift_filter *df = arg;
+	const struct sp_entry *e = d->entry;
+	size_t i;
+
+	if (d->change == 'A' && e != NULL && (e->meta_type == SP_TYPE_DIR ||
+	    (e->meta_type == SP_TYPE_REG && e->size == 0) ||
+	    (e->meta_type == SP_TYPE_LNK && e->link != NULL &&
+	    strncmp(e->link, "/proc/", 6) == 0)))
+		for (i = 0; runtime_inodes[i] != NULL; i++)
+			if (strcmp(d->path, runtime_inodes[i]) == 0)
+				return SP_CB_CONTINUE;
+	return df->fn(d, df->arg);
+}
+
 int
 sp_container_drift(struct sp_evidence *ev,
     int (*fn)(const struct sp_drift *d, void *arg), void *arg,
     struct sp_err *err)
 {
 	struct cview *cv = sp_evidence_view(ev, &container_ops);
+	struct drift_filter df = { fn, arg };
 
 	if (cv == NULL)
 		return sp_err_set(err, SP_E_USAGE, 0, "'%s' is no container "
 		    "(EVIDENCE%sID)", sp_evidence_path(ev), CONTAINER_SEP);
-	return sp_overlay_drift(cv->ov, NULL, fn, arg, err);
+	return sp_overlay_drift(cv->ov, NULL, drift_filter_cb, &df, err);
 }

@@ -98,6 +98,15 @@ int sp_container_parse_podman(const char *text, size_t len,
 int sp_container_parse_containerd(const void *meta, size_t mlen,
     const void *snap, size_t slen, const char *root,
     int (*fn)(struct sp_container *c, void *arg), void *arg);
+/*
+ * Podman: what libpod keeps of c (found by c->id) in its bolt_state.db
+ * (db, len bytes): the state as podman inspect names it, pid, creation,
+ * start and end times, exit code, and the bind mounts of its OCI spec
+ * when c has none.  SP_OK; SP_E_NOTFOUND when db does not hold c; SP_E_DATA when db
+ * is no bbolt file or is damaged.
+ */
+int sp_container_podman_state(struct sp_container *c, const void *db,
+    size_t len);
 /* Release what c holds (c itself is the caller's). */
 void sp_container_release(struct sp_container *c);
 
