@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target for the bbolt reader (lib/evidence/bolt.c) and the
- * containerd metadata read through it (lib/evidence/container.c): the
- * input is opened as a bbolt file and every bucket walked to a bounded
- * depth, then read as containerd's metadata with the same bytes as its
- * snapshotter's.  Every key and value handed out must lie inside the
+ * containerd metadata and Podman state read through it
+ * (lib/evidence/container.c): the input is opened as a bbolt file and
+ * every bucket walked to a bounded depth, read as containerd's metadata
+ * with the same bytes as its snapshotter's, and as libpod's
+ * bolt_state.db for every container its "ctr" bucket names.  Every key and value handed out must lie inside the
  * input (checked, and read, so ASan sees a stray pointer), and a parsed
  * container must have an id and a state.
  */
@@ -75,6 +76,27 @@ each(struct sp_container *c, void *arg)
 	return 0;
 }
 
+/* libpod's state of the container named k */
+static int
+podman(const unsigned char *k, size_t klen, const unsigned char *v,
+    size_t vlen, int bucket, void *arg)
+{
+	struct sp_container c;
+
+	(void)v;
+	(void)vlen;
+	(void)bucket;
+	memset(&c, 0, sizeof(c));
+	c.pid = c.exit_code = -1;
+	if ((c.id = strndup((const char *)k, klen)) == NULL ||
+	    (c.state = strdup("unknown")) == NULL)
+		abort();
+	(void)sp_container_podman_state(&c, lo, (size_t)(hi - lo));
+	(void)each(&c, arg);
+	sp_container_release(&c);
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -88,6 +110,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		db = &b;
 		sp_bolt_root(&b, &root);
 		(void)sp_bolt_each(&b, &root, visit, &depth);
+		if (sp_bolt_sub(&b, &root, "ctr", &root) == 0)
+			(void)sp_bolt_each(&b, &root, podman, NULL);
 	}
 	(void)sp_container_parse_containerd(data, size, data, size,
 	    "/var/lib/containerd", each, NULL);
