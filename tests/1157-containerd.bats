@@ -159,3 +159,33 @@ mount_opt() {
 	run -65 --separate-stderr spoor-ls "$d@container=web"
 	[[ $stderr == *"no overlayfs snapshotter metadata"* ]]
 }
+
+@test "CRI logs (Kubernetes pods, Podman k8s-file) enter the timeline as container_log events" {
+	local r=$BATS_TEST_TMPDIR/node c=$BATS_TEST_TMPDIR/case.db
+	local pod=$r/var/log/pods/shop_web-7d9f6c_0b1c2d3e-aaaa-bbbb-cccc-000000000001/nginx
+	local pm=$r/var/lib/containers/storage/overlay-containers/0123456789abcdef/userdata
+	mkdir -p "$pod" "$pm"
+	# the CRI format: TIME STREAM TAG TEXT; P is part of a longer line
+	printf '%s\n' \
+	    '2024-05-01T10:00:01.123456789Z stdout F GET / 200' \
+	    '2024-05-01T10:00:02.5+02:00 stderr P first half ' \
+	    '2024-05-01T10:00:02.600000000Z stderr F second half' \
+	    '2024-05-01T10:00:03.000000001Z stdout F' >"$pod/0.log"
+	printf '%s\n' '2024-05-02T08:00:00.000000000Z stdout F cron: beacon sent' \
+	    'no time here' >"$pm/ctr.log"
+	run -2 --separate-stderr spoor-timeline -c "$c" "$r"
+	local problems=$stderr
+	run -0 --separate-stderr spoor-export -c "$c" --jsonl --artifact container_log
+	run -0 jq -r '[.time, .extra.container_id, .extra.stream, .extra.format, (.extra.partial // false), .message] | map(tostring) | join("|")' <<<"$output"
+	assert_output - <<'LOG'
+2024-05-01T08:00:02.500000000Z|nginx|stderr|cri|true|nginx stderr: first half 
+2024-05-01T10:00:01.123456789Z|nginx|stdout|cri|false|nginx stdout: GET / 200
+2024-05-01T10:00:02.600000000Z|nginx|stderr|cri|false|nginx stderr: second half
+2024-05-01T10:00:03.000000001Z|nginx|stdout|cri|false|nginx stdout: 
+2024-05-02T08:00:00.000000000Z|0123456789abcdef|stdout|cri|false|0123456789ab stdout: cron: beacon sent
+LOG
+	# the line that is no record is the run's one problem (status 2)
+	[[ $problems == *"1 problem skipped"* ]] || fail "$problems"
+	run -0 sqlite3 "$c" "select subject || '|' || message from problems"
+	assert_output --regexp 'ctr\.log.*\|.*not a json-file or CRI log record'
+}

@@ -61,7 +61,10 @@ static const char *const web_paths[] = {
 	"/var/log/nginx/*access.log*", NULL
 };
 static const char *const container_log_paths[] = {
-	"/var/lib/docker/containers/*/*-json.log*", NULL
+	"/var/lib/docker/containers/*/*-json.log*",
+	"/var/log/pods/*/*/*.log*",
+	"/var/lib/containers/storage/overlay-containers/*/userdata/ctr.log",
+	NULL
 };
 
 /* never found by path: a collection's volatile files are read as such */
@@ -93,7 +96,8 @@ static const struct sp_artifact_kind kinds[] = {
 	    journal_paths },
 	{ "web", "apache and nginx access logs", sp_parse_web_access,
 	    web_paths },
-	{ "container_log", "Docker json-file container logs",
+	{ "container_log", "container logs: Docker json-file, CRI "
+	    "(Kubernetes, Podman k8s-file)",
 	    sp_parse_container_log, container_log_paths },
 	{ "collection", "spoor-collect volatile state (processes, sockets, "
 	    "network, system, findings as JSON Lines)", sp_parse_collection,
