@@ -180,6 +180,36 @@ changed package false"
 	assert_line 'added    cron:/etc/crontab: @reboot root /tmp/.x/run'
 }
 
+@test "listening services: socket units, sshd, nginx and Apache lines; a schema 1 baseline does not compare them" {
+	make_tree
+	local t=$tmp/t
+	mkdir -p "$t/etc/ssh" "$t/etc/nginx/sites-enabled" "$t/etc/apache2"
+	printf '# Port 2200\nPort 22\nPermitRootLogin no\n' >"$t/etc/ssh/sshd_config"
+	printf 'server {\n    listen 80;\n    root /var/www/html;\n}\n' >"$t/etc/nginx/sites-enabled/default"
+	spoor-baseline create -o "$tmp/base.db" "$t" >/dev/null
+	run -0 sqlite3 "$tmp/base.db" "select key from items where kind = 'listen' order by key"
+	assert_output - <<'ITEMS'
+/etc/nginx/sites-enabled/default: listen 80;
+/etc/ssh/sshd_config: Port 22
+ITEMS
+	# a second sshd port, a bind shell as a socket unit, Apache on 8443
+	printf 'Port 22\nport 2222\nListenAddress 0.0.0.0\n' >"$t/etc/ssh/sshd_config"
+	printf '[Socket]\nListenStream=0.0.0.0:31337\nAccept=yes\n' >"$t/etc/systemd/system/update.socket"
+	printf 'Listen 8443\n' >"$t/etc/apache2/ports.conf"
+	run -1 --separate-stderr spoor-baseline diff --json "$tmp/base.db" "$t"
+	got=$(jq -r 'select(.record == "entry" and .kind == "listen") | "\(.status)|\(.key)|\(.important)"' <<<"$output" | sort)
+	assert_equal "$got" "added|/etc/apache2/ports.conf: Listen 8443|true
+added|/etc/ssh/sshd_config: ListenAddress 0.0.0.0|true
+added|/etc/ssh/sshd_config: port 2222|true
+added|/etc/systemd/system/update.socket: ListenStream=0.0.0.0:31337|true"
+	# the same base as a schema 1 file, which kept no listening lines
+	cp "$tmp/base.db" "$tmp/old.db"
+	sqlite3 "$tmp/old.db" "delete from items where kind = 'listen'; pragma user_version = 1"
+	run -1 --separate-stderr spoor-baseline diff --json "$tmp/old.db" "$t"
+	run -0 jq -c 'select(.record == "entry" and .kind == "listen")' <<<"$output"
+	assert_output ''
+}
+
 @test "-c: differences are drift events, the important ones detections" {
 	make_tree
 	local t=$tmp/t

@@ -17,6 +17,8 @@ struct sp_baseline {
 	struct sp_pkgsums *pkgsums;	/* the evidence's dpkg digests */
 	char *source;
 	sp_time_ns time;
+	int schema;	/* of the file it was read from; a snapshot's is
+			   SP_BASELINE_SCHEMA */
 };
 
 /* A new empty snapshot. */

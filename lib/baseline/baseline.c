@@ -16,6 +16,7 @@ sp_bl_new(struct sp_baseline **b, struct sp_err *err)
 	if ((*b = calloc(1, sizeof(**b))) == NULL)
 		return sp_err_set(err, SP_E_NOMEM, 0, "baseline");
 	(*b)->time = sp_time_now();
+	(*b)->schema = SP_BASELINE_SCHEMA;
 	return SP_OK;
 }
 

@@ -2,13 +2,15 @@
 /*
  * The configuration a snapshot keeps besides files: packages from dpkg's
  * status, users and groups, systemd units and timers, cron entries,
- * sudoers rules, authorized keys, ld.so.preload and the lines of shell
- * profiles, each as items (kind, key, value) so that two snapshots
+ * sudoers rules, authorized keys, ld.so.preload, the lines of shell
+ * profiles and the lines that open listening sockets (socket units,
+ * sshd, nginx, Apache), each as items (kind, key, value) so that two snapshots
  * compare as sets; and dpkg's md5sums, kept for the allowlist.  Lines are
  * taken as the files hold them, comments and blank lines dropped: what
  * runs is what is compared.
  */
 #include <stdio.h>
+#include <strings.h>
 #include <string.h>
 
 #include "spoor/strbuf.h"
@@ -16,7 +18,8 @@
 
 enum cfg {
 	CFG_NONE, CFG_STATUS, CFG_MD5SUMS, CFG_PASSWD, CFG_GROUP, CFG_UNIT,
-	CFG_TIMER, CFG_CRON, CFG_SUDOERS, CFG_KEYS, CFG_PRELOAD, CFG_PROFILE
+	CFG_TIMER, CFG_CRON, CFG_SUDOERS, CFG_KEYS, CFG_PRELOAD, CFG_PROFILE,
+	CFG_SOCKET, CFG_SSHD, CFG_WEB
 };
 
 static const struct {
@@ -53,6 +56,19 @@ static const struct {
 	{ "/root/.profile", CFG_PROFILE },
 	{ "/home/*/.bashrc", CFG_PROFILE },
 	{ "/home/*/.profile", CFG_PROFILE },
+	/* what listens, where the configuration says */
+	{ "/etc/systemd/system/**.socket", CFG_SOCKET },
+	{ "/lib/systemd/system/**.socket", CFG_SOCKET },
+	{ "/usr/lib/systemd/system/**.socket", CFG_SOCKET },
+	{ "/etc/ssh/sshd_config", CFG_SSHD },
+	{ "/etc/ssh/sshd_config.d/*", CFG_SSHD },
+	{ "/etc/nginx/nginx.conf", CFG_WEB },
+	{ "/etc/nginx/conf.d/*", CFG_WEB },
+	{ "/etc/nginx/sites-enabled/*", CFG_WEB },
+	{ "/etc/apache2/ports.conf", CFG_WEB },
+	{ "/etc/apache2/sites-enabled/*", CFG_WEB },
+	{ "/etc/httpd/conf/httpd.conf", CFG_WEB },
+	{ "/etc/httpd/conf.d/*", CFG_WEB },
 };
 
 static enum cfg
@@ -130,6 +146,61 @@ add_lines(struct sp_baseline *b, enum sp_bl_item_kind kind,
 			continue;
 		if (sp_bl_add_item(b, kind, key, (size_t)n < sizeof(key) ?
 		    (size_t)n : sizeof(key) - 1, "", 0) != SP_OK)
+			return SP_E_NOMEM;
+	}
+	return SP_OK;
+}
+
+/* Whether [s, e) starts with the word w, any case, then a blank or '='. */
+static int
+word_is(const char *s, const char *e, const char *w)
+{
+	size_t n = strlen(w);
+
+	return (size_t)(e - s) > n && strncasecmp(s, w, n) == 0 &&
+	    (s[n] == ' ' || s[n] == '\t' || s[n] == '=');
+}
+
+/*
+ * The lines that open a listening socket, as items "path: line": a socket
+ * unit's Listen*= lines, sshd's Port and ListenAddress, nginx's listen
+ * and Apache's Listen and <VirtualHost addr:port>.
+ */
+static int
+add_listen(struct sp_baseline *b, enum cfg cfg, const char *path,
+    const char *buf, size_t len)
+{
+	static const char *const socket_words[] = {
+		"ListenStream", "ListenDatagram", "ListenSequentialPacket",
+		"ListenFIFO", "ListenNetlink", "ListenSpecial",
+		"ListenMessageQueue", "ListenUSBFunction", NULL
+	};
+	static const char *const sshd_words[] = {
+		"Port", "ListenAddress", NULL
+	};
+	static const char *const web_words[] = {
+		"listen", "<VirtualHost", NULL
+	};
+	const char *const *words = cfg == CFG_SOCKET ? socket_words :
+	    cfg == CFG_SSHD ? sshd_words : web_words;
+	const char *p = buf, *s, *e;
+	char key[8192];
+	int n, i;
+
+	while (next_line(&p, buf + len, &s, &e)) {
+		if (skip_comment(&s, e))
+			continue;
+		for (i = 0; words[i] != NULL; i++)
+			if (word_is(s, e, words[i]))
+				break;
+		if (words[i] == NULL)
+			continue;
+		n = snprintf(key, sizeof(key), "%s: %.*s", path,
+		    (int)(e - s), s);
+		if (n < 0)
+			continue;
+		if (sp_bl_add_item(b, SP_BL_LISTEN, key, (size_t)n <
+		    sizeof(key) ? (size_t)n : sizeof(key) - 1, "", 0) != SP_OK)
 			return SP_E_NOMEM;
 	}
 	return SP_OK;
@@ -275,6 +346,10 @@ sp_bl_config_parse(struct sp_baseline *b, const char *path,
 		return add_lines(b, SP_BL_PRELOAD, path, buf, len);
 	case CFG_PROFILE:
 		return add_lines(b, SP_BL_PROFILE, path, buf, len);
+	case CFG_SOCKET:
+	case CFG_SSHD:
+	case CFG_WEB:
+		return add_listen(b, config_of(path), path, buf, len);
 	case CFG_NONE:
 		break;
 	}

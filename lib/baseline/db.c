@@ -33,7 +33,7 @@ static const char schema[] =
 
 static const char *const kind_names[SP_BL_NKINDS] = {
 	"package", "user", "group", "unit", "timer", "cron", "sudoers",
-	"key", "preload", "profile"
+	"key", "preload", "profile", "listen"
 };
 
 const char *
@@ -302,7 +302,7 @@ get_meta(sqlite3 *db, struct sp_baseline *b, struct sp_err *err)
 
 /* The identity of the file: a baseline of a schema this build reads. */
 static int
-check_identity(sqlite3 *db, struct sp_err *err)
+check_identity(sqlite3 *db, int *version, struct sp_err *err)
 {
 	int64_t app, ver;
 	int rc;
@@ -321,6 +321,7 @@ check_identity(sqlite3 *db, struct sp_err *err)
 		    SP_BASELINE_SCHEMA);
 	if (ver < 1)
 		return sp_err_set(err, SP_E_FORMAT, 0, "no baseline schema");
+	*version = (int)ver;
 	return SP_OK;
 }
 
@@ -332,7 +333,7 @@ sp_baseline_load(struct sp_baseline **out, const char *path,
 	sqlite3 *db = NULL;
 	struct stat sb;
 	char uri[4200];
-	int rc;
+	int rc, version = 0;
 
 	*out = NULL;
 	if (stat(path, &sb) != 0)
@@ -349,13 +350,14 @@ sp_baseline_load(struct sp_baseline **out, const char *path,
 		rc = sp_sql_err(err, db, SP_E_NOINPUT, "open");
 		goto fail;
 	}
-	if ((rc = check_identity(db, err)) != SP_OK ||
+	if ((rc = check_identity(db, &version, err)) != SP_OK ||
 	    (rc = sp_bl_new(&b, err)) != SP_OK ||
 	    (rc = get_meta(db, b, err)) != SP_OK ||
 	    (rc = get_files(db, b, err)) != SP_OK ||
 	    (rc = get_items(db, b, err)) != SP_OK)
 		goto fail;
 	sqlite3_close(db);
+	b->schema = version;
 	/* sorted as the snapshot sorts, whatever order the file kept */
 	sp_bl_sort(b);
 	*out = b;

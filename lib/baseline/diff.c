@@ -124,6 +124,10 @@ judge_item(struct sp_bl_change *c)
 		if (added)
 			c->reason = "new ld.so.preload entry";
 		break;
+	case SP_BL_LISTEN:
+		if (added)
+			c->reason = "new listening service";
+		break;
 	default:
 		break;
 	}
@@ -209,6 +213,15 @@ diff_items(const struct sp_baseline *o, const struct sp_baseline *n,
 		memset(&c, 0, sizeof(c));
 		a = i < o->nitems ? &o->items[i] : NULL;
 		b = j < n->nitems ? &n->items[j] : NULL;
+		/* what a baseline of schema 1 did not record is no change */
+		if (a != NULL && a->kind == SP_BL_LISTEN && n->schema < 2) {
+			i++;
+			continue;
+		}
+		if (b != NULL && b->kind == SP_BL_LISTEN && o->schema < 2) {
+			j++;
+			continue;
+		}
 		cmp = a == NULL ? 1 : b == NULL ? -1 : sp_bl_item_cmp(a, b);
 		if (cmp < 0) {
 			c.status = SP_BL_REMOVED;

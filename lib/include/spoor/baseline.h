@@ -22,7 +22,7 @@
 
 /* PRAGMA application_id of a baseline file ("SPBL") and its schema. */
 #define SP_BASELINE_APPLICATION_ID 0x5350424c
-#define SP_BASELINE_SCHEMA 1
+#define SP_BASELINE_SCHEMA 2
 
 /* The change classes of a file, AIDE's attributes grouped. */
 enum sp_bl_class {
@@ -79,11 +79,13 @@ enum sp_bl_item_kind {
 	SP_BL_KEY,		/* key "path: line", value "" */
 	SP_BL_PRELOAD,		/* key "path: line", value "" */
 	SP_BL_PROFILE,		/* key "path: line" of a shell profile */
+	SP_BL_LISTEN,		/* key "path: line" that opens a listening
+				 * socket (schema 2) */
 	SP_BL_NKINDS
 };
 
 /* "package", "user", "group", "unit", "timer", "cron", "sudoers", "key",
- * "preload", "profile". */
+ * "preload", "profile", "listen". */
 const char *sp_bl_item_kind_name(enum sp_bl_item_kind k);
 
 struct sp_bl_item {
