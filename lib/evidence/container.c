@@ -17,6 +17,7 @@
 #include "spoor/strbuf.h"
 #include "evidence/evidence-internal.h"
 #include "evidence/bolt.h"
+#include "evidence/podman-sql.h"
 #include "base/util.h"
 
 #define CONFIG_MAX	(16u << 20)
@@ -994,6 +995,47 @@ static const char *const podman_states[] = {
 	"exited", "removing", "stopping"
 };
 
+/* libpod's ContainerState JSON of c */
+static void
+podman_state_json(struct sp_container *c, const char *v, size_t vlen)
+{
+	struct sp_json_val st = { SP_JSON_OBJECT, v, vlen };
+	int64_t s, pid;
+
+	if (sp_json_members(v, vlen, args_cb, NULL) != 0)
+		return;
+	s = mint(&st, "state", -1);
+	pid = mint(&st, "pid", 0);
+	if (s >= 0 && s < (int64_t)(sizeof(podman_states) /
+	    sizeof(podman_states[0]))) {
+		free(c->state);
+		c->state = strdup(podman_states[s]);
+	}
+	if (pid > 0)
+		c->pid = pid;
+	c->started = mtime(&st, "startedTime");
+	c->finished = mtime(&st, "finishedTime");
+	if (c->finished != SP_TIME_NONE || mbool(&st, "exited"))
+		c->exit_code = mint(&st, "exitCode", -1);
+}
+
+/* libpod's ContainerConfig JSON of c: its OCI spec, name, creation */
+static void
+podman_config_json(struct sp_container *c, const char *v, size_t vlen)
+{
+	struct sp_json_val cfg = { SP_JSON_OBJECT, v, vlen }, spec;
+
+	if (sp_json_members(v, vlen, args_cb, NULL) != 0)
+		return;
+	if (member(&cfg, "spec", &spec) == 0 && spec.type == SP_JSON_OBJECT)
+		oci_spec(c, spec.p, spec.len);
+	if (c->name == NULL)
+		c->name = mstr(&cfg, "name");
+	/* libpod's creation, which podman inspect gives */
+	if (mtime(&cfg, "createdTime") != SP_TIME_NONE)
+		c->created = mtime(&cfg, "createdTime");
+}
+
 int
 sp_container_podman_state(struct sp_container *c, const void *buf,
     size_t len)
@@ -1012,37 +1054,42 @@ sp_container_podman_state(struct sp_container *c, const void *buf,
 		rc = sp_bolt_sub(&db, &b, c->id, &b);
 	if (rc != 0)
 		return rc < 0 ? SP_E_DATA : SP_E_NOTFOUND;
-	if (sp_bolt_get(&db, &b, "state", &v, &vlen, &isb) == 0 && !isb &&
-	    sp_json_members((const char *)v, vlen, args_cb, NULL) == 0) {
-		struct sp_json_val st = { SP_JSON_OBJECT, (const char *)v,
-		    vlen };
-		int64_t s = mint(&st, "state", -1), pid = mint(&st, "pid", 0);
-		if (s >= 0 && s < (int64_t)(sizeof(podman_states) /
-		    sizeof(podman_states[0]))) {
-			free(c->state);
-			c->state = strdup(podman_states[s]);
-		}
-		if (pid > 0)
-			c->pid = pid;
-		c->started = mtime(&st, "startedTime");
-		c->finished = mtime(&st, "finishedTime");
-		if (c->finished != SP_TIME_NONE || mbool(&st, "exited"))
-			c->exit_code = mint(&st, "exitCode", -1);
-	}
-	if (sp_bolt_get(&db, &b, "config", &v, &vlen, &isb) == 0 && !isb &&
-	    sp_json_members((const char *)v, vlen, args_cb, NULL) == 0) {
-		struct sp_json_val cfg = { SP_JSON_OBJECT, (const char *)v,
-		    vlen }, spec;
-		if (member(&cfg, "spec", &spec) == 0 &&
-		    spec.type == SP_JSON_OBJECT)
-			oci_spec(c, spec.p, spec.len);
-		if (c->name == NULL)
-			c->name = mstr(&cfg, "name");
-		/* libpod's creation, which podman inspect gives */
-		if (mtime(&cfg, "createdTime") != SP_TIME_NONE)
-			c->created = mtime(&cfg, "createdTime");
-	}
+	if (sp_bolt_get(&db, &b, "state", &v, &vlen, &isb) == 0 && !isb)
+		podman_state_json(c, (const char *)v, vlen);
+	if (sp_bolt_get(&db, &b, "config", &v, &vlen, &isb) == 0 && !isb)
+		podman_config_json(c, (const char *)v, vlen);
 	return SP_OK;
+}
+
+static void podman_sql_state(struct sp_container *c, struct sp_podman_sql *db);
+
+int
+sp_container_podman_sql_state(struct sp_container *c, void *buf, size_t len)
+{
+	struct sp_podman_sql *db;
+
+	if (c->id == NULL || sp_podman_sql_open(&db, buf, len) != 0)
+		return SP_E_DATA;
+	podman_sql_state(c, db);
+	sp_podman_sql_close(db);
+	return SP_OK;
+}
+
+/* The same from Podman's SQLite state (db.sql). */
+static void
+podman_sql_state(struct sp_container *c, struct sp_podman_sql *db)
+{
+	char *json;
+	size_t len;
+
+	if (sp_podman_sql_json(db, 1, c->id, &json, &len) == 0) {
+		podman_state_json(c, json, len);
+		free(json);
+	}
+	if (sp_podman_sql_json(db, 0, c->id, &json, &len) == 0) {
+		podman_config_json(c, json, len);
+		free(json);
+	}
 }
 
 static void
@@ -1116,6 +1163,8 @@ struct found {
 	size_t images_len;
 	char *podman_db;	/* libpod/bolt_state.db, or NULL */
 	size_t podman_db_len;
+	char *podman_sql_buf;	/* db.sql, read when there is no bolt */
+	struct sp_podman_sql *podman_sql;
 };
 
 static int
@@ -1302,9 +1351,63 @@ podman_one(struct sp_container *c, void *arg)
 	if (f->podman_db != NULL)
 		(void)sp_container_podman_state(&k, f->podman_db,
 		    f->podman_db_len);
+	else if (f->podman_sql != NULL)
+		podman_sql_state(&k, f->podman_sql);
 	check_layers(f->ev, &k);
 	keep(f, &k);
 	return 0;
+}
+
+static void
+podman_sql_free(struct found *f)
+{
+	sp_podman_sql_close(f->podman_sql);
+	f->podman_sql = NULL;
+	free(f->podman_sql_buf);
+	f->podman_sql_buf = NULL;
+}
+
+/*
+ * Podman 4.8 and later keep libpod's state in SQLite (db.sql) instead:
+ * read from a copy, without its write-ahead log, which is said when it
+ * holds anything.
+ */
+static void
+podman_sql_load(struct found *f)
+{
+	char *p = pathf("%s/db.sql", f->root), *wal;
+	size_t len, wlen;
+	struct sp_err err;
+
+	if (p == NULL || slurp_max(f->ev, f->fs, p, CONTAINERD_DB_MAX,
+	    &f->podman_sql_buf, &len, &err) != SP_OK) {
+		f->podman_sql_buf = NULL;
+		free(p);
+		return;
+	}
+	if (sp_podman_sql_open(&f->podman_sql, f->podman_sql_buf, len) != 0) {
+		sp_run_problem(sp_evidence_run(f->ev), p, SP_E_DATA,
+		    "libpod state unreadable (no SQLite database with "
+		    "libpod's tables): container states unknown");
+		sp_log(SP_LOG_WARN, "'%s': libpod state unreadable, "
+		    "container states unknown", p);
+		sp_evidence_add_problem(f->ev);
+		podman_sql_free(f);
+	} else if ((wal = pathf("%s/db.sql-wal", f->root)) != NULL) {
+		char *w = NULL;
+		if (slurp_max(f->ev, f->fs, wal, CONTAINERD_DB_MAX, &w, &wlen,
+		    NULL) == SP_OK && wlen > 0) {
+			sp_run_problem(sp_evidence_run(f->ev), wal, SP_E_DATA,
+			    "write-ahead log not read: the latest container "
+			    "states may be missing");
+			sp_log(SP_LOG_WARN, "'%s': write-ahead log not read, "
+			    "the latest container states may be missing", wal);
+			sp_evidence_add_problem(f->ev);
+		}
+		free(w);
+		free(wal);
+	}
+	free(p);
 }
 
 static void
@@ -1353,6 +1456,9 @@ podman_find(struct found *f)
 		}
 		free(sp);
 	}
+	podman_sql_free(f);
+	if (f->podman_db == NULL)
+		podman_sql_load(f);
 	if (sp_container_parse_podman(text, len, podman_one, f) != SP_OK) {
 		sp_run_problem(sp_evidence_run(f->ev), p, SP_E_DATA,
 		    "not a JSON array of containers");
@@ -1447,6 +1553,7 @@ sp_container_list(struct sp_evidence *ev, struct sp_container **list,
 	free(f.layers_json);
 	free(f.images_json);
 	free(f.podman_db);
+	podman_sql_free(&f);
 	(void)err;
 	*list = f.v;
 	*n = f.n;

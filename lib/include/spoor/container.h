@@ -107,6 +107,14 @@ int sp_container_parse_containerd(const void *meta, size_t mlen,
  */
 int sp_container_podman_state(struct sp_container *c, const void *db,
     size_t len);
+/*
+ * The same from Podman's SQLite state (storage/db.sql, Podman 4.8 and
+ * later), db a copy of the file (its header may be changed): SP_OK (c
+ * unchanged when db does not hold it), SP_E_DATA when db is no SQLite
+ * database with libpod's tables.
+ */
+int sp_container_podman_sql_state(struct sp_container *c, void *db,
+    size_t len);
 /* Release what c holds (c itself is the caller's). */
 void sp_container_release(struct sp_container *c);
 
