@@ -26,16 +26,6 @@ setup() {
 	[ "$(cat "$BATS_FILE_TMPDIR/status")" = 0 ]
 }
 
-# ctr's RFC 3339 time with nine fraction digits, as spoor writes times
-nine() {
-	local t=${1%Z} f=
-	case $t in
-	*.*) f=${t#*.} t=${t%%.*} ;;
-	esac
-	while [ ${#f} -lt 9 ]; do f=${f}0; done
-	echo "$t.${f}Z"
-}
-
 # the overlayfs options of ctr's snapshot mount line, paths from $R
 mount_opt() {
 	sed -n "s/.*[-,]$2=\([^,]*\).*/\1/p" "$O/$1.mounts" | sed "s|$R||g"

@@ -30,7 +30,7 @@ setup() {
 	for id in web job; do
 		local o=$O/$id.json
 		run -0 jq -r "select(.name == \"$id\") | [.engine, .id, .image, .image_id, .command, .created, .state, .upper, (.lower | join(\":\"))] | join(\"|\")" <<<"$out"
-		assert_output "podman|$(jq -r '[.Id, .ImageName, .Image, ([.Path] + .Args | join(" ")), .Created, .State.Status, (.GraphDriver.Data.UpperDir | sub("^'"$R"'"; "")), (.GraphDriver.Data.LowerDir | gsub("'"$R"'"; ""))] | join("|")' "$o")"
+		assert_output "podman|$(jq -r '[.Id, .ImageName, .Image, ([.Path] + .Args | join(" "))] | join("|")' "$o")|$(nine "$(jq -r .Created "$o")")|$(jq -r '[.State.Status, (.GraphDriver.Data.UpperDir | sub("^'"$R"'"; "")), (.GraphDriver.Data.LowerDir | gsub("'"$R"'"; ""))] | join("|")' "$o")"
 		run -0 jq -c "select(.name == \"$id\") | .mounts" <<<"$out"
 		assert_output "$(jq -c '[.Mounts[] | {source: .Source, destination: .Destination, type: .Type, rw: .RW}]' "$o")"
 	done
@@ -97,7 +97,7 @@ SQL
 	[ "$(od -An -tu1 -j18 -N2 "$s/db.sql" | tr -s ' ')" = " 2 2" ]
 	run -0 --separate-stderr spoor-info --containers --json "$d"
 	run -0 jq -r '[.name, .state, .created, .started, .finished, .exit_code] | map(tostring) | join("|")' <<<"$output"
-	assert_line "web|$(jq -r '.State.Status + "|" + .Created' "$O/web.json")|null|null|-1"
+	assert_line "web|$(jq -r .State.Status "$O/web.json")|$(nine "$(jq -r .Created "$O/web.json")")|null|null|-1"
 	assert_line 'job|exited|2024-06-01T09:59:59.250000000Z|2024-06-01T10:00:00.500000000Z|2024-06-01T10:05:00.000000000Z|137'
 	# a log not yet checkpointed is said; the file as it is still read
 	printf 'wal' >"$s/db.sql-wal"

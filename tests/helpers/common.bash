@@ -67,3 +67,14 @@ sanitizers() {
 	case $libs in *libtsan*) list=${list:+$list,}thread ;; esac
 	echo "$list"
 }
+
+# nine TIME: an RFC 3339 UTC time as Go writes it (trailing zeros of the
+# fraction dropped) with nine fraction digits, as spoor writes times.
+nine() {
+	local t=${1%Z} f=
+	case $t in
+	*.*) f=${t#*.} t=${t%%.*} ;;
+	esac
+	while [ ${#f} -lt 9 ]; do f=${f}0; done
+	echo "$t.${f}Z"
+}
