@@ -11,19 +11,14 @@
 load helpers/common
 
 setup_file() {
-	local d=$BATS_FILE_TMPDIR rc=0
-	"$BATS_TEST_DIRNAME/fixtures/mkcontainerd" "$d/root" "$d/oracle" ||
-	    rc=$?
-	echo "$rc" >"$d/status"
+	fixture_run containerd "$BATS_TEST_DIRNAME/fixtures/mkcontainerd" \
+	    "$BATS_FILE_TMPDIR/root" "$BATS_FILE_TMPDIR/oracle"
 }
 
 setup() {
 	R=$BATS_FILE_TMPDIR/root
 	O=$BATS_FILE_TMPDIR/oracle
-	if [ "$(cat "$BATS_FILE_TMPDIR/status")" = 77 ]; then
-		skip "containerd cannot run here (tests/fixtures/mkcontainerd)"
-	fi
-	[ "$(cat "$BATS_FILE_TMPDIR/status")" = 0 ]
+	fixture_need containerd "containerd cannot run here (tests/fixtures/mkcontainerd)"
 }
 
 # the overlayfs options of ctr's snapshot mount line, paths from $R

@@ -9,18 +9,14 @@
 load helpers/common
 
 setup_file() {
-	local d=$BATS_FILE_TMPDIR rc=0
-	"$BATS_TEST_DIRNAME/fixtures/mkpodman" "$d/root" "$d/oracle" || rc=$?
-	echo "$rc" >"$d/status"
+	fixture_run podman "$BATS_TEST_DIRNAME/fixtures/mkpodman" \
+	    "$BATS_FILE_TMPDIR/root" "$BATS_FILE_TMPDIR/oracle"
 }
 
 setup() {
 	R=$BATS_FILE_TMPDIR/root
 	O=$BATS_FILE_TMPDIR/oracle
-	if [ "$(cat "$BATS_FILE_TMPDIR/status")" = 77 ]; then
-		skip "podman cannot create containers here (tests/fixtures/mkpodman)"
-	fi
-	[ "$(cat "$BATS_FILE_TMPDIR/status")" = 0 ]
+	fixture_need podman "podman cannot create containers here (tests/fixtures/mkpodman)"
 }
 
 @test "spoor-info --containers says what podman inspect says" {

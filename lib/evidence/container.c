@@ -270,6 +270,24 @@ sp_container_parse_docker(const char *config, size_t len,
 	return SP_OK;
 }
 
+/*
+ * Give a parsed container to fn and release what it still holds: 1 (and
+ * *stop set) when fn asks to stop, else 0.
+ */
+static int
+hand_over(struct sp_container *c, int (*fn)(struct sp_container *c,
+    void *arg), void *arg, int *stop)
+{
+	int rc = fn(c, arg);
+
+	sp_container_release(c);
+	if (rc != 0) {
+		*stop = 1;
+		return 1;
+	}
+	return 0;
+}
+
 /* ---- Podman ---- */
 
 struct podman_ctx {
@@ -294,7 +312,6 @@ podman_cb(const struct sp_json_val *e, void *arg)
 	struct sp_container c;
 	struct sp_json_val v;
 	char *meta;
-	int rc;
 
 	if (e->type != SP_JSON_OBJECT)
 		return 0;
@@ -317,13 +334,7 @@ podman_cb(const struct sp_json_val *e, void *arg)
 		free(meta);
 	}
 	c.state = strdup("unknown");
-	rc = p->fn(&c, p->arg);
-	sp_container_release(&c);
-	if (rc != 0) {
-		p->stop = 1;
-		return 1;
-	}
-	return 0;
+	return hand_over(&c, p->fn, p->arg, &p->stop);
 }
 
 static int
@@ -891,7 +902,7 @@ ctd_container(const unsigned char *k, size_t klen, const unsigned char *v,
 	const unsigned char *spec, *json;
 	size_t slen, jlen;
 	char *snapshotter, *key;
-	int rc, isb;
+	int isb;
 
 	if (!bucket || sp_bolt_bucket_of(v, vlen, &b) != 0)
 		return 0;
@@ -922,13 +933,7 @@ ctd_container(const unsigned char *k, size_t klen, const unsigned char *v,
 	ctd_layers(x, &c, snapshotter, key);
 	free(snapshotter);
 	free(key);
-	rc = x->fn(&c, x->arg);
-	sp_container_release(&c);
-	if (rc != 0) {
-		x->stop = 1;
-		return 1;
-	}
-	return 0;
+	return hand_over(&c, x->fn, x->arg, &x->stop);
 }
 
 static int

@@ -78,3 +78,22 @@ nine() {
 	while [ ${#f} -lt 9 ]; do f=${f}0; done
 	echo "$t.${f}Z"
 }
+
+# fixture_run NAME SCRIPT ARGS...: run a fixture script once per file
+# (in setup_file), keeping its status; fixture_need NAME WHY skips the
+# test when the script said 77 (what it needs cannot run here) and fails
+# it on any other error.
+fixture_run() {
+	local name=$1 rc=0
+	shift
+	"$@" || rc=$?
+	echo "$rc" >"$BATS_FILE_TMPDIR/$name.status"
+}
+fixture_need() {
+	local rc
+	rc=$(cat "$BATS_FILE_TMPDIR/$1.status")
+	if [ "$rc" = 77 ]; then
+		skip "$2"
+	fi
+	[ "$rc" = 0 ]
+}
