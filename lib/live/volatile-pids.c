@@ -197,6 +197,15 @@ sp_vol_pids_build(struct sp_vol_pids *v, int proc_fd, int probe)
 	/* a process started during the probe is listed now: not hidden */
 	m.bit = SP_VOL_READDIR;
 	(void)each_pid(proc_fd, ".", mark_pid, &m);
+	/*
+	 * one probed that is gone now came and went between the two
+	 * listings: not hidden either (a hidden one stays)
+	 */
+	for (pid = 1; pid <= v->max; pid++)
+		if (sp_vol_pids_hidden(v, pid) && !alive(proc_fd, use_kill,
+		    pid))
+			v->seen[pid] &= (unsigned char)~(SP_VOL_LEADER |
+			    SP_VOL_PROBE | SP_VOL_TASK);
 	return 0;
 }
 
