@@ -135,6 +135,10 @@ mount_opt() {
 	head -c 8192 "$R/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db" >"$m"
 	run -2 --separate-stderr spoor-info --containers "$d"
 	[[ $stderr == *"containerd metadata unreadable"* ]]
+	# larger than spoor reads (sparse here): said, not skipped
+	truncate -s 300M "$m"
+	run -2 --separate-stderr spoor-info --containers "$d"
+	[[ $stderr == *"larger than spoor reads"* ]]
 	# the snapshotter's metadata gone: the containers, each with a problem
 	cp "$R/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db" "$m"
 	rm "$d/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/metadata.db"

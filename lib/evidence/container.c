@@ -1363,6 +1363,25 @@ podman_one(struct sp_container *c, void *arg)
 	return 0;
 }
 
+/*
+ * A database of the storage that is there but could not be read whole
+ * (too large, unreadable): a problem, never silence.  rc is slurp's.
+ */
+static void
+db_unread(struct found *f, const char *path, int rc, const struct sp_err *err)
+{
+	const char *why;
+
+	if (rc == SP_OK || rc == SP_E_NOTFOUND)
+		return;
+	why = rc == SP_E_DATA ? "larger than spoor reads (256 MiB): its "
+	    "containers or states are missing" : err->msg[0] != '\0' ?
+	    err->msg : "unreadable";
+	sp_run_problem(sp_evidence_run(f->ev), path, rc, "%s", why);
+	sp_log(SP_LOG_WARN, "'%s': not read: %s", path, why);
+	sp_evidence_add_problem(f->ev);
+}
+
 static void
 podman_sql_free(struct found *f)
 {
@@ -1382,10 +1401,14 @@ podman_sql_load(struct found *f)
 {
 	char *p = pathf("%s/db.sql", f->root), *wal;
 	size_t len, wlen;
-	struct sp_err err;
+	struct sp_err err = { 0, 0, "" };
 
-	if (p == NULL || slurp_max(f->ev, f->fs, p, CONTAINERD_DB_MAX,
-	    &f->podman_sql_buf, &len, &err) != SP_OK) {
+	int rc = p == NULL ? SP_E_NOMEM : slurp_max(f->ev, f->fs, p,
+	    CONTAINERD_DB_MAX, &f->podman_sql_buf, &len, &err);
+
+	if (rc != SP_OK) {
+		if (p != NULL)
+			db_unread(f, p, rc, &err);
 		f->podman_sql_buf = NULL;
 		free(p);
 		return;
@@ -1446,9 +1469,15 @@ podman_find(struct found *f)
 	{
 		char *sp = pathf("%s/libpod/bolt_state.db", f->root);
 		struct sp_bolt db;
-		if (sp != NULL && slurp_max(f->ev, f->fs, sp,
-		    CONTAINERD_DB_MAX, &f->podman_db, &f->podman_db_len,
-		    NULL) == SP_OK && sp_bolt_open(&db, f->podman_db,
+		struct sp_err err = { 0, 0, "" };
+		int rc = sp == NULL ? SP_E_NOMEM : slurp_max(f->ev, f->fs,
+		    sp, CONTAINERD_DB_MAX, &f->podman_db, &f->podman_db_len,
+		    &err);
+		if (rc != SP_OK) {
+			if (sp != NULL)
+				db_unread(f, sp, rc, &err);
+			f->podman_db = NULL;
+		} else if (sp_bolt_open(&db, f->podman_db,
 		    f->podman_db_len) != 0) {
 			sp_run_problem(sp_evidence_run(f->ev), sp, SP_E_DATA,
 			    "libpod state unreadable (no bbolt file, or a "
@@ -1493,20 +1522,25 @@ containerd_find(struct found *f)
 {
 	char *mp, *sp, *meta = NULL, *snap = NULL;
 	size_t mlen = 0, slen = 0;
-	struct sp_err err;
+	struct sp_err err = { 0, 0, "" };
+	int rc = SP_OK;
 
 	mp = pathf("%s/io.containerd.metadata.v1.bolt/meta.db", f->root);
 	sp = pathf("%s/io.containerd.snapshotter.v1.overlayfs/metadata.db",
 	    f->root);
-	if (mp == NULL || sp == NULL || slurp_max(f->ev, f->fs, mp,
-	    CONTAINERD_DB_MAX, &meta, &mlen, &err) != SP_OK) {
+	if (mp == NULL || sp == NULL || (rc = slurp_max(f->ev, f->fs, mp,
+	    CONTAINERD_DB_MAX, &meta, &mlen, &err)) != SP_OK) {
+		if (mp != NULL && sp != NULL)
+			db_unread(f, mp, rc, &err);
 		free(mp);
 		free(sp);
 		return;
 	}
-	if (slurp_max(f->ev, f->fs, sp, CONTAINERD_DB_MAX, &snap, &slen,
-	    NULL) != SP_OK)
+	if ((rc = slurp_max(f->ev, f->fs, sp, CONTAINERD_DB_MAX, &snap,
+	    &slen, &err)) != SP_OK) {
+		db_unread(f, sp, rc, &err);
 		snap = NULL;
+	}
 	if (sp_container_parse_containerd(meta, mlen, snap, slen, f->root,
 	    containerd_one, f) != SP_OK) {
 		sp_run_problem(sp_evidence_run(f->ev), mp, SP_E_DATA,
