@@ -7,6 +7,7 @@
  * that become path names must be plain names, chains are bounded and
  * checked for loops, files are read up to a bound.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1372,7 +1373,9 @@ db_unread(struct found *f, const char *path, int rc, const struct sp_err *err)
 {
 	const char *why;
 
-	if (rc == SP_OK || rc == SP_E_NOTFOUND)
+	/* absent is no problem: most hosts run no such engine */
+	if (rc == SP_OK || rc == SP_E_NOTFOUND || err->sys_errno == ENOENT ||
+	    err->sys_errno == ENOTDIR)
 		return;
 	why = rc == SP_E_DATA ? "larger than spoor reads (256 MiB): its "
 	    "containers or states are missing" : err->msg[0] != '\0' ?
