@@ -17,6 +17,10 @@ setup() {
 	root=$BATS_TEST_TMPDIR/root
 	mkdir -p "$root"/{etc/ssh,etc/cron.d,etc/sudoers.d,etc/systemd/system,var/log/nginx,var/tmp,tmp,dev/shm,home/alice/.ssh,root,var/www/html,usr/lib/systemd/system,srv,proc}
 	mkdir -p "$root"/var/lib/docker/containers/abc123
+	mkdir -p "$root"/var/lib/containerd/io.containerd.metadata.v1.bolt \
+	    "$root"/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs \
+	    "$root"/var/lib/containers/storage/libpod \
+	    "$root"/var/lib/containers/storage/overlay-containers/p1/userdata
 	cd "$root"
 	printf 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\nbob:x:1001:1001::/srv/bob/:/bin/sh\nevil:x:1002:1002::/../../etc:/bin/sh\n' >etc/passwd
 	printf 'root:x:0:\n' >etc/group
@@ -42,6 +46,15 @@ setup() {
 	echo '{"ID":"abc123"}' >var/lib/docker/containers/abc123/config.v2.json
 	echo '{"log":"hi"}' >var/lib/docker/containers/abc123/abc123-json.log
 	echo 'other' >var/lib/docker/containers/abc123/resolv.conf
+	echo 'bolt' >var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db
+	echo 'bolt' >var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/metadata.db
+	echo 'layer file' >var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs/x
+	echo 'bolt' >var/lib/containers/storage/libpod/bolt_state.db
+	echo 'sqlite' >var/lib/containers/storage/db.sql
+	echo '[]' >var/lib/containers/storage/overlay-containers/containers.json
+	echo '{}' >var/lib/containers/storage/overlay-containers/p1/userdata/config.json
+	echo '2024-01-01T00:00:00Z stdout F hi' >var/lib/containers/storage/overlay-containers/p1/userdata/ctr.log
+	echo 'run' >var/lib/containers/storage/overlay-containers/p1/userdata/pidfile
 	echo 'ls -la' >root/.bash_history
 	echo 'curl x | sh' >home/alice/.bash_history
 	echo 'ssh-ed25519 AAAA attacker' >home/alice/.ssh/authorized_keys
@@ -193,6 +206,13 @@ find_set() {
 	    var/log/nginx/access.log \
 	    var/lib/docker/containers/abc123/config.v2.json \
 	    var/lib/docker/containers/abc123/abc123-json.log \
+	    var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db \
+	    var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/metadata.db \
+	    var/lib/containers/storage/libpod/bolt_state.db \
+	    var/lib/containers/storage/db.sql \
+	    var/lib/containers/storage/overlay-containers/containers.json \
+	    var/lib/containers/storage/overlay-containers/p1/userdata/config.json \
+	    var/lib/containers/storage/overlay-containers/p1/userdata/ctr.log \
 	    root/.bash_history home/alice/.bash_history \
 	    home/alice/.ssh/authorized_keys home/alice/.bashrc \
 	    srv/bob/.bash_history tmp/.x dev/shm/.hidden var/tmp/drop \
@@ -201,7 +221,9 @@ find_set() {
 		cmp "$root/$f" "out/files/$f" || fail "'$f' not mirrored"
 	done
 	for f in etc/shadow etc/motd home/alice/notes.txt \
-	    var/lib/docker/containers/abc123/resolv.conf proc/not-a-proc; do
+	    var/lib/docker/containers/abc123/resolv.conf proc/not-a-proc \
+	    var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs/x \
+	    var/lib/containers/storage/overlay-containers/p1/userdata/pidfile; do
 		[ ! -e "out/files/$f" ] || fail "'$f' copied"
 	done
 	# the manifest says where each came from

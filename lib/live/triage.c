@@ -311,6 +311,8 @@ wanted(const struct walk *w, const char *p, const struct statx *x)
 		"/etc/machine-id", "/etc/timezone", "/etc/shells",
 		"/etc/login.defs", "/etc/securetty",
 		"/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db",
+		"/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/"
+		    "metadata.db",
 		"/var/lib/containers/storage/libpod/bolt_state.db",
 		"/var/lib/containers/storage/db.sql",
 		"/var/lib/containers/storage/overlay-containers/containers.json",
@@ -356,8 +358,9 @@ wanted(const struct walk *w, const char *p, const struct statx *x)
 		rel = p + strlen("/var/lib/containers/storage/"
 		    "overlay-containers/");
 		return components(rel) == 3 &&
-		    strcmp(base, "config.json") == 0 &&
-		    strstr(rel, "/userdata/config.json") != NULL;
+		    (strcmp(base, "config.json") == 0 ||
+		    strcmp(base, "ctr.log") == 0) &&
+		    strstr(rel, "/userdata/") != NULL;
 	}
 	return home_file(w, p);
 }
