@@ -31,10 +31,12 @@ static const char schema[] =
     "CREATE TABLE items(kind TEXT NOT NULL, key TEXT NOT NULL,"
     " value TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;";
 
-static const char *const kind_names[SP_BL_NKINDS] = {
+static const char *const kind_names[] = {
 	"package", "user", "group", "unit", "timer", "cron", "sudoers",
 	"key", "preload", "profile", "listen"
 };
+_Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == SP_BL_NKINDS,
+    "a name for every kind of item");
 
 const char *
 sp_bl_item_kind_name(enum sp_bl_item_kind k)

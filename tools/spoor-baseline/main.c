@@ -121,10 +121,13 @@ done(struct sp_tool *t, int rc, const struct sp_err *err, int found)
 }
 
 /* The summary's keys for the counts of each kind of item. */
-static const char *const count_keys[SP_BL_NKINDS] = {
+static const char *const count_keys[] = {
 	"packages", "users", "groups", "units", "timers", "cron_entries",
-	"sudoers_lines", "keys", "preload_entries", "profile_lines"
+	"sudoers_lines", "keys", "preload_entries", "profile_lines",
+	"listen_lines"
 };
+_Static_assert(sizeof(count_keys) / sizeof(count_keys[0]) == SP_BL_NKINDS,
+    "a summary key for every kind of item");
 
 static int
 cmd_create(struct sp_tool *t, const struct opts *o, const char *evpath)
@@ -163,14 +166,16 @@ cmd_create(struct sp_tool *t, const struct opts *o, const char *evpath)
 		put_text(o->output);
 		printf("': %zu files, %zu packages, %zu users, %zu units, "
 		    "%zu timers, %zu cron entries, %zu sudoers lines, "
-		    "%zu keys\n", sp_baseline_file_count(b),
+		    "%zu keys, %zu listening lines\n",
+		    sp_baseline_file_count(b),
 		    sp_baseline_item_count(b, SP_BL_PACKAGE),
 		    sp_baseline_item_count(b, SP_BL_USER),
 		    sp_baseline_item_count(b, SP_BL_UNIT),
 		    sp_baseline_item_count(b, SP_BL_TIMER),
 		    sp_baseline_item_count(b, SP_BL_CRON),
 		    sp_baseline_item_count(b, SP_BL_SUDOERS),
-		    sp_baseline_item_count(b, SP_BL_KEY));
+		    sp_baseline_item_count(b, SP_BL_KEY),
+		    sp_baseline_item_count(b, SP_BL_LISTEN));
 	}
 	sp_baseline_free(b);
 	sp_evidence_close(ev);
