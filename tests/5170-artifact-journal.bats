@@ -263,3 +263,19 @@ PY
 		    coalesce(auid, '') FROM events WHERE artifact = 'journal' ORDER BY id")" "$expected"
 	done
 }
+
+@test "a header claiming gigabytes past a few kilobytes is not padded for libsystemd: quick, small, status 2" {
+	gunzip -c "$JOURNALS/2404.journal.gz" | head -c 8192 >"$BATS_TEST_TMPDIR/hostile.journal"
+	# arena_size (offset 96) claims 4 GiB
+	printf '\000\000\000\000\001\000\000\000' |
+	    dd of="$BATS_TEST_TMPDIR/hostile.journal" bs=1 seek=96 conv=notrunc 2>/dev/null
+	/usr/bin/time -f '%e %M' -o "$BATS_TEST_TMPDIR/time" \
+	    spoor-timeline -c "$DB" --artifact journal "$BATS_TEST_TMPDIR/hostile.journal" \
+	    >/dev/null 2>&1 || st=$?
+	[ "${st:-0}" -eq 2 ]
+	read -r secs kb < <(tail -n 1 "$BATS_TEST_TMPDIR/time")
+	awk -v s="$secs" 'BEGIN { exit !(s < 5) }' || fail "$secs s"
+	[ "$kb" -lt $((200 * 1024)) ] || fail "$kb KB"
+	run -0 sqlite3 "$DB" 'SELECT message FROM problems'
+	assert_output --regexp '^journal truncated: 8192 of [0-9]+ bytes, more than 256 MiB missing: a damaged or hostile header; not read$'
+}

@@ -31,6 +31,14 @@
 #define JOURNAL_SIGNATURE	"LPKSHHRH"
 #define JOURNAL_HEADER_MIN	208	/* header_size of the oldest format */
 #define JOURNAL_PAD_MAX		(UINT64_C(16) << 30)	/* sparse, never written */
+/*
+ * At most this much missing is padded for libsystemd: journald grows a
+ * file 8 MiB at a time and caps it at 128 MiB by default, so a cut real
+ * journal lacks less; a header that claims gigabytes past a few kilobytes
+ * made libsystemd walk the hole for tens of seconds and gigabytes of page
+ * cache.
+ */
+#define JOURNAL_PAD_LIMIT	(UINT64_C(256) << 20)
 #define MESSAGE_MAX		(64 * 1024)	/* bytes of MESSAGE kept */
 #define FIELD_MAX		4096	/* bytes of any other field kept */
 
@@ -56,7 +64,10 @@ field_value(sd_journal *j, const char *field, size_t *len)
 	return (const char *)data + k + 1;
 }
 
-/* A NUL-terminated copy of field, cut at FIELD_MAX or its first NUL. */
+/*
+ * A NUL-terminated copy of field, cut at FIELD_MAX or its first NUL; NULL
+ * when that leaves nothing (an empty value says no more than none).
+ */
 static char *
 field_dup(sd_journal *j, const char *field)
 {
@@ -67,6 +78,8 @@ field_dup(sd_journal *j, const char *field)
 		return NULL;
 	if (n > FIELD_MAX)
 		n = FIELD_MAX;
+	if (strnlen(v, n) == 0)
+		return NULL;
 	return strndup(v, n);
 }
 
@@ -409,6 +422,15 @@ sp_parse_journal(struct sp_artifact_ctx *ctx, FILE *in, struct sp_err *err)
 		}
 	}
 	want = claimed_size(fd, &counted);
+	if (want > (uint64_t)st.st_size &&
+	    want - (uint64_t)st.st_size > JOURNAL_PAD_LIMIT) {
+		sp_artifact_problem(ctx, 0, "journal truncated: %lld of %"
+		    PRIu64 " bytes, more than %" PRIu64 " MiB missing: a "
+		    "damaged or hostile header; not read", (long long)
+		    st.st_size, want, JOURNAL_PAD_LIMIT >> 20);
+		rc = SP_OK;
+		goto done;
+	}
 	if (want > (uint64_t)st.st_size) {
 		sp_artifact_problem(ctx, 0, "journal truncated: %lld of %"
 		    PRIu64 " bytes; entries past the cut are lost",
