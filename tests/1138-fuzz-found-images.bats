@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# The images fuzz_evidence found that make libtsk or libewf ask for
+# gigabytes or work for seconds (tests/fixtures/fuzz-found/, gzipped):
+# two E01 sets whose chunk table makes libewf allocate 4 GiB, ext2 images
+# that make libtsk allocate 3 and 10 GiB (fls itself takes 47 s and
+# 10 GB on the second), and ext2 images on which libtsk spends 12 s in
+# one directory or one deleted file.  spoor's guard is what is checked:
+# inside --max-memory every command ends quickly, inside the bound, with
+# one verdict from ls, timeline and scan (0 only when the listing is
+# fls's).  A sanitizer build sets no address-space bound, so there the
+# sanitizer's own cap on one allocation stands in for it.
+
+load helpers/common
+
+F=$BATS_TEST_DIRNAME/fixtures/fuzz-found
+
+setup_file() {
+	local f
+	for f in "$BATS_TEST_DIRNAME"/fixtures/fuzz-found/*.gz; do
+		gunzip -c "$f" >"$BATS_FILE_TMPDIR/$(basename "$f" .gz)"
+	done
+}
+
+setup() {
+	if [ -n "$(sanitizers)" ]; then
+		export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}max_allocation_size_mb=512:allocator_may_return_null=1"
+	fi
+}
+
+# bounded CMD...: run with a 60 s timeout; st, secs and kb after it.
+bounded() {
+	st=0
+	/usr/bin/time -f '%e %M' -o "$BATS_TEST_TMPDIR/time" timeout 60 "$@" \
+	    >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || st=$?
+	read -r secs kb < <(tail -n 1 "$BATS_TEST_TMPDIR/time")
+}
+
+# verdicts IMG MAXSECS [scan]: ls, timeline (and scan) agree, each quick
+# and inside 512 MiB; prints the status.
+verdicts() {
+	local img=$BATS_FILE_TMPDIR/$1 max=$2 ls_st
+	bounded spoor-ls --max-memory 512M -r "$img"
+	ls_st=$st
+	case $st in 0 | 2 | 65) ;; *) fail "$1: spoor-ls status $st: $(cat "$BATS_TEST_TMPDIR/err")" ;; esac
+	awk -v s="$secs" -v m="$max" 'BEGIN { exit !(s < m) }' || fail "$1: spoor-ls $secs s"
+	[ "$kb" -lt $((512 * 1024)) ] || fail "$1: spoor-ls $kb KB"
+	if [ "$st" -eq 0 ]; then
+		fls -r -p "$img" >"$BATS_TEST_TMPDIR/fls" 2>/dev/null
+		diff "$BATS_TEST_TMPDIR/fls" "$BATS_TEST_TMPDIR/out" || fail "$1: status 0 but not fls's listing"
+	fi
+	rm -f "$BATS_TEST_TMPDIR/case.db"
+	bounded spoor-timeline --max-memory 512M -c "$BATS_TEST_TMPDIR/case.db" "$img"
+	assert_equal "$1 timeline $st" "$1 timeline $ls_st"
+	[ "$kb" -lt $((512 * 1024)) ] || fail "$1: timeline $kb KB"
+	if [ "${3:-}" = scan ]; then
+		bounded spoor-scan --max-memory 512M --no-heuristics -r "$BATS_TEST_DIRNAME/../rules" "$img"
+		# a raw image without a file system: spoor-scan reads its
+		# bytes as the file they are; an E01 stays evidence (65)
+		if [ "$ls_st" -eq 65 ] && [ "${img%.E01}" = "$img" ]; then
+			assert_equal "$1 scan $st" "$1 scan 0"
+		else
+			assert_equal "$1 scan $st" "$1 scan $ls_st"
+		fi
+		[ "$kb" -lt $((512 * 1024)) ] || fail "$1: scan $kb KB"
+	fi
+	echo "$ls_st"
+}
+
+@test "E01 chunk tables that make libewf allocate 4 GiB: no file system (65), quick" {
+	for img in e01-chunk-4g-a.E01 e01-chunk-4g-b.E01; do
+		run -0 verdicts "$img" 10 scan
+		assert_output 65
+	done
+}
+
+@test "ext2 images that make libtsk allocate 3 and 10 GiB: a problem (2) inside --max-memory, not gigabytes" {
+	for img in ext-alloc-3g.raw ext-alloc-10g.raw; do
+		run -0 verdicts "$img" 10 scan
+		assert_output 2
+	done
+	# the one that asked for 10 GiB names what was lost
+	rm -f "$BATS_TEST_TMPDIR/c.db"
+	run -2 --separate-stderr spoor-ls --max-memory 512M -c "$BATS_TEST_TMPDIR/c.db" -r "$BATS_FILE_TMPDIR/ext-alloc-10g.raw"
+	run -0 sqlite3 "$BATS_TEST_TMPDIR/c.db" 'SELECT count(*) FROM problems'
+	[ "$output" -ge 1 ]
+}
+
+@test "ext2 images on which libtsk spends 12 s in one directory: a problem naming it (2), libtsk's time only" {
+	for img in ext-dir-12s-a.raw ext-dir-12s-b.raw; do
+		run -0 verdicts "$img" 40
+		assert_output 2
+		rm -f "$BATS_TEST_TMPDIR/c.db"
+		run -2 --separate-stderr spoor-ls --max-memory 512M -c "$BATS_TEST_TMPDIR/c.db" -r "$BATS_FILE_TMPDIR/$img"
+		run -0 sqlite3 "$BATS_TEST_TMPDIR/c.db" 'SELECT message FROM problems'
+		assert_output --partial "directory cannot be read"
+	done
+}
+
+@test "an ext2 image whose deleted file libtsk reads for 12 s: listed as fls lists it, the file unrecoverable" {
+	run -0 verdicts ext-deleted-read-12s.raw 10
+	assert_output 0
+	bounded spoor-scan --max-memory 512M --no-heuristics -r "$BATS_TEST_DIRNAME/../rules" "$BATS_FILE_TMPDIR/ext-deleted-read-12s.raw"
+	[ "$st" -eq 0 ] || fail "scan status $st: $(cat "$BATS_TEST_TMPDIR/err")"
+	[ "$kb" -lt $((512 * 1024)) ] || fail "scan $kb KB"
+	grep -q "1 deleted and unrecoverable" "$BATS_TEST_TMPDIR/err"
+}
