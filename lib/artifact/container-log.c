@@ -136,6 +136,8 @@ log_line(struct sp_artifact_ctx *ctx, struct sp_line *l, void *arg)
 	if (sp_time_parse_iso(when, &t) != SP_OK) {
 		sp_artifact_problem(ctx, l->number, "bad time '%.40s'", when);
 		free(when);
+		free(stream);	/* a CRI line's */
+		free(text);
 		return 0;
 	}
 	if (r.have_log)
