@@ -16,7 +16,8 @@ teardown() {
 
 # The source files: code, scripts, tests, rules, man pages and the
 # Makefile.  Left out: documents (*.md, LICENSE), dotfiles, and the data
-# the tests read (scenario files, test rules, fuzz corpora).
+# the tests read (scenario files, test rules, fuzz corpora and the
+# images fuzzing found).
 source_files() {
 	if git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1; then
 		git -C "$REPO" ls-files
@@ -24,7 +25,8 @@ source_files() {
 		(cd "$REPO" && find . -type f ! -path './build*' | sed 's|^\./||')
 	fi | grep -v -e '\.md$' -e '^LICENSE$' -e '^\.' -e '/\.' \
 		-e '^tests/fixtures/rules/' -e '^tests/fixtures/scenario/' \
-		-e '^tests/fuzz/corpus/' -e '^tests/fuzz/regress/'
+		-e '^tests/fuzz/corpus/' -e '^tests/fuzz/regress/' \
+		-e '^tests/fixtures/fuzz-found/'
 }
 
 @test "every source file carries the SPDX line of Apache-2.0" {
