@@ -1364,6 +1364,15 @@ podman_one(struct sp_container *c, void *arg)
 	return 0;
 }
 
+/* A problem of the run with the storage file path, said on stderr too. */
+static void
+storage_problem(struct found *f, const char *path, int code, const char *what)
+{
+	sp_run_problem(sp_evidence_run(f->ev), path, code, "%s", what);
+	sp_log(SP_LOG_WARN, "'%s': %s", path, what);
+	sp_evidence_add_problem(f->ev);
+}
+
 /*
  * A database of the storage that is there but could not be read whole
  * (too large, unreadable): a problem, never silence.  rc is slurp's.
@@ -1380,9 +1389,7 @@ db_unread(struct found *f, const char *path, int rc, const struct sp_err *err)
 	why = rc == SP_E_DATA ? "larger than spoor reads (256 MiB): its "
 	    "containers or states are missing" : err->msg[0] != '\0' ?
 	    err->msg : "unreadable";
-	sp_run_problem(sp_evidence_run(f->ev), path, rc, "%s", why);
-	sp_log(SP_LOG_WARN, "'%s': not read: %s", path, why);
-	sp_evidence_add_problem(f->ev);
+	storage_problem(f, path, rc, why);
 }
 
 static void
@@ -1417,23 +1424,17 @@ podman_sql_load(struct found *f)
 		return;
 	}
 	if (sp_podman_sql_open(&f->podman_sql, f->podman_sql_buf, len) != 0) {
-		sp_run_problem(sp_evidence_run(f->ev), p, SP_E_DATA,
-		    "libpod state unreadable (no SQLite database with "
-		    "libpod's tables): container states unknown");
-		sp_log(SP_LOG_WARN, "'%s': libpod state unreadable, "
-		    "container states unknown", p);
-		sp_evidence_add_problem(f->ev);
+		storage_problem(f, p, SP_E_DATA, "libpod state unreadable (no "
+		    "SQLite database with libpod's tables): container states "
+		    "unknown");
 		podman_sql_free(f);
 	} else if ((wal = pathf("%s/db.sql-wal", f->root)) != NULL) {
 		char *w = NULL;
 		if (slurp_max(f->ev, f->fs, wal, CONTAINERD_DB_MAX, &w, &wlen,
 		    NULL) == SP_OK && wlen > 0) {
-			sp_run_problem(sp_evidence_run(f->ev), wal, SP_E_DATA,
-			    "write-ahead log not read: the latest container "
-			    "states may be missing");
-			sp_log(SP_LOG_WARN, "'%s': write-ahead log not read, "
-			    "the latest container states may be missing", wal);
-			sp_evidence_add_problem(f->ev);
+			storage_problem(f, wal, SP_E_DATA, "write-ahead log "
+			    "not read: the latest container states may be "
+			    "missing");
 		}
 		free(w);
 		free(wal);
@@ -1482,12 +1483,9 @@ podman_find(struct found *f)
 			f->podman_db = NULL;
 		} else if (sp_bolt_open(&db, f->podman_db,
 		    f->podman_db_len) != 0) {
-			sp_run_problem(sp_evidence_run(f->ev), sp, SP_E_DATA,
-			    "libpod state unreadable (no bbolt file, or a "
-			    "damaged one): container states unknown");
-			sp_log(SP_LOG_WARN, "'%s': libpod state unreadable, "
-			    "container states unknown", sp);
-			sp_evidence_add_problem(f->ev);
+			storage_problem(f, sp, SP_E_DATA, "libpod state "
+			    "unreadable (no bbolt file, or a damaged one): "
+			    "container states unknown");
 			free(f->podman_db);
 			f->podman_db = NULL;
 		}
@@ -1546,12 +1544,9 @@ containerd_find(struct found *f)
 	}
 	if (sp_container_parse_containerd(meta, mlen, snap, slen, f->root,
 	    containerd_one, f) != SP_OK) {
-		sp_run_problem(sp_evidence_run(f->ev), mp, SP_E_DATA,
-		    "containerd metadata unreadable (no bbolt file, or a "
-		    "damaged one): its containers may be missing");
-		sp_log(SP_LOG_WARN, "'%s': containerd metadata unreadable, "
-		    "containers may be missing", mp);
-		sp_evidence_add_problem(f->ev);
+		storage_problem(f, mp, SP_E_DATA, "containerd metadata "
+		    "unreadable (no bbolt file, or a damaged one): its "
+		    "containers may be missing");
 	}
 	free(meta);
 	free(snap);
