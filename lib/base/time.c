@@ -16,9 +16,9 @@
 sp_time_ns
 sp_time_from_parts(int64_t sec, int64_t nsec)
 {
-	if (sec > INT64_MAX / SP_NS_PER_SEC - 1)
+	if (sec > SP_TIME_SEC_MAX)
 		return INT64_MAX;
-	if (sec < INT64_MIN / SP_NS_PER_SEC + 1)
+	if (sec < SP_TIME_SEC_MIN)
 		return INT64_MIN + 1;
 	return sec * SP_NS_PER_SEC + nsec;
 }
@@ -162,8 +162,9 @@ sp_time_parse_iso(const char *s, sp_time_ns *t)
 	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (mo == 2 && d == 29 && !leap)
 		return SP_E_DATA;
-	/* the range sp_time_ns holds: 1678 to 2261 */
-	if (y < 1678 || y > 2261)
+	/* sp_time_ns holds 1677-09-21 to 2262-04-11: the years bound the
+	 * arithmetic here, the seconds below the exact range */
+	if (y < 1677 || y > 2262)
 		return SP_E_DATA;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;
@@ -202,6 +203,10 @@ sp_time_parse_iso(const char *s, sp_time_ns *t)
 		sec -= sign * (oh * 3600 + om * 60);
 	}
 	if (*p != '\0')
+		return SP_E_DATA;
+	/* a time the offset or a leap second moves past the range would be
+	 * clamped to another time: it is not one spoor can hold */
+	if (sec < SP_TIME_SEC_MIN || sec > SP_TIME_SEC_MAX)
 		return SP_E_DATA;
 	*t = sp_time_from_parts(sec, ns);
 	return SP_OK;

@@ -14,6 +14,10 @@ typedef int64_t sp_time_ns;
 
 #define SP_TIME_NONE INT64_MIN
 #define SP_NS_PER_SEC INT64_C(1000000000)
+/* The whole seconds an sp_time_ns holds with any nanoseconds:
+ * 1677-09-21T00:12:45Z to 2262-04-11T23:47:15Z. */
+#define SP_TIME_SEC_MIN (INT64_MIN / SP_NS_PER_SEC + 1)
+#define SP_TIME_SEC_MAX (INT64_MAX / SP_NS_PER_SEC - 1)
 
 /* Combine seconds and nanoseconds; saturates instead of overflowing. */
 sp_time_ns sp_time_from_parts(int64_t sec, int64_t nsec);
