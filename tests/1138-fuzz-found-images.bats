@@ -105,3 +105,23 @@ verdicts() {
 	[ "$kb" -lt $((512 * 1024)) ] || fail "scan $kb KB"
 	grep -q "1 deleted and unrecoverable" "$BATS_TEST_TMPDIR/err"
 }
+
+@test "without --max-memory the bound follows the inputs' size: the image that asks libtsk for 10 GiB is refused at once, as inside 512M" {
+	local img=$BATS_FILE_TMPDIR/ext-alloc-10g.raw rule
+	unset SPOOR_MAX_MEMORY
+	rule=$(ls "$BATS_TEST_DIRNAME"/../rules/*.yar | head -n 1)
+	# a 180 KB image: a bound of 64 times its size is the floor, 2 GiB and
+	# 256 MiB a processor, far below the 10 GiB libtsk asks for
+	bounded spoor-ls -r "$img"
+	assert_equal "ls $st" "ls 2"
+	awk -v s="$secs" 'BEGIN { exit !(s < 10) }' || fail "spoor-ls $secs s"
+	[ "$kb" -lt $((3 * 1024 * 1024)) ] || fail "spoor-ls $kb KB"
+	rm -f "$BATS_TEST_TMPDIR/case.db"
+	bounded spoor-timeline -c "$BATS_TEST_TMPDIR/case.db" "$img"
+	assert_equal "timeline $st" "timeline 2"
+	awk -v s="$secs" 'BEGIN { exit !(s < 10) }' || fail "spoor-timeline $secs s"
+	bounded spoor-scan --no-heuristics -r "$rule" "$img"
+	assert_equal "scan $st" "scan 2"
+	awk -v s="$secs" 'BEGIN { exit !(s < 10) }' || fail "spoor-scan $secs s"
+	[ "$kb" -lt $((3 * 1024 * 1024)) ] || fail "spoor-scan $kb KB"
+}

@@ -153,6 +153,7 @@ main(int argc, char *argv[])
 		fputs(usage_text, stderr);
 		return SP_EXIT_USAGE;
 	}
+	sp_tool_input(&t, argv[optind]);
 	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
 	if (sp_evidence_open(&ev, argv[optind], t.run, &err) != SP_OK) {

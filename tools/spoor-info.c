@@ -650,6 +650,8 @@ main(int argc, char *argv[])
 		fputs(usage_text, stderr);
 		return SP_EXIT_USAGE;
 	}
+	for (i = optind; i < argc; i++)
+		sp_tool_input(&t, argv[i]);
 	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
 	for (i = optind; i < argc; i++) {

@@ -473,6 +473,20 @@ main(int argc, char *argv[])
 		    usage_text);
 		return SP_EXIT_USAGE;
 	}
+	/* the inputs the memory bound is sized from: a process or
+	 * a directory leaves it the machine's */
+	for (i = optind; i < (size_t)argc; i++)
+		sp_tool_input(&t, argv[i]);
+	if (pids.n > 0 || all_processes)
+		sp_tool_input(&t, NULL);
+	for (i = 0; i < rule_paths.n; i++)
+		sp_tool_input(&t, rule_paths.v[i]);
+	if (compiled != NULL)
+		sp_tool_input(&t, compiled);
+	for (i = 0; i < good.n; i++)
+		sp_tool_input(&t, good.v[i]);
+	for (i = 0; i < bad.n; i++)
+		sp_tool_input(&t, bad.v[i]);
 	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
 

@@ -182,6 +182,8 @@ main(int argc, char *argv[])
 		    tz, usage_text);
 		return SP_EXIT_USAGE;
 	}
+	for (i = optind; i < argc; i++)
+		sp_tool_input(&t, argv[i]);
 	if (sp_tool_begin(&t, case_path, &err) != SP_OK)
 		return sp_tool_finish(&t, sp_tool_error(&t, &err));
 	opts.cancel = &t.cancel;

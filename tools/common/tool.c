@@ -44,7 +44,11 @@ stderr_sink(enum sp_log_level level, const char *msg, void *arg)
  * values the evidence gives, and a hostile image must make them fail
  * (recorded, status 2 or 65) rather than take the machine.  The bound is
  * --max-memory, else $SPOOR_MAX_MEMORY ("none" for none), else half the
- * RAM, at least 2 GiB.  Sanitizer builds reserve terabytes of shadow memory: no bound.
+ * RAM; when every input counted is a regular file, no more than 64 times
+ * their size (a 200 KB image has no use for 10 GB), and never below a
+ * floor of 2 GiB and 256 MiB per core (thread stacks and malloc arenas
+ * are address space too).  Sanitizer builds reserve terabytes of shadow
+ * memory: no bound.
  */
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define NO_MEMORY_LIMIT 1
@@ -99,8 +103,17 @@ limit_memory(const struct sp_tool *t)
 	}
 	if (limit == 0 && pages > 0 && psize > 0)
 		limit = (uint64_t)pages * (uint64_t)psize / 2;
-	if (limit < (2ULL << 30) && (v == NULL || v[0] == '\0'))
-		limit = 2ULL << 30;
+	if (v == NULL || v[0] == '\0') {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		uint64_t floor = (2ULL << 30) +
+		    (uint64_t)(cores > 0 ? cores : 1) * (256ULL << 20);
+
+		if (t->input_bytes > 0 && !t->input_unsized &&
+		    t->input_bytes < limit / 64)
+			limit = t->input_bytes * 64;
+		if (limit < floor)
+			limit = floor;
+	}
 	if (getrlimit(RLIMIT_AS, &rl) != 0)
 		return;
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= limit)
@@ -156,6 +169,21 @@ sp_tool_error(const struct sp_tool *t, const struct sp_err *err)
 {
 	say(t->name, "", err->msg[0] ? err->msg : sp_strerror(err->code));
 	return sp_err_exit_status(err->code);
+}
+
+void
+sp_tool_input(struct sp_tool *t, const char *path)
+{
+	struct stat st;
+
+	if (path == NULL || stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		t->input_unsized = 1;
+		return;
+	}
+	if ((uint64_t)st.st_size > UINT64_MAX / 64 - t->input_bytes)
+		t->input_unsized = 1;
+	else
+		t->input_bytes += (uint64_t)st.st_size;
 }
 
 int

@@ -26,6 +26,10 @@ struct sp_tool {
 	struct sp_cancel cancel;
 	/* --max-memory as given (borrowed), or NULL for $SPOOR_MAX_MEMORY */
 	const char *max_memory;
+	/* the inputs counted by sp_tool_input: their total size, and
+	 * whether one of them is no regular file (or cannot be sized) */
+	uint64_t input_bytes;
+	int input_unsized;
 };
 
 /*
@@ -38,9 +42,18 @@ void sp_tool_init(struct sp_tool *t, const char *name, int argc,
     char *const argv[]);
 
 /*
+ * Count the file at path (evidence, rules, hash sets) toward the default
+ * bound of sp_tool_begin; call it for each input before sp_tool_begin.
+ * A directory, a device, a process or a path that cannot be sized makes
+ * the default the machine's.
+ */
+void sp_tool_input(struct sp_tool *t, const char *path);
+
+/*
  * Bound the address space (--max-memory, else $SPOOR_MAX_MEMORY, else
- * half the RAM, at least 2 GiB), start the run record once the arguments
- * are accepted, and open the case
+ * half the RAM, and no more than 64 times the size of the inputs when
+ * every input is a regular file; at least 2 GiB and 256 MiB per core),
+ * start the run record once the arguments are accepted, and open the case
  * named by case_path (or $SPOOR_CASE when NULL; none when neither),
  * creating it and recording the run in it.  On failure the error is in
  * err; sp_tool_finish must still be called.
