@@ -279,3 +279,34 @@ PY
 	run -0 sqlite3 "$DB" 'SELECT message FROM problems'
 	assert_output --regexp '^journal truncated: 8192 of [0-9]+ bytes, more than 256 MiB missing: a damaged or hostile header; not read$'
 }
+
+@test "a field libsystemd cannot read (an LZ4 object claiming 4 GiB) is a problem naming the entry, status 2; journalctl stops there, spoor keeps the entry without it" {
+	printf '1773484982000000\tMESSAGE=one\t_PID=1\t_COMM=first\n1773484983000000\tMESSAGE=two\t_PID=2\t_COMM=second-entry-comm\n' |
+	    mkjournal "$BATS_TEST_TMPDIR/z.journal"
+	# the second entry's _COMM object becomes LZ4-compressed (object flag
+	# 2, header incompatible flag 2) whose size prefix claims 4 GiB and
+	# whose one literal run is "_COMM=": the name matches, the value
+	# cannot be inflated
+	python3 - "$BATS_TEST_TMPDIR/z.journal" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+old = b"_COMM=second-entry-comm"
+p = b.index(old)
+o = p - 64                       # the DATA object's header
+assert b[o] == 1
+b[o + 1] = 2
+blob = struct.pack("<Q", 1 << 32) + bytes([0x60]) + b"_COMM="
+b[p:p + len(old)] = blob + b"\0" * (len(old) - len(blob))
+struct.pack_into("<I", b, 12, 2)
+open(sys.argv[1], "wb").write(b)
+PY
+	run -1 --separate-stderr journalctl --file "$BATS_TEST_TMPDIR/z.journal" -o json --no-pager
+	assert_equal "$(echo "$output" | wc -l)" 1
+	assert_equal "$stderr" "Failed to get journal fields: File too large"
+	run -2 --separate-stderr spoor-timeline -c "$DB" --artifact journal "$BATS_TEST_TMPDIR/z.journal"
+	run -0 sqlite3 "$DB" 'SELECT message FROM problems'
+	assert_output --regexp '^entry 2: field _COMM cannot be read: (Cannot allocate memory|Bad message|File too large); the entry is kept without it$'
+	# the first entry as journalctl reads it; the second without _COMM
+	assert_equal "$(events | head -n 1)" "$(journal_events "$BATS_TEST_TMPDIR/z.journal" 2>/dev/null || true)"
+	assert_equal "$(events | tail -n 1)" "1773484983000000000|two|2|"
+}

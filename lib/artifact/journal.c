@@ -46,19 +46,38 @@
 static const char replacement[] = "\xef\xbf\xbd";
 
 /*
+ * The entry being read: its journal, and the first field libsystemd could
+ * not read (corrupt, compressed past reason, out of memory), with the
+ * error, so that the entry kept without it is said to be partial.
+ */
+struct jread {
+	sd_journal *j;
+	const char *bad_field;
+	int bad_errno;
+};
+
+/*
  * The value of field in the current entry, or NULL (and *len 0) when the
  * entry has none or it cannot be read.  Borrowed from libsystemd until the
  * next call.
  */
 static const char *
-field_value(sd_journal *j, const char *field, size_t *len)
+field_value(struct jread *jr, const char *field, size_t *len)
 {
 	const void *data;
 	size_t n, k = strlen(field);
+	int r;
 
 	*len = 0;
-	if (sd_journal_get_data(j, field, &data, &n) < 0 || n <= k ||
-	    memcmp(data, field, k) != 0 || ((const char *)data)[k] != '=')
+	if ((r = sd_journal_get_data(jr->j, field, &data, &n)) < 0) {
+		if (r != -ENOENT && jr->bad_field == NULL) {
+			jr->bad_field = field;
+			jr->bad_errno = -r;
+		}
+		return NULL;
+	}
+	if (n <= k || memcmp(data, field, k) != 0 ||
+	    ((const char *)data)[k] != '=')
 		return NULL;
 	*len = n - k - 1;
 	return (const char *)data + k + 1;
@@ -69,12 +88,12 @@ field_value(sd_journal *j, const char *field, size_t *len)
  * when that leaves nothing (an empty value says no more than none).
  */
 static char *
-field_dup(sd_journal *j, const char *field)
+field_dup(struct jread *jr, const char *field)
 {
 	const char *v;
 	size_t n;
 
-	if ((v = field_value(j, field, &n)) == NULL)
+	if ((v = field_value(jr, field, &n)) == NULL)
 		return NULL;
 	if (n > FIELD_MAX)
 		n = FIELD_MAX;
@@ -85,14 +104,14 @@ field_dup(sd_journal *j, const char *field)
 
 /* field as a decimal number in [0, max], or -1. */
 static int64_t
-field_int(sd_journal *j, const char *field, int64_t max)
+field_int(struct jread *jr, const char *field, int64_t max)
 {
 	const char *v;
 	int64_t x = 0;
 	size_t n, i;
 
 	/* 18 digits cannot overflow */
-	if ((v = field_value(j, field, &n)) == NULL || n == 0 || n > 18)
+	if ((v = field_value(jr, field, &n)) == NULL || n == 0 || n > 18)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (v[i] < '0' || v[i] > '9')
@@ -137,13 +156,13 @@ entry_seqnum(sd_journal *j)
  * out of memory.
  */
 static const char *
-message_text(sd_journal *j, char **buf, size_t *cap)
+message_text(struct jread *jr, char **buf, size_t *cap)
 {
 	const char *v;
 	size_t n, i, o, need;
 	char *p;
 
-	if ((v = field_value(j, "MESSAGE", &n)) == NULL)
+	if ((v = field_value(jr, "MESSAGE", &n)) == NULL)
 		return "";
 	if (n > MESSAGE_MAX)
 		n = MESSAGE_MAX;
@@ -240,6 +259,7 @@ emit_entry(struct sp_artifact_ctx *ctx, sd_journal *j, uint64_t nth,
 	char *about = NULL, *ident = NULL, *boot = NULL;
 	char tty[64], cwd[1024];
 	int64_t v, seqnum;
+	struct jread jr = { j, NULL, 0 };
 	int r, rc = SP_OK;
 
 	if ((r = sd_journal_get_realtime_usec(j, &usec)) < 0) {
@@ -256,26 +276,26 @@ emit_entry(struct sp_artifact_ctx *ctx, sd_journal *j, uint64_t nth,
 	e.time = (sp_time_ns)usec * 1000;
 	e.time_desc = "entry";
 	e.artifact = "journal";
-	e.host = host = field_dup(j, "_HOSTNAME");
-	e.pid = field_int(j, "_PID", INT32_MAX);
-	e.exe = exe = field_dup(j, "_EXE");
-	if ((e.message = message_text(j, msgbuf, msgcap)) == NULL) {
+	e.host = host = field_dup(&jr, "_HOSTNAME");
+	e.pid = field_int(&jr, "_PID", INT32_MAX);
+	e.exe = exe = field_dup(&jr, "_EXE");
+	if ((e.message = message_text(&jr, msgbuf, msgcap)) == NULL) {
 		rc = sp_err_set(err, SP_E_NOMEM, ENOMEM, "journal MESSAGE");
 		goto done;
 	}
-	unit = field_dup(j, "_SYSTEMD_UNIT");
-	about = field_dup(j, "UNIT");
-	comm = field_dup(j, "_COMM");
-	ident = field_dup(j, "SYSLOG_IDENTIFIER");
-	if ((boot = field_dup(j, "_BOOT_ID")) == NULL &&
+	unit = field_dup(&jr, "_SYSTEMD_UNIT");
+	about = field_dup(&jr, "UNIT");
+	comm = field_dup(&jr, "_COMM");
+	ident = field_dup(&jr, "SYSLOG_IDENTIFIER");
+	if ((boot = field_dup(&jr, "_BOOT_ID")) == NULL &&
 	    sd_journal_get_monotonic_usec(j, NULL, &boot_id) >= 0 &&
 	    (boot = malloc(SD_ID128_STRING_MAX)) != NULL)
 		sd_id128_to_string(boot_id, boot);
 
 	e.boot_id = boot;
 	/* 4294967295 is the kernel's "unset" */
-	e.session = field_int(j, "_AUDIT_SESSION", UINT32_MAX - 1);
-	e.auid = field_int(j, "_AUDIT_LOGINUID", UINT32_MAX - 1);
+	e.session = field_int(&jr, "_AUDIT_SESSION", UINT32_MAX - 1);
+	e.auid = field_int(&jr, "_AUDIT_LOGINUID", UINT32_MAX - 1);
 	/* no trusted field names the tty: sudo and others say it */
 	sp_message_tty_cwd(e.message, tty, sizeof(tty), cwd, sizeof(cwd));
 	e.tty = tty[0] != '\0' ? tty : NULL;
@@ -286,15 +306,19 @@ emit_entry(struct sp_artifact_ctx *ctx, sd_journal *j, uint64_t nth,
 	sp_extra_str(x, "about_unit", about);
 	sp_extra_str(x, "comm", comm);
 	sp_extra_str(x, "syslog_identifier", ident);
-	if ((v = field_int(j, "PRIORITY", 7)) >= 0)
+	if ((v = field_int(&jr, "PRIORITY", 7)) >= 0)
 		sp_extra_int(x, "priority", v);
-	if ((v = field_int(j, "_UID", UINT32_MAX)) >= 0)
+	if ((v = field_int(&jr, "_UID", UINT32_MAX)) >= 0)
 		sp_extra_int(x, "uid", v);
 	sp_extra_str(x, "boot_id", boot);
 	if ((seqnum = entry_seqnum(j)) >= 0)
 		sp_extra_int(x, "seqnum", seqnum);
 	e.extra = sp_extra_text(x);
 	rc = sp_artifact_emit(ctx, &e);
+	if (rc == SP_OK && jr.bad_field != NULL)
+		sp_artifact_problem(ctx, 0, "entry %" PRIu64 ": field %s "
+		    "cannot be read: %s; the entry is kept without it", nth,
+		    jr.bad_field, strerror(jr.bad_errno));
 done:
 	free(boot);
 	free(ident);
