@@ -3,7 +3,9 @@
 #   make [all]            build libspoor and the commands into $(BUILD)
 #   make check            install missing packages, build, lint, run the tests
 #   make demo             install, build, build the reference scenario, run
-#   make fuzz             build and run the fuzz targets (clang, libFuzzer)
+#   make fuzz             build and run the fuzz targets (clang, libFuzzer;
+#                         FUZZ_SECONDS per target, FUZZ_PLATEAU to stop one
+#                         whose edges stopped growing, FUZZ_TARGETS)
 #   make bench            run the benchmarks in bench/
 #   make install          install into $(DESTDIR)$(PREFIX) (commands, man
 #                         pages, rules, LICENSE in share/doc/spoor)
@@ -180,7 +182,8 @@ demo: deps
 	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) scripts/demo
 
 fuzz: deps
-	$(Q)scripts/fuzz $(if $(FUZZ_SECONDS),$(FUZZ_SECONDS),30)
+	$(Q)$(if $(FUZZ_PLATEAU),FUZZ_PLATEAU=$(FUZZ_PLATEAU) )scripts/fuzz \
+		$(if $(FUZZ_SECONDS),$(FUZZ_SECONDS),30)
 
 bench: deps all
 	$(Q)for b in bench/*; do \
