@@ -119,7 +119,7 @@ verdicts() {
 		esac
 		n=$((n + 1))
 	done
-	[ "$n" -ge 11 ]
+	[ "$n" -ge 13 ]
 }
 
 @test "without --max-memory the bound follows the inputs' size: the image that asks libtsk for 10 GiB is refused at once, as inside 512M" {
