@@ -173,13 +173,6 @@ rec_str(struct rec *r, enum key k)
 	return s;
 }
 
-/* A name the event carries: an empty one is none (events hold NULL). */
-static const char *
-nonempty(const char *s)
-{
-	return s != NULL && s[0] != '\0' ? s : NULL;
-}
-
 /* The integer of k into *out: 1, or 0 when absent, null or not one. */
 static int
 rec_int(struct rec *r, enum key k, int64_t *out)
@@ -438,7 +431,7 @@ on_process(struct pstate *ps, struct rec *r, int64_t line)
 	e.user = user;
 	e.exe = exe;
 	e.path = exe;
-	e.cwd = nonempty(rec_str(r, K_CWD));
+	e.cwd = rec_str(r, K_CWD);
 	e.boot_id = ps->boot_id;
 	deleted = rec_bool(r, K_EXE_DELETED);
 	memfd = rec_bool(r, K_EXE_MEMFD);
@@ -849,7 +842,7 @@ on_system(struct pstate *ps, struct rec *r, const char *kind, int64_t line)
 			return 0;
 		}
 		e.user = s1;
-		e.tty = nonempty(s2);
+		e.tty = s2;
 		if (rec_int(r, K_PID, &v) && v >= 0)
 			e.pid = v;
 		sp_extra_str(&ps->x, "line", s2);

@@ -24,11 +24,32 @@ sp_event_init(struct sp_event *e)
 	e->offset = -1;
 }
 
+/* An empty name says no more than none: every parser's events hold NULL. */
+static int
+empty(const char *s)
+{
+	return s != NULL && s[0] == '\0';
+}
+
 int
 sp_artifact_emit(struct sp_artifact_ctx *ctx, const struct sp_event *e)
 {
+	struct sp_event copy;
+
 	ctx->events++;
-	return ctx->emit ? ctx->emit(e, ctx->arg) : 0;
+	if (ctx->emit == NULL)
+		return 0;
+	if (empty(e->boot_id) || empty(e->tty) || empty(e->cwd)) {
+		copy = *e;
+		if (empty(copy.boot_id))
+			copy.boot_id = NULL;
+		if (empty(copy.tty))
+			copy.tty = NULL;
+		if (empty(copy.cwd))
+			copy.cwd = NULL;
+		return ctx->emit(&copy, ctx->arg);
+	}
+	return ctx->emit(e, ctx->arg);
 }
 
 void

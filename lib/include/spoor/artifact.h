@@ -137,7 +137,10 @@ struct sp_artifact_ctx {
 	uint64_t problems;	/* records skipped */
 };
 
-/* Hand e to ctx->emit and count it; returns emit's value. */
+/*
+ * Hand e to ctx->emit and count it; returns emit's value.  An empty
+ * boot_id, tty or cwd reaches emit as NULL, whatever the parser.
+ */
 int sp_artifact_emit(struct sp_artifact_ctx *ctx, const struct sp_event *e);
 
 /* Record a skipped record of the origin at line (0: none) and count it. */
