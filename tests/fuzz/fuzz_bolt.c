@@ -5,9 +5,14 @@
  * (lib/evidence/container.c): the input is opened as a bbolt file and
  * every bucket walked to a bounded depth, read as containerd's metadata
  * with the same bytes as its snapshotter's, and as libpod's
- * bolt_state.db for every container its "ctr" bucket names.  Every key and value handed out must lie inside the
- * input (checked, and read, so ASan sees a stray pointer), and a parsed
- * container must have an id and a state.
+ * bolt_state.db for every container its "ctr" bucket names.  When a
+ * second bbolt file begins at a 4 KiB boundary of the input, the bytes
+ * before it are also read as the metadata and the file as the
+ * snapshotter's own (two real files concatenated make such an input):
+ * that is the only way a snapshot's chain of parents is reached.  Every
+ * key and value handed out must lie inside the input (checked, and read,
+ * so ASan sees a stray pointer), and a parsed container must have an id
+ * and a state.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -102,6 +107,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sp_bolt b;
 	struct sp_bolt_bucket root;
+	size_t at;
 	int depth = 0;
 
 	lo = data;
@@ -115,5 +121,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	(void)sp_container_parse_containerd(data, size, data, size,
 	    "/var/lib/containerd", each, NULL);
+	for (at = 4096; at < size; at += 4096)
+		if (sp_bolt_open(&b, data + at, size - at) == 0) {
+			(void)sp_container_parse_containerd(data, at,
+			    data + at, size - at, "/var/lib/containerd",
+			    each, NULL);
+			break;
+		}
 	return 0;
 }
