@@ -11,7 +11,9 @@
 # fls's).  The round2-* images came from a later, longer run of the same
 # target: E01 chunk tables, ext superblocks that make libtsk allocate
 # gigabytes in smaller pieces, and an image that timed out under the
-# fuzzer's instrumentation.  A sanitizer build sets no address-space bound, so there the
+# fuzzer's instrumentation.  On ext4-orphan-search-2g libtsk's orphan
+# search fails an allocation and returns as if whole: a problem says so.
+# A sanitizer build sets no address-space bound, so there the
 # sanitizer's own cap on one allocation stands in for it.
 
 load helpers/common
@@ -98,6 +100,24 @@ verdicts() {
 		run -0 sqlite3 "$BATS_TEST_TMPDIR/c.db" 'SELECT message FROM problems'
 		assert_output --partial "directory cannot be read"
 	done
+}
+
+@test "an ext4 image whose orphan search libtsk cuts short when an allocation fails: what libtsk returned is listed, and a problem says what may be missing" {
+	local img=$BATS_FILE_TMPDIR/ext4-orphan-search-2g.raw
+	# libtsk's inode walk asks for more and more memory, up to 1.3 GB at
+	# once (fls: 100 s, 7 GB); under a bound the allocation fails, libtsk
+	# skips the inode and returns the search as if it were whole
+	rm -f "$BATS_TEST_TMPDIR/c.db"
+	bounded spoor-ls --max-memory 512M -c "$BATS_TEST_TMPDIR/c.db" -r "$img"
+	[ "$st" -eq 2 ] || fail "spoor-ls status $st: $(cat "$BATS_TEST_TMPDIR/err")"
+	awk -v s="$secs" 'BEGIN { exit !(s < 10) }' || fail "spoor-ls $secs s"
+	[ "$kb" -lt $((512 * 1024)) ] || fail "spoor-ls $kb KB"
+	# what libtsk did return is listed; fls's orphans are among it
+	grep -q '\$OrphanFiles/OrphanFile-' "$BATS_TEST_TMPDIR/out"
+	run -0 sqlite3 "$BATS_TEST_TMPDIR/c.db" 'SELECT subject || ": " || message FROM problems'
+	assert_output --partial '/$OrphanFiles: orphan file search ran out of memory and went on, orphan files may be missing'
+	run -0 verdicts ext4-orphan-search-2g.raw 10 scan
+	assert_output 2
 }
 
 @test "an ext2 image whose deleted file libtsk reads for 12 s: listed as fls lists it, the file unrecoverable" {

@@ -1228,6 +1228,33 @@ dir_lost(struct walk *w, const TSK_FS_NAME *name)
 }
 
 /*
+ * libtsk can fail an allocation while it reads a directory or searches
+ * for orphan files, leave the error set and still return the directory:
+ * its inode walk skips the inode it could not load.  A bound of
+ * --max-memory makes that happen on a crafted file system that asks for
+ * gigabytes.  What it skipped is not known, so the listing is said to be
+ * short.  Other errors it leaves behind are not taken as losses: a
+ * deleted inode's garbage sets them on sound file systems.
+ */
+static void
+dir_short(struct walk *w, TSK_INUM_T addr)
+{
+	if (tsk_error_get_errno() != TSK_ERR_AUX_MALLOC)
+		return;
+	if (addr == TSK_FS_ORPHANDIR_INUM(w->fs))
+		sp_run_problem(w->ev->run, dir_subject(w), SP_E_NOMEM,
+		    "orphan file search ran out of memory and went on, "
+		    "orphan files may be missing: %s", tsk_msg());
+	else
+		sp_run_problem(w->ev->run, dir_subject(w), SP_E_NOMEM,
+		    "inode %" PRIuINUM ": directory read ran out of memory "
+		    "and went on, entries may be missing: %s", addr,
+		    tsk_msg());
+	w->ev->problems++;
+	tsk_error_reset();
+}
+
+/*
  * Walk one directory as tsk_fs_dir_walk_recursive does.  Returns 0 to go
  * on, 1 when the walk stops (w->stop, or time spent), -1 when the
  * directory cannot be opened (the TSK error is left for the caller).
@@ -1241,8 +1268,10 @@ walk_dir(struct walk *w, TSK_INUM_T addr)
 	size_t i, n, *order = NULL;
 	int ret = 0;
 
+	tsk_error_reset();
 	if ((d = tsk_fs_dir_open_meta(fs, addr)) == NULL)
 		return -1;
+	dir_short(w, addr);
 	if (out_of_time(w, 1)) {
 		tsk_fs_dir_close(d);
 		return 1;
