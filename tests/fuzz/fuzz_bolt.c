@@ -6,10 +6,11 @@
  * every bucket walked to a bounded depth, read as containerd's metadata
  * with the same bytes as its snapshotter's, and as libpod's
  * bolt_state.db for every container its "ctr" bucket names.  When a
- * second bbolt file begins at a 4 KiB boundary of the input, the bytes
- * before it are also read as the metadata and the file as the
- * snapshotter's own (two real files concatenated make such an input):
- * that is the only way a snapshot's chain of parents is reached.  Every
+ * second bbolt file begins at a 4 KiB boundary of the input (and the
+ * bytes before it open as one too), those bytes are also read as the
+ * metadata and the file as the snapshotter's own (two real files
+ * concatenated make such an input): that is the only way a snapshot's
+ * chain of parents is reached.  Every
  * key and value handed out must lie inside the input (checked, and read,
  * so ASan sees a stray pointer), and a parsed container must have an id
  * and a state.
@@ -121,8 +122,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	(void)sp_container_parse_containerd(data, size, data, size,
 	    "/var/lib/containerd", each, NULL);
-	for (at = 4096; at < size; at += 4096)
-		if (sp_bolt_open(&b, data + at, size - at) == 0) {
+	/* both halves must open and the second start with a meta page
+	 * (its magic after the 16-byte page header): a file's second meta
+	 * page, one page in, opens as a file of its own, and so does the
+	 * page before a meta page */
+	for (at = 4096; at + 20 < size; at += 4096)
+		if (memcmp(data + at + 16, "\xed\xda\x0c\xed", 4) == 0 &&
+		    sp_bolt_open(&b, data, at) == 0 &&
+		    sp_bolt_open(&b, data + at, size - at) == 0) {
 			(void)sp_container_parse_containerd(data, at,
 			    data + at, size - at, "/var/lib/containerd",
 			    each, NULL);
