@@ -182,6 +182,25 @@ rehash() {
 	[[ "$stderr" == *"a collection with the same manifest is already in the case"* ]]
 }
 
+@test "a manifest is named by its bytes as sha256sum reads them: CRLF, no last newline" {
+	local m
+	copy
+	m=$COPY/manifest.jsonl
+	# the same lines with CR LF: another manifest, read the same
+	sed -i 's/$/\r/' "$m"
+	run -0 --separate-stderr spoor-timeline -c "$BATS_TEST_TMPDIR/t.db" "$COPY"
+	run -0 sqlite3 -separator '|' "$BATS_TEST_TMPDIR/t.db" "SELECT size, sha256 FROM sources"
+	assert_output "$(wc -c < "$m")|$(sha256sum "$m" | cut -d' ' -f1)"
+	# and without its last line's newline: not the manifest of either
+	# load above
+	truncate -s -2 "$m"
+	run -0 --separate-stderr spoor-timeline -c "$BATS_TEST_TMPDIR/t.db" "$COPY"
+	run -0 sqlite3 -separator '|' "$BATS_TEST_TMPDIR/t.db" "SELECT size, sha256 FROM sources ORDER BY id"
+	assert_line --index 1 "$(wc -c < "$m")|$(sha256sum "$m" | cut -d' ' -f1)"
+	run -0 sqlite3 "$BATS_TEST_TMPDIR/t.db" "SELECT count(*) FROM problems"
+	assert_output 0
+}
+
 @test "an item whose bytes changed is a problem naming it" {
 	copy
 	sed -i 's/3333/4444/' "$COPY/volatile/sockets.jsonl"

@@ -45,7 +45,7 @@ struct item {
 struct sp_collection {
 	char *path;
 	int rootfd;
-	char host[256], boot_id[64], kernel[128], machine[32];
+	char host[256], boot_id[64], machine[32];
 	sp_time_ns started;
 	char manifest_sha256[SP_HASH_HEX_MAX];
 	uint64_t manifest_size;
@@ -1200,22 +1200,12 @@ read_manifest(struct sp_collection *c, FILE *f, struct sp_run *run,
     struct sp_err *err)
 {
 	struct sp_line l;
-	struct sp_hash *h = NULL;
 	struct rec r;
 	const char *kind, *status;
 	int got, too_long, header = 0, end = 0, rc = SP_OK, bad;
 
-	if ((rc = sp_hash_new(&h, SP_HASH_SHA256, err)) != SP_OK)
-		return rc;
 	memset(&l, 0, sizeof(l));
 	while ((got = sp_line_read(&l, f, LINE_MAX_BYTES, &too_long)) == 1) {
-		sp_hash_update(h, l.p, l.len);
-		c->manifest_size += l.len;
-		if (!feof(f) || l.len > 0) {
-			/* the newline the reader took away */
-			sp_hash_update(h, "\n", 1);
-			c->manifest_size++;
-		}
 		if (too_long || memchr(l.p, '\0', l.len) != NULL ||
 		    rec_read(&r, l.p, l.len) != 0) {
 			if (l.number == 1) {
@@ -1244,8 +1234,6 @@ read_manifest(struct sp_collection *c, FILE *f, struct sp_run *run,
 			set_field(c->host, sizeof(c->host), rec_str(&r, K_HOST));
 			set_field(c->boot_id, sizeof(c->boot_id),
 			    rec_str(&r, K_BOOT_ID));
-			set_field(c->kernel, sizeof(c->kernel), rec_str(&r,
-			    K_RELEASE));
 			set_field(c->machine, sizeof(c->machine),
 			    rec_str(&r, K_MACHINE));
 			c->started = rec_time(&r, K_STARTED_NS);
@@ -1280,12 +1268,42 @@ read_manifest(struct sp_collection *c, FILE *f, struct sp_run *run,
 	if (rc == SP_OK && !end)
 		sp_run_problem(run, "manifest.jsonl", SP_E_DATA, "no end line: "
 		    "the collection was cut short");
-	if (rc == SP_OK && (rc = sp_hash_final(h, err)) == SP_OK)
-		snprintf(c->manifest_sha256, sizeof(c->manifest_sha256), "%s",
-		    sp_hash_hex(h, SP_HASH_SHA256));
 	sp_line_release(&l);
-	sp_hash_free(h);
 	return rc;
+}
+
+/*
+ * The manifest as read: every byte the parser's stream takes from fd is
+ * hashed and counted, so the collection's identity is the file's own
+ * SHA-256 and size (sha256sum's), whatever its line endings, a last line
+ * without a newline or a line too long to parse.
+ */
+struct tap {
+	int fd;
+	struct sp_hash *h;
+	uint64_t n;
+};
+
+static ssize_t
+tap_read(void *cookie, char *buf, size_t size)
+{
+	struct tap *t = cookie;
+	ssize_t n;
+
+	do
+		n = read(t->fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		sp_hash_update(t->h, buf, (size_t)n);
+		t->n += (uint64_t)n;
+	}
+	return n;
+}
+
+static int
+tap_close(void *cookie)
+{
+	return close(((struct tap *)cookie)->fd);
 }
 
 static const struct sp_collection *sort_c;
@@ -1385,7 +1403,10 @@ int
 sp_collection_open(struct sp_collection **cp, const char *path,
     struct sp_run *run, struct sp_err *err)
 {
+	static const cookie_io_functions_t tap_io = { tap_read, NULL, NULL,
+	    tap_close };
 	struct sp_collection *c;
+	struct tap tap;
 	struct stat st;
 	FILE *f;
 	int fd, rc;
@@ -1420,13 +1441,26 @@ sp_collection_open(struct sp_collection **cp, const char *path,
 		    "regular file");
 		goto fail;
 	}
-	if ((f = fdopen(fd, "r")) == NULL) {
+	tap.fd = fd;
+	tap.n = 0;
+	if ((rc = sp_hash_new(&tap.h, SP_HASH_SHA256, err)) != SP_OK) {
 		close(fd);
+		goto fail;
+	}
+	if ((f = fopencookie(&tap, "r", tap_io)) == NULL) {
+		close(fd);
+		sp_hash_free(tap.h);
 		rc = sp_err_set(err, SP_E_NOMEM, errno, "manifest.jsonl");
 		goto fail;
 	}
 	rc = read_manifest(c, f, run, err);
 	fclose(f);
+	if (rc == SP_OK && (rc = sp_hash_final(tap.h, err)) == SP_OK) {
+		snprintf(c->manifest_sha256, sizeof(c->manifest_sha256), "%s",
+		    sp_hash_hex(tap.h, SP_HASH_SHA256));
+		c->manifest_size = tap.n;
+	}
+	sp_hash_free(tap.h);
 	if (rc != SP_OK)
 		goto fail;
 	if (c->nitems > 0) {
