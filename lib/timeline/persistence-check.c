@@ -36,6 +36,7 @@
 #include "spoor/store.h"
 #include "spoor/strbuf.h"
 #include "spoor/timeline.h"
+#include "timeline/cmdline.h"
 
 /* Bounds on what is kept of one source. */
 #define MAX_ENTRIES	100000
@@ -632,6 +633,29 @@ entry_progs(struct entry *en)
 		    &en->progs);
 	}
 	free(copy);
+}
+
+size_t
+sp_cmdline_programs(const char *text, enum sp_cmdline_kind kind, char **v,
+    size_t max)
+{
+	struct entry en;
+	size_t i, n = 0;
+
+	memset(&en, 0, sizeof(en));
+	en.kind = kind == SP_CMDLINE_CRON ? E_CRON : E_UNIT;
+	if (kind == SP_CMDLINE_SHELL)
+		run_line(text, 0, &en.progs);
+	else {
+		en.commands = (char *)text;
+		entry_progs(&en);
+	}
+	for (i = 0; i < en.progs.n; i++)
+		if (n < max)
+			v[n++] = en.progs.v[i];
+		else
+			free(en.progs.v[i]);
+	return n;
 }
 
 static int
