@@ -100,6 +100,27 @@ timer T1053.006 /dev/shm/sync"
 	    "2 0 T1053.003"
 }
 
+@test "a program behind sh -c four and eight levels deep is found" {
+	# each level one more "sh -c" around the next, quoted as a shell
+	# needs it: '...' and "..." in turn, then bash's %q
+	cat >"$H/etc/cron.d/deep" <<-'E'
+	*/5 * * * * root sh -c "sh -c 'sh -c \"sh -c /tmp/.d/deep\"'"
+	E
+	local i line=/var/tmp/.e/deeper
+	for i in $(seq 1 8); do
+		line="sh -c $(printf '%q' "$line")"
+	done
+	printf '*/7 * * * * root %s\n' "$line" >>"$H/etc/cron.d/deep"
+	# what a shell runs in the end
+	printf '#!/bin/sh\necho reached\n' >"$BATS_TEST_TMPDIR/reached"
+	chmod +x "$BATS_TEST_TMPDIR/reached"
+	run -0 sh -c "${line//\/var\/tmp\/.e\/deeper/$BATS_TEST_TMPDIR/reached}"
+	assert_output reached
+	load_host
+	assert_equal "$(found)" "persistence command_in_temp_dir high /tmp/.d/deep
+persistence command_in_temp_dir high /var/tmp/.e/deeper"
+}
+
 @test "a user crontab: an @reboot program under a hidden directory is high, a script an interpreter runs from /tmp counts, the packaged interpreter does not" {
 	printf '@reboot /var/lib/.sys/agent --daemon\n*/10 * * * * /usr/bin/python3 -u /tmp/poll.py\n' \
 	    >"$H/var/spool/cron/crontabs/z"

@@ -42,7 +42,7 @@
 #define MAX_ENTRIES	100000
 #define MAX_PROCS	100000
 #define MAX_CMDS	16	/* programs judged in one command line */
-#define MAX_DEPTH	3	/* sh -c inside sh -c ... */
+#define MAX_DEPTH	16	/* sh -c inside sh -c ... */
 #define WORD_MAX	4096
 #define LINE_MAX_DPKG	8192
 #define PIECE_MAX	96	/* bytes of evidence in a reason */
