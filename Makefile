@@ -10,7 +10,8 @@
 #   make install          install into $(DESTDIR)$(PREFIX) (commands, man
 #                         pages, rules, LICENSE in share/doc/spoor)
 # Variables: PREFIX, DESTDIR, V=1 (show commands), DEVELOPER=1 (warnings are
-# errors), SANITIZE=address,undefined (sanitizer build), BUILD (build dir).
+# errors), SANITIZE=address,undefined (sanitizer build), BUILD (build dir),
+# TESTS (test files to run), TEST_JOBS (test files run side by side).
 # A ThreadSanitizer build goes in its own tree:
 #   make SANITIZE=thread BUILD=build-tsan
 # (tests/4250-scan-tsan.bats builds build-tsan/bin/spoor-scan this way).
@@ -169,7 +170,7 @@ lint-man:
 
 test: all $(TEST_PROG) $(SCENARIO) $(SCENARIO_VARIANTS) $(SCENARIO_CLEAN) \
 	$(INTRUSIONS) $(STATIC_COLLECT)
-	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) scripts/run-tests \
+	$(Q)SPOOR_BUILD=$(abspath $(BUILD)) $(if $(TEST_JOBS),TEST_JOBS=$(TEST_JOBS) )scripts/run-tests \
 		$(if $(TESTS),$(TESTS),tests)
 
 check: deps

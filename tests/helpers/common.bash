@@ -25,13 +25,23 @@ need() {
 	done
 }
 
-# Unzip a DFTT archive once per run into $BUILD/testdata.
+# Unzip a DFTT archive once per run into $BUILD/testdata.  Test files run
+# side by side: each unzips into a directory of its own and renames the
+# result into place, so none sees another's half-written copy.
 dftt() {
-	local zip=$1 dir=$BUILD/testdata
+	local zip=$1 dir=$BUILD/testdata name tmp
+	name=$(basename "$zip" .zip)
 	need "$zip"
 	mkdir -p "$dir"
-	[ -d "$dir/$(basename "$zip" .zip)" ] || unzip -oq "$zip" -d "$dir"
-	echo "$dir/$(basename "$zip" .zip)"
+	if [ ! -d "$dir/$name" ]; then
+		tmp=$(mktemp -d "$dir/.$name.XXXXXX")
+		unzip -oq "$zip" -d "$tmp" || { rm -rf "$tmp"; fail "cannot unzip '$zip'"; }
+		[ -d "$tmp/$name" ] || { rm -rf "$tmp"; fail "'$zip' holds no '$name/'"; }
+		# another file may have won the race: its copy stands
+		mv -T "$tmp/$name" "$dir/$name" 2>/dev/null || true
+		rm -rf "$tmp"
+	fi
+	echo "$dir/$name"
 }
 
 # Every image of the shared test data, one path a line.
