@@ -445,3 +445,22 @@ null"
 	run -64 --separate-stderr "$CV" -k nosuch "$BATS_TEST_TMPDIR/in"
 	assert_equal "$stderr" "collect-volatile: unknown kind of /proc file 'nosuch'"
 }
+
+@test "the IPv6 neighbours are those ip -6 neigh lists, in a network namespace of their own" {
+	local d=$BATS_TEST_TMPDIR/n
+	mkdir -p "$d"
+	# neighbours set here, where nothing else changes them
+	run unshare -n sh -c '
+		ip link set lo up &&
+		ip -6 neigh add 2001:db8::5 lladdr 02:00:00:00:00:05 dev lo nud permanent &&
+		ip -6 neigh add fe80::7 lladdr 0a:1b:2c:3d:4e:5f dev lo nud permanent &&
+		ip -6 neigh add 2001:db8:0:1::a:b lladdr 02:00:00:00:00:0b dev lo nud permanent || exit 99
+		"$1" -P "$2" network; rc=$?
+		ip -6 neigh show >"$2/ip-neigh"
+		exit $rc' sh "$CV" "$d"
+	case $status in 0 | 2) ;; *) fail "status $status: $output" ;; esac
+	[ "$(wc -l <"$d/ip-neigh")" -eq 3 ] || fail "ip lists: $(cat "$d/ip-neigh")"
+	run -0 jq -r 'select(.kind == "neighbour") |
+	    [.address, .interface, .mac, .state] | @tsv' "$d/volatile/network.jsonl"
+	assert_equal "$(sort <<<"$output")" "$(awk '{ print $1 "\t" $3 "\t" $5 "\t" $6 }' "$d/ip-neigh" | sort)"
+}

@@ -435,61 +435,6 @@ arp(struct sp_collect_out *o, int proc_fd, struct sp_json *w)
 	sp_vol_lines_close(&r);
 }
 
-static const char *
-nud_state(unsigned s)
-{
-	if (s & NUD_PERMANENT) return "PERMANENT";
-	if (s & NUD_NOARP) return "NOARP";
-	if (s & NUD_REACHABLE) return "REACHABLE";
-	if (s & NUD_STALE) return "STALE";
-	if (s & NUD_DELAY) return "DELAY";
-	if (s & NUD_PROBE) return "PROBE";
-	if (s & NUD_FAILED) return "FAILED";
-	if (s & NUD_INCOMPLETE) return "INCOMPLETE";
-	return "NONE";
-}
-
-static void
-json_neighbour6(struct sp_json *w, const struct ndmsg *nd, size_t len)
-{
-	const struct rtattr *rta = (const struct rtattr *)(const void *)
-	    ((const char *)nd + NLMSG_ALIGN(sizeof(*nd)));
-	const unsigned char *dst = NULL, *ll = NULL;
-	char a[INET6_ADDRSTRLEN], mac[3 * 32], name[IF_NAMESIZE];
-	size_t ll_len = 0, i, j;
-	unsigned rlen;
-
-	if (len < NLMSG_ALIGN(sizeof(*nd)))
-		return;
-	rlen = (unsigned)(len - NLMSG_ALIGN(sizeof(*nd)));
-	for (; RTA_OK(rta, rlen); rta = RTA_NEXT(rta, rlen)) {
-		if (rta->rta_type == NDA_DST && RTA_PAYLOAD(rta) == 16)
-			dst = RTA_DATA(rta);
-		else if (rta->rta_type == NDA_LLADDR && RTA_PAYLOAD(rta) > 0) {
-			ll = RTA_DATA(rta);
-			ll_len = RTA_PAYLOAD(rta);
-		}
-	}
-	if (dst == NULL)
-		return;
-	inet_ntop(AF_INET6, dst, a, sizeof(a));
-	mac[0] = '\0';
-	for (i = 0, j = 0; ll != NULL && i < ll_len && i < 31; i++)
-		j += (size_t)snprintf(mac + j, sizeof(mac) - j, "%s%02x",
-		    i ? ":" : "", ll[i]);
-	sp_json_object_begin(w);
-	sp_json_kv_int(w, "schema", SP_JSON_SCHEMA);
-	sp_json_kv_str(w, "kind", "neighbour");
-	sp_json_kv_str(w, "family", "inet6");
-	sp_json_kv_str(w, "address", a);
-	sp_json_kv_str(w, "mac", ll != NULL ? mac : NULL);
-	sp_json_kv_str(w, "interface", if_indextoname((unsigned)nd->ndm_ifindex,
-	    name) != NULL ? name : NULL);
-	sp_json_kv_str(w, "state", nud_state(nd->ndm_state));
-	sp_json_object_end(w);
-	sp_json_line_end(w);
-}
-
 /* The IPv6 neighbours through an RTM_GETNEIGH dump. */
 static void
 ndp(struct sp_collect_out *o, struct sp_json *w)
@@ -500,11 +445,9 @@ ndp(struct sp_collect_out *o, struct sp_json *w)
 	} req;
 	struct sockaddr_nl sa;
 	struct timeval tv = { 2, 0 };
-	struct nlmsghdr *nh;
 	char *buf;
 	ssize_t n;
 	int fd, done = 0, rounds = 0;
-	size_t left;
 
 	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
 	    NETLINK_ROUTE)) < 0) {
@@ -540,20 +483,7 @@ ndp(struct sp_collect_out *o, struct sp_json *w)
 			    n < 0 ? strerror(errno) : "end of data");
 			break;
 		}
-		left = (size_t)n;
-		for (nh = (struct nlmsghdr *)(void *)buf;
-		    NLMSG_OK(nh, left); nh = NLMSG_NEXT(nh, left)) {
-			if (nh->nlmsg_type == NLMSG_DONE ||
-			    nh->nlmsg_type == NLMSG_ERROR) {
-				done = 1;
-				break;
-			}
-			if (nh->nlmsg_type != RTM_NEWNEIGH ||
-			    nh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ndmsg)))
-				continue;
-			json_neighbour6(w, NLMSG_DATA(nh),
-			    nh->nlmsg_len - NLMSG_LENGTH(0));
-		}
+		done = sp_vol_neigh_messages(buf, (size_t)n, w);
 	}
 	free(buf);
 	close(fd);

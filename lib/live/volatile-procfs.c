@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Bounded reads of /proc and /sys files and the parsers of their text
- * (see volatile-procfs.h), shared by the readers of the host's volatile
+ * and of the kernel's netlink answer about neighbours (see
+ * volatile-procfs.h), shared by the readers of the host's volatile
  * state.  The text is hostile: a comm may hold spaces, parentheses and
  * newlines, a path any byte, a line any length; nothing here trusts a
  * field count or a length it did not check, and a line that does not
@@ -12,6 +13,10 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1300,6 +1305,101 @@ lines_jsonl(const char *kind, const char *text, size_t len,
 	sp_strbuf_release(&sb);
 }
 
+/* ---- the IPv6 neighbours of a netlink answer (netstate.c) ---- */
+
+static const char *
+nud_state(unsigned s)
+{
+	if (s & NUD_PERMANENT) return "PERMANENT";
+	if (s & NUD_NOARP) return "NOARP";
+	if (s & NUD_REACHABLE) return "REACHABLE";
+	if (s & NUD_STALE) return "STALE";
+	if (s & NUD_DELAY) return "DELAY";
+	if (s & NUD_PROBE) return "PROBE";
+	if (s & NUD_FAILED) return "FAILED";
+	if (s & NUD_INCOMPLETE) return "INCOMPLETE";
+	return "NONE";
+}
+
+static void
+json_neighbour6(struct sp_json *w, const struct ndmsg *nd, size_t len)
+{
+	const struct rtattr *rta;
+	const unsigned char *dst = NULL, *ll = NULL;
+	char a[INET6_ADDRSTRLEN], mac[3 * 32], name[IF_NAMESIZE];
+	size_t ll_len = 0, i, j, off, left;
+
+	if (len < NLMSG_ALIGN(sizeof(*nd)))
+		return;
+	/*
+	 * The attributes, each inside what is left.  Not RTA_OK/RTA_NEXT:
+	 * with an unsigned length, an attribute whose length is not a
+	 * multiple of four at the end of the message steps the length past
+	 * zero, and the next "attribute" is read beyond the message.
+	 */
+	for (off = NLMSG_ALIGN(sizeof(*nd)); len - off >= sizeof(*rta);
+	    off += RTA_ALIGN(rta->rta_len)) {
+		rta = (const struct rtattr *)(const void *)
+		    ((const char *)nd + off);
+		left = len - off;
+		if (rta->rta_len < sizeof(*rta) || rta->rta_len > left)
+			break;
+		if (rta->rta_type == NDA_DST && RTA_PAYLOAD(rta) == 16)
+			dst = RTA_DATA(rta);
+		else if (rta->rta_type == NDA_LLADDR && RTA_PAYLOAD(rta) > 0) {
+			ll = RTA_DATA(rta);
+			ll_len = RTA_PAYLOAD(rta);
+		}
+		if (RTA_ALIGN(rta->rta_len) >= left)
+			break;
+	}
+	if (dst == NULL)
+		return;
+	inet_ntop(AF_INET6, dst, a, sizeof(a));
+	mac[0] = '\0';
+	for (i = 0, j = 0; ll != NULL && i < ll_len && i < 31; i++)
+		j += (size_t)snprintf(mac + j, sizeof(mac) - j, "%s%02x",
+		    i ? ":" : "", ll[i]);
+	sp_json_object_begin(w);
+	sp_json_kv_int(w, "schema", SP_JSON_SCHEMA);
+	sp_json_kv_str(w, "kind", "neighbour");
+	sp_json_kv_str(w, "family", "inet6");
+	sp_json_kv_str(w, "address", a);
+	sp_json_kv_str(w, "mac", ll != NULL ? mac : NULL);
+	sp_json_kv_str(w, "interface", if_indextoname((unsigned)nd->ndm_ifindex,
+	    name) != NULL ? name : NULL);
+	sp_json_kv_str(w, "state", nud_state(nd->ndm_state));
+	sp_json_object_end(w);
+	sp_json_line_end(w);
+}
+
+int
+sp_vol_neigh_messages(const void *buf, size_t len, struct sp_json *w)
+{
+	const struct nlmsghdr *nh;
+	size_t off, left;
+
+	/* each message inside what is left (as for the attributes) */
+	for (off = 0; len - off >= sizeof(*nh);
+	    off += NLMSG_ALIGN(nh->nlmsg_len)) {
+		nh = (const struct nlmsghdr *)(const void *)
+		    ((const char *)buf + off);
+		left = len - off;
+		if (nh->nlmsg_len < sizeof(*nh) || nh->nlmsg_len > left)
+			break;
+		if (nh->nlmsg_type == NLMSG_DONE ||
+		    nh->nlmsg_type == NLMSG_ERROR)
+			return 1;
+		if (nh->nlmsg_type == RTM_NEWNEIGH &&
+		    nh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ndmsg)))
+			json_neighbour6(w, NLMSG_DATA(nh),
+			    nh->nlmsg_len - NLMSG_LENGTH(0));
+		if (NLMSG_ALIGN(nh->nlmsg_len) >= left)
+			break;
+	}
+	return 0;
+}
+
 int
 sp_collect_procfs_jsonl(const char *kind, const char *text, size_t len,
     FILE *out, struct sp_err *err)
@@ -1343,6 +1443,18 @@ sp_collect_procfs_jsonl(const char *kind, const char *text, size_t len,
 			sp_json_null(&w);
 		sp_json_object_end(&w);
 		sp_json_line_end(&w);
+		return SP_OK;
+	}
+	if (strcmp(kind, "neighbours") == 0) {
+		/* netlink messages are read in place: an aligned copy */
+		void *copy = malloc(len > 0 ? len : 1);
+
+		if (copy == NULL)
+			return sp_err_set(err, SP_E_NOMEM, 0, "neighbours");
+		if (len > 0)
+			memcpy(copy, text, len);
+		(void)sp_vol_neigh_messages(copy, len, &w);
+		free(copy);
 		return SP_OK;
 	}
 	for (i = 0; i < sizeof(line_kinds) / sizeof(line_kinds[0]); i++)

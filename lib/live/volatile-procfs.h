@@ -173,6 +173,15 @@ struct sp_vol_arp {
 int sp_vol_parse_arp(struct sp_vol_span l, struct sp_vol_arp *a);
 void sp_vol_json_arp(struct sp_json *w, const struct sp_vol_arp *a);
 
+/*
+ * The IPv6 neighbours of the kernel's answer to an RTM_GETNEIGH dump
+ * (which netstate.c asks for): len bytes of netlink messages at buf (4-byte aligned,
+ * as malloc gives), each neighbour an object line of w.  A message or
+ * attribute whose length does not fit ends the reading.  Returns 1 when
+ * the answer's end (NLMSG_DONE or NLMSG_ERROR) is among them, else 0.
+ */
+int sp_vol_neigh_messages(const void *buf, size_t len, struct sp_json *w);
+
 /* A line of /proc/net/if_inet6. */
 struct sp_vol_inet6_addr {
 	unsigned char address[16];

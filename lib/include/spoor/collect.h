@@ -266,10 +266,12 @@ int sp_collect_hidden(struct sp_collect_out *o, const char *proc_root,
  * The parsers of /proc text behind the readers, one kind of file at a
  * time: kind is "stat", "status", "tcp", "tcp6", "udp", "udp6", "raw",
  * "raw6", "unix", "modules", "mountinfo", "route", "ipv6_route", "arp",
- * "if_inet6", "cgroup" or "environ".  The text (len bytes, borrowed) is
- * parsed as the readers parse it and each record found is written to out
- * as one JSON line, the way the item holds it (as far as one file says).
- * Malformed lines are skipped.  SP_E_USAGE for an unknown kind.
+ * "if_inet6", "cgroup" or "environ", or "neighbours": the bytes of the
+ * kernel's netlink answer to an RTM_GETNEIGH dump.  The text (len bytes,
+ * borrowed) is parsed as the readers parse it and each record found is
+ * written to out as one JSON line, the way the item holds it (as far as
+ * one file says).  Malformed lines are skipped.  SP_E_USAGE for an
+ * unknown kind, SP_E_NOMEM.
  */
 int sp_collect_procfs_jsonl(const char *kind, const char *text, size_t len,
     FILE *out, struct sp_err *err);
