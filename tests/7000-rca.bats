@@ -105,6 +105,32 @@ check() {
 	assert_line T1053.003
 }
 
+@test "the summary names each finding of a file once, however many observations carry it" {
+	f=$BATS_FILE_TMPDIR/web01.jsonl
+	# a file of the tree carries one finding twice (two observations),
+	# else nothing here is checked
+	run -0 jq -r '.nodes[] | select(.kind == "file") |
+	    (.detections | map(.type + ":" + .name)) as $d |
+	    select(($d | length) != ($d | unique | length)) | .path' "$f"
+	[ -n "$output" ] || fail "no file carries a finding twice"
+	run -0 jq -r '.summary.what.files[] |
+	    select((.detections | length) != (.detections | unique | length)) | .path' "$f"
+	assert_output ""
+	# the text: each list in parentheses after a path of "what" (on a
+	# copy of the case: a run stores its trees)
+	cp "$CASE" "$BATS_TEST_TMPDIR/copy.case"
+	run -0 --separate-stderr spoor-rca -c "$BATS_TEST_TMPDIR/copy.case"
+	run -0 awk '/^  what /, /^  when / {
+		if (match($0, /\(([^()]*)\)$/)) {
+			n = split(substr($0, RSTART + 1, RLENGTH - 2), d, ", ")
+			delete seen
+			for (i = 1; i <= n; i++)
+				if (seen[d[i]]++) print "twice: " $0
+		}
+	}' <<<"$output"
+	assert_output ""
+}
+
 @test "web01: the return over SSH is the attacker's key: the login edge names the fingerprint in authorized_keys" {
 	f=$BATS_FILE_TMPDIR/web01.jsonl
 	. "$SCENARIO/scenario.env"

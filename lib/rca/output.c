@@ -467,6 +467,25 @@ rca_summarise(struct incident *inc)
 
 /* ---- text ---- */
 
+/*
+ * Whether the k-th detection of n repeats an earlier one's type and name
+ * (two observations of one finding, such as an audit record and a file
+ * time): the summary names a finding once.
+ */
+static int
+det_repeats(const struct tnode *n, size_t k)
+{
+	size_t j;
+
+	for (j = 0; j < k; j++)
+		if (strcmp(n->det[j].type ? n->det[j].type : "",
+		    n->det[k].type ? n->det[k].type : "") == 0 &&
+		    strcmp(n->det[j].name ? n->det[j].name : "",
+		    n->det[k].name ? n->det[k].name : "") == 0)
+			return 1;
+	return 0;
+}
+
 static void
 time_text(char *buf, size_t cap, sp_time_ns t)
 {
@@ -589,11 +608,13 @@ sp_rca_write_text(FILE *out, const struct sp_rca_result *res, size_t idx,
 			sp_print_safe(out, n->g.sha256);
 		}
 		for (k = 0; k < n->ndet; k++) {
+			if (det_repeats(n, k))
+				continue;
 			fputs(k == 0 ? " (" : ", ", out);
 			sp_print_safe(out, n->det[k].name);
-			if (k + 1 == n->ndet)
-				fputc(')', out);
 		}
+		if (n->ndet > 0)
+			fputc(')', out);
 	}
 	for (i = 0; i < s->nprocs; i++) {
 		fputs("\n         process ", out);
@@ -876,6 +897,8 @@ sp_rca_write_json(struct sp_json *w, const struct sp_rca_result *res,
 		sp_json_array_begin(w);
 		for (k = 0; k < n->ndet; k++) {
 			char d[512];
+			if (det_repeats(n, k))
+				continue;
 			snprintf(d, sizeof(d), "%s:%s", n->det[k].type,
 			    n->det[k].name);
 			sp_json_str(w, d);
