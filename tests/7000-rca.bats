@@ -131,6 +131,26 @@ check() {
 	assert_output ""
 }
 
+@test "how: no step is told twice in the same words; one told again is counted" {
+	f=$BATS_FILE_TMPDIR/web01.jsonl
+	# the sentences of the paragraph, one a line ("?..." ends no sentence)
+	run -0 jq -r '.summary.how | rtrimstr(".") | [splits("(?<![.])[.] ")][]' "$f"
+	local sentences=$output
+	assert_equal "$(sort <<<"$sentences" | uniq -d)" ""
+	# the web shell took three requests: the later ones are counted,
+	# 2nd then 3rd, each after the same words without a count
+	run -0 grep -c ' a [0-9]*[nrt][dht] time' <<<"$sentences"
+	[ "$output" -ge 1 ]
+	awk '{ s = $0; n = 1 }
+	    match(s, / a [0-9]+(st|nd|rd|th) time/) {
+		n = substr(s, RSTART + 3, RLENGTH - 10) + 0
+		s = substr(s, 1, RSTART - 1) substr(s, RSTART + RLENGTH)
+	    }
+	    { if (told[s] + 1 != n) { print "told " told[s] " times before: " $0; bad = 1 }
+	      told[s] = n }
+	    END { exit bad }' <<<"$sentences"
+}
+
 @test "web01: the return over SSH is the attacker's key: the login edge names the fingerprint in authorized_keys" {
 	f=$BATS_FILE_TMPDIR/web01.jsonl
 	. "$SCENARIO/scenario.env"

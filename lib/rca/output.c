@@ -5,6 +5,7 @@
  * (UTF-8 box drawing or ASCII), JSON and Graphviz, or stored in the case.
  * Every string from the evidence is escaped for its format.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -309,6 +310,44 @@ sentence(struct sp_strbuf *sb, int *count, const char *f, ...)
 	(*count)++;
 }
 
+/*
+ * How many times the paragraph so far tells step (a whole step: at its
+ * start or after a blank, ended by its full stop or by what follows a
+ * step: its count or "(inferred)").
+ */
+static int
+times_told(const struct sp_strbuf *sb, const char *step)
+{
+	const char *p, *e;
+	size_t len = strlen(step);
+	int n = 0;
+
+	if (sb->buf == NULL || len == 0)
+		return 0;
+	for (p = sb->buf; (p = strstr(p, step)) != NULL; p++) {
+		e = p + len;
+		if ((p == sb->buf || p[-1] == ' ') && (*e == '.' ||
+		    (strncmp(e, " a ", 3) == 0 && isdigit((unsigned char)e[3])) ||
+		    strncmp(e, " (inferred)", 11) == 0))
+			n++;
+	}
+	return n;
+}
+
+/* The English ordinal suffix of n (1st, 2nd, 3rd, 4th, 11th, 22nd). */
+static const char *
+ordinal(int n)
+{
+	if (n % 100 >= 11 && n % 100 <= 13)
+		return "th";
+	switch (n % 10) {
+	case 1: return "st";
+	case 2: return "nd";
+	case 3: return "rd";
+	default: return "th";
+	}
+}
+
 void
 rca_summarise(struct incident *inc)
 {
@@ -453,9 +492,24 @@ rca_summarise(struct incident *inc)
 				struct tnode *n = &inc->n[ord[a]];
 				char *pl = short_label(&inc->n[n->parent]);
 				char *l = short_label(n);
-				sentence(&how, &count, "%s %s %s%s.", pl,
-				    verb_of(n->relation), l, n->conf < 0.995 ?
-				    " (inferred)" : "");
+				char *step = NULL;
+
+				char nth[32] = "";
+				int told;
+
+				/* the same words for another step: its count */
+				if (asprintf(&step, "%s %s %s", pl,
+				    verb_of(n->relation), l) < 0)
+					step = NULL;
+				if (step != NULL && (told = times_told(&how,
+				    step)) > 0)
+					snprintf(nth, sizeof(nth), " a %d%s time",
+					    told + 1, ordinal(told + 1));
+				if (step != NULL)
+					sentence(&how, &count, "%s%s%s.", step,
+					    nth, n->conf < 0.995 ?
+					    " (inferred)" : "");
+				free(step);
 				free(pl);
 				free(l);
 			}
