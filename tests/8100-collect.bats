@@ -9,6 +9,8 @@
 # the manifest stays JSON; nothing outside the output changes; the tar
 # stream holds the same collection; spoor-timeline and spoor-scan turn the
 # collection into events and detections of that process.
+# spoor-test: alone (/etc, /var/log and /root of the host before and
+# after; see scripts/run-tests)
 
 load helpers/common
 

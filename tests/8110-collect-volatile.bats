@@ -8,6 +8,8 @@
 # sha256sum, ip, uname and the kernel's own files say; a process covered
 # by a bind mount over /proc/PID must come out hidden.  Needs root (the
 # bind mount); the suite runs as root.
+# spoor-test: alone (every listening port and every process of the host,
+# beside ss and ps read a moment apart; see scripts/run-tests)
 
 load helpers/common
 
